@@ -1,0 +1,46 @@
+package org.tinyfit.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tinyfit} command. */
+@Command(name = "tinyfit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {
+            "Makes deep learning fit microcontrollers: analyze a model against a device, optimize its",
+            "memory, run it bit-exact with TFLite, and train MCU-sized models in pure Java.",
+            "",
+            "Start with: tinyfit demo"},
+        subcommands = {
+            DemoCommand.class,
+            CommandLine.HelpCommand.class
+        },
+        footer = {"", "Every command takes --help. Set TINYFIT_DEBUG=1 to see stack traces of internal errors."})
+public final class Main implements Runnable {
+    public static final String VERSION = "0.1.0";
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the CLI with the given streams and returns the exit code (used by tests too). */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler(new Errors());
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override public String[] getVersion() {
+            return new String[] {"tinyfit " + VERSION + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}
