@@ -15,7 +15,7 @@ import org.tinyfit.graph.GraphException;
 
 class ReaderFuzzTest {
     static final long SEED = 20261125L;
-    static final int CASES = 10_000;
+    static final int CASES = 20_000;
 
     /** A varied corpus: every top-level model and one model of each seanet operator. */
     static List<byte[]> corpus() {
