@@ -30,6 +30,8 @@ final class RawModel {
     int[] outputs = new int[0];
     /** How many times the tensors vector lists each tensor table (to test shared tables). */
     int tensorRepeat = 1;
+    /** Buffers stored outside the flatbuffer: buffer index to {offset, size} (as in models over 2 GB). */
+    final java.util.Map<Integer, long[]> external = new java.util.HashMap<>();
 
     int opcode(int code) { return opcode(code, null); }
 
@@ -132,6 +134,10 @@ final class RawModel {
             int data = buffers.get(i).length == 0 ? 0 : b.createByteVector(buffers.get(i));
             b.startTable(3);
             if (data != 0) b.addOffset(Schema.BUFFER_DATA, data, 0);
+            if (external.containsKey(i)) {
+                b.addLong(Schema.BUFFER_OFFSET, external.get(i)[0], 0);
+                b.addLong(Schema.BUFFER_SIZE, external.get(i)[1], 0);
+            }
             bufs[i] = b.endTable();
         }
         int desc = b.createString(description);

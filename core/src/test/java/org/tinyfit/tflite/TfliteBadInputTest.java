@@ -304,4 +304,37 @@ class TfliteBadInputTest {
         Graph g = TfliteReader.read(m.build(), "ok.tflite");
         assertEquals("GELU", g.node(0).op().kind());
     }
+
+    /** A RELU model whose input is ADDed to a constant [1,4] f32 held in buffer 1, stored as {@code external} says. */
+    private static RawModel withConstant(long[] external) {
+        RawModel m = RawModel.relu();
+        int add = m.opcode(BuiltinOperators.ADD);
+        int buf = m.buffer(external == null ? new byte[16] : new byte[0]);
+        if (external != null) m.external.put(buf, external);
+        int c = m.tensor(new RawModel.T(new int[] {1, 4}, Schema.FLOAT32, buf, "c", null, null, 0, false));
+        int z = m.tensor(RawModel.T.activation("z", Schema.FLOAT32, 1, 4));
+        m.operators.add(RawModel.O.plain(add, new int[] {1, c}, new int[] {z}));
+        m.outputs = new int[] {z};
+        return m;
+    }
+
+    @Test
+    void bufferStoredAfterTheFlatbufferIsRead() {
+        byte[] probe = withConstant(new long[] {1 << 20, 16}).build();
+        byte[] fb = withConstant(new long[] {probe.length, 16}).build();
+        assertEquals(probe.length, fb.length);
+        byte[] file = java.util.Arrays.copyOf(fb, fb.length + 16);
+        le(file).putFloat(fb.length, 1.5f);
+        le(file).putFloat(fb.length + 12, -2f);
+        Graph g = TfliteReader.read(file, "big.tflite");
+        ByteBuffer data = le(g.tensor(2).data());
+        assertEquals(1.5f, data.getFloat(0));
+        assertEquals(-2f, data.getFloat(12));
+    }
+
+    @Test
+    void bufferStoredPastTheEndOfTheFileIsRejected() {
+        byte[] fb = withConstant(new long[] {1 << 20, 16}).build();
+        assertTrue(rejected(fb).contains("buffer 1: the data (offset 1048576, size 16) at byte 1048576 (16 bytes) runs past the end of the file"), rejected(fb));
+    }
 }
