@@ -1,0 +1,81 @@
+package org.tinyfit.memory;
+
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Node;
+import org.tinyfit.graph.Tensor;
+
+/**
+ * The activation bytes alive at each step of an order, counted as TFLite Micro counts them: a tensor
+ * occupies the arena from the step whose node writes it (step 0 for a graph input) to the step of its
+ * last reader (the last step for a graph output; its own first step when nothing reads it). Constants
+ * live in flash and variables in TFLM's persistent area, so neither counts.
+ *
+ * <p>The plain reference: every tensor's interval, then a sum per step. The schedulers compute the
+ * same numbers incrementally and are tested against this.
+ */
+public final class StepMemory {
+    private StepMemory() {}
+
+    /** True when the tensor takes arena space: an activation that is neither a constant nor a variable. */
+    public static boolean inArena(Tensor t) {
+        return !t.isConstant() && !t.variable();
+    }
+
+    /** Bytes alive while the node at each step of {@code order} runs. */
+    public static long[] stepBytes(Graph g, Schedule order) {
+        order.check(g);
+        int steps = order.size();
+        int[] stepOf = new int[g.nodes().size()];
+        for (int s = 0; s < steps; s++) stepOf[order.node(s)] = s;
+        long[] bytes = new long[steps];
+        if (steps == 0) return bytes;
+        for (Tensor t : g.tensors()) {
+            if (!inArena(t)) continue;
+            int id = t.id();
+            int producer = g.producer(id);
+            boolean isInput = g.isGraphInput(id);
+            if (producer < 0 && !isInput) continue;
+            int first = producer >= 0 ? stepOf[producer] : 0;
+            int last = first;
+            for (int c : g.consumers(id)) last = Math.max(last, stepOf[c]);
+            if (g.isGraphOutput(id)) last = steps - 1;
+            for (int s = first; s <= last; s++) bytes[s] += t.bytes();
+        }
+        return bytes;
+    }
+
+    /** The largest of {@link #stepBytes}: no arena plan for this order can be smaller. */
+    public static long peakBytes(Graph g, Schedule order) {
+        long peak = 0;
+        for (long b : stepBytes(g, order)) peak = Math.max(peak, b);
+        return peak;
+    }
+
+    /**
+     * A bound no order can beat: the largest sum, over one node, of the arena bytes it reads and
+     * writes (all of them are alive while it runs, whatever the order).
+     */
+    public static long orderIndependentLowerBoundBytes(Graph g) {
+        long bound = 0;
+        for (Node n : g.nodes()) bound = Math.max(bound, nodeBytes(g, n));
+        return bound;
+    }
+
+    /** Arena bytes of a node's distinct inputs and outputs. */
+    static long nodeBytes(Graph g, Node n) {
+        long sum = 0;
+        int[] ins = n.inputs();
+        for (int k = 0; k < ins.length; k++) {
+            int t = ins[k];
+            if (t < 0 || !inArena(g.tensor(t)) || seenBefore(ins, k)) continue;
+            sum += g.tensor(t).bytes();
+        }
+        for (int t : n.outputs()) if (inArena(g.tensor(t))) sum += g.tensor(t).bytes();
+        return sum;
+    }
+
+    private static boolean seenBefore(int[] a, int k) {
+        for (int i = 0; i < k; i++) if (a[i] == a[k]) return true;
+        return false;
+    }
+}
