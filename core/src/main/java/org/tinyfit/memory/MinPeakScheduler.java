@@ -30,12 +30,17 @@ public final class MinPeakScheduler {
     public static final int DEFAULT_STATE_LIMIT = 1_000_000;
 
     private final int stateLimit;
+    private final LiveModel model;
 
-    public MinPeakScheduler() { this(DEFAULT_STATE_LIMIT); }
+    /** TFLite Micro's memory model, default limit. */
+    public MinPeakScheduler() { this(DEFAULT_STATE_LIMIT, LiveModel.TFLM); }
 
-    public MinPeakScheduler(int stateLimit) {
+    public MinPeakScheduler(int stateLimit) { this(stateLimit, LiveModel.TFLM); }
+
+    public MinPeakScheduler(int stateLimit, LiveModel model) {
         if (stateLimit < 1) throw new IllegalArgumentException("stateLimit must be positive, got " + stateLimit);
         this.stateLimit = stateLimit;
+        this.model = model;
     }
 
     /** The min-peak order of {@code g} with the default limit. */
@@ -47,10 +52,10 @@ public final class MinPeakScheduler {
     public MinPeakResult solve(Graph g) {
         long startNanos = System.nanoTime();
         Schedule stored = Schedule.stored(g);
-        long storedPeak = StepMemory.peakBytes(g, stored);
-        Problem p = new Problem(g);
+        long storedPeak = StepMemory.peakBytes(g, stored, model);
+        Problem p = new Problem(g, model);
         if (p.n == 0 || storedPeak <= p.lowerBound) {
-            return new MinPeakResult(stored, storedPeak, storedPeak, p.lowerBound, true, true, 0, 0, micros(startNanos));
+            return new MinPeakResult(stored, model, storedPeak, storedPeak, p.lowerBound, true, true, 0, 0, micros(startNanos));
         }
         Search s = new Search(p, storedPeak, Integer.MAX_VALUE, stateLimit);
         Entry best = s.run();
@@ -64,13 +69,13 @@ public final class MinPeakScheduler {
         }
         boolean exact = beamWidth == 0;
         if (best == null) {
-            return new MinPeakResult(stored, storedPeak, storedPeak, p.lowerBound, exact, true, explored, beamWidth, micros(startNanos));
+            return new MinPeakResult(stored, model, storedPeak, storedPeak, p.lowerBound, exact, true, explored, beamWidth, micros(startNanos));
         }
         int[] order = new int[p.n];
         for (Entry e = best; e.parent != null; e = e.parent) order[e.level - 1] = e.last;
         Schedule found = new Schedule(order);
         found.check(g);
-        return new MinPeakResult(found, best.peak, storedPeak, p.lowerBound, exact, false, explored, beamWidth, micros(startNanos));
+        return new MinPeakResult(found, model, best.peak, storedPeak, p.lowerBound, exact, false, explored, beamWidth, micros(startNanos));
     }
 
     private static long micros(long startNanos) { return (System.nanoTime() - startNanos) / 1000; }
@@ -82,6 +87,8 @@ public final class MinPeakScheduler {
         final int[][] preds;
         final int[][] arenaInputs;
         final long[] outBytes;
+        final int[][] inPlaceInputs;
+        final long[] scratchBytes;
         final long[] keptOutBytes;
         final long[] nodeBytes;
         final int[] byNodeBytesDesc;
@@ -92,7 +99,7 @@ public final class MinPeakScheduler {
         final long unreadInputBytes;
         final long lowerBound;
 
-        Problem(Graph g) {
+        Problem(Graph g, LiveModel model) {
             n = g.nodes().size();
             words = (n + 63) >>> 6;
             int tensors = g.tensors().size();
@@ -109,6 +116,8 @@ public final class MinPeakScheduler {
             outBytes = new long[n];
             keptOutBytes = new long[n];
             nodeBytes = new long[n];
+            inPlaceInputs = new int[n][];
+            scratchBytes = new long[n];
             long bound = 0;
             for (Node node : g.nodes()) {
                 int v = node.id();
@@ -120,6 +129,12 @@ public final class MinPeakScheduler {
                     if (consumers[t].length > 0 || isGraphOutput[t]) keptOutBytes[v] += tensorBytes[t];
                 }
                 nodeBytes[v] = StepMemory.nodeBytes(g, node);
+                InPlace.Rule rule = model == LiveModel.IN_PLACE ? InPlace.rule(g, node) : null;
+                inPlaceInputs[v] = rule == null ? new int[0] : rule.inputs();
+                if (rule != null) {
+                    scratchBytes[v] = rule.scratchBytes();
+                    nodeBytes[v] -= Math.max(0, outBytes[v] - rule.scratchBytes());
+                }
                 bound = Math.max(bound, nodeBytes[v]);
             }
             lowerBound = bound;
@@ -145,13 +160,20 @@ public final class MinPeakScheduler {
         /** Bytes of {@code v}'s inputs that nothing reads after the nodes in {@code after} (which includes v). */
         long freedBytes(long[] after, int v) {
             long freed = 0;
-            for (int t : arenaInputs[v]) {
-                if (isGraphOutput[t]) continue;
-                boolean dead = true;
-                for (int c : consumers[t]) if (!has(after, c)) { dead = false; break; }
-                if (dead) freed += tensorBytes[t];
-            }
+            for (int t : arenaInputs[v]) if (dies(after, t)) freed += tensorBytes[t];
             return freed;
+        }
+
+        boolean dies(long[] after, int t) {
+            if (isGraphOutput[t]) return false;
+            for (int c : consumers[t]) if (!has(after, c)) return false;
+            return true;
+        }
+
+        /** Bytes alive while {@code v} runs after the nodes of a set with {@code live} bytes alive. */
+        long stepBytes(long live, long[] after, int v) {
+            for (int t : inPlaceInputs[v]) if (dies(after, t)) return live + scratchBytes[v];
+            return live + outBytes[v];
         }
 
         /** The largest node not yet in {@code set}: every order still has to run it. */
@@ -238,11 +260,10 @@ public final class MinPeakScheduler {
         private void expand(Entry e, Map<Key, Entry> next) {
             for (int v = 0; v < p.n; v++) {
                 if (!p.ready(e.set, v)) continue;
-                long step = e.live + p.outBytes[v];
-                long peak = Math.max(e.peak, step);
-                if (peak >= upperBound) continue;
                 long[] after = e.set.clone();
                 after[v >>> 6] |= 1L << v;
+                long peak = Math.max(e.peak, p.stepBytes(e.live, after, v));
+                if (peak >= upperBound) continue;
                 Key k = Key.of(after);
                 Entry old = next.get(k);
                 if (old != null) {

@@ -21,14 +21,23 @@ public final class StepMemory {
         return !t.isConstant() && !t.variable();
     }
 
-    /** Bytes alive while the node at each step of {@code order} runs. */
-    public static long[] stepBytes(Graph g, Schedule order) {
+    /** Bytes alive while the node at each step of {@code order} runs, as TFLite Micro counts them. */
+    public static long[] stepBytes(Graph g, Schedule order) { return stepBytes(g, order, LiveModel.TFLM); }
+
+    /**
+     * Bytes alive while the node at each step of {@code order} runs. Under {@link LiveModel#IN_PLACE},
+     * a node with an {@link InPlace} rule whose input dies at that step writes over it: its output
+     * costs nothing new at that step, only the rule's scratch.
+     */
+    public static long[] stepBytes(Graph g, Schedule order, LiveModel model) {
         order.check(g);
         int steps = order.size();
         int[] stepOf = new int[g.nodes().size()];
         for (int s = 0; s < steps; s++) stepOf[order.node(s)] = s;
         long[] bytes = new long[steps];
         if (steps == 0) return bytes;
+        int[] lastStep = new int[g.tensors().size()];
+        java.util.Arrays.fill(lastStep, -1);
         for (Tensor t : g.tensors()) {
             if (!inArena(t)) continue;
             int id = t.id();
@@ -39,15 +48,31 @@ public final class StepMemory {
             int last = first;
             for (int c : g.consumers(id)) last = Math.max(last, stepOf[c]);
             if (g.isGraphOutput(id)) last = steps - 1;
+            lastStep[id] = last;
             for (int s = first; s <= last; s++) bytes[s] += t.bytes();
+        }
+        if (model == LiveModel.IN_PLACE) {
+            for (int s = 0; s < steps; s++) {
+                Node n = g.node(order.node(s));
+                InPlace.Rule rule = InPlace.rule(g, n);
+                if (rule == null) continue;
+                for (int t : rule.inputs()) {
+                    if (lastStep[t] == s) {
+                        bytes[s] += rule.scratchBytes() - g.tensor(n.output(0)).bytes();
+                        break;
+                    }
+                }
+            }
         }
         return bytes;
     }
 
     /** The largest of {@link #stepBytes}: no arena plan for this order can be smaller. */
-    public static long peakBytes(Graph g, Schedule order) {
+    public static long peakBytes(Graph g, Schedule order) { return peakBytes(g, order, LiveModel.TFLM); }
+
+    public static long peakBytes(Graph g, Schedule order, LiveModel model) {
         long peak = 0;
-        for (long b : stepBytes(g, order)) peak = Math.max(peak, b);
+        for (long b : stepBytes(g, order, model)) peak = Math.max(peak, b);
         return peak;
     }
 
@@ -56,8 +81,18 @@ public final class StepMemory {
      * writes (all of them are alive while it runs, whatever the order).
      */
     public static long orderIndependentLowerBoundBytes(Graph g) {
+        return orderIndependentLowerBoundBytes(g, LiveModel.TFLM);
+    }
+
+    /** As {@link #orderIndependentLowerBoundBytes(Graph)}; in place, a node needs its inputs plus its scratch. */
+    public static long orderIndependentLowerBoundBytes(Graph g, LiveModel model) {
         long bound = 0;
-        for (Node n : g.nodes()) bound = Math.max(bound, nodeBytes(g, n));
+        for (Node n : g.nodes()) {
+            long b = nodeBytes(g, n);
+            InPlace.Rule rule = model == LiveModel.IN_PLACE ? InPlace.rule(g, n) : null;
+            if (rule != null) b -= Math.max(0, g.tensor(n.output(0)).bytes() - rule.scratchBytes());
+            bound = Math.max(bound, b);
+        }
         return bound;
     }
 

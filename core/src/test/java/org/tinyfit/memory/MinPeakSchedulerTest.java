@@ -22,30 +22,44 @@ class MinPeakSchedulerTest {
         return Arbitraries.longs().flatMap(seed -> Arbitraries.integers().between(1, 10).map(n -> RandomDags.build(seed, n)));
     }
 
-    private static long bruteForceMinimumPeak(Graph g) {
+    private static long bruteForceMinimumPeak(Graph g, LiveModel model) {
         long[] best = {Long.MAX_VALUE};
-        RandomDags.forEachTopologicalOrder(g, order -> best[0] = Math.min(best[0], StepMemory.peakBytes(g, new Schedule(order))));
+        RandomDags.forEachTopologicalOrder(g, order -> best[0] = Math.min(best[0], StepMemory.peakBytes(g, new Schedule(order), model)));
         return best[0];
     }
 
+    private static MinPeakResult minimize(Graph g, LiveModel model) {
+        return new MinPeakScheduler(MinPeakScheduler.DEFAULT_STATE_LIMIT, model).solve(g);
+    }
+
     @Property(tries = 300, seed = "20261125")
-    void dpPeakIsTheMinimumOverAllTopologicalOrders(@ForAll("smallDags") Graph g) {
-        MinPeakResult r = MinPeakScheduler.minimize(g);
+    void dpPeakIsTheMinimumOverAllTopologicalOrders(@ForAll("smallDags") Graph g, @ForAll LiveModel model) {
+        MinPeakResult r = minimize(g, model);
         assertTrue(r.exact(), "a graph of at most 10 nodes must be solved exactly");
-        assertEquals(bruteForceMinimumPeak(g), r.peakBytes(), g.toString());
+        assertEquals(bruteForceMinimumPeak(g, model), r.peakBytes(), g.toString());
     }
 
     @Property(tries = 300, seed = "7")
-    void resultIsATopologicalOrderWithTheReportedPeak(@ForAll("smallDags") Graph g) {
-        MinPeakResult r = MinPeakScheduler.minimize(g);
+    void resultIsATopologicalOrderWithTheReportedPeak(@ForAll("smallDags") Graph g, @ForAll LiveModel model) {
+        MinPeakResult r = minimize(g, model);
         r.schedule().check(g);
-        assertEquals(StepMemory.peakBytes(g, r.schedule()), r.peakBytes());
+        assertEquals(StepMemory.peakBytes(g, r.schedule(), model), r.peakBytes());
+        assertTrue(r.peakBytes() >= r.lowerBoundBytes());
+    }
+
+    @Property(tries = 300, seed = "17")
+    void inPlaceNeverNeedsMoreThanTflmsModel(@ForAll("smallDags") Graph g) {
+        Schedule stored = Schedule.stored(g);
+        long[] tflm = StepMemory.stepBytes(g, stored, LiveModel.TFLM);
+        long[] inPlace = StepMemory.stepBytes(g, stored, LiveModel.IN_PLACE);
+        for (int s = 0; s < tflm.length; s++) assertTrue(inPlace[s] <= tflm[s], "step " + s);
+        assertTrue(minimize(g, LiveModel.IN_PLACE).peakBytes() <= minimize(g, LiveModel.TFLM).peakBytes());
     }
 
     @Property(tries = 300, seed = "11")
-    void neverWorseThanTheStoredOrderAndTiesKeepIt(@ForAll("smallDags") Graph g) {
-        MinPeakResult r = MinPeakScheduler.minimize(g);
-        long stored = StepMemory.peakBytes(g, Schedule.stored(g));
+    void neverWorseThanTheStoredOrderAndTiesKeepIt(@ForAll("smallDags") Graph g, @ForAll LiveModel model) {
+        MinPeakResult r = minimize(g, model);
+        long stored = StepMemory.peakBytes(g, Schedule.stored(g), model);
         assertEquals(stored, r.storedPeakBytes());
         assertTrue(r.peakBytes() <= stored);
         if (r.peakBytes() == stored) {
@@ -57,12 +71,12 @@ class MinPeakSchedulerTest {
     }
 
     @Property(tries = 200, seed = "13")
-    void beamSearchUnderATinyLimitIsValidAndNeverWorseThanStored(@ForAll("smallDags") Graph g) {
-        MinPeakResult r = new MinPeakScheduler(g.nodes().size()).solve(g);
+    void beamSearchUnderATinyLimitIsValidAndNeverWorseThanStored(@ForAll("smallDags") Graph g, @ForAll LiveModel model) {
+        MinPeakResult r = new MinPeakScheduler(g.nodes().size(), model).solve(g);
         r.schedule().check(g);
-        assertEquals(StepMemory.peakBytes(g, r.schedule()), r.peakBytes());
+        assertEquals(StepMemory.peakBytes(g, r.schedule(), model), r.peakBytes());
         assertTrue(r.peakBytes() <= r.storedPeakBytes());
-        assertTrue(r.peakBytes() >= bruteForceMinimumPeak(g));
+        assertTrue(r.peakBytes() >= bruteForceMinimumPeak(g, model));
         assertTrue(r.peakBytes() >= r.lowerBoundBytes());
     }
 
