@@ -11,6 +11,8 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.memory.ArenaPlan;
+import org.tinyfit.memory.MemoryProfile;
+import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.memory.Schedule;
 
 /**
@@ -35,16 +37,17 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
 
     /** The cost with the model's bytes in flash estimated from the graph. */
     public static Cost of(Graph g, Device device, Schedule schedule, ArenaPlan plan) {
-        return of(g, device, schedule, plan, -1, -1);
+        return of(g, device, schedule, plan, -1);
     }
 
     /**
      * The cost. {@code modelFileBytes} is the size of the model file as it will sit in flash (-1 if
-     * unknown: estimated); {@code lowerBoundBytes} the live-bytes lower bound of the schedule (-1 if
-     * not computed).
+     * unknown: estimated). {@code lowerBoundBytes} is the live-bytes lower bound of the schedule
+     * ({@link MemoryProfile}): no plan for this schedule has a smaller arena.
      */
-    public static Cost of(Graph g, Device device, Schedule schedule, ArenaPlan plan, long modelFileBytes, long lowerBoundBytes) {
+    public static Cost of(Graph g, Device device, Schedule schedule, ArenaPlan plan, long modelFileBytes) {
         schedule.check(g);
+        long lowerBoundBytes = MemoryProfile.of(g, schedule).lowerBoundBytes();
         List<NodeCost> rows = new ArrayList<>();
         long macs = 0, ops = 0;
         double micros = 0;
@@ -141,6 +144,15 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
             case "int16" -> d.latency().int16();
             default -> d.latency().int8();
         };
+    }
+
+    /**
+     * The model as TFLite Micro runs it: the stored order, planned by TFLite Micro's greedy planner.
+     * {@code modelFileBytes}: the model file's size, -1 if unknown.
+     */
+    public static Cost storedOrder(Graph g, Device device, long modelFileBytes) {
+        Schedule s = Schedule.stored(g);
+        return of(g, device, s, new TflmGreedyPlanner().plan(g, s), modelFileBytes);
     }
 
     /** Latency in milliseconds. */

@@ -55,9 +55,12 @@ public final class TflmOverhead {
     }
 
     public static TreeSet<String> opKinds(Graph g) {
-        TreeSet<String> kinds = new TreeSet<>();
-        for (Node n : g.nodes()) kinds.add(n.op().kind());
-        return kinds;
+        return opKinds(g.nodes().stream().map(n -> n.op().kind()).toList());
+    }
+
+    /** The distinct op kinds among {@code kinds}, sorted. */
+    public static TreeSet<String> opKinds(java.util.Collection<String> kinds) {
+        return new TreeSet<>(kinds);
     }
 
     /** The model's bytes in flash when its file size is unknown: constant data plus the flatbuffer's structure (estimate). */

@@ -266,7 +266,7 @@ class CostTest {
         assertEquals(TflmOverhead.CORE_CODE_BYTES + TflmOverhead.CODE_BYTES_PER_OP_KIND, c.codeBytes());
         assertEquals(c.modelBytes() + c.codeBytes(), c.flashBytes());
         assertFalse(c.modelBytesMeasured());
-        Cost measured = Cost.of(g, big(), Schedule.stored(g), new ArenaPlan(new long[g.tensors().size()], 0, "t"), 5000, -1);
+        Cost measured = Cost.of(g, big(), Schedule.stored(g), new ArenaPlan(new long[g.tensors().size()], 0, "t"), 5000);
         assertEquals(5000, measured.modelBytes());
         assertTrue(measured.modelBytesMeasured());
     }
