@@ -44,6 +44,14 @@ final class CostText {
                 100.0 * c.peakSramBytes() / d.sramBytes());
         out.printf("latency:  %,.2f ms at %d MHz (%s)%n", c.latencyMillis(), d.clockHz() / 1_000_000,
                 d.latency().calibrated() ? "model fitted to " + d.latency().calibrations().get(0).workload() + "; see docs/devices.md" : "uncalibrated estimate");
+        energy(out, c, d);
+    }
+
+    static void energy(PrintWriter out, Cost c, Device d) {
+        if (c.energyMicrojoules() != null) {
+            out.printf("energy:   %,.0f uJ per inference (latency x %.1f mW measured on this board; %s)%n", c.energyMicrojoules(),
+                    d.power().activeMilliwatts(), "see tinyfit devices --json");
+        }
     }
 
     private static List<String> graphKinds(Cost c) {

@@ -24,12 +24,13 @@ import org.tinyfit.memory.Schedule;
  * arena plan's size (the non-persistent head) + TFLite Micro's persistent tail
  * ({@link TflmOverhead#persistentBytes}). Latency per node = MACs x cycles per MAC of its kernel
  * class and data type + element ops x cycles per element + the per-op overhead, at the device's
- * clock (see {@link Work} for how work is counted).
+ * clock (see {@link Work} for how work is counted). Energy per inference = latency x the device's
+ * published inference power, when it has one (null otherwise).
  */
 public record Cost(String model, String device, String planner, List<NodeCost> nodes,
                    long macs, long elementOps, long parameters, long constantBytes, long modelBytes, boolean modelBytesMeasured,
                    long codeBytes, long flashBytes, long arenaBytes, long persistentBytes, long peakSramBytes,
-                   long lowerBoundBytes, double latencyMicros, boolean hybrid, List<Finding> findings, Verdict verdict) {
+                   long lowerBoundBytes, double latencyMicros, Double energyMicrojoules, boolean hybrid, List<Finding> findings, Verdict verdict) {
     public Cost {
         nodes = List.copyOf(nodes);
         findings = List.copyOf(findings);
@@ -77,7 +78,8 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         }
         constraints.add(new Constraint("flash", flash, device.flashBytes()));
         return new Cost(g.name(), device.id(), plan.planner(), rows, macs, ops, parameters, constantBytes, modelBytes, measured,
-                code, flash, plan.arenaBytes(), persistent, peak, lowerBoundBytes, micros, Support.isHybrid(g),
+                code, flash, plan.arenaBytes(), persistent, peak, lowerBoundBytes, micros,
+                device.power() == null ? null : micros * device.power().activeMilliwatts() / 1000.0, Support.isHybrid(g),
                 Support.findings(g, device), Verdict.of(constraints));
     }
 

@@ -26,8 +26,7 @@ class CalibrationTest {
         int checked = 0;
         for (Device d : DeviceCatalog.builtin().devices()) {
             for (Calibration c : d.latency().calibrations()) {
-                Device atClock = new Device(d.id(), d.name(), d.mcu(), d.core(), c.clockHz(), d.sramBytes(), d.largestSramBlockBytes(),
-                        d.flashBytes(), d.source(), d.latency(), d.notes());
+                Device atClock = d.atClock(c.clockHz());
                 double modelMillis = cost(Workloads.byName(c.workload()), atClock).latencyMillis();
                 double error = (modelMillis - c.measuredMillis()) / c.measuredMillis();
                 assertTrue(Math.abs(error) <= TOLERANCE, String.format("%s on %s: model %.1f ms, measured %.1f ms (%+.0f%%)",
@@ -36,6 +35,23 @@ class CalibrationTest {
             }
         }
         assertTrue(checked >= 10, "only " + checked + " calibrations checked");
+    }
+
+    @Test
+    void energyPerInferenceMatchesThePublishedEnergyWhereThereIsAPowerFigure() {
+        Device l4 = DeviceCatalog.builtin().find("nucleo-l4r5zi");
+        assertNotNull(l4.power());
+        Cost c = cost(Workloads.byName("mlperf-tiny-vww"), l4);
+        double published = 15_531.354; // uJ per inference, the source the power figure cites
+        assertEquals(published, c.energyMicrojoules(), published * TOLERANCE);
+        assertEquals(c.latencyMicros() * l4.power().activeMilliwatts() / 1000, c.energyMicrojoules(), 1e-6);
+    }
+
+    @Test
+    void noPowerFigureMeansNoEnergy() {
+        Device f7 = DeviceCatalog.builtin().find("stm32f746g-disco");
+        assertNull(f7.power());
+        assertNull(cost(Workloads.byName("mlperf-tiny-kws"), f7).energyMicrojoules());
     }
 
     static Device any() { return DeviceCatalog.builtin().find("nucleo-l4r5zi"); }

@@ -29,7 +29,7 @@ class CostTest {
         LatencyModel lat = new LatencyModel("test", new KernelCycles(2, 3, 4, 1), new KernelCycles(5, 6, 7, 2), new KernelCycles(10, 11, 12, 3),
                 100, "test figures", List.of());
         return new Device("test-board", "Test Board", "T1", Core.CORTEX_M4F, 100_000_000, sram, largest, flash,
-                new Source("T1 datasheet", "", "https://example.com"), lat, "");
+                new Source("T1 datasheet", "", "https://example.com"), lat, "", null);
     }
 
     static Device big() { return device(1 << 20, 1 << 20, 4 << 20); }
