@@ -19,10 +19,12 @@ import org.tinyfit.graph.Tensor;
  * bit-exact.
  *
  * <p>The pass only splits where the peak is: it repeatedly finds the step with the most live bytes
- * (under {@link LiveModel#IN_PLACE}, in the stored order) and, if that step belongs to a splittable
- * chain, splits it into the fewest parts that bring it down as far as splitting can (or below the
- * rest of the graph's peak). It stops when the peak is somewhere splitting cannot help. Split nodes
- * are ordinary nodes: schedulers, planners and the cost model see nothing special.
+ * (under {@link LiveModel#IN_PLACE}, in the stored order) and, if that step belongs to a chain not
+ * split yet, splits it into the number of parts (a divisor of the channel count, at most
+ * {@link #MAX_PARTS}) that brings the chain's own peak lowest, the fewest parts among equals. It
+ * stops when the peak is somewhere splitting cannot help; then each split gets the fewest parts that
+ * keep the graph's peak where it is. Split nodes are ordinary nodes: schedulers, planners and the
+ * cost model see nothing special.
  */
 public final class PartialExecution {
     /** The most parts a chain is split into. */
@@ -60,40 +62,79 @@ public final class PartialExecution {
     }
 
     public static Result apply(Graph g) {
-        Graph cur = g;
-        long before = StepMemory.peakBytes(g, Schedule.stored(g), LiveModel.IN_PLACE);
-        List<Split> splits = new ArrayList<>();
-        for (int round = 0; round < g.nodes().size(); round++) {
-            long[] steps = StepMemory.stepBytes(cur, Schedule.stored(cur), LiveModel.IN_PLACE);
-            long peak = max(steps, 0, steps.length);
-            Chain chain = chainAtPeak(cur, steps, peak);
-            if (chain == null) break;
-            Graph best = null;
-            long bestRegion = Long.MAX_VALUE;
-            int bestParts = 0;
-            int channels = cur.tensor(cur.node(chain.head()).output(0)).shape().dim(3);
-            long regionBefore = max(steps, chain.head(), chain.tail() + 1);
-            long rest = Math.max(max(steps, 0, chain.head()), max(steps, chain.tail() + 1, steps.length));
-            for (int parts = 2; parts <= Math.min(channels, MAX_PARTS); parts++) {
-                if (channels % parts != 0) continue;
-                Graph cand = split(cur, chain, parts);
-                long[] s = StepMemory.stepBytes(cand, Schedule.stored(cand), LiveModel.IN_PLACE);
-                int added = (chain.nodes().length) * parts + 1 - chain.nodes().length;
-                long region = max(s, chain.head(), chain.tail() + 1 + added);
-                if (region < bestRegion && Math.max(region, rest) < Math.max(bestRegion, rest)) {
-                    best = cand;
-                    bestRegion = region;
-                    bestParts = parts;
-                }
+        List<Chain> chains = chains(g);
+        int[] parts = new int[chains.size()];
+        java.util.Arrays.fill(parts, 1);
+        Built cur = build(g, chains, parts);
+        long before = cur.peakBytes;
+        long[] regionBefore = new long[chains.size()];
+        long[] regionAfter = new long[chains.size()];
+        while (true) {
+            int i = chainAtPeak(cur);
+            if (i < 0 || parts[i] > 1) break;
+            regionBefore[i] = cur.regionPeakBytes(i);
+            int channels = g.tensor(g.node(chains.get(i).head()).output(0)).shape().dim(3);
+            Built best = null;
+            for (int k = 2; k <= Math.min(channels, MAX_PARTS); k++) {
+                if (channels % k != 0) continue;
+                parts[i] = k;
+                Built cand = build(g, chains, parts);
+                if (best == null || cand.regionPeakBytes(i) < best.regionPeakBytes(i)) best = cand;
             }
-            if (best == null || bestRegion >= regionBefore) break;
-            long newPeak = StepMemory.peakBytes(best, Schedule.stored(best), LiveModel.IN_PLACE);
-            if (newPeak >= peak) break;
-            splits.add(new Split(cur.tensor(cur.node(chain.head()).output(0)).name(), chain.nodes().length, bestParts, regionBefore, bestRegion));
+            if (best == null || best.peakBytes >= cur.peakBytes) {
+                parts[i] = 1;
+                break;
+            }
+            parts[i] = best.parts[i];
+            regionAfter[i] = best.regionPeakBytes(i);
             cur = best;
         }
-        long after = StepMemory.peakBytes(cur, Schedule.stored(cur), LiveModel.IN_PLACE);
-        return new Result(cur, splits, before, after);
+        // Fewer parts where they reach the same peak: fewer kernel calls, same memory.
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i] == 1) continue;
+            int channels = g.tensor(g.node(chains.get(i).head()).output(0)).shape().dim(3);
+            int chosen = parts[i];
+            for (int k = 2; k < chosen; k++) {
+                if (channels % k != 0) continue;
+                parts[i] = k;
+                Built cand = build(g, chains, parts);
+                if (cand.peakBytes <= cur.peakBytes) {
+                    cur = cand;
+                    regionAfter[i] = cand.regionPeakBytes(i);
+                    break;
+                }
+                parts[i] = chosen;
+            }
+        }
+        List<Split> splits = new ArrayList<>();
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i] == 1) continue;
+            Chain c = chains.get(i);
+            splits.add(new Split(g.tensor(g.node(c.head()).output(0)).name(), c.nodes().length, parts[i], regionBefore[i], regionAfter[i]));
+        }
+        return new Result(cur.graph, splits, before, cur.peakBytes);
+    }
+
+    /** A graph with some chains split, where each chain's nodes ended up, and its steps' live bytes. */
+    private record Built(Graph graph, int[] parts, int[] regionStart, int[] regionEnd, long[] stepBytes, long peakBytes) {
+        long regionPeakBytes(int chain) { return max(stepBytes, regionStart[chain], regionEnd[chain]); }
+    }
+
+    /** {@code g} with chain i split into {@code parts[i]} branches (1: left alone). */
+    private static Built build(Graph g, List<Chain> chains, int[] parts) {
+        Graph out = g;
+        for (int i = chains.size() - 1; i >= 0; i--) if (parts[i] > 1) out = split(out, chains.get(i), parts[i]);
+        int[] start = new int[chains.size()], end = new int[chains.size()];
+        int shift = 0;
+        for (int i = 0; i < chains.size(); i++) {
+            Chain c = chains.get(i);
+            int len = parts[i] > 1 ? c.nodes().length * parts[i] + 1 : c.nodes().length;
+            start[i] = c.head() + shift;
+            end[i] = start[i] + len;
+            shift += len - c.nodes().length;
+        }
+        long[] steps = StepMemory.stepBytes(out, Schedule.stored(out), LiveModel.IN_PLACE);
+        return new Built(out, parts.clone(), start, end, steps, Math.max(max(steps, 0, steps.length), StepMemory.orderIndependentFloorBytes(out)));
     }
 
     private static long max(long[] a, int from, int to) {
@@ -102,14 +143,13 @@ public final class PartialExecution {
         return m;
     }
 
-    /** The splittable chain containing a step at the peak, or null. */
-    private static Chain chainAtPeak(Graph g, long[] steps, long peak) {
-        List<Chain> chains = chains(g);
-        for (int s = 0; s < steps.length; s++) {
-            if (steps[s] != peak) continue;
-            for (Chain c : chains) if (s >= c.head() && s <= c.tail()) return c;
+    /** The index of the chain containing a step at the peak, or -1. */
+    private static int chainAtPeak(Built b) {
+        for (int s = 0; s < b.stepBytes.length; s++) {
+            if (b.stepBytes[s] != b.peakBytes) continue;
+            for (int i = 0; i < b.regionStart.length; i++) if (s >= b.regionStart[i] && s < b.regionEnd[i]) return i;
         }
-        return null;
+        return -1;
     }
 
     /** Every convolution followed by at least one per-channel node, in stored order, with consecutive node ids. */
