@@ -47,7 +47,7 @@ public final class BuiltinKernels {
             case Op.BatchNorm b -> new BatchNormKernel();
             case Op.Dropout d -> new CopyKernel();
             case Op.StridedSlice s -> new StridedSliceKernel();
-            case Op.Svdf s -> unsupported("SVDF needs the int16 kernels (org.tinyfit.runtime.int16), which this build does not include");
+            case Op.Svdf s -> unsupported("only integer SVDF with an int8 input runs, on the kernels of org.tinyfit.runtime.int16");
             case Op.Opaque o -> unsupported(null);
         };
     }

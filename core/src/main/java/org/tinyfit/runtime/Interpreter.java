@@ -20,7 +20,7 @@ import org.tinyfit.memory.Schedule;
 public final class Interpreter {
     /** Kernel sets consulted before the built-in kernels (e.g. 16-bit activations, SVDF). */
     public static List<KernelProvider> defaultProviders() {
-        return List.of();
+        return List.of(new Int16Provider());
     }
 
     private final Graph graph;
