@@ -22,13 +22,19 @@ public final class BuiltinKernels {
     private BuiltinKernels() {}
 
     /** The kernel for {@code op}; {@code fast} picks the optimized version where one exists (same results). */
-    public static Kernel forOp(Op op, boolean fast) {
+    public static Kernel forOp(Op op, boolean fast) { return forOp(op, fast, false); }
+
+    /**
+     * {@code inPlace}: the node's output shares its bytes with its input (a per-channel op then runs
+     * one channel at a time; element-wise kernels are in-place safe as they are).
+     */
+    public static Kernel forOp(Op op, boolean fast, boolean inPlace) {
         return switch (op) {
             case Op.Conv2D c -> new Conv2DKernel(fast);
-            case Op.DepthwiseConv2D d -> new DepthwiseConv2DKernel();
+            case Op.DepthwiseConv2D d -> new DepthwiseConv2DKernel(inPlace);
             case Op.TransposeConv t -> new TransposeConvKernel();
             case Op.FullyConnected f -> new FullyConnectedKernel(fast);
-            case Op.Pool2D p -> new PoolKernel();
+            case Op.Pool2D p -> new PoolKernel(inPlace);
             case Op.Add a -> new BinaryKernel(BinaryKernel.Kind.ADD, a.act());
             case Op.Sub s -> new BinaryKernel(BinaryKernel.Kind.SUB, s.act());
             case Op.Mul m -> new BinaryKernel(BinaryKernel.Kind.MUL, m.act());

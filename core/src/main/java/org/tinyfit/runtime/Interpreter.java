@@ -8,6 +8,7 @@ import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.memory.ArenaPlan;
+import org.tinyfit.memory.InPlace;
 import org.tinyfit.memory.Schedule;
 
 /**
@@ -15,7 +16,10 @@ import org.tinyfit.memory.Schedule;
  * offset an {@link ArenaPlan} gives it, in the order a {@link Schedule} gives. Construction checks
  * that the schedule is a valid order, that the plan gives every tensor a node touches its own bytes
  * while it is live (no two live tensors overlap), and prepares every node's kernel, so a model the
- * runtime cannot run fails here with a one-line message naming the node.
+ * runtime cannot run fails here with a one-line message naming the node. A plan may put a node's
+ * output over an input that dies with it where {@link InPlace} allows (element-wise ops; depthwise
+ * and pooling, which then run one channel at a time through a plane of scratch): those nodes run in
+ * place.
  */
 public final class Interpreter {
     /** Kernel sets consulted before the built-in kernels (e.g. 16-bit activations, SVDF). */
@@ -40,7 +44,7 @@ public final class Interpreter {
         this.schedule = schedule;
         this.plan = plan;
         schedule.check(graph);
-        PlanCheck.check(graph, schedule, plan);
+        boolean[] inPlace = PlanCheck.check(graph, schedule, plan);
         this.arena = new Arena(graph, plan);
         this.steps = new PreparedKernel[schedule.size()];
         this.stepNodes = new Node[schedule.size()];
@@ -52,7 +56,7 @@ public final class Interpreter {
                 k = p.kernelFor(node, graph);
                 if (k != null) break;
             }
-            if (k == null) k = BuiltinKernels.forOp(node.op(), fast);
+            if (k == null) k = BuiltinKernels.forOp(node.op(), fast, inPlace[node.id()]);
             PreparedKernel prepared = k.prepare(node, graph);
             if (prepared == null) throw KernelSupport.fail(node, "its kernel prepared nothing to run");
             steps[s] = prepared;
@@ -104,11 +108,14 @@ public final class Interpreter {
     static final class PlanCheck {
         private PlanCheck() {}
 
-        static void check(Graph g, Schedule schedule, ArenaPlan plan) {
+        /** Throws unless the plan is safe; returns, per node id, whether it runs in place over an input (same offset). */
+        static boolean[] check(Graph g, Schedule schedule, ArenaPlan plan) {
             int nt = g.tensors().size();
             long[] off = plan.offsets();
             if (off.length != nt) throw new GraphException("the arena plan (" + plan.planner() + ") places " + off.length + " tensors, the graph has " + nt);
             int steps = schedule.size();
+            int[] stepOf = new int[g.nodes().size()];
+            for (int s = 0; s < steps; s++) stepOf[schedule.node(s)] = s;
             int[] first = new int[nt], last = new int[nt];
             java.util.Arrays.fill(first, -1);
             java.util.Arrays.fill(last, -1);
@@ -150,53 +157,41 @@ public final class Interpreter {
                     int b = placed.get(j);
                     boolean timeOverlap = first[a] <= last[b] && first[b] <= last[a];
                     boolean spaceOverlap = off[a] < off[b] + g.tensor(b).bytes() && off[b] < off[a] + g.tensor(a).bytes();
-                    if (timeOverlap && spaceOverlap && !aliasedCopy(g, a, b, off)) {
+                    if (timeOverlap && spaceOverlap && !aliasedCopy(g, a, b, off, stepOf, last)) {
                         throw new GraphException("the arena plan (" + plan.planner() + ") overlaps tensor " + a + " (" + g.tensor(a).name() + ", bytes "
                                 + off[a] + ".." + (off[a] + g.tensor(a).bytes()) + ") with tensor " + b + " (" + g.tensor(b).name() + ", bytes " + off[b] + ".."
                                 + (off[b] + g.tensor(b).bytes()) + ") while both are live; plan for this schedule");
                     }
                 }
             }
+            boolean[] inPlace = new boolean[g.nodes().size()];
+            for (Node n : g.nodes()) {
+                int out = n.output(0);
+                if (off[out] < 0) continue;
+                for (int t : n.inputs()) {
+                    if (t >= 0 && t != out && off[t] == off[out] && !g.tensor(t).isConstant() && inPlaceOver(g, t, out, stepOf, last)) inPlace[n.id()] = true;
+                }
+            }
+            return inPlace;
         }
 
-        /** A RESHAPE (or DROPOUT) may write its output over its input when both sit at the same offset. */
-        private static boolean aliasedCopy(Graph g, int a, int b, long[] off) {
-            if (off[a] != off[b] || g.tensor(a).bytes() != g.tensor(b).bytes()) return false;
-            return copies(g, a, b) || copies(g, b, a);
+        /**
+         * Whether output {@code b} of some node may share bytes with its input {@code a} (or the
+         * reverse): the node has an {@link InPlace} rule naming that input, the input dies at that node,
+         * and both start at the same offset.
+         */
+        private static boolean aliasedCopy(Graph g, int a, int b, long[] off, int[] step, int[] last) {
+            if (off[a] != off[b]) return false;
+            return inPlaceOver(g, a, b, step, last) || inPlaceOver(g, b, a, step, last);
         }
 
-        private static boolean copies(Graph g, int from, int to) {
-            int p = g.producer(to);
-            if (p < 0) return false;
-            Node n = g.node(p);
-            boolean copy = switch (n.op()) {
-                case Op.Reshape r -> true;
-                case Op.Dropout d -> true;
-                case Op.Conv2D c -> false;
-                case Op.DepthwiseConv2D d -> false;
-                case Op.TransposeConv t -> false;
-                case Op.FullyConnected f -> false;
-                case Op.Pool2D q -> false;
-                case Op.Add x -> false;
-                case Op.Sub x -> false;
-                case Op.Mul x -> false;
-                case Op.Concat x -> false;
-                case Op.Softmax x -> false;
-                case Op.Relu x -> false;
-                case Op.Relu6 x -> false;
-                case Op.Logistic x -> false;
-                case Op.Tanh x -> false;
-                case Op.LeakyRelu x -> false;
-                case Op.Pad x -> false;
-                case Op.Mean x -> false;
-                case Op.Quantize x -> false;
-                case Op.Dequantize x -> false;
-                case Op.BatchNorm x -> false;
-                case Op.StridedSlice x -> false;
-                case Op.Svdf x -> false;
-                case Op.Opaque x -> false;
-            };
-            return copy && n.input(0) == from;
+        private static boolean inPlaceOver(Graph g, int input, int output, int[] step, int[] last) {
+            int p = g.producer(output);
+            if (p < 0 || last[input] != step[p]) return false;
+            InPlace.Rule rule = InPlace.rule(g, g.node(p));
+            if (rule == null) return false;
+            for (int t : rule.inputs()) if (t == input) return true;
+            return false;
         }
     }
 }

@@ -76,4 +76,26 @@ final class TestPlans {
         }
         return new ArenaPlan(off, arena, "first-fit");
     }
+
+    /**
+     * {@link #separate} but with every node that {@link org.tinyfit.memory.InPlace} allows writing its
+     * output over its first dying input (same offset), in {@code schedule} order.
+     */
+    static ArenaPlan inPlace(Graph g, Schedule schedule) {
+        long[] off = separate(g, 0).offsets();
+        int[] last = new int[g.tensors().size()];
+        java.util.Arrays.fill(last, -1);
+        for (int s = 0; s < schedule.size(); s++) for (int t : g.node(schedule.node(s)).inputs()) if (t >= 0) last[t] = s;
+        for (int t : g.outputs()) last[t] = Integer.MAX_VALUE;
+        long arena = separate(g, 0).arenaBytes();
+        for (int s = 0; s < schedule.size(); s++) {
+            var n = g.node(schedule.node(s));
+            var rule = org.tinyfit.memory.InPlace.rule(g, n);
+            if (rule == null) continue;
+            for (int t : rule.inputs()) {
+                if (last[t] == s && off[t] >= 0) { off[n.output(0)] = off[t]; break; }
+            }
+        }
+        return new ArenaPlan(off, arena, "in-place");
+    }
 }

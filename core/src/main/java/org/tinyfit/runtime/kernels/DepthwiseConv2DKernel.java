@@ -15,6 +15,12 @@ import org.tinyfit.runtime.PreparedKernel;
 
 /** DEPTHWISE_CONV_2D, float and int8 per-channel, with depth multiplier, as TFLite's reference kernels. */
 public final class DepthwiseConv2DKernel implements Kernel {
+    private final boolean inPlace;
+
+    public DepthwiseConv2DKernel() { this(false); }
+
+    /** {@code inPlace}: the output shares the input's bytes; runs one channel at a time through a plane of scratch. */
+    public DepthwiseConv2DKernel(boolean inPlace) { this.inPlace = inPlace; }
 
     record Geometry(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kH, int kW, int multiplier,
                     int strideH, int strideW, int dilH, int dilW, int padH, int padW) {}
@@ -43,6 +49,17 @@ public final class DepthwiseConv2DKernel implements Kernel {
             KernelSupport.requireDType(node, filter, "the filter", DType.F32);
             KernelSupport.requireDType(node, out, "the output", DType.F32);
             float[] range = FixedPoint.activationRangeFloat(op.act());
+            if (inPlace) {
+                checkInPlace(node, geo);
+                float[] plane = new float[geo.outH() * geo.outW()];
+                return a -> {
+                    for (int c = 0; c < geo.outC(); c++) {
+                        for (int oy = 0; oy < geo.outH(); oy++)
+                            for (int ox = 0; ox < geo.outW(); ox++) plane[oy * geo.outW() + ox] = floatValue(a, geo, ti, tf, tb, 0, oy, ox, c, range[0], range[1]);
+                        for (int p = 0; p < plane.length; p++) a.setF32(to, p * geo.outC() + c, plane[p]);
+                    }
+                };
+            }
             return a -> floatConv(a, geo, ti, tf, tb, to, range[0], range[1]);
         }
         KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
@@ -50,7 +67,58 @@ public final class DepthwiseConv2DKernel implements Kernel {
         KernelSupport.requireDType(node, out, "the output", DType.I8);
         if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
         ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[3]);
+        if (inPlace) {
+            checkInPlace(node, geo);
+            byte[] plane = new byte[geo.outH() * geo.outW()];
+            return a -> {
+                for (int c = 0; c < geo.outC(); c++) {
+                    for (int oy = 0; oy < geo.outH(); oy++)
+                        for (int ox = 0; ox < geo.outW(); ox++) plane[oy * geo.outW() + ox] = (byte) int8Value(a, geo, q, ti, tf, tb, 0, oy, ox, c);
+                    for (int p = 0; p < plane.length; p++) a.setI8(to, p * geo.outC() + c, plane[p]);
+                }
+            };
+        }
         return a -> int8Conv(a, geo, q, ti, tf, tb, to);
+    }
+
+    private static void checkInPlace(Node node, Geometry g) {
+        if (g.batches() != 1 || g.multiplier() != 1 || (long) g.outH() * g.outW() > (long) g.inH() * g.inW()) {
+            throw fail(node, "runs in place only with batch 1, depth multiplier 1 and an output no larger than the input");
+        }
+    }
+
+    /** Output channel {@code oc} at (b, oy, ox), requantized: the reference loop's body. */
+    static int int8Value(Arena a, Geometry g, ConvQuant q, int ti, int tf, int tb, int b, int oy, int ox, int oc) {
+        int ic = oc / g.multiplier();
+        int iy0 = oy * g.strideH() - g.padH(), ix0 = ox * g.strideW() - g.padW();
+        int acc = 0;
+        for (int fy = 0; fy < g.kH(); fy++) {
+            int iy = iy0 + g.dilH() * fy;
+            if (iy < 0 || iy >= g.inH()) continue;
+            for (int fx = 0; fx < g.kW(); fx++) {
+                int ix = ix0 + g.dilW() * fx;
+                if (ix < 0 || ix >= g.inW()) continue;
+                acc += a.i8(tf, (fy * g.kW() + fx) * g.outC() + oc) * (a.i8(ti, ((b * g.inH() + iy) * g.inW() + ix) * g.inC() + ic) + q.inputOffset());
+            }
+        }
+        if (tb >= 0) acc += a.i32(tb, oc);
+        return q.requantize(acc, oc);
+    }
+
+    static float floatValue(Arena a, Geometry g, int ti, int tf, int tb, int b, int oy, int ox, int oc, float min, float max) {
+        int ic = oc / g.multiplier();
+        int iy0 = oy * g.strideH() - g.padH(), ix0 = ox * g.strideW() - g.padW();
+        float total = 0f;
+        for (int fy = 0; fy < g.kH(); fy++) {
+            int iy = iy0 + g.dilH() * fy;
+            for (int fx = 0; fx < g.kW(); fx++) {
+                int ix = ix0 + g.dilW() * fx;
+                if (ix < 0 || ix >= g.inW() || iy < 0 || iy >= g.inH()) continue;
+                total += a.f32(ti, ((b * g.inH() + iy) * g.inW() + ix) * g.inC() + ic) * a.f32(tf, (fy * g.kW() + fx) * g.outC() + oc);
+            }
+        }
+        float biasValue = tb >= 0 ? a.f32(tb, oc) : 0f;
+        return Conv2DKernel.clamp(total + biasValue, min, max);
     }
 
     static void int8Conv(Arena a, Geometry g, ConvQuant q, int ti, int tf, int tb, int to) {
