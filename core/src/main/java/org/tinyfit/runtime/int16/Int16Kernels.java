@@ -37,8 +37,8 @@ public final class Int16Kernels {
     }
 
     /**
-     * True for the nodes these kernels run: ADD, SUB, LEAKY_RELU, PAD, STRIDED_SLICE with int16
-     * tensors; CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV with int16 input and
+     * True for the nodes these kernels run: ADD, SUB, MUL, LEAKY_RELU, PAD, STRIDED_SLICE,
+     * AVERAGE_POOL_2D and MAX_POOL_2D with int16 tensors; CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV with int16 input and
      * int8 weights; QUANTIZE with an int16
      * input or output, or int32 to int8; integer SVDF (int8 input).
      */
@@ -57,8 +57,8 @@ public final class Int16Kernels {
             case Op.Svdf s -> in == DType.I8;
             case Op.DepthwiseConv2D d -> in == DType.I16;
             case Op.FullyConnected f -> in == DType.I16;
-            case Op.Pool2D p -> false;
-            case Op.Mul m -> false;
+            case Op.Pool2D p -> out == DType.I16;
+            case Op.Mul m -> out == DType.I16;
             case Op.Concat c -> false;
             case Op.Reshape r -> false;
             case Op.Softmax s -> false;
@@ -98,8 +98,8 @@ public final class Int16Kernels {
                 case Op.Svdf s -> svdf(node, graph, s);
                 case Op.DepthwiseConv2D d -> depthwise(node, graph, d);
                 case Op.FullyConnected f -> fullyConnected(node, graph, f);
-                case Op.Pool2D p -> unreachable(node);
-                case Op.Mul m -> unreachable(node);
+                case Op.Pool2D p -> pool(node, graph, p);
+                case Op.Mul m -> mul(node, graph, m);
                 case Op.Concat c -> unreachable(node);
                 case Op.Reshape r -> unreachable(node);
                 case Op.Softmax s -> unreachable(node);
@@ -138,6 +138,43 @@ public final class Int16Kernels {
         return t -> {
             short[] out = new short[no];
             AddSubInt16.run(TensorData.shorts(t.bytes(ia), na), sa, TensorData.shorts(t.bytes(ib), nb), sb, out, p);
+            TensorData.putShorts(t.bytes(io), out);
+        };
+    }
+
+    private static Kernel mul(Node node, Graph g, Op.Mul op) {
+        Tensor a = g.tensor(node.input(0));
+        Tensor b = g.tensor(node.input(1));
+        Tensor o = g.tensor(node.output(0));
+        if (a.dtype() != DType.I16 || b.dtype() != DType.I16) {
+            throw new IllegalArgumentException("int16 MUL needs int16 inputs, got " + a.dtype().lower() + " and " + b.dtype().lower());
+        }
+        Quantization qa = quant(a, node), qb = quant(b, node), qo = quant(o, node);
+        MulInt16.Params p = MulInt16.prepare(qa.scale(), (int) qa.zeroPoint(), qb.scale(), (int) qb.zeroPoint(), qo.scale(),
+                (int) qo.zeroPoint(), op.act());
+        int[] sa = a.shape().dims(), sb = b.shape().dims();
+        int na = a.shape().elements(), nb = b.shape().elements(), no = o.shape().elements();
+        int ia = a.id(), ib = b.id(), io = o.id();
+        return t -> {
+            short[] out = new short[no];
+            MulInt16.run(TensorData.shorts(t.bytes(ia), na), sa, TensorData.shorts(t.bytes(ib), nb), sb, out, p);
+            TensorData.putShorts(t.bytes(io), out);
+        };
+    }
+
+    private static Kernel pool(Node node, Graph g, Op.Pool2D op) {
+        Tensor in = g.tensor(node.input(0));
+        Tensor o = g.tensor(node.output(0));
+        if (in.dtype() != DType.I16 || in.shape().rank() != 4 || o.shape().rank() != 4) {
+            throw new IllegalArgumentException("int16 pooling needs 4-D int16 tensors, got " + in.describe() + " -> " + o.describe());
+        }
+        Quantization qo = quant(o, node);
+        int[] is = in.shape().dims(), os = o.shape().dims();
+        PoolInt16.Params p = PoolInt16.prepare(op, is[1], is[2], qo.scale(), (int) qo.zeroPoint());
+        int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
+        return t -> {
+            short[] out = new short[no];
+            PoolInt16.run(TensorData.shorts(t.bytes(ii), n), is, out, os, p);
             TensorData.putShorts(t.bytes(io), out);
         };
     }
