@@ -28,6 +28,9 @@ public final class ShapeInference {
         String where = node.label();
         Op op = node.op();
         Shape x = in.get(0) == null ? null : in.get(0).shape();
+        if (x == null && !(op instanceof Op.TransposeConv) && !(op instanceof Op.Opaque)) {
+            throw new GraphException(where + ": input 0 is missing");
+        }
         return switch (op) {
             case Op.Conv2D c -> {
                 Shape f = need(in, 1, where, "filter").shape();
