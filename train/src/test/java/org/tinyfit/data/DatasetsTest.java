@@ -50,6 +50,17 @@ class DatasetsTest {
     }
 
     @Test
+    void trainAndTestAgreeOnTheClassCount() throws Exception {
+        TestFiles.write(dir, "x.npy", f32npy(4, 3));
+        TestFiles.write(dir, "y.npy", TestFiles.npy(1, "<i8", false, new long[] {4}, TestFiles.i64(0, 1, 0, 1)));
+        TestFiles.write(dir, "x_test.npy", f32npy(2, 3));
+        TestFiles.write(dir, "y_test.npy", TestFiles.npy(1, "<i8", false, new long[] {2}, TestFiles.i64(4, 0)));
+        DataSource s = Datasets.open(dir.toString());
+        assertEquals(5, s.train().numClasses());
+        assertEquals(5, s.test().orElseThrow().numClasses());
+    }
+
+    @Test
     void npyWithNamedLabelsAndShapeOption() throws Exception {
         Path x = TestFiles.write(dir, "feats.npy", f32npy(8, 6));
         TestFiles.write(dir, "classes.npy", labelsNpy(8));
