@@ -149,8 +149,16 @@ public final class MinimumArenaPlanner implements ArenaPlanner {
         return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    private record State(long[] key) {
+        @Override public boolean equals(Object o) { return o instanceof State s && Arrays.equals(key, s.key); }
+
+        @Override public int hashCode() { return Arrays.hashCode(key); }
+    }
+
     /** Branch and bound over plans built in ascending (offset, buffer) order. */
     private static final class Search {
+        static final int MAX_REMEMBERED = 1 << 20;
+        final java.util.HashSet<State> failed = new java.util.HashSet<>();
         final List<ArenaBuffer> buffers;
         final int n;
         final long[] size;
@@ -212,6 +220,9 @@ public final class MinimumArenaPlanner implements ArenaPlanner {
             nodes++;
             if (lowerBound(floor, top) >= bestArena) return;
             if (!everyBufferStillFits(floor) || !everyTimeStillFits(floor)) return;
+            State key = state(floor, lastId);
+            if (failed.contains(key)) return;
+            long arenaBefore = bestArena;
             for (int b : bySize) {
                 if (placed[b]) continue;
                 long[] candidates = candidates(b, floor, lastId);
@@ -224,6 +235,26 @@ public final class MinimumArenaPlanner implements ArenaPlanner {
                     if (bestArena <= bound || !complete) return;
                 }
             }
+            if (bestArena == arenaBefore && failed.size() < MAX_REMEMBERED) failed.add(key);
+        }
+
+        /**
+         * What the rest of the search depends on: the floor, the last placement, the buffers left, and the
+         * placed buffers that reach above the floor. Buffers wholly below the floor cannot matter any more
+         * (every later buffer lies above the floor), so states that differ only there are the same state.
+         */
+        private State state(long floor, int lastId) {
+            long[] k = new long[3 + 2 * n];
+            int m = 0;
+            k[m++] = floor;
+            k[m++] = lastId;
+            long unplaced = 0;
+            for (int i = 0; i < n; i++) if (!placed[i]) unplaced |= 1L << i;
+            k[m++] = unplaced;
+            for (int i = 0; i < n; i++) {
+                if (placed[i] && at[i] + size[i] > floor) { k[m++] = i; k[m++] = at[i]; }
+            }
+            return new State(Arrays.copyOf(k, m));
         }
 
         /** Feasible offsets for b in ascending order: 0 or the end of a placed buffer live with b, after (floor, lastId). */
