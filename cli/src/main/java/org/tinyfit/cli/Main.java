@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             "Start with: tinyfit demo"},
         subcommands = {
             DemoCommand.class,
+            TrainCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Every command takes --help. Set TINYFIT_DEBUG=1 to see stack traces of internal errors."})
