@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             DevicesCommand.class,
+            RunCommand.class,
+            EvalCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Every command takes --help. Set TINYFIT_DEBUG=1 to see stack traces of internal errors."})
