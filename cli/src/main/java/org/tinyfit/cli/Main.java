@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
             DevicesCommand.class,
             AnalyzeCommand.class,
             OptimizeCommand.class,
+            RunCommand.class,
+            EvalCommand.class,
             TrainCommand.class,
             CommandLine.HelpCommand.class
         },
