@@ -38,7 +38,7 @@ public final class Int16Kernels {
 
     /**
      * True for the nodes these kernels run: ADD, SUB, MUL, LEAKY_RELU, PAD, STRIDED_SLICE,
-     * AVERAGE_POOL_2D and MAX_POOL_2D with int16 tensors; CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV with int16 input and
+     * AVERAGE_POOL_2D, MAX_POOL_2D and MEAN with int16 tensors; CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV with int16 input and
      * int8 weights; QUANTIZE with an int16
      * input or output, or int32 to int8; integer SVDF (int8 input).
      */
@@ -66,7 +66,7 @@ public final class Int16Kernels {
             case Op.Relu6 r -> false;
             case Op.Logistic l -> false;
             case Op.Tanh t -> false;
-            case Op.Mean m -> false;
+            case Op.Mean m -> out == DType.I16;
             case Op.Dequantize d -> false;
             case Op.BatchNorm b -> false;
             case Op.Dropout d -> false;
@@ -107,7 +107,7 @@ public final class Int16Kernels {
                 case Op.Relu6 r -> unreachable(node);
                 case Op.Logistic l -> unreachable(node);
                 case Op.Tanh t -> unreachable(node);
-                case Op.Mean m -> unreachable(node);
+                case Op.Mean m -> mean(node, graph);
                 case Op.Dequantize d -> unreachable(node);
                 case Op.BatchNorm b -> unreachable(node);
                 case Op.Dropout d -> unreachable(node);
@@ -175,6 +175,22 @@ public final class Int16Kernels {
         return t -> {
             short[] out = new short[no];
             PoolInt16.run(TensorData.shorts(t.bytes(ii), n), is, out, os, p);
+            TensorData.putShorts(t.bytes(io), out);
+        };
+    }
+
+    private static Kernel mean(Node node, Graph g) {
+        Tensor in = g.tensor(node.input(0));
+        Tensor o = g.tensor(node.output(0));
+        if (in.dtype() != DType.I16) throw new IllegalArgumentException("int16 MEAN needs an int16 input, got " + in.dtype().lower());
+        Quantization qi = quant(in, node), qo = quant(o, node);
+        int[] is = in.shape().dims();
+        MeanInt16.Params p = MeanInt16.prepare(is, TensorData.constInts(constant(g, node, 1, "axes")), qi.scale(), (int) qi.zeroPoint(),
+                qo.scale(), (int) qo.zeroPoint());
+        int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
+        return t -> {
+            short[] out = new short[no];
+            MeanInt16.run(TensorData.shorts(t.bytes(ii), n), is, out, p);
             TensorData.putShorts(t.bytes(io), out);
         };
     }
