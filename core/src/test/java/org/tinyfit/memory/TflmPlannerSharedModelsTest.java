@@ -42,4 +42,23 @@ class TflmPlannerSharedModelsTest {
         assertTrue(best.plan().arenaBytes() <= tflm);
         assertTrue(best.plan().arenaBytes() >= MemoryProfile.of(g, stored).lowerBoundBytes());
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"person_detect", "micro_speech_quantized", "keyword_scrambled_8bit"})
+    void plannersWorkOnSplitGraphsAndReorderedSchedules(String name) {
+        Graph g = model(name);
+        Graph split = PartialExecution.apply(g).graph();
+        for (var pair : java.util.List.of(java.util.Map.entry(split, Schedule.stored(split)), java.util.Map.entry(g, MinPeakScheduler.schedule(g)))) {
+            Graph graph = pair.getKey();
+            Schedule s = pair.getValue();
+            ArenaPlan tflm = new TflmGreedyPlanner().plan(graph, s);
+            MinimumArenaPlanner.Result best = new MinimumArenaPlanner().solve(graph, s);
+            PlanCheck.verify(graph, s, tflm);
+            PlanCheck.verify(graph, s, best.plan());
+            long bound = MemoryProfile.of(graph, s).lowerBoundBytes();
+            assertTrue(tflm.arenaBytes() >= bound);
+            assertTrue(best.plan().arenaBytes() >= bound);
+            assertTrue(best.plan().arenaBytes() <= tflm.arenaBytes());
+        }
+    }
 }
