@@ -61,4 +61,19 @@ class TflmPlannerSharedModelsTest {
             assertTrue(best.plan().arenaBytes() <= tflm.arenaBytes());
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void keywordModelPeaksAtItsFirstSvdfWithTwoScratchBuffers() {
+        Graph g = model("keyword_scrambled_8bit");
+        Schedule s = Schedule.stored(g);
+        MemoryProfile p = MemoryProfile.of(g, s);
+        assertEquals(1, p.peakStep());
+        assertEquals(672, p.lowerBoundBytes());
+        assertEquals(512, p.at(2).scratchBytes());
+        ArenaPlan plan = new TflmGreedyPlanner().plan(g, s);
+        assertTrue(plan.scratchOffset(1, 0) >= 0 && plan.scratchOffset(1, 1) >= 0);
+        MinimumArenaPlanner.Result best = new MinimumArenaPlanner().solve(g, s);
+        assertTrue(best.provenMinimal());
+        assertEquals(0, best.gapBytes());
+    }
 }
