@@ -15,9 +15,11 @@ import java.util.concurrent.Callable;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.memory.ArenaPlanner;
 import org.tinyfit.memory.MemoryOptimization;
+import org.tinyfit.memory.MinimumArenaPlanner;
 import org.tinyfit.memory.PartialExecution;
 import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.tflite.TfliteReader;
+import org.tinyfit.tflite.TfliteReorder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -69,7 +71,7 @@ final class OptimizeCommand implements Callable<Integer> {
         byte[] original = Files.readAllBytes(model);
         Graph g = TfliteReader.read(original, model.getFileName() == null ? model.toString() : model.getFileName().toString());
         MemoryOptimization m = MemoryOptimization.of(g, planners());
-        byte[] written = Reorder.withOperatorOrder(original, m.chosenOrder().order(), m.orderChanged());
+        byte[] written = m.orderChanged() ? TfliteReorder.withOperatorOrder(original, m.chosenOrder().order()) : original;
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UserException("cannot write " + output + ": the directory " + parent + " does not exist");
@@ -83,7 +85,7 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** The planners tried for the best plan. */
     static List<ArenaPlanner> planners() {
-        return List.of(new TflmGreedyPlanner());
+        return List.of(new TflmGreedyPlanner(), new MinimumArenaPlanner());
     }
 
     private Map<String, Object> toJson(MemoryOptimization m) {
