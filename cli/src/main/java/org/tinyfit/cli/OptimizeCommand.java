@@ -155,7 +155,7 @@ final class OptimizeCommand implements Callable<Integer> {
 
     private static void row(PrintWriter out, String label, long bytes, long stored, String note) {
         String delta = bytes == stored || stored == 0 ? "=" : String.format(Locale.ROOT, "%+,d (%+.1f%%)", bytes - stored, 100.0 * (bytes - stored) / stored);
-        out.printf(Locale.ROOT, "  %-34s %,12d  %-18s %s%n", label, bytes, delta, note);
+        out.println(String.format(Locale.ROOT, "  %-34s %,12d  %-18s %s", label, bytes, delta, note).stripTrailing());
     }
 
     private static String millis(long micros) {
