@@ -114,11 +114,12 @@ final class OptimizeCommand implements Callable<Integer> {
         List<Map<String, Object>> splits = new ArrayList<>();
         for (PartialExecution.Split s : m.partialExecution().splits()) {
             Map<String, Object> one = new LinkedHashMap<>();
-            one.put("convolution", s.headName());
-            one.put("chainLength", s.chainLength());
+            one.put("along", s.along().name().toLowerCase(Locale.ROOT));
+            one.put("firstOutput", s.headName());
+            one.put("operators", s.chainLength());
             one.put("parts", s.parts());
-            one.put("chainPeakBytesBefore", s.peakBytesBefore());
-            one.put("chainPeakBytesAfter", s.peakBytesAfter());
+            one.put("peakBytesBefore", s.peakBytesBefore());
+            one.put("peakBytesAfter", s.peakBytesAfter());
             splits.add(one);
         }
         pe.put("splits", splits);
@@ -142,9 +143,10 @@ final class OptimizeCommand implements Callable<Integer> {
         row(out, "live-bytes lower bound", m.lowerBoundBytes(), stored, "no plan of the min-peak order is smaller");
         int splits = m.partialExecution().splits().size();
         row(out, "with partial execution, in place", m.partialExecutionPeakBytes(), stored,
-                String.format(Locale.ROOT, "%d chain%s split, %s; tinyfit runtime / C only", splits, splits == 1 ? "" : "s", millis(m.partialExecutionMicros())));
+                String.format(Locale.ROOT, "%d split%s, %s; tinyfit runtime / C only", splits, splits == 1 ? "" : "s", millis(m.partialExecutionMicros())));
         for (PartialExecution.Split s : m.partialExecution().splits()) {
-            out.printf("      split %s (%d ops) into %d parts: %,d -> %,d bytes%n", s.headName(), s.chainLength(), s.parts(), s.peakBytesBefore(), s.peakBytesAfter());
+            out.printf("      %d ops from %s in %d %s: %,d -> %,d bytes%n", s.chainLength(), s.headName(), s.parts(),
+                    s.along() == PartialExecution.Along.CHANNELS ? "channel groups" : "row bands", s.peakBytesBefore(), s.peakBytesAfter());
         }
         if (m.orderChanged()) {
             out.printf("wrote %s: operators reordered, arena %,d -> %,d bytes%n", output, stored, m.optimizedArenaBytes());
