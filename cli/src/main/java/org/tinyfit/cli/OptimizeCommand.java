@@ -45,9 +45,10 @@ import picocli.CommandLine.Spec;
             "  optimized order   the same planner on the order written (what TFLM will need)",
             "  best plan         the smallest arena a tinyfit planner finds for that order",
             "  lower bound       the most bytes alive at once: no plan for the order can be smaller",
-            "  partial exec.     with in-place element-wise/depthwise ops and convolutions split",
-            "                    along channels (Pex): what tinyfit's own runtime and C code need;",
-            "                    TFLite Micro does neither, so this is not written to the file",
+            "  partial exec.     with in-place element-wise/depthwise ops, and the layers at the",
+            "                    peak split along channels (Pex) or run in row bands (MCUNetV2):",
+            "                    what tinyfit's own runtime and C code need; TFLite Micro does not",
+            "                    run in place, so this is not written to the file",
             "",
             "Example: tinyfit optimize person_detect.tflite -o person_detect.opt.tflite"},
         footer = {"", "See docs/optimize.md for what each figure means and how it is computed."})
