@@ -75,7 +75,7 @@ public final class MinPeakScheduler {
         for (Entry e = best; e.parent != null; e = e.parent) order[e.level - 1] = e.last;
         Schedule found = new Schedule(order);
         found.check(g);
-        return new MinPeakResult(found, model, best.peak, storedPeak, p.lowerBound, exact, false, explored, beamWidth, micros(startNanos));
+        return new MinPeakResult(found, model, Math.max(best.peak, p.floorBytes), storedPeak, p.lowerBound, exact, false, explored, beamWidth, micros(startNanos));
     }
 
     private static long micros(long startNanos) { return (System.nanoTime() - startNanos) / 1000; }
@@ -87,8 +87,9 @@ public final class MinPeakScheduler {
         final int[][] preds;
         final int[][] arenaInputs;
         final long[] outBytes;
+        final long[] tflmScratchBytes;
         final int[][] inPlaceInputs;
-        final long[] scratchBytes;
+        final long[] inPlaceScratchBytes;
         final long[] keptOutBytes;
         final long[] nodeBytes;
         final int[] byNodeBytesDesc;
@@ -96,7 +97,7 @@ public final class MinPeakScheduler {
         final boolean[] isGraphOutput;
         final int[][] consumers;
         final long initialLive;
-        final long unreadInputBytes;
+        final long floorBytes;
         final long lowerBound;
 
         Problem(Graph g, LiveModel model) {
@@ -107,7 +108,7 @@ public final class MinPeakScheduler {
             isGraphOutput = new boolean[tensors];
             consumers = new int[tensors][];
             for (Tensor t : g.tensors()) {
-                tensorBytes[t.id()] = StepMemory.inArena(t) ? t.bytes() : 0;
+                tensorBytes[t.id()] = StepMemory.arenaBytes(t);
                 isGraphOutput[t.id()] = g.isGraphOutput(t.id());
                 consumers[t.id()] = g.consumers(t.id());
             }
@@ -117,8 +118,10 @@ public final class MinPeakScheduler {
             keptOutBytes = new long[n];
             nodeBytes = new long[n];
             inPlaceInputs = new int[n][];
-            scratchBytes = new long[n];
-            long bound = 0;
+            inPlaceScratchBytes = new long[n];
+            tflmScratchBytes = new long[n];
+            floorBytes = StepMemory.orderIndependentFloorBytes(g);
+            long bound = floorBytes;
             for (Node node : g.nodes()) {
                 int v = node.id();
                 preds[v] = Arrays.stream(node.inputs()).filter(t -> t >= 0).map(g::producer).filter(q -> q >= 0).distinct().toArray();
@@ -128,27 +131,22 @@ public final class MinPeakScheduler {
                     outBytes[v] += tensorBytes[t];
                     if (consumers[t].length > 0 || isGraphOutput[t]) keptOutBytes[v] += tensorBytes[t];
                 }
-                nodeBytes[v] = StepMemory.nodeBytes(g, node);
+                tflmScratchBytes[v] = StepMemory.scratchBytes(g, node);
+                nodeBytes[v] = StepMemory.nodeBytes(g, node, model);
                 InPlace.Rule rule = model == LiveModel.IN_PLACE ? InPlace.rule(g, node) : null;
                 inPlaceInputs[v] = rule == null ? new int[0] : rule.inputs();
-                if (rule != null) {
-                    scratchBytes[v] = rule.scratchBytes();
-                    nodeBytes[v] -= Math.max(0, outBytes[v] - rule.scratchBytes());
-                }
+                if (rule != null) inPlaceScratchBytes[v] = StepMemory.alignedScratch(rule);
                 bound = Math.max(bound, nodeBytes[v]);
             }
             lowerBound = bound;
             byNodeBytesDesc = java.util.stream.IntStream.range(0, n).boxed()
                     .sorted(Comparator.comparingLong((Integer v) -> -nodeBytes[v]).thenComparingInt(v -> v))
                     .mapToInt(Integer::intValue).toArray();
-            long live = 0, unread = 0;
+            long live = 0;
             for (int t : Arrays.stream(g.inputs()).distinct().toArray()) {
-                if (!StepMemory.inArena(g.tensor(t))) continue;
-                live += tensorBytes[t];
-                if (consumers[t].length == 0 && !isGraphOutput[t]) unread += tensorBytes[t];
+                if (consumers[t].length > 0 || isGraphOutput[t]) live += tensorBytes[t];
             }
             initialLive = live;
-            unreadInputBytes = unread;
         }
 
         boolean ready(long[] set, int v) {
@@ -172,8 +170,8 @@ public final class MinPeakScheduler {
 
         /** Bytes alive while {@code v} runs after the nodes of a set with {@code live} bytes alive. */
         long stepBytes(long live, long[] after, int v) {
-            for (int t : inPlaceInputs[v]) if (dies(after, t)) return live + scratchBytes[v];
-            return live + outBytes[v];
+            for (int t : inPlaceInputs[v]) if (dies(after, t)) return live + inPlaceScratchBytes[v] + tflmScratchBytes[v];
+            return live + outBytes[v] + tflmScratchBytes[v];
         }
 
         /** The largest node not yet in {@code set}: every order still has to run it. */
@@ -277,7 +275,7 @@ public final class MinPeakScheduler {
                 }
                 long bound = Math.max(peak, p.remainingBound(after));
                 if (bound >= upperBound) continue;
-                long live = e.live + p.keptOutBytes[v] - p.freedBytes(after, v) - (e.level == 0 ? p.unreadInputBytes : 0);
+                long live = e.live + p.keptOutBytes[v] - p.freedBytes(after, v);
                 next.put(k, new Entry(after, live, e.level + 1, peak, bound, v, e, seq++));
             }
         }

@@ -61,6 +61,7 @@ public final class Interpreter {
             if (prepared == null) throw KernelSupport.fail(node, "its kernel prepared nothing to run");
             steps[s] = prepared;
         }
+        resetVariables();
     }
 
     public Graph graph() { return graph; }
@@ -99,9 +100,18 @@ public final class Interpreter {
         return result;
     }
 
-    /** Sets every variable tensor (state kept across runs, e.g. SVDF's) back to zero. */
+    /**
+     * Sets every variable tensor (state kept across runs, e.g. SVDF's) to its initial value, as TFLite
+     * Micro's ResetVariableTensors does: an int8 one to its zero point, any other to zero.
+     */
     public void resetVariables() {
-        for (Tensor t : graph.tensors()) if (t.variable() && arena.writable(t.id())) arena.zero(t.id());
+        for (Tensor t : graph.tensors()) {
+            if (!t.variable() || !arena.writable(t.id())) continue;
+            arena.zero(t.id());
+            if (t.dtype() == org.tinyfit.graph.DType.I8 && t.quant() != null && t.quant().zeroPoint() != 0) {
+                for (int i = 0; i < arena.elements(t.id()); i++) arena.setI8(t.id(), i, (int) t.quant().zeroPoint());
+            }
+        }
     }
 
     /** Checks that a plan keeps every live tensor in bytes of its own, for a given schedule. */

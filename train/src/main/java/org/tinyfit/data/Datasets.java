@@ -98,7 +98,25 @@ public final class Datasets {
             train = s.train();
             test = Optional.of(s.validation());
         }
+        if (test.isPresent() && test.get().numClasses() != train.numClasses()) {
+            int classes = Math.max(train.numClasses(), test.get().numClasses());
+            train = new WithClassCount(train, classes);
+            test = Optional.of(new WithClassCount(test.get(), classes));
+        }
         return new DataSource(raw.description(), train, test);
+    }
+
+    /** The same samples declaring more classes than their labels reach, so that train and test agree. */
+    private record WithClassCount(Dataset data, int numClasses) implements Dataset {
+        @Override public int size() { return data.size(); }
+
+        @Override public int[] sampleShape() { return data.sampleShape(); }
+
+        @Override public int sampleLength() { return data.sampleLength(); }
+
+        @Override public int label(int index) { return data.label(index); }
+
+        @Override public void copySample(int index, float[] dst, int offset) { data.copySample(index, dst, offset); }
     }
 
     private static DataSource openDirectory(Path dir, String x, String y) {

@@ -120,7 +120,7 @@ public final class IdxReader {
         long total = h.headerBytes + data;
         if (total > fileBytes * MAX_INFLATE_RATIO) {
             throw new DataException(file + ": the header says " + dimsText(h) + " = " + data + " bytes, more than a "
-                    + fileBytes + "-byte gzip can hold; the header is corrupt");
+                    + fileBytes + "-byte gzip can hold; the file is truncated or its header corrupt");
         }
         // ISIZE, the last 4 bytes of a gzip member, is the inflated size mod 2^32.
         if (fileBytes >= 18) {

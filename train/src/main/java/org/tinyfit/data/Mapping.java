@@ -17,11 +17,17 @@ final class Mapping {
 
     static SampleStore.Buffers map(Path file, long offset, int count, int sampleLength, ElementType type, ByteOrder order)
             throws IOException {
+        return map(file, offset, count, sampleLength, type, order, MAX_CHUNK_BYTES);
+    }
+
+    /** As above with chunks of at most {@code maxChunkBytes} (rounded down to whole samples, at least one). */
+    static SampleStore.Buffers map(Path file, long offset, int count, int sampleLength, ElementType type, ByteOrder order,
+            long maxChunkBytes) throws IOException {
         long sampleBytes = (long) sampleLength * type.bytes();
         if (sampleBytes > MAX_CHUNK_BYTES) {
             throw new DataException(file + ": one sample is " + sampleBytes + " bytes; samples over 2 GB are not supported");
         }
-        int samplesPerChunk = (int) Math.max(1, Math.min(Math.max(count, 1), MAX_CHUNK_BYTES / Math.max(sampleBytes, 1)));
+        int samplesPerChunk = (int) Math.max(1, Math.min(Math.max(count, 1), maxChunkBytes / Math.max(sampleBytes, 1)));
         List<ByteBuffer> chunks = new ArrayList<>();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             for (long first = 0; first < count; first += samplesPerChunk) {

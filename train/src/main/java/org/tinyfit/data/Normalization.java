@@ -84,9 +84,8 @@ public record Normalization(float[] shift, float[] scale) {
     /** Normalizes {@code length} values (whole samples) in place from {@code offset}. */
     public void apply(float[] x, int offset, int length) {
         int c = shift.length;
-        for (int j = 0; j < length; j++) {
-            int k = j % c;
-            x[offset + j] = (x[offset + j] - shift[k]) * scale[k];
+        for (int base = offset, end = offset + length; base < end; base += c) {
+            for (int k = 0; k < c; k++) x[base + k] = (x[base + k] - shift[k]) * scale[k];
         }
     }
 

@@ -114,6 +114,7 @@ class IdxReaderTest {
         assertArrayEquals(new int[] {28, 28, 1}, train.sampleShape());
         assertEquals(10, train.numClasses());
         for (int c : train.classCounts()) assertEquals(6000, c);
+        assertEquals(60000L * 784, ((StoredDataset) train).storedBytes(), "pixels stay one byte each in memory");
         for (int c : test.classCounts()) assertEquals(1000, c);
         // first training label of Fashion-MNIST is 9 (ankle boot); pixels are 0..255
         assertEquals(9, train.label(0));
