@@ -222,4 +222,32 @@ class Int8KernelsTest {
             assertClose(want, got, 0.51 * t.outScale() + 1e-4, op.toString());
         }
     }
+
+    @Test
+    void scratchBuffersLiveInTheArenaWhereThePlanPutsThem() {
+        ConvTwin t = ConvTwin.make(new Op.TransposeConv(Op.Padding.SAME, 2, 2, Op.Act.NONE), new Random(5));
+        Graph g = t.int8Graph();
+        Schedule s = Schedule.stored(g);
+        org.tinyfit.memory.ArenaPlan tflm = new org.tinyfit.memory.TflmGreedyPlanner().plan(g, s);
+        int outElements = g.tensor(g.outputs()[0]).shape().elements();
+        assertTrue(tflm.scratchOffsets().length > 0 && tflm.scratchOffsets()[0].length == 1, "TFLM's plan places the int32 accumulators");
+        assertTrue(tflm.arenaBytes() >= 4L * outElements, "the arena holds them");
+        byte[] heap = run(g, t.int8Input())[0];
+        Interpreter it = new Interpreter(g, s, tflm);
+        byte[][] in = {t.int8Input()};
+        assertArrayEquals(heap, it.run(in)[0]);
+        int off = (int) tflm.scratchOffset(0, 0);
+        assertTrue(java.util.stream.IntStream.range(0, 4 * outElements).anyMatch(i -> it.arena().bytes()[off + i] != 0), "accumulators were written in the arena");
+    }
+
+    @Test
+    void aPlanWhoseScratchOverlapsALiveTensorIsRejected() {
+        ConvTwin t = ConvTwin.make(new Op.TransposeConv(Op.Padding.SAME, 2, 2, Op.Act.NONE), new Random(5));
+        Graph g = t.int8Graph();
+        org.tinyfit.memory.ArenaPlan sep = TestPlans.separate(g, 0);
+        org.tinyfit.memory.ArenaPlan bad = new org.tinyfit.memory.ArenaPlan(sep.offsets(), sep.arenaBytes(), "bad", new long[][] {{0}});
+        org.tinyfit.graph.GraphException e = org.junit.jupiter.api.Assertions.assertThrows(org.tinyfit.graph.GraphException.class,
+                () -> new Interpreter(g, Schedule.stored(g), bad));
+        assertTrue(e.getMessage().contains("scratch buffer 0 of node 0 (TRANSPOSE_CONV)"), e.getMessage());
+    }
 }
