@@ -124,11 +124,7 @@ class Int8KernelsTest {
             int z = b.node(op, "z", DType.I8, Quantization.perTensor(so, 2), x, y);
             float[] want = new float[24];
             for (int i = 0; i < 24; i++) {
-                double v = switch (op) {
-                    case Op.Add add -> ra[i] + rc[i % 4];
-                    case Op.Sub sub -> ra[i] - rc[i % 4];
-                    default -> ra[i] * rc[i % 4];
-                };
+                double v = op instanceof Op.Add ? ra[i] + rc[i % 4] : op instanceof Op.Sub ? ra[i] - rc[i % 4] : ra[i] * rc[i % 4];
                 if (op instanceof Op.Add add && add.act() == Op.Act.RELU) v = Math.max(0, v);
                 want[i] = (float) Math.max(so * (-128 - 2), Math.min(so * (127 - 2), v));
             }
