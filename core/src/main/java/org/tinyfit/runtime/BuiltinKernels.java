@@ -31,7 +31,7 @@ public final class BuiltinKernels {
     public static Kernel forOp(Op op, boolean fast, boolean inPlace) {
         return switch (op) {
             case Op.Conv2D c -> new Conv2DKernel(fast);
-            case Op.DepthwiseConv2D d -> new DepthwiseConv2DKernel(inPlace);
+            case Op.DepthwiseConv2D d -> new DepthwiseConv2DKernel(inPlace, fast);
             case Op.TransposeConv t -> new TransposeConvKernel();
             case Op.FullyConnected f -> new FullyConnectedKernel(fast);
             case Op.Pool2D p -> new PoolKernel(inPlace);

@@ -37,6 +37,9 @@ public final class TfliteReader {
     public static Graph read(Path path) {
         String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
         byte[] bytes;
+        if (!Files.isRegularFile(path)) {
+            throw new TfliteFormatException(name + ": " + (Files.exists(path) ? "is not a regular file" : "no such file") + " (" + path.toAbsolutePath() + ")");
+        }
         try {
             long size = Files.size(path);
             if (size > MAX_FILE_BYTES) throw new TfliteFormatException(name + ": the file has " + size + " bytes, more than tinyfit reads (" + MAX_FILE_BYTES + ")");

@@ -15,6 +15,8 @@ final class Workloads {
             case "mlperf-tiny-vww" -> mobileNetV1Quarter(3);
             case "tflm-person-detection" -> mobileNetV1Quarter(1);
             case "mlperf-tiny-kws" -> dsCnn();
+            case "mlperf-tiny-ic" -> resNet8();
+            case "mlperf-tiny-ad" -> fcAutoencoder();
             default -> throw new IllegalArgumentException("no calibration workload " + workload);
         };
     }
@@ -54,6 +56,42 @@ final class Workloads {
         x = b.node(new Op.FullyConnected(Op.Act.NONE, false), "fc", x, w, bias);
         x = b.node(new Op.Softmax(1f), "probs", x);
         return b.output(x).build();
+    }
+
+    /** MLPerf Tiny's image-classification ResNet-8 on 32x32x3 CIFAR-10 images: three residual stacks of 16, 32, 64 channels. */
+    static Graph resNet8() {
+        GraphBuilder b = new GraphBuilder("resnet8");
+        int x = b.input("image", DType.I8, 1, 32, 32, 3);
+        x = conv(b, "conv0", x, 3, 16, 3, 3, 1);
+        int c = 16;
+        int[] widths = {16, 32, 64};
+        for (int s = 0; s < 3; s++) {
+            int w = widths[s], stride = s == 0 ? 1 : 2;
+            int y = conv(b, "s" + s + "/a", x, c, w, 3, 3, stride);
+            y = conv(b, "s" + s + "/b", y, w, w, 3, 3, 1);
+            int shortcut = s == 0 ? x : conv(b, "s" + s + "/shortcut", x, c, w, 1, 1, stride);
+            x = b.node(new Op.Add(Op.Act.RELU), "s" + s + "/add", y, shortcut);
+            c = w;
+        }
+        x = b.node(new Op.Pool2D(Op.PoolKind.AVG, Op.Padding.VALID, 8, 8, 8, 8, Op.Act.NONE), "pool", x);
+        x = b.node(new Op.Reshape(new int[] {1, 64}), "flat", x);
+        x = fc(b, "fc", x, 64, 10);
+        return b.output(b.node(new Op.Softmax(1f), "probs", x)).build();
+    }
+
+    /** MLPerf Tiny's anomaly-detection autoencoder: 640 inputs, dense layers 128-128-128-128-8-128-128-128-128-640. */
+    static Graph fcAutoencoder() {
+        GraphBuilder b = new GraphBuilder("fc_autoencoder");
+        int x = b.input("frames", DType.I8, 1, 640);
+        int[] sizes = {640, 128, 128, 128, 128, 8, 128, 128, 128, 128, 640};
+        for (int i = 1; i < sizes.length; i++) x = fc(b, "dense" + i, x, sizes[i - 1], sizes[i]);
+        return b.output(x).build();
+    }
+
+    static int fc(GraphBuilder b, String name, int x, int in, int out) {
+        int w = b.constant(name + "/w", DType.I8, Shape.of(out, in), new byte[out * in]);
+        int bias = b.constant(name + "/b", DType.I32, Shape.of(out), new byte[out * 4]);
+        return b.node(new Op.FullyConnected(Op.Act.RELU, false), name, x, w, bias);
     }
 
     static int conv(GraphBuilder b, String name, int x, int in, int out, int kh, int kw, int stride) {

@@ -337,4 +337,13 @@ class TfliteBadInputTest {
         byte[] fb = withConstant(new long[] {1 << 20, 16}).build();
         assertTrue(rejected(fb).contains("buffer 1: the data (offset 1048576, size 16) at byte 1048576 (16 bytes) runs past the end of the file"), rejected(fb));
     }
+
+    @Test
+    void missingFileIsAOneLineError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path p = dir.resolve("nothing.tflite");
+        TfliteFormatException e = assertThrows(TfliteFormatException.class, () -> TfliteReader.read(p));
+        assertTrue(e.getMessage().startsWith("nothing.tflite: no such file ("), e.getMessage());
+        TfliteFormatException d = assertThrows(TfliteFormatException.class, () -> TfliteReader.read(dir));
+        assertTrue(d.getMessage().contains(": is not a regular file ("), d.getMessage());
+    }
 }

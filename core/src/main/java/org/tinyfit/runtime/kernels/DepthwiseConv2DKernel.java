@@ -16,11 +16,18 @@ import org.tinyfit.runtime.PreparedKernel;
 /** DEPTHWISE_CONV_2D, float and int8 per-channel, with depth multiplier, as TFLite's reference kernels. */
 public final class DepthwiseConv2DKernel implements Kernel {
     private final boolean inPlace;
+    private final boolean fast;
 
-    public DepthwiseConv2DKernel() { this(false); }
+    public DepthwiseConv2DKernel() { this(false, false); }
 
-    /** {@code inPlace}: the output shares the input's bytes; runs one channel at a time through a plane of scratch. */
-    public DepthwiseConv2DKernel(boolean inPlace) { this.inPlace = inPlace; }
+    /**
+     * {@code inPlace}: the output shares the input's bytes; runs one channel at a time through a plane
+     * of scratch. {@code fast}: channel-inner loops over int arrays (same results).
+     */
+    public DepthwiseConv2DKernel(boolean inPlace, boolean fast) {
+        this.inPlace = inPlace;
+        this.fast = fast;
+    }
 
     record Geometry(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kH, int kW, int multiplier,
                     int strideH, int strideW, int dilH, int dilW, int padH, int padW) {}
@@ -78,7 +85,55 @@ public final class DepthwiseConv2DKernel implements Kernel {
                 }
             };
         }
-        return a -> int8Conv(a, geo, q, ti, tf, tb, to);
+        return fast ? fastInt8(geo, q, ti, tf, tb, to) : a -> int8Conv(a, geo, q, ti, tf, tb, to);
+    }
+
+    /** Channel-inner accumulation per output pixel; integer sums are exact, so equal to {@link #int8Conv}. */
+    static PreparedKernel fastInt8(Geometry g, ConvQuant q, int ti, int tf, int tb, int to) {
+        int c = g.outC(), m = g.multiplier();
+        int[] filter = new int[g.kH() * g.kW() * c];
+        int[] bias = new int[c];
+        boolean[] ready = new boolean[1];
+        boolean parallel = (long) g.batches() * g.outH() * g.outW() * c * g.kH() * g.kW() > FastConv.PARALLEL_MACS;
+        return a -> {
+            if (!ready[0]) {
+                for (int i = 0; i < filter.length; i++) filter[i] = a.i8(tf, i);
+                for (int oc = 0; oc < c; oc++) bias[oc] = tb >= 0 ? a.i32(tb, oc) : 0;
+                ready[0] = true;
+            }
+            checkBounds(a, g, ti, tf, to);
+            byte[] in = a.array(ti), out = a.array(to);
+            int inBase = a.offset(ti), outBase = a.offset(to);
+            java.util.stream.IntStream range = java.util.stream.IntStream.range(0, g.batches() * g.outH());
+            (parallel ? range.parallel() : range).forEach(row -> {
+                int b = row / g.outH(), oy = row % g.outH();
+                int[] acc = new int[c];
+                int[] x = new int[c];
+                int iy0 = oy * g.strideH() - g.padH();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padW();
+                    System.arraycopy(bias, 0, acc, 0, c);
+                    for (int fy = 0; fy < g.kH(); fy++) {
+                        int iy = iy0 + g.dilH() * fy;
+                        if (iy < 0 || iy >= g.inH()) continue;
+                        for (int fx = 0; fx < g.kW(); fx++) {
+                            int ix = ix0 + g.dilW() * fx;
+                            if (ix < 0 || ix >= g.inW()) continue;
+                            int src = inBase + ((b * g.inH() + iy) * g.inW() + ix) * g.inC();
+                            int tap = (fy * g.kW() + fx) * c;
+                            if (m == 1) {
+                                for (int oc = 0; oc < c; oc++) acc[oc] += filter[tap + oc] * (in[src + oc] + q.inputOffset());
+                            } else {
+                                for (int oc = 0; oc < c; oc++) x[oc] = in[src + oc / m] + q.inputOffset();
+                                for (int oc = 0; oc < c; oc++) acc[oc] += filter[tap + oc] * x[oc];
+                            }
+                        }
+                    }
+                    int dst = outBase + ((b * g.outH() + oy) * g.outW() + ox) * c;
+                    for (int oc = 0; oc < c; oc++) out[dst + oc] = (byte) q.requantize(acc[oc], oc);
+                }
+            });
+        };
     }
 
     private static void checkInPlace(Node node, Geometry g) {
