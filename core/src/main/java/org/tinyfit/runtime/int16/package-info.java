@@ -11,9 +11,9 @@
  *
  * <p>Ops: ADD, SUB, MUL (broadcasting), CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV
  * (int16 x int8, int64 or int32 bias), LEAKY_RELU, PAD, STRIDED_SLICE, AVERAGE_POOL_2D, MAX_POOL_2D,
- * MEAN, QUANTIZE (int8/int16/int32 requantize, float to int16), and SVDF with int8 input and int8 or
- * int16 state. Not here: int16 LOGISTIC, TANH and SOFTMAX, whose TFLite Micro kernels rest on
- * lookup tables.
+ * MEAN, SOFTMAX (its exp and 1/(1+x) tables generated as TFLite does), QUANTIZE (int8/int16/int32
+ * requantize, float to int16), and SVDF with int8 input and int8 or int16 state. Not here: int16
+ * LOGISTIC and TANH, whose TFLite Micro kernels read a fixed sigmoid table.
  *
  * <p>One known difference between TFLite and TFLite Micro: int16 SUB's rescale factors are computed
  * in float by TFLite Micro and in double by TFLite, so outputs can differ by one.
