@@ -41,4 +41,17 @@ class BatchNormFoldingTest {
         float[] before = infer(g, x, 5), after = infer(folded, x, 5);
         KernelTest.assertAllClose(before, after, "outputs");
     }
+
+    @Test void theInferenceFormHasNoDropoutOrBatchNormAndTheSameOutputs() {
+        Graph g = SpecCompiler.compile(ModelSpec.parse(BuiltinSpecs.FASHION_MNIST), 2);
+        Graph inf = ExportPasses.forInference(g);
+        ShapeInference.check(inf);
+        assertTrue(inf.nodes().stream().noneMatch(n -> n.op() instanceof Op.Dropout || n.op() instanceof Op.BatchNorm), inf.nodes().toString());
+        float[] x = KernelTest.random(2 * 784, 3);
+        try (Net a = Net.compile(g, 1); Net b = Net.compile(inf, 1)) {
+            a.forward(x, 2, false, 0);
+            b.forward(x, 2, false, 0);
+            KernelTest.assertAllClose(a.output().clone(), b.output().clone(), "probabilities");
+        }
+    }
 }
