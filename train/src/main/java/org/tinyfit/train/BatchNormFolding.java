@@ -13,8 +13,8 @@ import org.tinyfit.graph.Tensor;
 /**
  * Folds each inference-mode BatchNorm into the Conv2D, DepthwiseConv2D or FullyConnected before it
  * (with no fused activation, read by nothing else): with s = γ / √(var + ε), the filter's output
- * channel o is scaled by s[o] and the bias becomes (b − mean)·s + β. A Relu, Relu6 or Tanh that then
- * follows alone is fused into the op. The result computes the same function without BatchNorm
+ * channel o is scaled by s[o] and the bias becomes (b − mean)·s + β. A Relu or Relu6 that then follows
+ * alone is fused into the op (not Tanh: TFLite's kernels ignore a fused TANH). The result computes the same function without BatchNorm
  * nodes, ready for export; BatchNorms that do not follow such an op are left as they are.
  */
 public final class BatchNormFolding {
@@ -65,7 +65,6 @@ public final class BatchNormFolding {
                 act = switch (next.op()) {
                     case Op.Relu r -> Op.Act.RELU;
                     case Op.Relu6 r -> Op.Act.RELU6;
-                    case Op.Tanh t -> Op.Act.TANH;
                     default -> Op.Act.NONE;
                 };
                 if (act != Op.Act.NONE) {

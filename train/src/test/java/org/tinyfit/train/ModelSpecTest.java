@@ -71,6 +71,12 @@ class ModelSpecTest {
         assertThrows(GraphException.class, () -> ModelSpec.parse("{not json"));
     }
 
+    @Test void tanhStaysASeparateOpBecauseTfliteKernelsIgnoreAFusedTanh() {
+        Graph g = SpecCompiler.compile(ModelSpec.parse("{\"input\":[4,4,1],\"layers\":[{\"conv\":2,\"act\":\"tanh\"},{\"dense\":2}]}"), 1);
+        assertEquals(new Op.Conv2D(Op.Padding.SAME, 1, 1, 1, 1, Op.Act.NONE), g.node(0).op());
+        assertEquals(new Op.Tanh(), g.node(1).op());
+    }
+
     @Test void aLayerWithoutBatchNormFusesItsActivation() {
         Graph g = SpecCompiler.compile(ModelSpec.parse("{\"input\":[4,4,1],\"layers\":[{\"conv\":2,\"act\":\"relu6\"},{\"dense\":2}]}"), 1);
         assertEquals(new Op.Conv2D(Op.Padding.SAME, 1, 1, 1, 1, Op.Act.RELU6), g.node(0).op());
