@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -255,7 +256,8 @@ final class TrainCommand implements Callable<Integer> {
                 close();
                 bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", p.epoch() + 1, p.epochs()))
                         .setInitialMax(p.stepsPerEpoch()).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-                        .startsFrom(p.step() - 1, java.time.Duration.ZERO).setMaxRenderedLength(120).build();
+                        .startsFrom(p.step() - 1, java.time.Duration.ZERO)
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err, 120)).build();
                 barEpoch = p.epoch();
             }
             bar.stepTo(p.step());
