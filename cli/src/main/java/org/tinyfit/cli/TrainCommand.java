@@ -45,16 +45,20 @@ import picocli.CommandLine.Spec;
 /** {@code tinyfit train}: trains a model described by a spec on an image dataset, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Trains a small CNN in pure Java on an MNIST-style dataset (IDX files) and saves it.",
+            "Trains a small network in pure Java and writes it as a float .tflite",
+            "(batch norm folded, dropout removed) with a summary and a checkpoint.",
             "",
-            "The model is a SPEC: a built-in name (fmnist, tiny), a JSON file, or inline JSON such as",
-            "  '{\"input\":[28,28,1],\"layers\":[{\"conv\":16,\"act\":\"relu\",\"bn\":true},{\"maxpool\":2},{\"gap\":true},{\"dense\":10}]}'",
-            "(see docs/train.md). Results are the same bit for bit for the same seed, whatever --threads.",
+            "The model is a SPEC: a built-in name (fmnist, tiny), a JSON file, or",
+            "inline JSON (see docs/train.md), e.g.",
+            "  {\"input\":[28,28,1],\"layers\":[{\"conv\":16,\"act\":\"relu\",\"bn\":true},",
+            "   {\"maxpool\":2},{\"gap\":true},{\"dense\":10}]}",
+            "The same seed gives the same result bit for bit, whatever --threads.",
             "",
-            "Checkpoints go to --out after every epoch and every --checkpoint-steps steps. Run the same",
-            "command again with the same --out to continue after an interruption: it resumes from the",
-            "last checkpoint and ends exactly where an uninterrupted run would."},
-        footer = {"", "Example:", "  tinyfit train --data /usr/share/datasets/fashion-mnist --model fmnist --epochs 15 --out runs/fmnist"})
+            "Checkpoints go to --out after every epoch and every --checkpoint-steps",
+            "steps. After an interruption, run the same command again with the same",
+            "--out: it resumes from the last checkpoint and ends exactly where an",
+            "uninterrupted run would."},
+        footer = {"", "Example:", "  tinyfit train --data /usr/share/datasets/fashion-mnist --model fmnist \\", "      --epochs 10 --out runs/fmnist"})
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
