@@ -66,18 +66,4 @@ class KernelTest {
         assertAllClose(ref[0], dx, "input gradient");
         assertAllClose(ref[1], dw, "filter gradient");
     }
-
-    @Property(tries = 30)
-    void blockedGemmMatchesTheReferenceProduct(@ForAll @IntRange(min = 1, max = 20) int m, @ForAll @IntRange(min = 1, max = 300) int k,
-                                               @ForAll @IntRange(min = 1, max = 20) int n) {
-        float[] a = random(m * k, m), b = random(k * n, n), c = new float[m * n];
-        Gemm.multiplyAdd(a, b, c, 0, m, k, n);
-        assertAllClose(Gemm.referenceMultiply(a, b, m, k, n), c, "A·B");
-        // Aᵀ·B with A [m][k] and B [m][n] is the product of the transpose
-        float[] at = new float[k * m];
-        for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) at[p * m + i] = a[i * k + p];
-        float[] bm = random(m * n, 7), ct = new float[k * n];
-        Gemm.transposeMultiplyAdd(a, bm, ct, 0, m, k, n);
-        assertAllClose(Gemm.referenceMultiply(at, bm, k, m, n), ct, "Aᵀ·B");
-    }
 }
