@@ -8,16 +8,27 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.tinyfit.data.DataException;
+import org.tinyfit.data.DataSource;
+import org.tinyfit.data.Datasets;
+import org.tinyfit.data.Normalization;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.tflite.TfliteWriter;
+import org.tinyfit.train.BatchSource;
+import org.tinyfit.train.DatasetSource;
+import org.tinyfit.train.ExportPasses;
+import org.tinyfit.train.Net;
 import org.tinyfit.train.ArraySource;
 import org.tinyfit.train.Augmentation;
 import org.tinyfit.train.BuiltinSpecs;
-import org.tinyfit.train.Checkpoint;
 import org.tinyfit.train.EpochResult;
 import org.tinyfit.train.IdxImages;
 import org.tinyfit.train.Loss;
@@ -34,21 +45,25 @@ import picocli.CommandLine.Spec;
 /** {@code tinyfit train}: trains a model described by a spec on an image dataset, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Trains a small CNN in pure Java on an MNIST-style dataset (IDX files) and saves it.",
+            "Trains a small network in pure Java and writes it as a float .tflite",
+            "(batch norm folded, dropout removed) with a summary and a checkpoint.",
             "",
-            "The model is a SPEC: a built-in name (fmnist, tiny), a JSON file, or inline JSON such as",
-            "  '{\"input\":[28,28,1],\"layers\":[{\"conv\":16,\"act\":\"relu\",\"bn\":true},{\"maxpool\":2},{\"gap\":true},{\"dense\":10}]}'",
-            "(see docs/train.md). Results are the same bit for bit for the same seed, whatever --threads.",
+            "The model is a SPEC: a built-in name (fmnist, tiny), a JSON file, or",
+            "inline JSON (see docs/train.md), e.g.",
+            "  {\"input\":[28,28,1],\"layers\":[{\"conv\":16,\"act\":\"relu\",\"bn\":true},",
+            "   {\"maxpool\":2},{\"gap\":true},{\"dense\":10}]}",
+            "The same seed gives the same result bit for bit, whatever --threads.",
             "",
-            "Checkpoints go to --out after every epoch and every --checkpoint-steps steps. Run the same",
-            "command again with the same --out to continue after an interruption: it resumes from the",
-            "last checkpoint and ends exactly where an uninterrupted run would."},
-        footer = {"", "Example:", "  tinyfit train --data /usr/share/datasets/fashion-mnist --model fmnist --epochs 15 --out runs/fmnist"})
+            "Checkpoints go to --out after every epoch and every --checkpoint-steps",
+            "steps. After an interruption, run the same command again with the same",
+            "--out: it resumes from the last checkpoint and ends exactly where an",
+            "uninterrupted run would."},
+        footer = {"", "Example:", "  tinyfit train --data /usr/share/datasets/fashion-mnist --model fmnist \\", "      --epochs 10 --out runs/fmnist"})
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--data", required = true, paramLabel = "DIR",
-            description = "Dataset directory with train-images-idx3-ubyte(.gz), train-labels-idx1-ubyte(.gz) and, for the test score, t10k-*.")
+            description = "Dataset: an MNIST-style directory (train-/t10k- IDX files, pixels scaled to [0,1]), or a .csv, .npy, .npz or directory the data package reads (standardized per channel).")
     Path data;
 
     @Option(names = "--model", defaultValue = "fmnist", paramLabel = "SPEC",
@@ -90,8 +105,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter stderr = spec.commandLine().getErr();
-        if (!Files.isDirectory(data)) {
-            throw new UserException("--data " + data + " is not a directory; for Fashion-MNIST use /usr/share/datasets/fashion-mnist (apt-get install -y dataset-fashion-mnist)");
+        if (!Files.exists(data)) {
+            throw new UserException("--data " + data + " does not exist; for Fashion-MNIST use /usr/share/datasets/fashion-mnist (apt-get install -y dataset-fashion-mnist)");
         }
         ModelSpec modelSpec = ModelSpec.parse(loadSpec(model));
         TrainConfig cfg;
@@ -101,16 +116,11 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
-        ArraySource all = IdxImages.load(data, "train");
-        int n = limit == null ? all.size() : Math.min(all.size(), limit);
+        Sources sources = Sources.open(data, stderr);
+        int n = limit == null ? sources.train().size() : Math.min(sources.train().size(), limit);
         if (val < 0 || val >= n) throw new UserException("--val " + val + " must be between 0 and " + (n - 1) + " (the training samples used)");
-        ArraySource trainSet = all.slice(0, n - val), valSet = val == 0 ? null : all.slice(n - val, n);
-        ArraySource test = null;
-        try {
-            test = IdxImages.load(data, "t10k");
-        } catch (IOException e) {
-            stderr.println("tinyfit: no test split in " + data + " (" + e.getMessage() + "); reporting validation only");
-        }
+        BatchSource trainSet = sources.slice(sources.train(), 0, n - val), valSet = val == 0 ? null : sources.slice(sources.train(), n - val, n);
+        BatchSource test = sources.test();
         Graph graph = SpecCompiler.compile(modelSpec, seed);
         Loss loss = new Loss.SoftmaxCrossEntropy(labelSmoothing);
         try (Trainer trainer = new Trainer(graph, cfg, trainSet, valSet, loss)) {
@@ -120,15 +130,22 @@ final class TrainCommand implements Callable<Integer> {
             Progress progress = new Progress(stdout, noProgress);
             TrainState st = trainer.run(out, progress, null);
             progress.close();
-            double[] testScore = test == null ? null : trainer.evaluate(test, 256);
             Graph trained = trainer.net().toGraph();
-            writeSummary(modelSpec, cfg, st, testScore, trainer.net().trainableCount(), trained);
+            Graph exported = ExportPasses.forInference(trained).withMetadata(provenance(modelSpec, cfg, sources.description()));
+            double[] testScore = null;
+            if (test != null) {
+                try (Net inference = Net.compile(exported, cfg.threads())) {
+                    testScore = Trainer.evaluate(inference, test, 256, loss);
+                }
+            }
+            writeSummary(modelSpec, cfg, st, testScore, trainer.net().trainableCount());
+            writeAtomically(out.resolve("model.tflite"), TfliteWriter.write(exported));
             if (json) {
                 stdout.println(summaryJson(modelSpec, cfg, st, testScore, trainer.net().trainableCount()).toPrettyString());
             } else if (testScore != null) {
-                stdout.printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) on %d samples; checkpoint and summary in %s%n", 100 * testScore[1], testScore[0], test.size(), out);
+                stdout.printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) on %d samples; model.tflite, summary.json and the checkpoint are in %s%n", 100 * testScore[1], testScore[0], test.size(), out);
             } else {
-                stdout.printf(Locale.ROOT, "done; checkpoint and summary in %s%n", out);
+                stdout.printf(Locale.ROOT, "done; model.tflite, summary.json and the checkpoint are in %s%n", out);
             }
         }
         return 0;
@@ -161,11 +178,66 @@ final class TrainCommand implements Callable<Integer> {
         return root;
     }
 
-    private void writeSummary(ModelSpec modelSpec, TrainConfig cfg, TrainState st, double[] test, long params, Graph trained) throws IOException {
-        Files.createDirectories(out);
-        Path tmp = out.resolve("summary.json.tmp");
-        Files.writeString(tmp, summaryJson(modelSpec, cfg, st, test, params).toPrettyString());
-        Files.move(tmp, out.resolve("summary.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    private void writeSummary(ModelSpec modelSpec, TrainConfig cfg, TrainState st, double[] test, long params) throws IOException {
+        writeAtomically(out.resolve("summary.json"), summaryJson(modelSpec, cfg, st, test, params).toPrettyString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private Map<String, String> provenance(ModelSpec modelSpec, TrainConfig cfg, String dataDescription) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("tinyfit.version", Main.VERSION);
+        m.put("tinyfit.command", "tinyfit " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        m.put("tinyfit.data", dataDescription);
+        m.put("tinyfit.spec", modelSpec.toJson());
+        m.put("tinyfit.train", cfg.fingerprint());
+        return m;
+    }
+
+    /** The training data, and the test data if any: MNIST-style IDX directories scaled to [0, 1], anything else through the data package. */
+    private record Sources(String description, BatchSource train, BatchSource test) {
+        static Sources open(Path data, PrintWriter stderr) throws IOException {
+            if (Files.isDirectory(data) && hasIdx(data)) {
+                ArraySource test = null;
+                try {
+                    test = IdxImages.load(data, "t10k");
+                } catch (IOException e) {
+                    stderr.println("tinyfit: no test split in " + data + " (" + e.getMessage() + "); reporting validation only");
+                }
+                return new Sources(data.toString(), IdxImages.load(data, "train"), test);
+            }
+            DataSource ds;
+            try {
+                ds = Datasets.open(data, Map.of());
+            } catch (DataException e) {
+                throw new UserException(e.getMessage());
+            }
+            Normalization norm = Normalization.standardize(ds.train());
+            return new Sources(ds.description(), new DatasetSource(norm.applyTo(ds.train())),
+                    ds.test().map(t -> (BatchSource) new DatasetSource(norm.applyTo(t))).orElse(null));
+        }
+
+        static boolean hasIdx(Path dir) {
+            try {
+                IdxImages.find(dir, "train-images-idx3-ubyte");
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        BatchSource slice(BatchSource s, int from, int to) {
+            return switch (s) {
+                case ArraySource a -> a.slice(from, to);
+                case DatasetSource d -> d.slice(from, to);
+                default -> throw new IllegalStateException("unknown source " + s);
+            };
+        }
     }
 
     /** Progress bar per epoch (stderr), a line per finished epoch (stdout). */
@@ -188,7 +260,8 @@ final class TrainCommand implements Callable<Integer> {
                 close();
                 bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", p.epoch() + 1, p.epochs()))
                         .setInitialMax(p.stepsPerEpoch()).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
-                        .startsFrom(p.step() - 1, java.time.Duration.ZERO).setMaxRenderedLength(120).build();
+                        .startsFrom(p.step() - 1, java.time.Duration.ZERO)
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err, 120)).build();
                 barEpoch = p.epoch();
             }
             bar.stepTo(p.step());

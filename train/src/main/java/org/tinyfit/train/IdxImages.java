@@ -47,7 +47,7 @@ public final class IdxImages {
         return new ArraySource(x, y, new int[] {shape[1], shape[2], 1}, 10);
     }
 
-    static Path find(Path dir, String base) throws IOException {
+    public static Path find(Path dir, String base) throws IOException {
         for (String name : new String[] {base, base + ".gz", base.replace("-idx", ".idx"), base.replace("-idx", ".idx") + ".gz"}) {
             Path p = dir.resolve(name);
             if (Files.isRegularFile(p)) return p;

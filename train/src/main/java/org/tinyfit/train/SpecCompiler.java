@@ -123,10 +123,9 @@ public final class SpecCompiler {
 
     private static Op.Act fusable(ModelSpec.Activation a) {
         return switch (a) {
-            case NONE, SIGMOID -> Op.Act.NONE;
+            case NONE, SIGMOID, TANH -> Op.Act.NONE; // TFLite kernels ignore a fused TANH: keep it a separate op
             case RELU -> Op.Act.RELU;
             case RELU6 -> Op.Act.RELU6;
-            case TANH -> Op.Act.TANH;
         };
     }
 
