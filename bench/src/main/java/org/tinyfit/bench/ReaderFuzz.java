@@ -37,6 +37,7 @@ public final class ReaderFuzz {
         ModelMutator mutator = new ModelMutator(corpus, seed);
         ExecutorService ex = Executors.newSingleThreadExecutor(r -> { Thread t = new Thread(r, "fuzz"); t.setDaemon(true); return t; });
         long loaded = 0, rejected = 0, failures = 0;
+        java.util.Map<String, Long> reasons = new java.util.HashMap<>();
         long start = System.nanoTime();
         long report = Math.max(1, cases / 20);
         for (long k = 0; k < cases; k++) {
@@ -46,6 +47,7 @@ public final class ReaderFuzz {
                     TfliteReader.read(c.bytes(), "fuzz.tflite");
                     return true;
                 } catch (GraphException e) {
+                    reasons.merge(reason(e.getMessage()), 1L, Long::sum);
                     return false;
                 }
             });
@@ -69,7 +71,18 @@ public final class ReaderFuzz {
         ex.shutdownNow();
         double s = (System.nanoTime() - start) / 1e9;
         System.out.printf("done: %,d cases in %.1f s (%,.0f cases/s): loaded %d, rejected %d, failures %d%n", cases, s, cases / s, loaded, rejected, failures);
+        System.out.println("most frequent rejections (numbers replaced by #):");
+        reasons.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+                .forEach(e -> System.out.printf("  %,9d  %s%n", e.getValue(), e.getKey()));
         if (failures > 0) System.exit(1);
+    }
+
+    /** A rejection message without the file name and with numbers masked, so similar ones group. */
+    private static String reason(String message) {
+        String m = message.startsWith("fuzz.tflite: ") ? message.substring("fuzz.tflite: ".length()) : message;
+        m = m.replaceAll("-?[0-9]+(\\.[0-9]+)?(E-?[0-9]+)?", "#");
+        m = m.replaceAll("\\([^()]*\\)", "(..)");
+        return m.length() > 110 ? m.substring(0, 110) + "..." : m;
     }
 
     private static List<byte[]> corpus(Path dir) throws IOException {

@@ -7,13 +7,19 @@ import picocli.CommandLine.Command;
 /** The {@code tinyfit} command. */
 @Command(name = "tinyfit", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {
-            "Makes deep learning fit microcontrollers: analyze a model against a device, optimize its",
-            "memory, run it bit-exact with TFLite, and train MCU-sized models in pure Java.",
+            "Makes deep learning fit microcontrollers: analyze a model against a device,",
+            "optimize its memory, run it bit-exact with TFLite Micro, and train MCU-sized",
+            "models in pure Java.",
             "",
             "Start with: tinyfit demo"},
         subcommands = {
             DemoCommand.class,
             DevicesCommand.class,
+            AnalyzeCommand.class,
+            OptimizeCommand.class,
+            RunCommand.class,
+            EvalCommand.class,
+            TrainCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Every command takes --help. Set TINYFIT_DEBUG=1 to see stack traces of internal errors."})

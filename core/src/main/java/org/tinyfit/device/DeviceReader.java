@@ -27,11 +27,16 @@ final class DeviceReader {
         if (largest > sram) throw r.fail("largestSramBlockBytes", "is " + largest + ", more than sramBytes " + sram);
         return new Device(id, r.text(node, "name", false), r.text(node, "mcu", false), core,
                 r.positiveLong(node, "clockHz"), sram, largest, r.positiveLong(node, "flashBytes"),
-                r.source(r.object(node, "source")), r.latency(r.object(node, "latency")), r.text(node, "notes", false));
+                r.source(r.object(node, "source")), r.latency(r.object(node, "latency")), r.text(node, "notes", false),
+                node.has("power") && !node.get("power").isNull() ? r.power(r.object(node, "power")) : null);
     }
 
     private Source source(JsonNode s) {
         return new Source(text(s, "source.title", "title", true), text(s, "source.document", "document", false), text(s, "source.url", "url", false));
+    }
+
+    private Power power(JsonNode p) {
+        return new Power(positiveDouble(p, "power.activeMilliwatts", "activeMilliwatts"), text(p, "power.source", "source", true));
     }
 
     private LatencyModel latency(JsonNode l) {

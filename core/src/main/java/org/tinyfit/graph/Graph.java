@@ -112,8 +112,14 @@ public final class Graph {
                 if (p >= n.id()) {
                     List<Integer> cycle = findCycle();
                     if (cycle != null) {
-                        StringBuilder b = new StringBuilder("the graph has a cycle: ");
-                        for (int c : cycle) b.append(nodes.get(c).label()).append(" -> ");
+                        StringBuilder b = new StringBuilder("the graph has a cycle of " + cycle.size() + " nodes: ");
+                        for (int i = 0; i < cycle.size(); i++) {
+                            if (cycle.size() > 8 && i == 4) {
+                                b.append("... -> ");
+                                i = cycle.size() - 3;
+                            }
+                            b.append(nodes.get(cycle.get(i)).label()).append(" -> ");
+                        }
                         b.append(nodes.get(cycle.get(0)).label());
                         throw new GraphException(b.toString());
                     }
@@ -131,11 +137,17 @@ public final class Graph {
         }
     }
 
-    /** A cycle of nodes (each writes a tensor the next reads), or null. Iterative, so deep graphs cannot overflow the stack. */
+    /**
+     * A cycle of nodes (each writes a tensor the next reads), or null. Iterative, so deep graphs cannot
+     * overflow the stack; each node's successors are computed once, so the search is linear in the edges.
+     */
     private List<Integer> findCycle() {
         int n = nodes.size();
         int[] state = new int[n]; // 0 new, 1 on stack, 2 done
         int[] parent = new int[n];
+        int[][] succ = new int[n][];
+        int[] stamp = new int[n];
+        Arrays.fill(stamp, -1);
         for (int s = 0; s < n; s++) {
             if (state[s] != 0) continue;
             ArrayList<int[]> stack = new ArrayList<>();
@@ -145,13 +157,14 @@ public final class Graph {
             while (!stack.isEmpty()) {
                 int[] top = stack.get(stack.size() - 1);
                 int v = top[0];
-                List<Integer> succ = successors(v);
-                if (top[1] < succ.size()) {
-                    int w = succ.get(top[1]++);
+                if (succ[v] == null) succ[v] = successors(v, stamp);
+                if (top[1] < succ[v].length) {
+                    int w = succ[v][top[1]++];
                     if (state[w] == 1) {
                         ArrayList<Integer> cycle = new ArrayList<>();
-                        for (int x = v; x != w && x >= 0; x = parent[x]) cycle.add(0, x);
-                        cycle.add(0, w);
+                        for (int x = v; x != w && x >= 0; x = parent[x]) cycle.add(x);
+                        cycle.add(w);
+                        java.util.Collections.reverse(cycle);
                         return cycle;
                     }
                     if (state[w] == 0) {
@@ -168,10 +181,21 @@ public final class Graph {
         return null;
     }
 
-    private List<Integer> successors(int v) {
-        ArrayList<Integer> out = new ArrayList<>();
-        for (int t : nodes.get(v).outputs()) for (int c : consumers[t]) if (!out.contains(c)) out.add(c);
-        return out;
+    /** The distinct nodes that read an output of {@code v}; {@code stamp} marks those already listed. */
+    private int[] successors(int v, int[] stamp) {
+        int count = 0;
+        for (int t : nodes.get(v).outputs()) count += consumers[t].length;
+        int[] out = new int[count];
+        int k = 0;
+        for (int t : nodes.get(v).outputs()) {
+            for (int c : consumers[t]) {
+                if (stamp[c] != v) {
+                    stamp[c] = v;
+                    out[k++] = c;
+                }
+            }
+        }
+        return Arrays.copyOf(out, k);
     }
 
     public String name() { return name; }

@@ -58,7 +58,7 @@ public final class ShapeInference {
             case Op.TransposeConv t -> {
                 Tensor shape = need(in, 0, where, "output shape");
                 if (!shape.isConstant()) yield new Shape[] {null};
-                yield one(new Shape(ints(shape)));
+                yield one(new Shape(params(shape, MAX_PARAMETER_VALUES, where, "output shape")));
             }
             case Op.FullyConnected fc -> {
                 Shape w = need(in, 1, where, "weights").shape();
@@ -105,7 +105,7 @@ public final class ShapeInference {
             case Op.Reshape r -> {
                 int[] target = r.newShape();
                 Tensor shapeIn = in.get(1);
-                if (shapeIn != null && shapeIn.isConstant() && shapeIn.dtype() == DType.I32) target = ints(shapeIn);
+                if (shapeIn != null && shapeIn.isConstant() && shapeIn.dtype() == DType.I32) target = params(shapeIn, MAX_PARAMETER_VALUES, where, "shape");
                 else if (shapeIn != null || target.length == 0) yield new Shape[] {null};
                 yield one(resolveReshape(x, target, where));
             }
@@ -129,7 +129,7 @@ public final class ShapeInference {
             case Op.Pad p -> {
                 Tensor pads = need(in, 1, where, "paddings");
                 if (!pads.isConstant()) yield new Shape[] {null};
-                int[] pv = ints(pads);
+                int[] pv = params(pads, 2 * x.rank(), where, "paddings");
                 if (pv.length != 2 * x.rank()) throw new GraphException(where + ": paddings have " + pv.length + " values, expected " + 2 * x.rank() + " for an input of rank " + x.rank());
                 int[] dims = x.dims();
                 for (int d = 0; d < dims.length; d++) {
@@ -142,7 +142,7 @@ public final class ShapeInference {
                 Tensor axesT = need(in, 1, where, "axes");
                 if (!axesT.isConstant()) yield new Shape[] {null};
                 boolean[] reduce = new boolean[x.rank()];
-                for (int a : ints(axesT)) {
+                for (int a : params(axesT, MAX_PARAMETER_VALUES, where, "axes")) {
                     int ax = a < 0 ? a + x.rank() : a;
                     if (ax < 0 || ax >= x.rank()) throw new GraphException(where + ": axis " + a + " is out of range for rank " + x.rank());
                     reduce[ax] = true;
@@ -156,7 +156,7 @@ public final class ShapeInference {
                 if (b == null || e == null || st == null || !b.isConstant() || !e.isConstant() || !st.isConstant() || s.ellipsisMask() != 0 || s.newAxisMask() != 0) {
                     yield new Shape[] {null};
                 }
-                yield one(stridedSlice(x, ints(b), ints(e), ints(st), s, where));
+                yield one(stridedSlice(x, params(b, x.rank(), where, "begin"), params(e, x.rank(), where, "end"), params(st, x.rank(), where, "strides"), s, where));
             }
             case Op.Svdf s -> {
                 Shape wf = need(in, 1, where, "weights_feature").shape();
@@ -299,6 +299,19 @@ public final class ShapeInference {
         if (b != null && b.shape().elements() != channels) {
             throw new GraphException(where + ": bias has shape " + b.shape() + ", expected " + channels + " values");
         }
+    }
+
+    /** The most values a parameter tensor (a shape, axes) may hold; larger ones are malformed. */
+    static final int MAX_PARAMETER_VALUES = 64;
+
+    /**
+     * The values of a small constant parameter tensor, after checking it holds at most {@code max}
+     * values, so a malformed model cannot make inference read huge tensors again and again.
+     */
+    static int[] params(Tensor t, int max, String where, String what) {
+        int n = t.shape().elements();
+        if (n > max) throw new GraphException(where + ": " + what + " (tensor " + t.id() + ") has " + n + " values, more than the " + max + " expected");
+        return ints(t);
     }
 
     /** The values of a constant i32 (or i64) tensor. */

@@ -22,12 +22,12 @@ import org.tinyfit.graph.Tensor;
  * <p>States whose peak so far (or the largest node still to run) already reaches the stored order's
  * peak are dropped: they cannot give a strictly better order, and ties keep the stored order. The
  * search is exact while it holds at most {@code stateLimit} sets in all; beyond that it starts again
- * as a beam search over the same states that keeps the {@code stateLimit / nodes} most promising sets
- * at each step, and says so in the result. The result is never worse than the stored order.
+ * as a beam search over the same states that keeps the {@code stateLimit / (8 * nodes)} (at least 8)
+ * most promising sets at each step, and says so in the result. The result is never worse than the stored order.
  */
 public final class MinPeakScheduler {
     /** Sets of executed nodes the search may hold in all, summed over its steps. */
-    public static final int DEFAULT_STATE_LIMIT = 1_000_000;
+    public static final int DEFAULT_STATE_LIMIT = 250_000;
 
     private final int stateLimit;
     private final LiveModel model;
@@ -62,7 +62,7 @@ public final class MinPeakScheduler {
         long explored = s.explored;
         int beamWidth = 0;
         if (s.overLimit) {
-            beamWidth = Math.max(1, stateLimit / p.n);
+            beamWidth = Math.max(8, stateLimit / (8 * p.n));
             s = new Search(p, storedPeak, beamWidth, Long.MAX_VALUE);
             best = s.run();
             explored += s.explored;
@@ -75,7 +75,7 @@ public final class MinPeakScheduler {
         for (Entry e = best; e.parent != null; e = e.parent) order[e.level - 1] = e.last;
         Schedule found = new Schedule(order);
         found.check(g);
-        return new MinPeakResult(found, model, best.peak, storedPeak, p.lowerBound, exact, false, explored, beamWidth, micros(startNanos));
+        return new MinPeakResult(found, model, Math.max(best.peak, p.floorBytes), storedPeak, p.lowerBound, exact, false, explored, beamWidth, micros(startNanos));
     }
 
     private static long micros(long startNanos) { return (System.nanoTime() - startNanos) / 1000; }
@@ -87,8 +87,9 @@ public final class MinPeakScheduler {
         final int[][] preds;
         final int[][] arenaInputs;
         final long[] outBytes;
+        final long[] tflmScratchBytes;
         final int[][] inPlaceInputs;
-        final long[] scratchBytes;
+        final long[] inPlaceScratchBytes;
         final long[] keptOutBytes;
         final long[] nodeBytes;
         final int[] byNodeBytesDesc;
@@ -96,7 +97,7 @@ public final class MinPeakScheduler {
         final boolean[] isGraphOutput;
         final int[][] consumers;
         final long initialLive;
-        final long unreadInputBytes;
+        final long floorBytes;
         final long lowerBound;
 
         Problem(Graph g, LiveModel model) {
@@ -107,7 +108,7 @@ public final class MinPeakScheduler {
             isGraphOutput = new boolean[tensors];
             consumers = new int[tensors][];
             for (Tensor t : g.tensors()) {
-                tensorBytes[t.id()] = StepMemory.inArena(t) ? t.bytes() : 0;
+                tensorBytes[t.id()] = StepMemory.arenaBytes(t);
                 isGraphOutput[t.id()] = g.isGraphOutput(t.id());
                 consumers[t.id()] = g.consumers(t.id());
             }
@@ -117,8 +118,10 @@ public final class MinPeakScheduler {
             keptOutBytes = new long[n];
             nodeBytes = new long[n];
             inPlaceInputs = new int[n][];
-            scratchBytes = new long[n];
-            long bound = 0;
+            inPlaceScratchBytes = new long[n];
+            tflmScratchBytes = new long[n];
+            floorBytes = StepMemory.orderIndependentFloorBytes(g);
+            long bound = floorBytes;
             for (Node node : g.nodes()) {
                 int v = node.id();
                 preds[v] = Arrays.stream(node.inputs()).filter(t -> t >= 0).map(g::producer).filter(q -> q >= 0).distinct().toArray();
@@ -128,27 +131,22 @@ public final class MinPeakScheduler {
                     outBytes[v] += tensorBytes[t];
                     if (consumers[t].length > 0 || isGraphOutput[t]) keptOutBytes[v] += tensorBytes[t];
                 }
-                nodeBytes[v] = StepMemory.nodeBytes(g, node);
+                tflmScratchBytes[v] = StepMemory.scratchBytes(g, node);
+                nodeBytes[v] = StepMemory.nodeBytes(g, node, model);
                 InPlace.Rule rule = model == LiveModel.IN_PLACE ? InPlace.rule(g, node) : null;
                 inPlaceInputs[v] = rule == null ? new int[0] : rule.inputs();
-                if (rule != null) {
-                    scratchBytes[v] = rule.scratchBytes();
-                    nodeBytes[v] -= Math.max(0, outBytes[v] - rule.scratchBytes());
-                }
+                if (rule != null) inPlaceScratchBytes[v] = StepMemory.alignedScratch(rule);
                 bound = Math.max(bound, nodeBytes[v]);
             }
             lowerBound = bound;
             byNodeBytesDesc = java.util.stream.IntStream.range(0, n).boxed()
                     .sorted(Comparator.comparingLong((Integer v) -> -nodeBytes[v]).thenComparingInt(v -> v))
                     .mapToInt(Integer::intValue).toArray();
-            long live = 0, unread = 0;
+            long live = 0;
             for (int t : Arrays.stream(g.inputs()).distinct().toArray()) {
-                if (!StepMemory.inArena(g.tensor(t))) continue;
-                live += tensorBytes[t];
-                if (consumers[t].length == 0 && !isGraphOutput[t]) unread += tensorBytes[t];
+                if (consumers[t].length > 0 || isGraphOutput[t]) live += tensorBytes[t];
             }
             initialLive = live;
-            unreadInputBytes = unread;
         }
 
         boolean ready(long[] set, int v) {
@@ -157,23 +155,24 @@ public final class MinPeakScheduler {
             return true;
         }
 
-        /** Bytes of {@code v}'s inputs that nothing reads after the nodes in {@code after} (which includes v). */
-        long freedBytes(long[] after, int v) {
+        /** Bytes of {@code v}'s inputs that nothing reads once {@code v} has run after the nodes of {@code set}. */
+        long freedBytes(long[] set, int v) {
             long freed = 0;
-            for (int t : arenaInputs[v]) if (dies(after, t)) freed += tensorBytes[t];
+            for (int t : arenaInputs[v]) if (dies(set, v, t)) freed += tensorBytes[t];
             return freed;
         }
 
-        boolean dies(long[] after, int t) {
+        /** Whether tensor {@code t} is dead once {@code v} has run after the nodes of {@code set}. */
+        boolean dies(long[] set, int v, int t) {
             if (isGraphOutput[t]) return false;
-            for (int c : consumers[t]) if (!has(after, c)) return false;
+            for (int c : consumers[t]) if (c != v && !has(set, c)) return false;
             return true;
         }
 
-        /** Bytes alive while {@code v} runs after the nodes of a set with {@code live} bytes alive. */
-        long stepBytes(long live, long[] after, int v) {
-            for (int t : inPlaceInputs[v]) if (dies(after, t)) return live + scratchBytes[v];
-            return live + outBytes[v];
+        /** Bytes alive while {@code v} runs after the nodes of {@code set}, which leave {@code live} bytes alive. */
+        long stepBytes(long live, long[] set, int v) {
+            for (int t : inPlaceInputs[v]) if (dies(set, v, t)) return live + inPlaceScratchBytes[v] + tflmScratchBytes[v];
+            return live + outBytes[v] + tflmScratchBytes[v];
         }
 
         /** The largest node not yet in {@code set}: every order still has to run it. */
@@ -260,10 +259,10 @@ public final class MinPeakScheduler {
         private void expand(Entry e, Map<Key, Entry> next) {
             for (int v = 0; v < p.n; v++) {
                 if (!p.ready(e.set, v)) continue;
+                long peak = Math.max(e.peak, p.stepBytes(e.live, e.set, v));
+                if (peak >= upperBound) continue;
                 long[] after = e.set.clone();
                 after[v >>> 6] |= 1L << v;
-                long peak = Math.max(e.peak, p.stepBytes(e.live, after, v));
-                if (peak >= upperBound) continue;
                 Key k = Key.of(after);
                 Entry old = next.get(k);
                 if (old != null) {
@@ -277,7 +276,7 @@ public final class MinPeakScheduler {
                 }
                 long bound = Math.max(peak, p.remainingBound(after));
                 if (bound >= upperBound) continue;
-                long live = e.live + p.keptOutBytes[v] - p.freedBytes(after, v) - (e.level == 0 ? p.unreadInputBytes : 0);
+                long live = e.live + p.keptOutBytes[v] - p.freedBytes(e.set, v);
                 next.put(k, new Entry(after, live, e.level + 1, peak, bound, v, e, seq++));
             }
         }

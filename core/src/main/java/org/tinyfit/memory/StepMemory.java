@@ -5,20 +5,28 @@ import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
 
 /**
- * The activation bytes alive at each step of an order, counted as TFLite Micro counts them: a tensor
- * occupies the arena from the step whose node writes it (step 0 for a graph input) to the step of its
- * last reader (the last step for a graph output; its own first step when nothing reads it). Constants
- * live in flash and variables in TFLM's persistent area, so neither counts.
- *
- * <p>The plain reference: every tensor's interval, then a sum per step. The schedulers compute the
- * same numbers incrementally and are tested against this.
+ * The live arena bytes at each step of an order, by the one definition of {@link LiveRanges} (TFLite
+ * Micro's lifetimes, sizes rounded up to 16 bytes, kernels' scratch buffers live at their step), and
+ * the same under {@link LiveModel#IN_PLACE}. The peak is what {@link LiveRanges#lowerBoundBytes()}
+ * reports: no arena plan for that order can be smaller. The schedulers compute these numbers
+ * incrementally and are tested against this plain version.
  */
 public final class StepMemory {
     private StepMemory() {}
 
-    /** True when the tensor takes arena space: an activation that is neither a constant nor a variable. */
-    public static boolean inArena(Tensor t) {
-        return !t.isConstant() && !t.variable();
+    /** True when the tensor takes arena space (as {@link LiveRanges#needsArena}). */
+    public static boolean inArena(Tensor t) { return LiveRanges.needsArena(t); }
+
+    /** Arena bytes of a tensor (aligned), 0 for one that is not in the arena. */
+    public static long arenaBytes(Tensor t) {
+        return inArena(t) ? LiveRanges.alignUp(t.bytes(), LiveRanges.TFLM_ALIGNMENT_BYTES) : 0;
+    }
+
+    /** Aligned bytes of the scratch buffers TFLite Micro's kernel for {@code n} asks for. */
+    public static long scratchBytes(Graph g, Node n) {
+        long sum = 0;
+        for (ScratchRequirement r : ScratchRequirement.of(g, n)) sum += LiveRanges.alignUp(r.bytes(), LiveRanges.TFLM_ALIGNMENT_BYTES);
+        return sum;
     }
 
     /** Bytes alive while the node at each step of {@code order} runs, as TFLite Micro counts them. */
@@ -30,35 +38,18 @@ public final class StepMemory {
      * costs nothing new at that step, only the rule's scratch.
      */
     public static long[] stepBytes(Graph g, Schedule order, LiveModel model) {
-        order.check(g);
+        LiveRanges ranges = LiveRanges.of(g, order);
         int steps = order.size();
-        int[] stepOf = new int[g.nodes().size()];
-        for (int s = 0; s < steps; s++) stepOf[order.node(s)] = s;
         long[] bytes = new long[steps];
-        if (steps == 0) return bytes;
-        int[] lastStep = new int[g.tensors().size()];
-        java.util.Arrays.fill(lastStep, -1);
-        for (Tensor t : g.tensors()) {
-            if (!inArena(t)) continue;
-            int id = t.id();
-            int producer = g.producer(id);
-            boolean isInput = g.isGraphInput(id);
-            if (producer < 0 && !isInput) continue;
-            int first = producer >= 0 ? stepOf[producer] : 0;
-            int last = first;
-            for (int c : g.consumers(id)) last = Math.max(last, stepOf[c]);
-            if (g.isGraphOutput(id)) last = steps - 1;
-            lastStep[id] = last;
-            for (int s = first; s <= last; s++) bytes[s] += t.bytes();
-        }
+        for (int s = 0; s < steps; s++) bytes[s] = ranges.liveBytesAt(LiveRanges.timeOfStep(s));
         if (model == LiveModel.IN_PLACE) {
             for (int s = 0; s < steps; s++) {
                 Node n = g.node(order.node(s));
                 InPlace.Rule rule = InPlace.rule(g, n);
                 if (rule == null) continue;
                 for (int t : rule.inputs()) {
-                    if (lastStep[t] == s) {
-                        bytes[s] += rule.scratchBytes() - g.tensor(n.output(0)).bytes();
+                    if (ranges.inArena(t) && ranges.lastTime(t) == LiveRanges.timeOfStep(s)) {
+                        bytes[s] += alignedScratch(rule) - arenaBytes(g.tensor(n.output(0)));
                         break;
                     }
                 }
@@ -67,18 +58,32 @@ public final class StepMemory {
         return bytes;
     }
 
-    /** The largest of {@link #stepBytes}: no arena plan for this order can be smaller. */
+    static long alignedScratch(InPlace.Rule rule) {
+        return LiveRanges.alignUp(rule.scratchBytes(), LiveRanges.TFLM_ALIGNMENT_BYTES);
+    }
+
+    /** The live-bytes lower bound of the order: the most bytes live at any time, inputs' arrival included. */
     public static long peakBytes(Graph g, Schedule order) { return peakBytes(g, order, LiveModel.TFLM); }
 
     public static long peakBytes(Graph g, Schedule order, LiveModel model) {
-        long peak = 0;
+        long peak = orderIndependentFloorBytes(g);
         for (long b : stepBytes(g, order, model)) peak = Math.max(peak, b);
         return peak;
     }
 
     /**
+     * Live bytes that do not depend on the order: all graph inputs while they arrive (time 0), and
+     * activations nothing reads or writes (time -1 in {@link LiveRanges}).
+     */
+    static long orderIndependentFloorBytes(Graph g) {
+        LiveRanges ranges = LiveRanges.of(g, Schedule.stored(g));
+        return Math.max(ranges.liveBytesAt(-1), ranges.liveBytesAt(0));
+    }
+
+    /**
      * A bound no order can beat: the largest sum, over one node, of the arena bytes it reads and
-     * writes (all of them are alive while it runs, whatever the order).
+     * writes plus its scratch (all of them are alive while it runs, whatever the order), and the
+     * order-independent floor.
      */
     public static long orderIndependentLowerBoundBytes(Graph g) {
         return orderIndependentLowerBoundBytes(g, LiveModel.TFLM);
@@ -86,27 +91,24 @@ public final class StepMemory {
 
     /** As {@link #orderIndependentLowerBoundBytes(Graph)}; in place, a node needs its inputs plus its scratch. */
     public static long orderIndependentLowerBoundBytes(Graph g, LiveModel model) {
-        long bound = 0;
-        for (Node n : g.nodes()) {
-            long b = nodeBytes(g, n);
-            InPlace.Rule rule = model == LiveModel.IN_PLACE ? InPlace.rule(g, n) : null;
-            if (rule != null) b -= Math.max(0, g.tensor(n.output(0)).bytes() - rule.scratchBytes());
-            bound = Math.max(bound, b);
-        }
+        long bound = orderIndependentFloorBytes(g);
+        for (Node n : g.nodes()) bound = Math.max(bound, nodeBytes(g, n, model));
         return bound;
     }
 
-    /** Arena bytes of a node's distinct inputs and outputs. */
-    static long nodeBytes(Graph g, Node n) {
-        long sum = 0;
+    /** Bytes a node needs while it runs, whatever the order: its distinct inputs, outputs and scratch. */
+    static long nodeBytes(Graph g, Node n, LiveModel model) {
+        long in = 0, out = 0;
         int[] ins = n.inputs();
         for (int k = 0; k < ins.length; k++) {
             int t = ins[k];
-            if (t < 0 || !inArena(g.tensor(t)) || seenBefore(ins, k)) continue;
-            sum += g.tensor(t).bytes();
+            if (t < 0 || seenBefore(ins, k)) continue;
+            in += arenaBytes(g.tensor(t));
         }
-        for (int t : n.outputs()) if (inArena(g.tensor(t))) sum += g.tensor(t).bytes();
-        return sum;
+        for (int t : n.outputs()) out += arenaBytes(g.tensor(t));
+        InPlace.Rule rule = model == LiveModel.IN_PLACE ? InPlace.rule(g, n) : null;
+        if (rule != null) out = Math.min(out, alignedScratch(rule));
+        return in + out + scratchBytes(g, n);
     }
 
     private static boolean seenBefore(int[] a, int k) {

@@ -31,9 +31,15 @@ public final class TfliteReader {
     /** The largest file tinyfit reads (a Java array holds at most 2 GiB). */
     public static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
 
+    /** The most dimensions a tensor may have (TFLite kernels support at most 6; more means a damaged file). */
+    public static final int MAX_RANK = 16;
+
     public static Graph read(Path path) {
         String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
         byte[] bytes;
+        if (!Files.isRegularFile(path)) {
+            throw new TfliteFormatException(name + ": " + (Files.exists(path) ? "is not a regular file" : "no such file") + " (" + path.toAbsolutePath() + ")");
+        }
         try {
             long size = Files.size(path);
             if (size > MAX_FILE_BYTES) throw new TfliteFormatException(name + ": the file has " + size + " bytes, more than tinyfit reads (" + MAX_FILE_BYTES + ")");
@@ -145,6 +151,9 @@ public final class TfliteReader {
                 String place = "subgraph 0, tensor " + i;
                 FbTable t = ts.get(i, place);
                 int[] dims = t.ints(Schema.TENSOR_SHAPE, "shape");
+                if (dims != null && dims.length > MAX_RANK) {
+                    throw file.fail(place, "shape has " + dims.length + " dimensions; tinyfit reads tensors of at most " + MAX_RANK);
+                }
                 Shape shape = guarded(place, () -> new Shape(dims == null ? new int[0] : dims));
                 int type = t.i8(Schema.TENSOR_TYPE, 0, "type");
                 DType dtype = dtype(type);

@@ -127,6 +127,15 @@ class DeviceCatalogTest {
     }
 
     @Test
+    void powerFigureMustCiteItsSource() {
+        DeviceException e = assertThrows(DeviceException.class,
+                () -> DeviceCatalog.parse(oneDevice("\"flashBytes\": 262144,", "\"flashBytes\": 262144, \"power\": {\"activeMilliwatts\": 50},"), "f.json"));
+        assertTrue(e.getMessage().contains("field power.source is missing"), e.getMessage());
+        Device d = DeviceCatalog.parse(oneDevice("\"flashBytes\": 262144,", "\"flashBytes\": 262144, \"power\": {\"activeMilliwatts\": 50, \"source\": \"my bench\"},"), "f.json").get(0);
+        assertEquals(50.0, d.power().activeMilliwatts());
+    }
+
+    @Test
     void missingDevicesFileIsOneLine(@TempDir Path dir) {
         DeviceException e = assertThrows(DeviceException.class, () -> DeviceCatalog.withFile(dir.resolve("nope.json")));
         assertTrue(e.getMessage().contains("does not exist"), e.getMessage());

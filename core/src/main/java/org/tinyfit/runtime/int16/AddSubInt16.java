@@ -1,6 +1,7 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
+import org.tinyfit.runtime.FixedPoint;
 
 /**
  * ADD and SUB on int16 tensors with broadcasting, bit-exact with TFLite Micro's reference kernels
@@ -62,31 +63,31 @@ public final class AddSubInt16 {
 
     private static Params build(boolean subtract, int zp1, int zp2, int outZp, double real1, double real2, double realOut,
                                 float outputScale, Op.Act act) {
-        Fixed16.Multiplier m1 = smallerThanOne(real1);
-        Fixed16.Multiplier m2 = smallerThanOne(real2);
-        Fixed16.Multiplier mo = smallerThanOne(realOut);
-        int[] range = Fixed16.activationRange(act, outputScale, outZp, Fixed16.INT16_MIN, Fixed16.INT16_MAX);
+        FixedPoint.Multiplier m1 = smallerThanOne(real1);
+        FixedPoint.Multiplier m2 = smallerThanOne(real2);
+        FixedPoint.Multiplier mo = smallerThanOne(realOut);
+        int[] range = FixedPoint.activationRange(act, outputScale, outZp, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
         return new Params(subtract, LEFT_SHIFT_INT16, -zp1, m1.multiplier(), m1.shift(), -zp2, m2.multiplier(), m2.shift(),
                 outZp, mo.multiplier(), mo.shift(), range[0], range[1]);
     }
 
     /** {@code QuantizeMultiplierSmallerThanOneExp}: the real multiplier must lie in (0, 1). */
-    static Fixed16.Multiplier smallerThanOne(double real) {
+    static FixedPoint.Multiplier smallerThanOne(double real) {
         if (!(real > 0 && real < 1)) {
             throw new IllegalArgumentException("rescale factor " + real + " must lie in (0, 1); check the tensors' scales");
         }
-        return Fixed16.quantizeMultiplier(real);
+        return FixedPoint.quantizeMultiplier(real);
     }
 
     /** One output element from one element of each input. */
     public static short apply(int x, int y, Params p) {
         int shifted1 = (p.input1Offset + x) * (1 << p.leftShift);
         int shifted2 = (p.input2Offset + y) * (1 << p.leftShift);
-        int scaled1 = Fixed16.multiplyByQuantizedMultiplierSmallerThanOneExp(shifted1, p.input1Multiplier, p.input1Shift);
-        int scaled2 = Fixed16.multiplyByQuantizedMultiplierSmallerThanOneExp(shifted2, p.input2Multiplier, p.input2Shift);
+        int scaled1 = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(shifted1, p.input1Multiplier, p.input1Shift);
+        int scaled2 = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(shifted2, p.input2Multiplier, p.input2Shift);
         int raw = p.subtract ? scaled1 - scaled2 : scaled1 + scaled2;
-        int out = Fixed16.multiplyByQuantizedMultiplierSmallerThanOneExp(raw, p.outputMultiplier, p.outputShift) + p.outputOffset;
-        return (short) Fixed16.clamp(out, p.activationMin, p.activationMax);
+        int out = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(raw, p.outputMultiplier, p.outputShift) + p.outputOffset;
+        return (short) FixedPoint.clamp(out, p.activationMin, p.activationMax);
     }
 
     /**

@@ -1,12 +1,13 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
+import org.tinyfit.runtime.FixedPoint;
 
 /**
  * CONV_2D with int16 activations and int8 per-channel weights (TFLite Micro's 16x8 reference
  * kernel). Activation zero points are 0 in this scheme, so no input offset is applied. The
  * accumulator is 64-bit (int64 bias) unless the bias is int32, in which case it is a wrapping
- * 32-bit one, as in TFLite Micro; the two forms rescale differently (see {@link Fixed16}).
+ * 32-bit one, as in TFLite Micro; the two forms rescale differently (see {@link FixedPoint}).
  * Layout: input [N,H,W,C], filter [O,KH,KW,C/groups], output [N,OH,OW,O].
  */
 public final class ConvInt16 {
@@ -26,7 +27,7 @@ public final class ConvInt16 {
         int padH = ConvPadding.padding(op.padding(), inH, filterH, op.strideH(), op.dilationH());
         int padW = ConvPadding.padding(op.padding(), inW, filterW, op.strideW(), op.dilationW());
         int[][] ms = perChannelMultipliers(inputScale, filterScales, outputScale, outChannels);
-        int[] range = Fixed16.activationRange(op.act(), outputScale, outputZeroPoint, Fixed16.INT16_MIN, Fixed16.INT16_MAX);
+        int[] range = FixedPoint.activationRange(op.act(), outputScale, outputZeroPoint, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
         return new Params(op.strideH(), op.strideW(), op.dilationH(), op.dilationW(), padH, padW, ms[0], ms[1],
                 range[0], range[1], int32Bias);
     }
@@ -41,7 +42,7 @@ public final class ConvInt16 {
         for (int c = 0; c < channels; c++) {
             double filterScale = filterScales[filterScales.length == 1 ? 0 : c];
             double effective = (double) inputScale * filterScale / (double) outputScale;
-            Fixed16.Multiplier m = Fixed16.quantizeMultiplier(effective);
+            FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier(effective);
             mult[c] = m.multiplier();
             shift[c] = m.shift();
         }
@@ -92,13 +93,13 @@ public final class ConvInt16 {
                         int scaled;
                         if (p.int32Accumulator) {
                             if (bias != null) acc32 += (int) bias[oc];
-                            scaled = Fixed16.multiplyByQuantizedMultiplier(acc32, p.multipliers[oc], p.shifts[oc]);
+                            scaled = FixedPoint.multiplyByQuantizedMultiplier(acc32, p.multipliers[oc], p.shifts[oc]);
                         } else {
                             if (bias != null) acc64 += bias[oc];
-                            scaled = Fixed16.multiplyByQuantizedMultiplier(acc64, p.multipliers[oc], p.shifts[oc]);
+                            scaled = FixedPoint.multiplyByQuantizedMultiplier(acc64, p.multipliers[oc], p.shifts[oc]);
                         }
                         out[((b * outH + oy) * outW + ox) * outDepth + oc] =
-                                (short) Fixed16.clamp(scaled, p.activationMin, p.activationMax);
+                                (short) FixedPoint.clamp(scaled, p.activationMin, p.activationMax);
                     }
                 }
             }

@@ -37,8 +37,9 @@ public final class Int16Kernels {
     }
 
     /**
-     * True for the nodes these kernels run: ADD, SUB, LEAKY_RELU, PAD, STRIDED_SLICE with int16
-     * tensors; CONV_2D and TRANSPOSE_CONV with int16 input and int8 weights; QUANTIZE with an int16
+     * True for the nodes these kernels run: ADD, SUB, MUL, LEAKY_RELU, PAD, STRIDED_SLICE,
+     * AVERAGE_POOL_2D, MAX_POOL_2D, MEAN and SOFTMAX with int16 tensors; CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV with int16 input and
+     * int8 weights; QUANTIZE with an int16
      * input or output, or int32 to int8; integer SVDF (int8 input).
      */
     public static boolean handles(Node node, Graph graph) {
@@ -54,18 +55,18 @@ public final class Int16Kernels {
             case Op.TransposeConv t -> node.hasInput(2) && graph.tensor(node.input(2)).dtype() == DType.I16;
             case Op.Quantize q -> in == DType.I16 || out == DType.I16 || (in == DType.I32 && out == DType.I8);
             case Op.Svdf s -> in == DType.I8;
-            case Op.DepthwiseConv2D d -> false;
-            case Op.FullyConnected f -> false;
-            case Op.Pool2D p -> false;
-            case Op.Mul m -> false;
+            case Op.DepthwiseConv2D d -> in == DType.I16;
+            case Op.FullyConnected f -> in == DType.I16;
+            case Op.Pool2D p -> out == DType.I16;
+            case Op.Mul m -> out == DType.I16;
             case Op.Concat c -> false;
             case Op.Reshape r -> false;
-            case Op.Softmax s -> false;
+            case Op.Softmax s -> in == DType.I16;
             case Op.Relu r -> false;
             case Op.Relu6 r -> false;
             case Op.Logistic l -> false;
             case Op.Tanh t -> false;
-            case Op.Mean m -> false;
+            case Op.Mean m -> out == DType.I16;
             case Op.Dequantize d -> false;
             case Op.BatchNorm b -> false;
             case Op.Dropout d -> false;
@@ -95,18 +96,18 @@ public final class Int16Kernels {
                 case Op.TransposeConv t -> transposeConv(node, graph, t);
                 case Op.Quantize q -> quantize(node, graph);
                 case Op.Svdf s -> svdf(node, graph, s);
-                case Op.DepthwiseConv2D d -> unreachable(node);
-                case Op.FullyConnected f -> unreachable(node);
-                case Op.Pool2D p -> unreachable(node);
-                case Op.Mul m -> unreachable(node);
+                case Op.DepthwiseConv2D d -> depthwise(node, graph, d);
+                case Op.FullyConnected f -> fullyConnected(node, graph, f);
+                case Op.Pool2D p -> pool(node, graph, p);
+                case Op.Mul m -> mul(node, graph, m);
                 case Op.Concat c -> unreachable(node);
                 case Op.Reshape r -> unreachable(node);
-                case Op.Softmax s -> unreachable(node);
+                case Op.Softmax s -> softmax(node, graph, s);
                 case Op.Relu r -> unreachable(node);
                 case Op.Relu6 r -> unreachable(node);
                 case Op.Logistic l -> unreachable(node);
                 case Op.Tanh t -> unreachable(node);
-                case Op.Mean m -> unreachable(node);
+                case Op.Mean m -> mean(node, graph);
                 case Op.Dequantize d -> unreachable(node);
                 case Op.BatchNorm b -> unreachable(node);
                 case Op.Dropout d -> unreachable(node);
@@ -137,6 +138,76 @@ public final class Int16Kernels {
         return t -> {
             short[] out = new short[no];
             AddSubInt16.run(TensorData.shorts(t.bytes(ia), na), sa, TensorData.shorts(t.bytes(ib), nb), sb, out, p);
+            TensorData.putShorts(t.bytes(io), out);
+        };
+    }
+
+    private static Kernel mul(Node node, Graph g, Op.Mul op) {
+        Tensor a = g.tensor(node.input(0));
+        Tensor b = g.tensor(node.input(1));
+        Tensor o = g.tensor(node.output(0));
+        if (a.dtype() != DType.I16 || b.dtype() != DType.I16) {
+            throw new IllegalArgumentException("int16 MUL needs int16 inputs, got " + a.dtype().lower() + " and " + b.dtype().lower());
+        }
+        Quantization qa = quant(a, node), qb = quant(b, node), qo = quant(o, node);
+        MulInt16.Params p = MulInt16.prepare(qa.scale(), (int) qa.zeroPoint(), qb.scale(), (int) qb.zeroPoint(), qo.scale(),
+                (int) qo.zeroPoint(), op.act());
+        int[] sa = a.shape().dims(), sb = b.shape().dims();
+        int na = a.shape().elements(), nb = b.shape().elements(), no = o.shape().elements();
+        int ia = a.id(), ib = b.id(), io = o.id();
+        return t -> {
+            short[] out = new short[no];
+            MulInt16.run(TensorData.shorts(t.bytes(ia), na), sa, TensorData.shorts(t.bytes(ib), nb), sb, out, p);
+            TensorData.putShorts(t.bytes(io), out);
+        };
+    }
+
+    private static Kernel pool(Node node, Graph g, Op.Pool2D op) {
+        Tensor in = g.tensor(node.input(0));
+        Tensor o = g.tensor(node.output(0));
+        if (in.dtype() != DType.I16 || in.shape().rank() != 4 || o.shape().rank() != 4) {
+            throw new IllegalArgumentException("int16 pooling needs 4-D int16 tensors, got " + in.describe() + " -> " + o.describe());
+        }
+        Quantization qo = quant(o, node);
+        int[] is = in.shape().dims(), os = o.shape().dims();
+        PoolInt16.Params p = PoolInt16.prepare(op, is[1], is[2], qo.scale(), (int) qo.zeroPoint());
+        int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
+        return t -> {
+            short[] out = new short[no];
+            PoolInt16.run(TensorData.shorts(t.bytes(ii), n), is, out, os, p);
+            TensorData.putShorts(t.bytes(io), out);
+        };
+    }
+
+    private static Kernel mean(Node node, Graph g) {
+        Tensor in = g.tensor(node.input(0));
+        Tensor o = g.tensor(node.output(0));
+        if (in.dtype() != DType.I16) throw new IllegalArgumentException("int16 MEAN needs an int16 input, got " + in.dtype().lower());
+        Quantization qi = quant(in, node), qo = quant(o, node);
+        int[] is = in.shape().dims();
+        MeanInt16.Params p = MeanInt16.prepare(is, TensorData.constInts(constant(g, node, 1, "axes")), qi.scale(), (int) qi.zeroPoint(),
+                qo.scale(), (int) qo.zeroPoint());
+        int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
+        return t -> {
+            short[] out = new short[no];
+            MeanInt16.run(TensorData.shorts(t.bytes(ii), n), is, out, p);
+            TensorData.putShorts(t.bytes(io), out);
+        };
+    }
+
+    private static Kernel softmax(Node node, Graph g, Op.Softmax op) {
+        Tensor in = g.tensor(node.input(0));
+        Tensor o = g.tensor(node.output(0));
+        if (o.dtype() != DType.I16 || in.shape().rank() < 1) {
+            throw new IllegalArgumentException("int16 SOFTMAX needs an int16 output, got " + o.describe());
+        }
+        Quantization qi = quant(in, node), qo = quant(o, node);
+        SoftmaxInt16.Params p = SoftmaxInt16.prepare(qi.scale(), (int) qi.zeroPoint(), qo.scale(), (int) qo.zeroPoint(), op.beta());
+        int depth = in.shape().dim(-1);
+        int n = in.shape().elements(), ii = in.id(), io = o.id();
+        return t -> {
+            short[] out = new short[n];
+            SoftmaxInt16.run(TensorData.shorts(t.bytes(ii), n), out, depth, p);
             TensorData.putShorts(t.bytes(io), out);
         };
     }
@@ -212,6 +283,59 @@ public final class Int16Kernels {
         return t -> {
             short[] out = new short[no];
             ConvInt16.run(TensorData.shorts(t.bytes(ii), n), is, filter, fs, b, out, os, p);
+            TensorData.putShorts(t.bytes(io), out);
+        };
+    }
+
+    private static Kernel depthwise(Node node, Graph g, Op.DepthwiseConv2D op) {
+        Tensor in = g.tensor(node.input(0));
+        Tensor f = constant(g, node, 1, "filter");
+        Tensor o = g.tensor(node.output(0));
+        if (f.dtype() != DType.I8) throw new IllegalArgumentException("16-bit DEPTHWISE_CONV_2D needs int8 weights, got " + f.dtype().lower());
+        Tensor bias = node.hasInput(2) ? constant(g, node, 2, "bias") : null;
+        if (bias != null && bias.dtype() != DType.I64) {
+            throw new IllegalArgumentException("16-bit DEPTHWISE_CONV_2D needs an int64 bias, got " + bias.dtype().lower());
+        }
+        Quantization qi = quant(in, node), qf = quant(f, node), qo = quant(o, node);
+        int[] is = in.shape().dims(), fs = f.shape().dims(), os = o.shape().dims();
+        DepthwiseConvInt16.Params p = DepthwiseConvInt16.prepare(op, is[1], is[2], is[3], fs[1], fs[2], fs[3], qi.scale(),
+                qf.scales(), qo.scale(), (int) qo.zeroPoint());
+        byte[] filter = f.data().clone();
+        long[] b = bias == null ? null : TensorData.constLongs(bias);
+        int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
+        return t -> {
+            short[] out = new short[no];
+            DepthwiseConvInt16.run(TensorData.shorts(t.bytes(ii), n), is, filter, fs, b, out, os, p);
+            TensorData.putShorts(t.bytes(io), out);
+        };
+    }
+
+    private static Kernel fullyConnected(Node node, Graph g, Op.FullyConnected op) {
+        Tensor in = g.tensor(node.input(0));
+        Tensor w = constant(g, node, 1, "weights");
+        Tensor o = g.tensor(node.output(0));
+        if (w.dtype() != DType.I8 || w.shape().rank() != 2) {
+            throw new IllegalArgumentException("16-bit FULLY_CONNECTED needs 2-D int8 weights, got " + w.describe());
+        }
+        if (o.dtype() != DType.I16) throw new IllegalArgumentException("16-bit FULLY_CONNECTED needs an int16 output, got " + o.dtype().lower());
+        Tensor bias = node.hasInput(2) ? constant(g, node, 2, "bias") : null;
+        if (bias != null && bias.dtype() != DType.I32 && bias.dtype() != DType.I64) {
+            throw new IllegalArgumentException("16-bit FULLY_CONNECTED needs an int32 or int64 bias, got " + bias.dtype().lower());
+        }
+        Quantization qi = quant(in, node), qw = quant(w, node), qo = quant(o, node);
+        int outChannels = w.shape().dim(0), depth = w.shape().dim(1);
+        FullyConnectedInt16.Params p = FullyConnectedInt16.prepare(op, outChannels, qi.scale(), (int) qi.zeroPoint(), qw.scales(),
+                qo.scale(), (int) qo.zeroPoint(), bias != null && bias.dtype() == DType.I32);
+        byte[] weights = w.data().clone();
+        long[] b = bias == null ? null : TensorData.constLongs(bias);
+        int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
+        if (no != (n / depth) * outChannels) {
+            throw new IllegalArgumentException("input " + in.shape() + " and weights " + w.shape() + " give " + (n / depth) * outChannels
+                    + " outputs, the output " + o.shape() + " holds " + no);
+        }
+        return t -> {
+            short[] out = new short[no];
+            FullyConnectedInt16.run(TensorData.shorts(t.bytes(ii), n), weights, outChannels, depth, b, out, p);
             TensorData.putShorts(t.bytes(io), out);
         };
     }

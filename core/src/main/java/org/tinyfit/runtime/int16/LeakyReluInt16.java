@@ -1,5 +1,6 @@
 package org.tinyfit.runtime.int16;
 
+import org.tinyfit.runtime.FixedPoint;
 
 /**
  * LEAKY_RELU on int16 (TFLite Micro's {@code QuantizeLeakyRelu}): a non-negative input (after its
@@ -16,8 +17,8 @@ public final class LeakyReluInt16 {
     public static Params prepare(float inputScale, int inputZeroPoint, float outputScale, int outputZeroPoint, float alpha) {
         double alphaReal = (double) (inputScale * alpha / outputScale);
         double identityReal = (double) (inputScale / outputScale);
-        Fixed16.Multiplier a = Fixed16.quantizeMultiplier(alphaReal);
-        Fixed16.Multiplier id = Fixed16.quantizeMultiplier(identityReal);
+        FixedPoint.Multiplier a = FixedPoint.quantizeMultiplier(alphaReal);
+        FixedPoint.Multiplier id = FixedPoint.quantizeMultiplier(identityReal);
         return new Params(inputZeroPoint, outputZeroPoint, a.multiplier(), a.shift(), id.multiplier(), id.shift());
     }
 
@@ -25,13 +26,13 @@ public final class LeakyReluInt16 {
         int v = x - p.inputZeroPoint;
         int out = p.outputZeroPoint;
         if (v >= 0) {
-            out += Fixed16.multiplyByQuantizedMultiplier(v, p.identityMultiplier, p.identityShift);
+            out += FixedPoint.multiplyByQuantizedMultiplier(v, p.identityMultiplier, p.identityShift);
         } else {
             boolean negativeAlpha = p.alphaMultiplier < 0;
-            int scaled = Fixed16.multiplyByQuantizedMultiplier(v, negativeAlpha ? -p.alphaMultiplier : p.alphaMultiplier, p.alphaShift);
+            int scaled = FixedPoint.multiplyByQuantizedMultiplier(v, negativeAlpha ? -p.alphaMultiplier : p.alphaMultiplier, p.alphaShift);
             out += negativeAlpha ? -scaled : scaled;
         }
-        return (short) Fixed16.saturateInt16(out);
+        return (short) FixedPoint.saturateInt16(out);
     }
 
     public static void run(short[] input, short[] out, Params p) {

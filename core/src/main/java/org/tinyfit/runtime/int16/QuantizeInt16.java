@@ -1,6 +1,7 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.DType;
+import org.tinyfit.runtime.FixedPoint;
 
 /**
  * QUANTIZE between integer types (requantize: int8/int16/int32 to int8/int16/int32) and from float
@@ -15,15 +16,15 @@ public final class QuantizeInt16 {
 
     /** Prepare: effective scale input/output in double. */
     public static Requantize prepare(float inputScale, int inputZeroPoint, float outputScale, int outputZeroPoint, DType outputType) {
-        Fixed16.Multiplier m = Fixed16.quantizeMultiplier((double) inputScale / (double) outputScale);
+        FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) inputScale / (double) outputScale);
         long[] range = range(outputType);
         return new Requantize(m.multiplier(), m.shift(), inputZeroPoint, outputZeroPoint, (int) range[0], (int) range[1]);
     }
 
     public static void requantize(int[] input, int[] out, Requantize p) {
         for (int i = 0; i < input.length; i++) {
-            int v = Fixed16.multiplyByQuantizedMultiplier(input[i] - p.inputZeroPoint, p.multiplier, p.shift) + p.outputZeroPoint;
-            out[i] = Fixed16.clamp(v, p.outputMin, p.outputMax);
+            int v = FixedPoint.multiplyByQuantizedMultiplier(input[i] - p.inputZeroPoint, p.multiplier, p.shift) + p.outputZeroPoint;
+            out[i] = FixedPoint.clamp(v, p.outputMin, p.outputMax);
         }
     }
 
@@ -35,9 +36,9 @@ public final class QuantizeInt16 {
     public static void quantize(float[] input, int[] out, float scale, int zeroPoint, DType outputType) {
         long[] range = range(outputType);
         for (int i = 0; i < input.length; i++) {
-            float q = (float) Fixed16.roundHalfAwayFromZero(input[i] / scale);
+            float q = (float) FixedPoint.roundHalfAwayFromZero(input[i] / scale);
             int truncated = (q >= -2147483648f && q < 2147483648f) ? (int) q : Integer.MIN_VALUE;
-            out[i] = Fixed16.clamp(truncated + zeroPoint, (int) range[0], (int) range[1]);
+            out[i] = FixedPoint.clamp(truncated + zeroPoint, (int) range[0], (int) range[1]);
         }
     }
 

@@ -1,5 +1,6 @@
 package org.tinyfit.runtime.int16;
 
+import org.tinyfit.runtime.FixedPoint;
 
 /**
  * SVDF with int8 input, int8 feature weights, int8 or int16 time weights and activation state,
@@ -26,10 +27,10 @@ public final class SvdfInteger {
                                  float stateScale, int stateZeroPoint, boolean int16State, float timeScale,
                                  float outputScale, int outputZeroPoint) {
         if (rank <= 0) throw new IllegalArgumentException("SVDF rank must be positive, got " + rank);
-        Fixed16.Multiplier s1 = Fixed16.quantizeMultiplier((double) (inputScale * featureScale / stateScale));
-        Fixed16.Multiplier s2 = Fixed16.quantizeMultiplier((double) (stateScale * timeScale / outputScale));
-        int min = int16State ? Fixed16.INT16_MIN : Fixed16.INT8_MIN;
-        int max = int16State ? Fixed16.INT16_MAX : Fixed16.INT8_MAX;
+        FixedPoint.Multiplier s1 = FixedPoint.quantizeMultiplier((double) (inputScale * featureScale / stateScale));
+        FixedPoint.Multiplier s2 = FixedPoint.quantizeMultiplier((double) (stateScale * timeScale / outputScale));
+        int min = int16State ? FixedPoint.INT16_MIN : FixedPoint.INT8_MIN;
+        int max = int16State ? FixedPoint.INT16_MAX : FixedPoint.INT8_MAX;
         return new Params(rank, s1.multiplier(), s1.shift(), s2.multiplier(), s2.shift(), inputZeroPoint, stateZeroPoint,
                 outputZeroPoint, min, max);
     }
@@ -52,11 +53,11 @@ public final class SvdfInteger {
                 for (int c = 0; c < inputSize; c++) {
                     dot += weightsFeature[f * inputSize + c] * (input[b * inputSize + c] - p.inputZeroPoint);
                 }
-                dot = Fixed16.multiplyByQuantizedMultiplier(dot, p.featureMultiplier, p.featureShift);
-                dot = Fixed16.clamp(dot, p.stateMin, p.stateMax);
+                dot = FixedPoint.multiplyByQuantizedMultiplier(dot, p.featureMultiplier, p.featureShift);
+                dot = FixedPoint.clamp(dot, p.stateMin, p.stateMax);
                 int stored = p.stateZeroPoint + dot;
                 // stored into the state's element type: wraps like the C cast when the zero point pushes it out of range
-                state[b * filters * memory + f * memory + memory - 1] = p.stateMax == Fixed16.INT16_MAX ? (short) stored : (byte) stored;
+                state[b * filters * memory + f * memory + memory - 1] = p.stateMax == FixedPoint.INT16_MAX ? (short) stored : (byte) stored;
             }
         }
 
@@ -76,8 +77,8 @@ public final class SvdfInteger {
             for (int u = 0; u < units; u++) {
                 int acc = bias != null ? bias[u] : 0;
                 for (int r = 0; r < p.rank; r++) acc += scratch[b * filters + u * p.rank + r];
-                int v = Fixed16.multiplyByQuantizedMultiplier(acc, p.outputMultiplier, p.outputShift) + p.outputZeroPoint;
-                out[b * units + u] = (byte) Fixed16.saturateInt8(v);
+                int v = FixedPoint.multiplyByQuantizedMultiplier(acc, p.outputMultiplier, p.outputShift) + p.outputZeroPoint;
+                out[b * units + u] = (byte) FixedPoint.saturateInt8(v);
             }
         }
     }

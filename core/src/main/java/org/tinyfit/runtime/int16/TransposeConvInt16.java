@@ -1,6 +1,7 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
+import org.tinyfit.runtime.FixedPoint;
 
 /**
  * TRANSPOSE_CONV with int16 activations and int8 per-channel weights (TFLite Micro's 16x8
@@ -24,7 +25,7 @@ public final class TransposeConvInt16 {
         int padH = ConvPadding.padding(op.padding(), outH, filterH, op.strideH(), 1);
         int padW = ConvPadding.padding(op.padding(), outW, filterW, op.strideW(), 1);
         int[][] ms = ConvInt16.perChannelMultipliers(inputScale, filterScales, outputScale, outChannels);
-        int[] range = Fixed16.activationRange(op.act(), outputScale, outputZeroPoint, Fixed16.INT16_MIN, Fixed16.INT16_MAX);
+        int[] range = FixedPoint.activationRange(op.act(), outputScale, outputZeroPoint, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
         return new Params(op.strideH(), op.strideW(), padH, padW, ms[0], ms[1], range[0], range[1]);
     }
 
@@ -65,8 +66,8 @@ public final class TransposeConvInt16 {
         for (int i = 0; i < acc.length; i++) {
             int oc = i % outDepth;
             long a = acc[i] + (bias != null ? bias[oc] : 0);
-            int scaled = Fixed16.multiplyByQuantizedMultiplier(a, p.multipliers[oc], p.shifts[oc]);
-            out[i] = (short) Fixed16.clamp(scaled, p.activationMin, p.activationMax);
+            int scaled = FixedPoint.multiplyByQuantizedMultiplier(a, p.multipliers[oc], p.shifts[oc]);
+            out[i] = (short) FixedPoint.clamp(scaled, p.activationMin, p.activationMax);
         }
     }
 }

@@ -1,0 +1,70 @@
+package org.tinyfit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.tinyfit.cost.Cost;
+import org.tinyfit.device.Device;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.tflite.TfliteReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Does a .tflite model fit a board, and what binds? */
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = {"Analyzes a .tflite model against a board, as TFLite Micro would run it (the stored",
+            "operator order, TFLite Micro's greedy arena planner): per node, the op, shapes, MACs,",
+            "weight and activation bytes and estimated latency; in total, MACs, parameters, flash,",
+            "peak SRAM and latency; and a verdict: FITS, or DOES NOT FIT naming the binding",
+            "constraint (SRAM, contiguous SRAM or flash) and by how much.",
+            "",
+            "Flash = the model file + TFLite Micro's code; SRAM = the planned arena + TFLite Micro's",
+            "persistent data. How each number is made: docs/analyze.md. Boards: tinyfit devices."},
+        footer = {"", "Example: tinyfit analyze person_detect.tflite --device stm32f746g-disco"})
+final class AnalyzeCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The .tflite file.")
+    Path model;
+
+    @Option(names = {"-d", "--device"}, required = true, paramLabel = "NAME",
+            description = "The board: an id or name from 'tinyfit devices' (case-insensitive; a unique part will do).")
+    String device;
+
+    @Option(names = "--json", description = "Print everything as JSON.")
+    boolean json;
+
+    @Option(names = "--devices-file", paramLabel = "FILE", description = "Extra boards from a JSON file (see 'tinyfit devices --help').")
+    Path devicesFile;
+
+    /** What --json prints. */
+    record Report(String file, long fileBytes, Device device, String verdict, Cost cost) {}
+
+    @Override public Integer call() throws Exception {
+        Device d = DevicesCommand.find(DevicesCommand.catalog(devicesFile), device);
+        if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
+        long fileBytes = Files.size(model);
+        Graph g = TfliteReader.read(model);
+        Cost c = Cost.storedOrder(g, d, fileBytes);
+        var out = spec.commandLine().getOut();
+        if (json) {
+            Report r = new Report(model.toString(), fileBytes, d, c.verdict().sentence(), c);
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            return 0;
+        }
+        out.printf("%s (%,d B, %d ops) on %s%n", model.getFileName(), fileBytes, g.nodes().size(), d.summary());
+        out.println("stored operator order; arena planned by TFLite Micro's greedy planner");
+        out.println();
+        CostText.table(out, c);
+        out.println();
+        CostText.totals(out, c, d);
+        CostText.verdict(out, c);
+        return 0;
+    }
+}

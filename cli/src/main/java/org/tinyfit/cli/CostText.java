@@ -1,0 +1,66 @@
+package org.tinyfit.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import org.tinyfit.cost.Cost;
+import org.tinyfit.cost.Finding;
+import org.tinyfit.cost.NodeCost;
+import org.tinyfit.cost.TflmOverhead;
+import org.tinyfit.device.Device;
+
+/** Renders a {@link Cost} as the text report of {@code tinyfit analyze}. */
+final class CostText {
+    private CostText() {}
+
+    static void table(PrintWriter out, Cost c) {
+        out.printf("%4s %4s  %-18s %-7s %-34s %12s %10s %10s %11s%n", "step", "node", "op", "dtype", "input -> output", "MACs", "weights B", "activ. B", "latency us");
+        for (NodeCost n : c.nodes()) {
+            out.printf("%4d %4d  %-18s %-7s %-34s %,12d %,10d %,10d %,11.1f%n", n.step(), n.node(), n.op(), n.dtype(),
+                    shapes(n), n.macs(), n.weightBytes(), n.activationBytes(), n.latencyMicros());
+        }
+    }
+
+    /** The first input's shape and the first output's ("[1,96,96,1] -> [1,48,48,8]"). */
+    static String shapes(NodeCost n) {
+        String in = n.inputShapes().isEmpty() ? "[]" : dims(n.inputShapes().get(0));
+        String s = in + " -> " + (n.outputShapes().isEmpty() ? "[]" : dims(n.outputShapes().get(0)));
+        return s.length() <= 34 ? s : s.substring(0, 33) + "~";
+    }
+
+    static String dims(int[] d) {
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < d.length; i++) b.append(i == 0 ? "" : ",").append(d[i]);
+        return b.append(']').toString();
+    }
+
+    static void totals(PrintWriter out, Cost c, Device d) {
+        out.printf("totals:   %,d MACs, %,d element ops, %,d parameters, %d ops%n", c.macs(), c.elementOps(), c.parameters(), c.nodes().size());
+        int kinds = TflmOverhead.opKinds(graphKinds(c)).size();
+        out.printf("flash:    %,d B model%s + %,d B TFLite Micro code (16 KiB core + 2 KiB x %d op kinds) = %,d B of %,d B (%.1f%%)%n",
+                c.modelBytes(), c.modelBytesMeasured() ? " file" : " (constants + estimated structure)", c.codeBytes(), kinds,
+                c.flashBytes(), d.flashBytes(), 100.0 * c.flashBytes() / d.flashBytes());
+        out.printf("SRAM:     %,d B arena (%s; live-bytes lower bound %,d B) + %,d B TFLite Micro persistent (estimate) = %,d B of %,d B (%.1f%%)%n",
+                c.arenaBytes(), c.planner(), c.lowerBoundBytes(), c.persistentBytes(), c.peakSramBytes(), d.sramBytes(),
+                100.0 * c.peakSramBytes() / d.sramBytes());
+        out.printf("latency:  %,.2f ms at %d MHz (%s)%n", c.latencyMillis(), d.clockHz() / 1_000_000,
+                d.latency().calibrated() ? "model fitted to " + d.latency().calibrations().get(0).workload() + "; see docs/devices.md" : "uncalibrated estimate");
+        energy(out, c, d);
+    }
+
+    static void energy(PrintWriter out, Cost c, Device d) {
+        if (c.energyMicrojoules() != null) {
+            out.printf("energy:   %,.0f uJ per inference (latency x %.1f mW measured on this board; %s)%n", c.energyMicrojoules(),
+                    d.power().activeMilliwatts(), "see tinyfit devices --json");
+        }
+    }
+
+    private static List<String> graphKinds(Cost c) {
+        return c.nodes().stream().map(NodeCost::op).toList();
+    }
+
+    static void verdict(PrintWriter out, Cost c) {
+        out.println("verdict:  " + c.verdict().sentence());
+        for (Finding f : c.findings()) out.println((f.blocking() ? "problem:  " : "note:     ") + f.message());
+        if (c.hybrid()) out.println("model:    hybrid (float activations, int8 weights): TFLite Micro cannot run it");
+    }
+}

@@ -1,0 +1,167 @@
+package org.tinyfit.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.memory.ArenaPlanner;
+import org.tinyfit.memory.MemoryOptimization;
+import org.tinyfit.memory.MinimumArenaPlanner;
+import org.tinyfit.memory.PartialExecution;
+import org.tinyfit.memory.TflmGreedyPlanner;
+import org.tinyfit.tflite.TfliteReader;
+import org.tinyfit.tflite.TfliteReorder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** Reorders a model's operators so that TFLite Micro needs a smaller arena, and shows what more tinyfit could save. */
+@Command(name = "optimize", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Finds the operator order with the smallest peak of live activation memory and writes",
+            "the model with its operators in that order. Nothing else in the file changes: same",
+            "tensors, buffers, options and metadata, so TFLite Micro runs it as before, with an",
+            "arena that is never larger (if no order helps, the stored order is written and the",
+            "output says so).",
+            "",
+            "The order search is exact (dynamic programming over the sets of executed operators,",
+            "Liberis & Lane 2019) up to a limit on the states it holds; beyond it, it is a beam",
+            "search and the output says 'not proven minimal'. Chain-shaped models (most MCU models)",
+            "have one order only; branchy ones (inception, residual blocks) gain.",
+            "",
+            "It prints, in bytes:",
+            "  stored order      TFLite Micro's greedy arena for the order in the file",
+            "  optimized order   the same planner on the order written (what TFLM will need)",
+            "  best plan         the smallest arena a tinyfit planner finds for that order",
+            "  lower bound       the most bytes alive at once: no plan for the order can be smaller",
+            "  partial exec.     with in-place element-wise/depthwise ops, and the layers at the",
+            "                    peak split along channels (Pex) or run in row bands (MCUNetV2):",
+            "                    what tinyfit's own runtime and C code need; TFLite Micro does not",
+            "                    run in place, so this is not written to the file",
+            "",
+            "Example: tinyfit optimize person_detect.tflite -o person_detect.opt.tflite"},
+        footer = {"", "See docs/optimize.md for what each figure means and how it is computed."})
+final class OptimizeCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL", description = "A .tflite model.")
+    Path model;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUT.tflite", required = true,
+            description = "Where to write the reordered model (must differ from MODEL).")
+    Path output;
+
+    @Option(names = "--json", description = "Print the figures as JSON instead of a table.")
+    boolean json;
+
+    @Override public Integer call() throws IOException {
+        if (Files.exists(output) && Files.exists(model) && Files.isSameFile(model, output)) {
+            throw new UserException("-o " + output + " is the input model; write the optimized model to another file");
+        }
+        byte[] original = Files.readAllBytes(model);
+        Graph g = TfliteReader.read(original, model.getFileName() == null ? model.toString() : model.getFileName().toString());
+        MemoryOptimization m = MemoryOptimization.of(g, planners());
+        byte[] written = m.orderChanged() ? TfliteReorder.withOperatorOrder(original, m.chosenOrder().order()) : original;
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new UserException("cannot write " + output + ": the directory " + parent + " does not exist");
+        }
+        Files.write(output, written);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(m)));
+        else printTable(out, m);
+        return 0;
+    }
+
+    /** The planners tried for the best plan. */
+    static List<ArenaPlanner> planners() {
+        return List.of(new TflmGreedyPlanner(), new MinimumArenaPlanner());
+    }
+
+    private Map<String, Object> toJson(MemoryOptimization m) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("model", model.toString());
+        j.put("output", output.toString());
+        j.put("operators", m.operators());
+        j.put("storedOrderArenaBytes", m.storedArenaBytes());
+        j.put("optimizedOrderArenaBytes", m.optimizedArenaBytes());
+        j.put("bestPlanArenaBytes", m.bestPlanArenaBytes());
+        j.put("bestPlanPlanner", m.bestPlanPlanner());
+        j.put("lowerBoundBytes", m.lowerBoundBytes());
+        j.put("partialExecutionPeakBytes", m.partialExecutionPeakBytes());
+        j.put("orderChanged", m.orderChanged());
+        j.put("order", m.chosenOrder().order());
+        Map<String, Object> search = new LinkedHashMap<>();
+        search.put("method", m.orderSearch().method());
+        search.put("exact", m.orderSearch().exact());
+        search.put("statesExplored", m.orderSearch().statesExplored());
+        search.put("minPeakLiveBytes", m.orderSearch().peakBytes());
+        search.put("storedPeakLiveBytes", m.orderSearch().storedPeakBytes());
+        search.put("searchMicros", m.orderSearch().elapsedMicros());
+        search.put("totalMicros", m.orderMicros());
+        j.put("orderSearch", search);
+        Map<String, Object> pe = new LinkedHashMap<>();
+        List<Map<String, Object>> splits = new ArrayList<>();
+        for (PartialExecution.Split s : m.partialExecution().splits()) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("along", s.along().name().toLowerCase(Locale.ROOT));
+            one.put("firstOutput", s.headName());
+            one.put("operators", s.chainLength());
+            one.put("parts", s.parts());
+            one.put("peakBytesBefore", s.peakBytesBefore());
+            one.put("peakBytesAfter", s.peakBytesAfter());
+            splits.add(one);
+        }
+        pe.put("splits", splits);
+        pe.put("operatorsAfterSplitting", m.partialExecution().graph().nodes().size());
+        pe.put("orderMethod", m.splitOrderSearch().method());
+        pe.put("orderStatesExplored", m.splitOrderSearch().statesExplored());
+        pe.put("orderSearchMicros", m.splitOrderSearch().elapsedMicros());
+        pe.put("micros", m.partialExecutionMicros());
+        j.put("partialExecution", pe);
+        return j;
+    }
+
+    private void printTable(PrintWriter out, MemoryOptimization m) {
+        long stored = m.storedArenaBytes();
+        out.printf("%s: %d operators%n", model.getFileName(), m.operators());
+        out.printf("  %-34s %12s  %s%n", "", "bytes", "vs stored order");
+        row(out, "stored order, TFLM greedy arena", stored, stored, "");
+        row(out, "optimized order, TFLM greedy arena", m.optimizedArenaBytes(), stored,
+                String.format(Locale.ROOT, "order search %s, %d states, %s", m.orderSearch().method(), m.orderSearch().statesExplored(), millis(m.orderMicros())));
+        row(out, "best plan (" + m.bestPlanPlanner() + ")", m.bestPlanArenaBytes(), stored, "for the min-peak order");
+        row(out, "live-bytes lower bound", m.lowerBoundBytes(), stored, "no plan of the min-peak order is smaller");
+        int splits = m.partialExecution().splits().size();
+        row(out, "with partial execution, in place", m.partialExecutionPeakBytes(), stored,
+                String.format(Locale.ROOT, "%d split%s, %s; tinyfit runtime / C only", splits, splits == 1 ? "" : "s", millis(m.partialExecutionMicros())));
+        for (PartialExecution.Split s : m.partialExecution().splits()) {
+            out.printf("      %d ops from %s in %d %s: %,d -> %,d bytes%n", s.chainLength(), s.headName(), s.parts(),
+                    s.along() == PartialExecution.Along.CHANNELS ? "channel groups" : "row bands", s.peakBytesBefore(), s.peakBytesAfter());
+        }
+        if (m.orderChanged()) {
+            out.printf("wrote %s: operators reordered, arena %,d -> %,d bytes%n", output, stored, m.optimizedArenaBytes());
+        } else {
+            out.printf("wrote %s: the stored order kept (no order gives TFLite Micro a smaller arena)%n", output);
+        }
+    }
+
+    private static void row(PrintWriter out, String label, long bytes, long stored, String note) {
+        String delta = bytes == stored || stored == 0 ? "=" : String.format(Locale.ROOT, "%+,d (%+.1f%%)", bytes - stored, 100.0 * (bytes - stored) / stored);
+        out.println(String.format(Locale.ROOT, "  %-34s %,12d  %-18s %s", label, bytes, delta, note).stripTrailing());
+    }
+
+    private static String millis(long micros) {
+        return String.format(Locale.ROOT, "%.1f ms", micros / 1000.0);
+    }
+}

@@ -1,0 +1,60 @@
+package org.tinyfit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.tflite.TfliteReader;
+
+class TrainCommandTest {
+    static final String SPEC = "{\"name\":\"mlp\",\"input\":[4],\"layers\":[{\"dense\":8,\"act\":\"relu\",\"bn\":true},{\"dropout\":0.1},{\"dense\":2}],\"softmax\":true}";
+
+    /** Two classes: the sign of f0 + f1, in a CSV the data package reads. */
+    static Path csv(Path dir) throws IOException {
+        StringBuilder b = new StringBuilder("label,f0,f1,f2,f3\n");
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < 240; i++) {
+            double f0 = r.nextGaussian(), f1 = r.nextGaussian();
+            b.append(f0 + f1 > 0 ? 1 : 0).append(',').append(f0).append(',').append(f1).append(',').append(r.nextGaussian()).append(',').append(r.nextGaussian()).append('\n');
+        }
+        Path p = dir.resolve("two.csv");
+        Files.writeString(p, b);
+        return p;
+    }
+
+    @Test void trainsACsvDatasetAndWritesATfliteModelThenResumesWhenRunAgain(@TempDir Path tmp) throws IOException {
+        Path data = csv(tmp), out = tmp.resolve("run");
+        String[] args = {"train", "--data", data.toString(), "--model", SPEC, "--epochs", "4", "--batch", "16", "--lr", "0.02",
+            "--val", "40", "--shift", "0", "--no-flip", "--no-progress", "--threads", "2", "--out", out.toString()};
+        CliTest.Run first = CliTest.run(args);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().contains("epoch 4:"), first.out());
+        Graph g = TfliteReader.read(out.resolve("model.tflite"));
+        assertTrue(g.nodes().stream().allMatch(n -> n.op().kind().equals("FULLY_CONNECTED") || n.op().kind().equals("SOFTMAX")),
+                "batch norm folded, dropout removed: " + g.nodes());
+        assertTrue(g.metadata().getOrDefault("tflite.metadata.tinyfit.command", "").startsWith("tinyfit train --data"), g.metadata().toString());
+        String summary = Files.readString(out.resolve("summary.json"));
+        assertTrue(summary.contains("\"valAccuracy\""), summary);
+        CliTest.Run again = CliTest.run(args);
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.out().contains("resuming from the checkpoint: epoch 5"), again.out());
+    }
+
+    @Test void aBadModelSpecIsAOneLineError(@TempDir Path tmp) throws IOException {
+        CliTest.Run r = CliTest.run("train", "--data", csv(tmp).toString(), "--model", "{\"input\":[4],\"layers\":[{\"dense\":2,\"units\":3}]}", "--out", tmp.resolve("o").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("tinyfit: layer 0: unknown key 'units'"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test void aMissingDatasetSaysWhereToGetFashionMnist(@TempDir Path tmp) {
+        CliTest.Run r = CliTest.run("train", "--data", tmp.resolve("nope").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("dataset-fashion-mnist"), r.err());
+    }
+}

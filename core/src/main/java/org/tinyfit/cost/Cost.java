@@ -1,0 +1,162 @@
+package org.tinyfit.cost;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.tinyfit.device.Device;
+import org.tinyfit.device.KernelCycles;
+import org.tinyfit.graph.DType;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Node;
+import org.tinyfit.graph.Tensor;
+import org.tinyfit.memory.ArenaPlan;
+import org.tinyfit.memory.MemoryProfile;
+import org.tinyfit.memory.TflmGreedyPlanner;
+import org.tinyfit.memory.Schedule;
+
+/**
+ * The one place tinyfit's numbers come from: per node and in total, MACs, parameters, flash, SRAM
+ * and latency of a graph run in a schedule with an arena plan on a device, and whether it fits.
+ *
+ * <p>Flash = the model (its file size when known, else constant data plus an estimate of the
+ * flatbuffer structure) + TFLite Micro's code ({@link TflmOverhead#codeBytes}). Peak SRAM = the
+ * arena plan's size (the non-persistent head) + TFLite Micro's persistent tail
+ * ({@link TflmOverhead#persistentBytes}). Latency per node = MACs x cycles per MAC of its kernel
+ * class and data type + element ops x cycles per element + the per-op overhead, at the device's
+ * clock (see {@link Work} for how work is counted). Energy per inference = latency x the device's
+ * published inference power, when it has one (null otherwise).
+ */
+public record Cost(String model, String device, String planner, List<NodeCost> nodes,
+                   long macs, long elementOps, long parameters, long constantBytes, long modelBytes, boolean modelBytesMeasured,
+                   long codeBytes, long flashBytes, long arenaBytes, long persistentBytes, long peakSramBytes,
+                   long lowerBoundBytes, double latencyMicros, Double energyMicrojoules, boolean hybrid, List<Finding> findings, Verdict verdict) {
+    public Cost {
+        nodes = List.copyOf(nodes);
+        findings = List.copyOf(findings);
+    }
+
+    /** The cost with the model's bytes in flash estimated from the graph. */
+    public static Cost of(Graph g, Device device, Schedule schedule, ArenaPlan plan) {
+        return of(g, device, schedule, plan, -1);
+    }
+
+    /**
+     * The cost. {@code modelFileBytes} is the size of the model file as it will sit in flash (-1 if
+     * unknown: estimated). {@code lowerBoundBytes} is the live-bytes lower bound of the schedule
+     * ({@link MemoryProfile}): no plan for this schedule has a smaller arena.
+     */
+    public static Cost of(Graph g, Device device, Schedule schedule, ArenaPlan plan, long modelFileBytes) {
+        schedule.check(g);
+        long lowerBoundBytes = MemoryProfile.of(g, schedule).lowerBoundBytes();
+        List<NodeCost> rows = new ArrayList<>();
+        long macs = 0, ops = 0;
+        double micros = 0;
+        Set<Integer> paramTensors = new LinkedHashSet<>();
+        for (int step = 0; step < schedule.size(); step++) {
+            Node n = g.node(schedule.node(step));
+            NodeCost row = row(g, device, n, step, paramTensors);
+            rows.add(row);
+            macs += row.macs();
+            ops += row.elementOps();
+            micros += row.latencyMicros();
+        }
+        long parameters = 0;
+        for (int t : paramTensors) parameters += g.tensor(t).shape().elements();
+        long constantBytes = 0;
+        for (Tensor t : g.tensors()) if (t.isConstant()) constantBytes += t.bytes();
+        boolean measured = modelFileBytes >= 0;
+        long modelBytes = measured ? modelFileBytes : TflmOverhead.modelBytesEstimate(g, constantBytes);
+        long code = TflmOverhead.codeBytes(g);
+        long flash = modelBytes + code;
+        long persistent = TflmOverhead.persistentBytes(g);
+        long peak = plan.arenaBytes() + persistent;
+        List<Constraint> constraints = new ArrayList<>();
+        constraints.add(new Constraint("SRAM", peak, device.sramBytes()));
+        if (device.largestSramBlockBytes() < device.sramBytes()) {
+            constraints.add(new Constraint("contiguous SRAM", peak, device.largestSramBlockBytes()));
+        }
+        constraints.add(new Constraint("flash", flash, device.flashBytes()));
+        return new Cost(g.name(), device.id(), plan.planner(), rows, macs, ops, parameters, constantBytes, modelBytes, measured,
+                code, flash, plan.arenaBytes(), persistent, peak, lowerBoundBytes, micros,
+                device.power() == null ? null : micros * device.power().activeMilliwatts() / 1000.0, Support.isHybrid(g),
+                Support.findings(g, device), Verdict.of(constraints));
+    }
+
+    private static NodeCost row(Graph g, Device device, Node n, int step, Set<Integer> paramTensors) {
+        Work w = Work.of(g, n);
+        long params = 0, weightBytes = 0, activationBytes = 0;
+        List<int[]> inShapes = new ArrayList<>();
+        Set<Integer> seen = new LinkedHashSet<>();
+        int[] ins = n.inputs();
+        for (int slot = 0; slot < ins.length; slot++) {
+            int t = ins[slot];
+            if (t < 0) continue;
+            Tensor tensor = g.tensor(t);
+            inShapes.add(tensor.shape().dims());
+            if (!seen.add(t)) continue;
+            if (tensor.isConstant()) {
+                weightBytes += tensor.bytes();
+                if (Work.isParameterInput(n.op(), slot)) {
+                    params += tensor.shape().elements();
+                    paramTensors.add(t);
+                }
+            } else {
+                activationBytes += tensor.bytes();
+            }
+        }
+        List<int[]> outShapes = new ArrayList<>();
+        for (int t : n.outputs()) {
+            outShapes.add(g.tensor(t).shape().dims());
+            if (seen.add(t)) activationBytes += g.tensor(t).bytes();
+        }
+        String dtype = tableName(activationType(g, n));
+        KernelCycles k = table(device, dtype);
+        double perMac = switch (w.kernel()) {
+            case CONV -> k.conv();
+            case DEPTHWISE -> k.depthwise();
+            case FULLY_CONNECTED -> k.fullyConnected();
+            case ELEMENTWISE, NONE -> 0;
+        };
+        double cycles = w.macs() * perMac + w.elementOps() * k.perElement() + device.latency().opOverheadCycles();
+        return new NodeCost(step, n.id(), n.op().kind(), dtype, inShapes, outShapes, w.macs(), w.elementOps(), params,
+                weightBytes, activationBytes, cycles * device.microsPerCycle());
+    }
+
+    /** The type a node computes in: that of its activation input for weighted ops, else of its first non-constant input, else its output. */
+    static DType activationType(Graph g, Node n) {
+        int act = Support.activationInput(n);
+        if (act >= 0) return g.tensor(act).dtype();
+        for (int t : n.inputs()) if (t >= 0 && !g.tensor(t).isConstant()) return g.tensor(t).dtype();
+        return g.tensor(n.output(0)).dtype();
+    }
+
+    /** int8 for 8-bit integers and any other integer type, int16, or float32 for float types. */
+    static String tableName(DType t) {
+        return switch (t) {
+            case F32, F16 -> "float32";
+            case I16 -> "int16";
+            case I8, U8, I32, I64, BOOL, UNKNOWN -> "int8";
+        };
+    }
+
+    static KernelCycles table(Device d, String name) {
+        return switch (name) {
+            case "float32" -> d.latency().float32();
+            case "int16" -> d.latency().int16();
+            default -> d.latency().int8();
+        };
+    }
+
+    /**
+     * The model as TFLite Micro runs it: the stored order, planned by TFLite Micro's greedy planner.
+     * {@code modelFileBytes}: the model file's size, -1 if unknown.
+     */
+    public static Cost storedOrder(Graph g, Device device, long modelFileBytes) {
+        Schedule s = Schedule.stored(g);
+        return of(g, device, s, new TflmGreedyPlanner().plan(g, s), modelFileBytes);
+    }
+
+    /** Latency in milliseconds. */
+    public double latencyMillis() { return latencyMicros / 1000.0; }
+}

@@ -1,0 +1,165 @@
+package org.tinyfit.runtime;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import org.tinyfit.graph.DType;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.GraphException;
+import org.tinyfit.graph.Node;
+import org.tinyfit.graph.Quantization;
+import org.tinyfit.graph.Tensor;
+
+/** What kernels share while preparing: typed access to a node's tensors, checks that name the node. */
+public final class KernelSupport {
+    private KernelSupport() {}
+
+    /** A {@link GraphException} "node 7 (CONV_2D): message". */
+    public static GraphException fail(Node node, String message) {
+        return new GraphException(node.label() + ": " + message);
+    }
+
+    /** Input {@code i} of {@code node}; throws if absent. */
+    public static Tensor input(Graph g, Node node, int i, String what) {
+        if (!node.hasInput(i)) throw fail(node, "input " + i + " (" + what + ") is missing");
+        return g.tensor(node.input(i));
+    }
+
+    /** Input {@code i}, or null when the optional input is absent. */
+    public static Tensor optionalInput(Graph g, Node node, int i) {
+        return node.hasInput(i) ? g.tensor(node.input(i)) : null;
+    }
+
+    public static Tensor output(Graph g, Node node, int i) {
+        if (i >= node.outputCount()) throw fail(node, "output " + i + " is missing");
+        return g.tensor(node.output(i));
+    }
+
+    public static void requireDType(Node node, Tensor t, String what, DType... allowed) {
+        for (DType d : allowed) if (t.dtype() == d) return;
+        throw fail(node, what + " (tensor " + t.id() + ") is " + t.dtype().lower() + ", expected " + describe(allowed));
+    }
+
+    private static String describe(DType[] ds) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < ds.length; i++) b.append(i == 0 ? "" : i == ds.length - 1 ? " or " : ", ").append(ds[i].lower());
+        return b.toString();
+    }
+
+    public static void requireRank(Node node, Tensor t, String what, int rank) {
+        if (t.shape().rank() != rank) throw fail(node, what + " has shape " + t.shape() + ", expected rank " + rank);
+    }
+
+    public static void requireConstant(Node node, Tensor t, String what) {
+        if (!t.isConstant()) throw fail(node, what + " (tensor " + t.id() + ") must be a constant");
+    }
+
+    /** The tensor's quantization; throws when it has none. */
+    public static Quantization quant(Node node, Tensor t, String what) {
+        if (t.quant() == null) throw fail(node, what + " (tensor " + t.id() + ", " + t.dtype().lower() + ") has no quantization parameters");
+        return t.quant();
+    }
+
+    public static float scale(Node node, Tensor t, String what) { return quant(node, t, what).scale(); }
+
+    public static int zeroPoint(Node node, Tensor t, String what) { return (int) quant(node, t, what).zeroPoint(); }
+
+    /** A constant int32 (or int64) tensor's values. */
+    public static int[] ints(Node node, Tensor t, String what) {
+        requireConstant(node, t, what);
+        ByteBuffer b = ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN);
+        int n = t.shape().elements();
+        int[] out = new int[n];
+        switch (t.dtype()) {
+            case I32 -> { for (int i = 0; i < n; i++) out[i] = b.getInt(); }
+            case I64 -> { for (int i = 0; i < n; i++) out[i] = Math.toIntExact(b.getLong()); }
+            default -> throw fail(node, what + " (tensor " + t.id() + ") is " + t.dtype().lower() + ", expected i32");
+        }
+        return out;
+    }
+
+    /** Quantized range of an integer dtype. */
+    public static int qmin(DType d) {
+        return switch (d) {
+            case I8 -> -128;
+            case U8 -> 0;
+            case I16 -> -32768;
+            case I32 -> Integer.MIN_VALUE;
+            default -> throw new IllegalArgumentException(d + " is not a quantized integer type");
+        };
+    }
+
+    public static int qmax(DType d) {
+        return switch (d) {
+            case I8 -> 127;
+            case U8 -> 255;
+            case I16 -> 32767;
+            case I32 -> Integer.MAX_VALUE;
+            default -> throw new IllegalArgumentException(d + " is not a quantized integer type");
+        };
+    }
+
+    /** Row-major strides of {@code dims}. */
+    public static int[] strides(int[] dims) {
+        int[] s = new int[dims.length];
+        int acc = 1;
+        for (int i = dims.length - 1; i >= 0; i--) {
+            s[i] = acc;
+            acc *= dims[i];
+        }
+        return s;
+    }
+
+    /**
+     * For each flat index of {@code out}, the flat index of {@code in} under numpy-style broadcasting
+     * (shapes aligned at the right; a dimension of 1 repeats).
+     */
+    public static int[] broadcastIndex(Node node, int[] in, int[] out) {
+        if (in.length > out.length) throw fail(node, "input shape " + Arrays.toString(in) + " has more dimensions than the output " + Arrays.toString(out));
+        int rank = out.length;
+        int[] inAligned = new int[rank];
+        Arrays.fill(inAligned, 1);
+        System.arraycopy(in, 0, inAligned, rank - in.length, in.length);
+        for (int d = 0; d < rank; d++) {
+            if (inAligned[d] != out[d] && inAligned[d] != 1) {
+                throw fail(node, "input shape " + Arrays.toString(in) + " does not broadcast to the output shape " + Arrays.toString(out));
+            }
+        }
+        int[] inStrides = strides(inAligned);
+        int total = 1;
+        for (int d : out) total *= d;
+        int[] map = new int[total];
+        int[] idx = new int[rank];
+        for (int flat = 0; flat < total; flat++) {
+            int src = 0;
+            for (int d = 0; d < rank; d++) if (inAligned[d] != 1) src += idx[d] * inStrides[d];
+            map[flat] = src;
+            for (int d = rank - 1; d >= 0; d--) {
+                if (++idx[d] < out[d]) break;
+                idx[d] = 0;
+            }
+        }
+        return map;
+    }
+
+    /** TFLite's output size for a window op (SAME or VALID). */
+    public static int outSize(org.tinyfit.graph.Op.Padding padding, int imageSize, int filterSize, int stride, int dilation) {
+        int effective = (filterSize - 1) * dilation + 1;
+        return switch (padding) {
+            case SAME -> (imageSize + stride - 1) / stride;
+            case VALID -> (imageSize + stride - effective) / stride;
+        };
+    }
+
+    /** TFLite's {@code ComputePaddingWithOffset}: the leading padding (the extra odd pixel goes at the end). */
+    public static int padding(int stride, int dilation, int inSize, int filterSize, int outSize) {
+        int effective = (filterSize - 1) * dilation + 1;
+        int total = (outSize - 1) * stride + effective - inSize;
+        return Math.max(total, 0) / 2;
+    }
+
+    /** Leading padding as TFLite computes it for a window op: from the padding kind and the image, not the declared output. */
+    public static int padding(org.tinyfit.graph.Op.Padding padding, int stride, int dilation, int inSize, int filterSize) {
+        return padding(stride, dilation, inSize, filterSize, outSize(padding, inSize, filterSize, stride, dilation));
+    }
+}

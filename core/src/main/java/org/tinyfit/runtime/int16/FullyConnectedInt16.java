@@ -1,0 +1,72 @@
+package org.tinyfit.runtime.int16;
+
+import org.tinyfit.graph.Op;
+import org.tinyfit.runtime.FixedPoint;
+
+/**
+ * FULLY_CONNECTED with int16 activations and int8 weights (TFLite Micro's 16x8 reference kernel),
+ * per-tensor or per-channel weight scales. The accumulator is 64-bit unless the bias is int32, in
+ * which case it is a wrapping 32-bit one; the two use different rescale functions, as in TFLite
+ * Micro. Weights [O, D]; the input is read as [batches, D].
+ */
+public final class FullyConnectedInt16 {
+    private FullyConnectedInt16() {}
+
+    public record Params(int inputOffset, int outputOffset, int[] multipliers, int[] shifts,
+                         int activationMin, int activationMax, boolean int32Accumulator) {}
+
+    /**
+     * Prepare. Per-channel scales: {@code input * filter[c] / output} in double. A single scale: as
+     * TFLite Micro's {@code GetQuantizedConvolutionMultipler}, the product input * filter is formed
+     * in float, then divided by the output scale in double.
+     */
+    public static Params prepare(Op.FullyConnected op, int outChannels, float inputScale, int inputZeroPoint,
+                                 float[] filterScales, float outputScale, int outputZeroPoint, boolean int32Bias) {
+        int[] mult;
+        int[] shift;
+        if (filterScales.length > 1) {
+            int[][] ms = ConvInt16.perChannelMultipliers(inputScale, filterScales, outputScale, outChannels);
+            mult = ms[0];
+            shift = ms[1];
+        } else {
+            FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) (inputScale * filterScales[0]) / (double) outputScale);
+            mult = new int[outChannels];
+            shift = new int[outChannels];
+            java.util.Arrays.fill(mult, m.multiplier());
+            java.util.Arrays.fill(shift, m.shift());
+        }
+        int[] range = FixedPoint.activationRange(op.act(), outputScale, outputZeroPoint, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
+        return new Params(-inputZeroPoint, outputZeroPoint, mult, shift, range[0], range[1], int32Bias);
+    }
+
+    /** Runs the op: {@code out} holds [batches, outChannels]; {@code bias} may be null. */
+    public static void run(short[] input, byte[] weights, int outChannels, int depth, long[] bias, short[] out, Params p) {
+        if (depth <= 0 || input.length % depth != 0) {
+            throw new IllegalArgumentException("input of " + input.length + " elements is not a whole number of rows of " + depth);
+        }
+        int batches = input.length / depth;
+        if (out.length != batches * outChannels) {
+            throw new IllegalArgumentException("output holds " + out.length + " elements, expected " + batches + " x " + outChannels);
+        }
+        for (int b = 0; b < batches; b++) {
+            for (int oc = 0; oc < outChannels; oc++) {
+                long acc64 = 0;
+                int acc32 = 0;
+                for (int d = 0; d < depth; d++) {
+                    int prod = weights[oc * depth + d] * (input[b * depth + d] + p.inputOffset);
+                    acc64 += prod;
+                    acc32 += prod;
+                }
+                int scaled;
+                if (p.int32Accumulator) {
+                    if (bias != null) acc32 += (int) bias[oc];
+                    scaled = FixedPoint.multiplyByQuantizedMultiplier(acc32, p.multipliers[oc], p.shifts[oc]);
+                } else {
+                    if (bias != null) acc64 += bias[oc];
+                    scaled = FixedPoint.multiplyByQuantizedMultiplier(acc64, p.multipliers[oc], p.shifts[oc]);
+                }
+                out[b * outChannels + oc] = (short) FixedPoint.clamp(scaled + p.outputOffset, p.activationMin, p.activationMax);
+            }
+        }
+    }
+}

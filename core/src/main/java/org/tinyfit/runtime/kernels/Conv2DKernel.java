@@ -1,0 +1,132 @@
+package org.tinyfit.runtime.kernels;
+
+import static org.tinyfit.runtime.KernelSupport.fail;
+
+import org.tinyfit.graph.DType;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Node;
+import org.tinyfit.graph.Op;
+import org.tinyfit.graph.Tensor;
+import org.tinyfit.runtime.Arena;
+import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.runtime.Kernel;
+import org.tinyfit.runtime.KernelSupport;
+import org.tinyfit.runtime.PreparedKernel;
+
+/**
+ * CONV_2D, float and int8 (per-channel int8 weights, int32 bias), as TFLite's reference kernels:
+ * padding, stride, dilation, groups, fused activation. {@code fast} selects the blocked version
+ * (same results; tested against this reference).
+ */
+public final class Conv2DKernel implements Kernel {
+    private final boolean fast;
+
+    public Conv2DKernel(boolean fast) { this.fast = fast; }
+
+    /** The geometry of one convolution. */
+    record Geometry(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kH, int kW, int filterInC,
+                    int strideH, int strideW, int dilH, int dilW, int padH, int padW) {
+        int groups() { return inC / filterInC; }
+
+        int filtersPerGroup() { return outC / groups(); }
+    }
+
+    @Override
+    public PreparedKernel prepare(Node node, Graph g) {
+        Op.Conv2D op = (Op.Conv2D) node.op();
+        Tensor in = KernelSupport.input(g, node, 0, "input");
+        Tensor filter = KernelSupport.input(g, node, 1, "filter");
+        Tensor bias = KernelSupport.optionalInput(g, node, 2);
+        Tensor out = KernelSupport.output(g, node, 0);
+        KernelSupport.requireRank(node, in, "input 0", 4);
+        KernelSupport.requireRank(node, filter, "the filter", 4);
+        KernelSupport.requireRank(node, out, "the output", 4);
+        int[] x = in.shape().dims(), f = filter.shape().dims(), y = out.shape().dims();
+        if (f[3] <= 0 || x[3] % f[3] != 0) throw fail(node, "input 0 has " + x[3] + " channels, not a multiple of the filter's " + f[3]);
+        if (y[3] != f[0]) throw fail(node, "the output has " + y[3] + " channels, the filter " + f[0]);
+        if ((f[0] % (x[3] / f[3])) != 0) throw fail(node, "the filter's " + f[0] + " outputs do not divide into " + (x[3] / f[3]) + " groups");
+        if (bias != null && bias.shape().elements() != f[0]) throw fail(node, "the bias has " + bias.shape().elements() + " values for " + f[0] + " output channels");
+        Geometry geo = new Geometry(x[0], x[1], x[2], x[3], y[1], y[2], y[3], f[1], f[2], f[3], op.strideH(), op.strideW(),
+                op.dilationH(), op.dilationW(),
+                KernelSupport.padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]),
+                KernelSupport.padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]));
+        if (y[0] != x[0]) throw fail(node, "the output's batch " + y[0] + " differs from the input's " + x[0]);
+        int ti = in.id(), tf = filter.id(), tb = bias == null ? -1 : bias.id(), to = out.id();
+        if (in.dtype() == DType.F32) {
+            KernelSupport.requireDType(node, filter, "the filter", DType.F32);
+            KernelSupport.requireDType(node, out, "the output", DType.F32);
+            if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.F32);
+            float[] range = FixedPoint.activationRangeFloat(op.act());
+            return fast ? FastConv.floatConv(geo, ti, tf, tb, to, range[0], range[1])
+                    : a -> floatConv(a, geo, ti, tf, tb, to, range[0], range[1]);
+        }
+        KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
+        KernelSupport.requireDType(node, filter, "the filter", DType.I8);
+        KernelSupport.requireDType(node, out, "the output", DType.I8);
+        if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
+        ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[0]);
+        return fast ? FastConv.int8Conv(geo, q, ti, tf, tb, to) : a -> int8Conv(a, geo, q, ti, tf, tb, to);
+    }
+
+    static void int8Conv(Arena a, Geometry g, ConvQuant q, int ti, int tf, int tb, int to) {
+        int fpg = g.filtersPerGroup();
+        for (int b = 0; b < g.batches(); b++) {
+            for (int oy = 0; oy < g.outH(); oy++) {
+                int iy0 = oy * g.strideH() - g.padH();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padW();
+                    for (int oc = 0; oc < g.outC(); oc++) {
+                        int group = oc / fpg;
+                        int acc = 0;
+                        for (int fy = 0; fy < g.kH(); fy++) {
+                            int iy = iy0 + g.dilH() * fy;
+                            for (int fx = 0; fx < g.kW(); fx++) {
+                                int ix = ix0 + g.dilW() * fx;
+                                if (ix < 0 || ix >= g.inW() || iy < 0 || iy >= g.inH()) continue;
+                                for (int ic = 0; ic < g.filterInC(); ic++) {
+                                    int iv = a.i8(ti, ((b * g.inH() + iy) * g.inW() + ix) * g.inC() + ic + group * g.filterInC());
+                                    int fv = a.i8(tf, ((oc * g.kH() + fy) * g.kW() + fx) * g.filterInC() + ic);
+                                    acc += fv * (iv + q.inputOffset());
+                                }
+                            }
+                        }
+                        if (tb >= 0) acc += a.i32(tb, oc);
+                        a.setI8(to, ((b * g.outH() + oy) * g.outW() + ox) * g.outC() + oc, q.requantize(acc, oc));
+                    }
+                }
+            }
+        }
+    }
+
+    static void floatConv(Arena a, Geometry g, int ti, int tf, int tb, int to, float min, float max) {
+        int fpg = g.filtersPerGroup();
+        for (int b = 0; b < g.batches(); b++) {
+            for (int oy = 0; oy < g.outH(); oy++) {
+                int iy0 = oy * g.strideH() - g.padH();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padW();
+                    for (int oc = 0; oc < g.outC(); oc++) {
+                        int group = oc / fpg;
+                        float total = 0f;
+                        for (int fy = 0; fy < g.kH(); fy++) {
+                            int iy = iy0 + g.dilH() * fy;
+                            for (int fx = 0; fx < g.kW(); fx++) {
+                                int ix = ix0 + g.dilW() * fx;
+                                if (ix < 0 || ix >= g.inW() || iy < 0 || iy >= g.inH()) continue;
+                                for (int ic = 0; ic < g.filterInC(); ic++) {
+                                    float iv = a.f32(ti, ((b * g.inH() + iy) * g.inW() + ix) * g.inC() + ic + group * g.filterInC());
+                                    float fv = a.f32(tf, ((oc * g.kH() + fy) * g.kW() + fx) * g.filterInC() + ic);
+                                    total += iv * fv;
+                                }
+                            }
+                        }
+                        float biasValue = tb >= 0 ? a.f32(tb, oc) : 0f;
+                        a.setF32(to, ((b * g.outH() + oy) * g.outW() + ox) * g.outC() + oc, clamp(total + biasValue, min, max));
+                    }
+                }
+            }
+        }
+    }
+
+    static float clamp(float v, float min, float max) { return Math.min(Math.max(v, min), max); }
+}

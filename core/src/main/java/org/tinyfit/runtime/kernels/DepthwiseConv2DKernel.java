@@ -1,0 +1,250 @@
+package org.tinyfit.runtime.kernels;
+
+import static org.tinyfit.runtime.KernelSupport.fail;
+
+import org.tinyfit.graph.DType;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Node;
+import org.tinyfit.graph.Op;
+import org.tinyfit.graph.Tensor;
+import org.tinyfit.runtime.Arena;
+import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.runtime.Kernel;
+import org.tinyfit.runtime.KernelSupport;
+import org.tinyfit.runtime.PreparedKernel;
+
+/** DEPTHWISE_CONV_2D, float and int8 per-channel, with depth multiplier, as TFLite's reference kernels. */
+public final class DepthwiseConv2DKernel implements Kernel {
+    private final boolean inPlace;
+    private final boolean fast;
+
+    public DepthwiseConv2DKernel() { this(false, false); }
+
+    /**
+     * {@code inPlace}: the output shares the input's bytes; runs one channel at a time through a plane
+     * of scratch. {@code fast}: channel-inner loops over int arrays (same results).
+     */
+    public DepthwiseConv2DKernel(boolean inPlace, boolean fast) {
+        this.inPlace = inPlace;
+        this.fast = fast;
+    }
+
+    record Geometry(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kH, int kW, int multiplier,
+                    int strideH, int strideW, int dilH, int dilW, int padH, int padW) {}
+
+    @Override
+    public PreparedKernel prepare(Node node, Graph g) {
+        Op.DepthwiseConv2D op = (Op.DepthwiseConv2D) node.op();
+        Tensor in = KernelSupport.input(g, node, 0, "input");
+        Tensor filter = KernelSupport.input(g, node, 1, "filter");
+        Tensor bias = KernelSupport.optionalInput(g, node, 2);
+        Tensor out = KernelSupport.output(g, node, 0);
+        KernelSupport.requireRank(node, in, "input 0", 4);
+        KernelSupport.requireRank(node, filter, "the filter", 4);
+        KernelSupport.requireRank(node, out, "the output", 4);
+        int[] x = in.shape().dims(), f = filter.shape().dims(), y = out.shape().dims();
+        if (y[3] != f[3]) throw fail(node, "the output has " + y[3] + " channels, the filter " + f[3]);
+        if (x[3] == 0 || f[3] % x[3] != 0) throw fail(node, "the filter's " + f[3] + " channels are not a multiple of the input's " + x[3]);
+        int m = f[3] / x[3];
+        if (bias != null && bias.shape().elements() != f[3]) throw fail(node, "the bias has " + bias.shape().elements() + " values for " + f[3] + " output channels");
+        Geometry geo = new Geometry(x[0], x[1], x[2], x[3], y[1], y[2], y[3], f[1], f[2], m, op.strideH(), op.strideW(),
+                op.dilationH(), op.dilationW(),
+                KernelSupport.padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]),
+                KernelSupport.padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]));
+        int ti = in.id(), tf = filter.id(), tb = bias == null ? -1 : bias.id(), to = out.id();
+        if (in.dtype() == DType.F32) {
+            KernelSupport.requireDType(node, filter, "the filter", DType.F32);
+            KernelSupport.requireDType(node, out, "the output", DType.F32);
+            float[] range = FixedPoint.activationRangeFloat(op.act());
+            if (inPlace) {
+                checkInPlace(node, geo);
+                float[] plane = new float[geo.outH() * geo.outW()];
+                return a -> {
+                    for (int c = 0; c < geo.outC(); c++) {
+                        for (int oy = 0; oy < geo.outH(); oy++)
+                            for (int ox = 0; ox < geo.outW(); ox++) plane[oy * geo.outW() + ox] = floatValue(a, geo, ti, tf, tb, 0, oy, ox, c, range[0], range[1]);
+                        for (int p = 0; p < plane.length; p++) a.setF32(to, p * geo.outC() + c, plane[p]);
+                    }
+                };
+            }
+            return a -> floatConv(a, geo, ti, tf, tb, to, range[0], range[1]);
+        }
+        KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
+        KernelSupport.requireDType(node, filter, "the filter", DType.I8);
+        KernelSupport.requireDType(node, out, "the output", DType.I8);
+        if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
+        ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[3]);
+        if (inPlace) {
+            checkInPlace(node, geo);
+            byte[] plane = new byte[geo.outH() * geo.outW()];
+            return a -> {
+                for (int c = 0; c < geo.outC(); c++) {
+                    for (int oy = 0; oy < geo.outH(); oy++)
+                        for (int ox = 0; ox < geo.outW(); ox++) plane[oy * geo.outW() + ox] = (byte) int8Value(a, geo, q, ti, tf, tb, 0, oy, ox, c);
+                    for (int p = 0; p < plane.length; p++) a.setI8(to, p * geo.outC() + c, plane[p]);
+                }
+            };
+        }
+        return fast ? fastInt8(geo, q, ti, tf, tb, to) : a -> int8Conv(a, geo, q, ti, tf, tb, to);
+    }
+
+    /** Channel-inner accumulation per output pixel; integer sums are exact, so equal to {@link #int8Conv}. */
+    static PreparedKernel fastInt8(Geometry g, ConvQuant q, int ti, int tf, int tb, int to) {
+        int c = g.outC(), m = g.multiplier();
+        int[] filter = new int[g.kH() * g.kW() * c];
+        int[] bias = new int[c];
+        boolean[] ready = new boolean[1];
+        boolean parallel = (long) g.batches() * g.outH() * g.outW() * c * g.kH() * g.kW() > FastConv.PARALLEL_MACS;
+        return a -> {
+            if (!ready[0]) {
+                for (int i = 0; i < filter.length; i++) filter[i] = a.i8(tf, i);
+                for (int oc = 0; oc < c; oc++) bias[oc] = tb >= 0 ? a.i32(tb, oc) : 0;
+                ready[0] = true;
+            }
+            checkBounds(a, g, ti, tf, to);
+            byte[] in = a.array(ti), out = a.array(to);
+            int inBase = a.offset(ti), outBase = a.offset(to);
+            java.util.stream.IntStream range = java.util.stream.IntStream.range(0, g.batches() * g.outH());
+            (parallel ? range.parallel() : range).forEach(row -> {
+                int b = row / g.outH(), oy = row % g.outH();
+                int[] acc = new int[c];
+                int[] x = new int[c];
+                int iy0 = oy * g.strideH() - g.padH();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padW();
+                    System.arraycopy(bias, 0, acc, 0, c);
+                    for (int fy = 0; fy < g.kH(); fy++) {
+                        int iy = iy0 + g.dilH() * fy;
+                        if (iy < 0 || iy >= g.inH()) continue;
+                        for (int fx = 0; fx < g.kW(); fx++) {
+                            int ix = ix0 + g.dilW() * fx;
+                            if (ix < 0 || ix >= g.inW()) continue;
+                            int src = inBase + ((b * g.inH() + iy) * g.inW() + ix) * g.inC();
+                            int tap = (fy * g.kW() + fx) * c;
+                            if (m == 1) {
+                                for (int oc = 0; oc < c; oc++) acc[oc] += filter[tap + oc] * (in[src + oc] + q.inputOffset());
+                            } else {
+                                for (int oc = 0; oc < c; oc++) x[oc] = in[src + oc / m] + q.inputOffset();
+                                for (int oc = 0; oc < c; oc++) acc[oc] += filter[tap + oc] * x[oc];
+                            }
+                        }
+                    }
+                    int dst = outBase + ((b * g.outH() + oy) * g.outW() + ox) * c;
+                    for (int oc = 0; oc < c; oc++) out[dst + oc] = (byte) q.requantize(acc[oc], oc);
+                }
+            });
+        };
+    }
+
+    private static void checkInPlace(Node node, Geometry g) {
+        if (g.batches() != 1 || g.multiplier() != 1 || (long) g.outH() * g.outW() > (long) g.inH() * g.inW()) {
+            throw fail(node, "runs in place only with batch 1, depth multiplier 1 and an output no larger than the input");
+        }
+    }
+
+    /** Output channel {@code oc} at (b, oy, ox), requantized: the reference loop's body. */
+    static int int8Value(Arena a, Geometry g, ConvQuant q, int ti, int tf, int tb, int b, int oy, int ox, int oc) {
+        int ic = oc / g.multiplier();
+        int iy0 = oy * g.strideH() - g.padH(), ix0 = ox * g.strideW() - g.padW();
+        int acc = 0;
+        for (int fy = 0; fy < g.kH(); fy++) {
+            int iy = iy0 + g.dilH() * fy;
+            if (iy < 0 || iy >= g.inH()) continue;
+            for (int fx = 0; fx < g.kW(); fx++) {
+                int ix = ix0 + g.dilW() * fx;
+                if (ix < 0 || ix >= g.inW()) continue;
+                acc += a.i8(tf, (fy * g.kW() + fx) * g.outC() + oc) * (a.i8(ti, ((b * g.inH() + iy) * g.inW() + ix) * g.inC() + ic) + q.inputOffset());
+            }
+        }
+        if (tb >= 0) acc += a.i32(tb, oc);
+        return q.requantize(acc, oc);
+    }
+
+    static float floatValue(Arena a, Geometry g, int ti, int tf, int tb, int b, int oy, int ox, int oc, float min, float max) {
+        int ic = oc / g.multiplier();
+        int iy0 = oy * g.strideH() - g.padH(), ix0 = ox * g.strideW() - g.padW();
+        float total = 0f;
+        for (int fy = 0; fy < g.kH(); fy++) {
+            int iy = iy0 + g.dilH() * fy;
+            for (int fx = 0; fx < g.kW(); fx++) {
+                int ix = ix0 + g.dilW() * fx;
+                if (ix < 0 || ix >= g.inW() || iy < 0 || iy >= g.inH()) continue;
+                total += a.f32(ti, ((b * g.inH() + iy) * g.inW() + ix) * g.inC() + ic) * a.f32(tf, (fy * g.kW() + fx) * g.outC() + oc);
+            }
+        }
+        float biasValue = tb >= 0 ? a.f32(tb, oc) : 0f;
+        return Conv2DKernel.clamp(total + biasValue, min, max);
+    }
+
+    static void int8Conv(Arena a, Geometry g, ConvQuant q, int ti, int tf, int tb, int to) {
+        byte[] inArr = a.array(ti), fArr = a.array(tf), outArr = a.array(to);
+        int inBase = a.offset(ti), fBase = a.offset(tf), outBase = a.offset(to);
+        int[] biasValues = new int[g.outC()];
+        if (tb >= 0) for (int c = 0; c < g.outC(); c++) biasValues[c] = a.i32(tb, c);
+        checkBounds(a, g, ti, tf, to);
+        for (int b = 0; b < g.batches(); b++) {
+            for (int oy = 0; oy < g.outH(); oy++) {
+                int iy0 = oy * g.strideH() - g.padH();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padW();
+                    for (int ic = 0; ic < g.inC(); ic++) {
+                        for (int mm = 0; mm < g.multiplier(); mm++) {
+                            int oc = mm + ic * g.multiplier();
+                            int acc = 0;
+                            for (int fy = 0; fy < g.kH(); fy++) {
+                                int iy = iy0 + g.dilH() * fy;
+                                if (iy < 0 || iy >= g.inH()) continue;
+                                for (int fx = 0; fx < g.kW(); fx++) {
+                                    int ix = ix0 + g.dilW() * fx;
+                                    if (ix < 0 || ix >= g.inW()) continue;
+                                    int iv = inArr[inBase + ((b * g.inH() + iy) * g.inW() + ix) * g.inC() + ic];
+                                    int fv = fArr[fBase + (fy * g.kW() + fx) * g.outC() + oc];
+                                    acc += fv * (iv + q.inputOffset());
+                                }
+                            }
+                            if (tb >= 0) acc += biasValues[oc];
+                            outArr[outBase + ((b * g.outH() + oy) * g.outW() + ox) * g.outC() + oc] = (byte) q.requantize(acc, oc);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The raw loops above index inside each tensor only if the shapes agree with the byte counts. */
+    private static void checkBounds(Arena a, Geometry g, int ti, int tf, int to) {
+        if ((long) g.batches() * g.inH() * g.inW() * g.inC() > a.elements(ti)
+                || (long) g.kH() * g.kW() * g.outC() > a.elements(tf)
+                || (long) g.batches() * g.outH() * g.outW() * g.outC() > a.elements(to)) {
+            throw new IllegalStateException("depthwise geometry " + g + " exceeds its tensors");
+        }
+    }
+
+    static void floatConv(Arena a, Geometry g, int ti, int tf, int tb, int to, float min, float max) {
+        for (int b = 0; b < g.batches(); b++) {
+            for (int oy = 0; oy < g.outH(); oy++) {
+                int iy0 = oy * g.strideH() - g.padH();
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    int ix0 = ox * g.strideW() - g.padW();
+                    for (int ic = 0; ic < g.inC(); ic++) {
+                        for (int mm = 0; mm < g.multiplier(); mm++) {
+                            int oc = mm + ic * g.multiplier();
+                            float total = 0f;
+                            for (int fy = 0; fy < g.kH(); fy++) {
+                                int iy = iy0 + g.dilH() * fy;
+                                for (int fx = 0; fx < g.kW(); fx++) {
+                                    int ix = ix0 + g.dilW() * fx;
+                                    if (ix < 0 || ix >= g.inW() || iy < 0 || iy >= g.inH()) continue;
+                                    total += a.f32(ti, ((b * g.inH() + iy) * g.inW() + ix) * g.inC() + ic)
+                                            * a.f32(tf, (fy * g.kW() + fx) * g.outC() + oc);
+                                }
+                            }
+                            float biasValue = tb >= 0 ? a.f32(tb, oc) : 0f;
+                            a.setF32(to, ((b * g.outH() + oy) * g.outW() + ox) * g.outC() + oc, Conv2DKernel.clamp(total + biasValue, min, max));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

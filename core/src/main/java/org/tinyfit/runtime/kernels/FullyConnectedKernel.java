@@ -1,0 +1,111 @@
+package org.tinyfit.runtime.kernels;
+
+import static org.tinyfit.runtime.KernelSupport.fail;
+
+import org.tinyfit.graph.DType;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Node;
+import org.tinyfit.graph.Op;
+import org.tinyfit.graph.Quantization;
+import org.tinyfit.graph.Tensor;
+import org.tinyfit.runtime.Arena;
+import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.runtime.Kernel;
+import org.tinyfit.runtime.KernelSupport;
+import org.tinyfit.runtime.PreparedKernel;
+
+/**
+ * FULLY_CONNECTED, float and int8 (per-tensor or per-channel weights), as TFLite Micro's reference
+ * kernel. A per-tensor multiplier is {@code (double) (inputScale * filterScale) / outputScale} (the
+ * product in float, as TFLite's {@code GetQuantizedConvolutionMultipler}); per-channel ones take the
+ * product in double.
+ */
+public final class FullyConnectedKernel implements Kernel {
+    private final boolean fast;
+
+    public FullyConnectedKernel(boolean fast) { this.fast = fast; }
+
+    record Quant(int inputOffset, int filterOffset, int outputOffset, int[] multipliers, int[] shifts, int actMin, int actMax) {}
+
+    @Override
+    public PreparedKernel prepare(Node node, Graph g) {
+        Op.FullyConnected op = (Op.FullyConnected) node.op();
+        Tensor in = KernelSupport.input(g, node, 0, "input");
+        Tensor w = KernelSupport.input(g, node, 1, "weights");
+        Tensor bias = KernelSupport.optionalInput(g, node, 2);
+        Tensor out = KernelSupport.output(g, node, 0);
+        KernelSupport.requireRank(node, w, "the weights", 2);
+        int outDepth = out.shape().dim(-1);
+        int accumDepth = w.shape().dim(1);
+        if (outDepth > w.shape().dim(0)) throw fail(node, "the output has " + outDepth + " features, the weights " + w.shape().dim(0));
+        int batches = outDepth == 0 ? 0 : out.shape().elements() / outDepth;
+        if ((long) batches * accumDepth != in.shape().elements()) {
+            throw fail(node, "input 0 has shape " + in.shape() + " (" + in.shape().elements() + " values), expected " + batches + " x " + accumDepth);
+        }
+        if (bias != null && bias.shape().elements() < outDepth) throw fail(node, "the bias has " + bias.shape().elements() + " values for " + outDepth + " outputs");
+        int ti = in.id(), tw = w.id(), tb = bias == null ? -1 : bias.id(), to = out.id();
+        if (in.dtype() == DType.F32) {
+            KernelSupport.requireDType(node, w, "the weights", DType.F32);
+            KernelSupport.requireDType(node, out, "the output", DType.F32);
+            float[] range = FixedPoint.activationRangeFloat(op.act());
+            return a -> floatFc(a, batches, outDepth, accumDepth, ti, tw, tb, to, range[0], range[1]);
+        }
+        KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
+        KernelSupport.requireDType(node, w, "the weights", DType.I8);
+        KernelSupport.requireDType(node, out, "the output", DType.I8);
+        if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
+        Quant q = quant(node, in, w, out, op.act(), outDepth);
+        return fast ? FastFullyConnected.int8(q, batches, outDepth, accumDepth, ti, tw, tb, to)
+                : a -> int8Fc(a, q, batches, outDepth, accumDepth, ti, tw, tb, to);
+    }
+
+    static Quant quant(Node node, Tensor in, Tensor w, Tensor out, Op.Act act, int outDepth) {
+        float inputScale = KernelSupport.scale(node, in, "input");
+        float outputScale = KernelSupport.scale(node, out, "output");
+        Quantization wq = KernelSupport.quant(node, w, "weights");
+        int[] m = new int[outDepth];
+        int[] s = new int[outDepth];
+        if (wq.perChannel()) {
+            if (wq.channels() < outDepth) throw fail(node, "the weights have " + wq.channels() + " per-channel scales for " + outDepth + " outputs");
+            for (int c = 0; c < outDepth; c++) {
+                FixedPoint.Multiplier mm = FixedPoint.quantizeMultiplier((double) inputScale * (double) wq.scale(c) / (double) outputScale);
+                m[c] = mm.multiplier();
+                s[c] = mm.shift();
+            }
+        } else {
+            FixedPoint.Multiplier mm = FixedPoint.quantizeMultiplier((double) (inputScale * wq.scale()) / (double) outputScale);
+            java.util.Arrays.fill(m, mm.multiplier());
+            java.util.Arrays.fill(s, mm.shift());
+        }
+        int outZp = KernelSupport.zeroPoint(node, out, "output");
+        int[] range = FixedPoint.activationRange(act, outputScale, outZp, KernelSupport.qmin(out.dtype()), KernelSupport.qmax(out.dtype()));
+        return new Quant(-KernelSupport.zeroPoint(node, in, "input"), -(int) wq.zeroPoint(), outZp, m, s, range[0], range[1]);
+    }
+
+    static void int8Fc(Arena a, Quant q, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to) {
+        for (int b = 0; b < batches; b++) {
+            for (int oc = 0; oc < outDepth; oc++) {
+                int acc = 0;
+                for (int d = 0; d < accumDepth; d++) {
+                    int iv = a.i8(ti, b * accumDepth + d);
+                    int fv = a.i8(tw, oc * accumDepth + d);
+                    acc += (fv + q.filterOffset()) * (iv + q.inputOffset());
+                }
+                if (tb >= 0) acc += a.i32(tb, oc);
+                int v = FixedPoint.multiplyByQuantizedMultiplier(acc, q.multipliers()[oc], q.shifts()[oc]) + q.outputOffset();
+                a.setI8(to, oc + outDepth * b, FixedPoint.clamp(v, q.actMin(), q.actMax()));
+            }
+        }
+    }
+
+    static void floatFc(Arena a, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to, float min, float max) {
+        for (int b = 0; b < batches; b++) {
+            for (int oc = 0; oc < outDepth; oc++) {
+                float total = 0f;
+                for (int d = 0; d < accumDepth; d++) total += a.f32(ti, b * accumDepth + d) * a.f32(tw, oc * accumDepth + d);
+                float biasValue = tb >= 0 ? a.f32(tb, oc) : 0f;
+                a.setF32(to, oc + outDepth * b, Conv2DKernel.clamp(total + biasValue, min, max));
+            }
+        }
+    }
+}

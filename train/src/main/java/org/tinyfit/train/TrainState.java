@@ -1,0 +1,25 @@
+package org.tinyfit.train;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Where training is: the next epoch and step, the running sums of the current epoch, this epoch's data order, and the finished epochs. */
+public final class TrainState {
+    int epoch;
+    int stepInEpoch;
+    long globalStep;
+    double lossSum;
+    long correct;
+    long seen;
+    double epochSeconds;
+    int[] order;
+    final List<EpochResult> history = new ArrayList<>();
+
+    public int epoch() { return epoch; }
+
+    public int stepInEpoch() { return stepInEpoch; }
+
+    public long globalStep() { return globalStep; }
+
+    public List<EpochResult> history() { return List.copyOf(history); }
+}

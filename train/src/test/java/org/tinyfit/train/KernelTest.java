@@ -1,0 +1,69 @@
+package org.tinyfit.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.tinyfit.graph.Op;
+
+/** The fast kernels against the plain reference definitions, on random geometries. */
+class KernelTest {
+
+    static float[] random(int n, long seed) {
+        Rng r = new Rng(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = r.nextFloat() * 2 - 1;
+        return v;
+    }
+
+    static void assertAllClose(float[] want, float[] have, String what) {
+        assertEquals(want.length, have.length, what + " length");
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], have[i], 1e-4f * (1 + Math.abs(want[i])), what + " at " + i);
+        }
+    }
+
+    @Property(tries = 40)
+    void convGemmMatchesTheReferenceConvolution(@ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 9) int w,
+                                                @ForAll @IntRange(min = 1, max = 5) int c, @ForAll @IntRange(min = 1, max = 6) int o,
+                                                @ForAll @IntRange(min = 1, max = 3) int k, @ForAll @IntRange(min = 1, max = 2) int stride,
+                                                @ForAll @IntRange(min = 1, max = 2) int dilation, @ForAll boolean same,
+                                                @ForAll @IntRange(min = 1, max = 3) int n) {
+        Op.Padding pad = same ? Op.Padding.SAME : Op.Padding.VALID;
+        if (!same && (h < (k - 1) * dilation + 1 || w < (k - 1) * dilation + 1)) return;
+        ConvGeometry g = ConvGeometry.of(h, w, c, k, k, o, stride, stride, dilation, dilation, pad, "test");
+        float[] x = random(n * g.inPerSample(), h * 31 + w), wt = random(o * k * k * c, c * 7 + o), bias = random(o, 5);
+        float[] dy = random(n * g.outPerSample(), 99);
+        float[][] w2 = new float[o][k * k * c];
+        ConvGemm.rows(wt, w2);
+        ConvGemm gemm = new ConvGemm(g, n);
+        float[] y = new float[n * g.outPerSample()];
+        gemm.forward(x, 0, n, w2, bias, y);
+        assertAllClose(ConvKernels.referenceForward(g, n, x, wt, bias), y, "forward");
+        float[][] dw2 = new float[o][k * k * c];
+        float[] db = new float[o], dx = new float[x.length];
+        gemm.backward(x, dy, 0, n, w2, dw2, db, dx);
+        assertAllClose(ConvKernels.referenceBackwardData(g, n, dy, wt), dx, "input gradient");
+        float[] dwFlat = new float[o * k * k * c];
+        for (int i = 0; i < o; i++) System.arraycopy(dw2[i], 0, dwFlat, i * k * k * c, k * k * c);
+        assertAllClose(ConvKernels.referenceBackwardWeights(g, n, x, dy), dwFlat, "filter gradient");
+    }
+
+    @Property(tries = 30)
+    void depthwiseKernelsMatchTheReference(@ForAll @IntRange(min = 3, max = 8) int h, @ForAll @IntRange(min = 1, max = 4) int c,
+                                           @ForAll @IntRange(min = 1, max = 3) int m, @ForAll @IntRange(min = 1, max = 2) int stride,
+                                           @ForAll boolean same, @ForAll @IntRange(min = 1, max = 2) int n) {
+        ConvGeometry g = ConvGeometry.of(h, h, c, 3, 3, c * m, stride, stride, 1, 1, same ? Op.Padding.SAME : Op.Padding.VALID, "test");
+        float[] x = random(n * g.inPerSample(), h), w = random(9 * c * m, c + m), dy = random(n * g.outPerSample(), 3);
+        float[] y = new float[n * g.outPerSample()], dx = new float[x.length], dw = new float[w.length];
+        for (int s = 0; s < n; s++) {
+            DepthwiseKernels.forward(g, m, x, s * g.inPerSample(), w, null, y, s * g.outPerSample());
+            DepthwiseKernels.backward(g, m, x, s * g.inPerSample(), w, dy, s * g.outPerSample(), dx, s * g.inPerSample(), dw, null);
+        }
+        assertAllClose(DepthwiseKernels.referenceForward(g, m, n, x, w, null), y, "forward");
+        float[][] ref = DepthwiseKernels.referenceBackward(g, m, n, x, w, dy);
+        assertAllClose(ref[0], dx, "input gradient");
+        assertAllClose(ref[1], dw, "filter gradient");
+    }
+}
