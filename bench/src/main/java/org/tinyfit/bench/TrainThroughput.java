@@ -65,23 +65,13 @@ public final class TrainThroughput {
         System.out.printf("timing: %d warm-up batches, then %d windows of %d batches (median samples/s)%n%n",
                 warmup, windows, perWindow);
 
-        try (Side torch = new TrainThroughputTorch(threads, LEARNING_RATE)) {
-            Side tiny;
-            try {
-                tiny = new TrainThroughputTinyfit(threads, LEARNING_RATE);
-            } catch (IllegalStateException unavailable) {
-                print(measure(List.of(torch), batches, perWindow, windows, warmup).get(0));
-                System.err.println(unavailable.getMessage());
-                System.exit(1);
-                return;
-            }
-            try (tiny) {
-                List<Result> r = measure(List.of(tiny, torch), batches, perWindow, windows, warmup);
-                r.forEach(TrainThroughput::print);
-                System.out.printf("%nratio tinyfit / PyTorch: %.2f (wall clock), %.2f (per CPU second)%n",
-                        r.get(0).medianSamplesPerSecond() / r.get(1).medianSamplesPerSecond(),
-                        r.get(0).medianSamplesPerCpuSecond() / r.get(1).medianSamplesPerCpuSecond());
-            }
+        try (Side tiny = new TrainThroughputTinyfit(threads, LEARNING_RATE);
+             Side torch = new TrainThroughputTorch(threads, LEARNING_RATE)) {
+            List<Result> r = measure(List.of(tiny, torch), batches, perWindow, windows, warmup);
+            r.forEach(TrainThroughput::print);
+            System.out.printf("%nratio tinyfit / PyTorch: %.2f (wall clock), %.2f (per CPU second)%n",
+                    r.get(0).medianSamplesPerSecond() / r.get(1).medianSamplesPerSecond(),
+                    r.get(0).medianSamplesPerCpuSecond() / r.get(1).medianSamplesPerCpuSecond());
         }
     }
 
