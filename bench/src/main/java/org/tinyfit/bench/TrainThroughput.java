@@ -16,15 +16,15 @@ import org.tinyfit.data.Normalization;
 /**
  * Training throughput of the same small CNN in tinyfit and in PyTorch (through DJL), on the same
  * batches, with the same thread count: conv3x3 16 (same) → relu → maxpool 2 → conv3x3 32 (same) →
- * relu → maxpool 2 → dense 10, softmax cross-entropy, plain SGD, batch 64, 2 threads.
+ * relu → maxpool 2 → dense 10, softmax cross-entropy, plain SGD, batch 64, 2 threads (by default).
  * Reports samples per second (wall clock, and per CPU second of the process, which is steadier on a
  * shared machine) as medians over timed windows after a warm-up, and the ratio tinyfit / PyTorch.
  *
- * <pre>bench/run main TrainThroughput [batchesPerWindow=20] [windows=7] [warmupBatches=20]</pre>
+ * <pre>bench/run main TrainThroughput [batchesPerWindow=20] [windows=7] [warmupBatches=20] [threads=2]</pre>
  */
 public final class TrainThroughput {
     static final int BATCH = 64;
-    static final int THREADS = 2;
+    static final int DEFAULT_THREADS = 2;
     static final float LEARNING_RATE = 0.05f;
     static final int CLASSES = 10;
     static final int[] SAMPLE_SHAPE = {28, 28, 1};
@@ -52,18 +52,19 @@ public final class TrainThroughput {
         int perWindow = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int windows = args.length > 1 ? Integer.parseInt(args[1]) : 7;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        TrainThroughputTorch.configureOffline(THREADS);
+        int threads = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_THREADS;
+        TrainThroughputTorch.configureOffline(threads);
 
         List<Batch> batches = prepareBatches();
         System.out.printf("model: conv3x3x16-relu-maxpool2-conv3x3x32-relu-maxpool2-dense10, batch %d, threads %d, SGD lr %.2f%n",
-                BATCH, THREADS, LEARNING_RATE);
+                BATCH, threads, LEARNING_RATE);
         System.out.printf("timing: %d warm-up batches, then %d windows of %d batches (median samples/s)%n%n",
                 warmup, windows, perWindow);
 
-        try (Side torch = new TrainThroughputTorch(THREADS, LEARNING_RATE)) {
+        try (Side torch = new TrainThroughputTorch(threads, LEARNING_RATE)) {
             Side tiny;
             try {
-                tiny = new TrainThroughputTinyfit(THREADS, LEARNING_RATE);
+                tiny = new TrainThroughputTinyfit(threads, LEARNING_RATE);
             } catch (IllegalStateException unavailable) {
                 print(measure(List.of(torch), batches, perWindow, windows, warmup).get(0));
                 System.err.println(unavailable.getMessage());

@@ -34,18 +34,21 @@ import picocli.CommandLine.Spec;
 
 /** Measures a classifier's accuracy on a labelled dataset, running it in tinyfit's runtime. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Measures the top-1 accuracy of a classification .tflite model on a labelled dataset,",
-            "running every sample in tinyfit's Java runtime (what TFLite Micro would compute, byte for",
-            "byte for int8). The predicted class is the largest output value.",
+        description = {"Measures the top-1 accuracy of a classification .tflite model on a",
+            "labelled dataset, running every sample in tinyfit's Java runtime (what",
+            "TFLite Micro computes, byte for byte for int8). The predicted class is the",
+            "largest output value.",
             "",
-            "DATASET is anything tinyfit's loaders read: a directory of IDX files (MNIST layout), an IDX",
-            "images file, a .csv with a header (first column the label unless #label=NAME), a .npy of",
-            "features with y.npy beside it, or a .npz; see docs/eval.md. The test split is used when",
-            "there is one.",
+            "DATASET is anything tinyfit's loaders read: a directory of IDX files",
+            "(MNIST layout), an IDX images file, a .csv with a header (the label is the",
+            "first column unless #label=NAME), a .npy of features with y.npy beside it,",
+            "or a .npz; see docs/eval.md. The test part is used when there is one.",
             "",
-            "Each sample value v becomes the real input v * --scale + --offset, quantized by the input's",
-            "scale and zero point when the model is quantized. Example (MNIST pixels 0..255 to 0..1):",
-            "  tinyfit eval mnist_int8.tflite --data data/mnist --scale 0.00392157"})
+            "Sample value v becomes the real input v * --scale + --offset, quantized by",
+            "the input's scale and zero point when the model is quantized.",
+            "Example (MNIST pixels 0..255 to 0..1):",
+            "  tinyfit eval mnist_int8.tflite --data data/mnist --scale 0.00392157",
+            ""})
 final class EvalCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

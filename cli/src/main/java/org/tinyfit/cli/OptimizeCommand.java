@@ -15,9 +15,11 @@ import java.util.concurrent.Callable;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.memory.ArenaPlanner;
 import org.tinyfit.memory.MemoryOptimization;
+import org.tinyfit.memory.MinimumArenaPlanner;
 import org.tinyfit.memory.PartialExecution;
 import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.tflite.TfliteReader;
+import org.tinyfit.tflite.TfliteReorder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,25 +29,28 @@ import picocli.CommandLine.Spec;
 /** Reorders a model's operators so that TFLite Micro needs a smaller arena, and shows what more tinyfit could save. */
 @Command(name = "optimize", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
-            "Finds the operator order with the smallest peak of live activation memory and writes",
-            "the model with its operators in that order. Nothing else in the file changes: same",
-            "tensors, buffers, options and metadata, so TFLite Micro runs it as before, with an",
-            "arena that is never larger (if no order helps, the stored order is written and the",
-            "output says so).",
+            "Finds the operator order with the smallest peak of live activation memory",
+            "and writes the model with its operators in that order. Nothing else in the",
+            "file changes (tensors, buffers, options, metadata), so TFLite Micro runs it",
+            "as before, with an arena that is never larger; if no order helps, the",
+            "stored order is written and the output says so.",
             "",
-            "The order search is exact (dynamic programming over the sets of executed operators,",
-            "Liberis & Lane 2019) up to a limit on the states it holds; beyond it, it is a beam",
-            "search and the output says 'not proven minimal'. Chain-shaped models (most MCU models)",
-            "have one order only; branchy ones (inception, residual blocks) gain.",
+            "The order search is exact (dynamic programming over the sets of executed",
+            "operators, Liberis & Lane 2019) up to a limit on the states it holds;",
+            "beyond it, it is a beam search and the output says 'not proven minimal'.",
+            "Chain-shaped models (most MCU models) have one order; branchy ones",
+            "(inception, residual blocks, two towers) gain.",
             "",
             "It prints, in bytes:",
-            "  stored order      TFLite Micro's greedy arena for the order in the file",
-            "  optimized order   the same planner on the order written (what TFLM will need)",
-            "  best plan         the smallest arena a tinyfit planner finds for that order",
-            "  lower bound       the most bytes alive at once: no plan for the order can be smaller",
-            "  partial exec.     with in-place element-wise/depthwise ops and convolutions split",
-            "                    along channels (Pex): what tinyfit's own runtime and C code need;",
-            "                    TFLite Micro does neither, so this is not written to the file",
+            "  stored order     TFLite Micro's greedy arena for the order in the file",
+            "  optimized order  the same planner on the order written (what TFLM needs)",
+            "  best plan        the smallest arena a tinyfit planner finds for it",
+            "  lower bound      the most bytes alive at once: no plan can be smaller",
+            "  partial exec.    with in-place element-wise/depthwise ops, and the",
+            "                   layers at the peak split along channels (Pex) or run",
+            "                   in row bands (MCUNetV2): what tinyfit's own runtime",
+            "                   and C code need; TFLite Micro does not run in place,",
+            "                   so this is not written to the file",
             "",
             "Example: tinyfit optimize person_detect.tflite -o person_detect.opt.tflite"},
         footer = {"", "See docs/optimize.md for what each figure means and how it is computed."})
@@ -69,7 +74,7 @@ final class OptimizeCommand implements Callable<Integer> {
         byte[] original = Files.readAllBytes(model);
         Graph g = TfliteReader.read(original, model.getFileName() == null ? model.toString() : model.getFileName().toString());
         MemoryOptimization m = MemoryOptimization.of(g, planners());
-        byte[] written = Reorder.withOperatorOrder(original, m.chosenOrder().order(), m.orderChanged());
+        byte[] written = m.orderChanged() ? TfliteReorder.withOperatorOrder(original, m.chosenOrder().order()) : original;
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UserException("cannot write " + output + ": the directory " + parent + " does not exist");
@@ -83,7 +88,7 @@ final class OptimizeCommand implements Callable<Integer> {
 
     /** The planners tried for the best plan. */
     static List<ArenaPlanner> planners() {
-        return List.of(new TflmGreedyPlanner());
+        return List.of(new TflmGreedyPlanner(), new MinimumArenaPlanner());
     }
 
     private Map<String, Object> toJson(MemoryOptimization m) {
@@ -112,11 +117,12 @@ final class OptimizeCommand implements Callable<Integer> {
         List<Map<String, Object>> splits = new ArrayList<>();
         for (PartialExecution.Split s : m.partialExecution().splits()) {
             Map<String, Object> one = new LinkedHashMap<>();
-            one.put("convolution", s.headName());
-            one.put("chainLength", s.chainLength());
+            one.put("along", s.along().name().toLowerCase(Locale.ROOT));
+            one.put("firstOutput", s.headName());
+            one.put("operators", s.chainLength());
             one.put("parts", s.parts());
-            one.put("chainPeakBytesBefore", s.peakBytesBefore());
-            one.put("chainPeakBytesAfter", s.peakBytesAfter());
+            one.put("peakBytesBefore", s.peakBytesBefore());
+            one.put("peakBytesAfter", s.peakBytesAfter());
             splits.add(one);
         }
         pe.put("splits", splits);
@@ -140,9 +146,10 @@ final class OptimizeCommand implements Callable<Integer> {
         row(out, "live-bytes lower bound", m.lowerBoundBytes(), stored, "no plan of the min-peak order is smaller");
         int splits = m.partialExecution().splits().size();
         row(out, "with partial execution, in place", m.partialExecutionPeakBytes(), stored,
-                String.format(Locale.ROOT, "%d chain%s split, %s; tinyfit runtime / C only", splits, splits == 1 ? "" : "s", millis(m.partialExecutionMicros())));
+                String.format(Locale.ROOT, "%d split%s, %s; tinyfit runtime / C only", splits, splits == 1 ? "" : "s", millis(m.partialExecutionMicros())));
         for (PartialExecution.Split s : m.partialExecution().splits()) {
-            out.printf("      split %s (%d ops) into %d parts: %,d -> %,d bytes%n", s.headName(), s.chainLength(), s.parts(), s.peakBytesBefore(), s.peakBytesAfter());
+            out.printf("      %d ops from %s in %d %s: %,d -> %,d bytes%n", s.chainLength(), s.headName(), s.parts(),
+                    s.along() == PartialExecution.Along.CHANNELS ? "channel groups" : "row bands", s.peakBytesBefore(), s.peakBytesAfter());
         }
         if (m.orderChanged()) {
             out.printf("wrote %s: operators reordered, arena %,d -> %,d bytes%n", output, stored, m.optimizedArenaBytes());
@@ -153,7 +160,7 @@ final class OptimizeCommand implements Callable<Integer> {
 
     private static void row(PrintWriter out, String label, long bytes, long stored, String note) {
         String delta = bytes == stored || stored == 0 ? "=" : String.format(Locale.ROOT, "%+,d (%+.1f%%)", bytes - stored, 100.0 * (bytes - stored) / stored);
-        out.printf(Locale.ROOT, "  %-34s %,12d  %-18s %s%n", label, bytes, delta, note);
+        out.println(String.format(Locale.ROOT, "  %-34s %,12d  %-18s %s", label, bytes, delta, note).stripTrailing());
     }
 
     private static String millis(long micros) {

@@ -27,20 +27,22 @@ import picocli.CommandLine.Spec;
 
 /** Runs a model once on given inputs in tinyfit's runtime (bit-exact with TFLite Micro) and prints its outputs. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs a .tflite model once in tinyfit's Java runtime, which computes what TFLite Micro's",
-            "reference kernels compute (byte for byte for int8/int16), in one arena laid out by TFLite",
-            "Micro's planner, and prints every output: stored values, real (dequantized) values, and",
-            "for a vector of scores the top class.",
+        description = {"Runs a .tflite model once in tinyfit's Java runtime and prints every",
+            "output: stored values, real (dequantized) values, and the top class of a",
+            "score vector. The runtime computes what TFLite Micro's reference kernels",
+            "compute (byte for byte for int8/int16), in one arena laid out by TFLite",
+            "Micro's planner.",
             "",
-            "An input file is chosen by its name:",
-            "  .npy               an array of the input's shape (leading 1s may differ); integer arrays are",
-            "                     the stored values, float arrays real values (quantized by the input's",
-            "                     scale and zero point when it is quantized)",
-            "  .png .jpg .bmp     an image, resized to the input's H x W, gray or RGB by its channels,",
-            "                     pixels mapped from 0..255 to --image-range",
-            "  anything else      raw bytes: exactly the input tensor's bytes, little-endian",
+            "An input file is read by its name:",
+            "  .npy          an array of the input's shape (leading 1s may differ);",
+            "                integers are stored values, floats are real values",
+            "                (quantized by the input's scale and zero point)",
+            "  .png .jpg     an image, resized to the input's H x W, gray or RGB by",
+            "  .bmp .gif     its channels, pixels 0..255 mapped to --image-range",
+            "  other         raw bytes: exactly the input tensor's bytes",
             "",
-            "Example: tinyfit run person_detect.tflite --input person.png --image-range=-1,1"})
+            "Example: tinyfit run person_detect.tflite --input person.png --image-range=-1,1",
+            ""})
 final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -55,9 +57,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Write output k (in order, one file per --output) to FILE: .npy (the tensor as stored), .json (stored and real values), else raw bytes.")
     List<Path> outputs = new ArrayList<>();
 
-    @Option(names = "--image-range", paramLabel = "MIN,MAX", split = ",", defaultValue = "0,1",
-            description = "Real values that pixel 0 and 255 map to (default: ${DEFAULT-VALUE}); e.g. -1,1 for MobileNet-style inputs.")
-    double[] imageRange;
+    @Option(names = "--image-range", paramLabel = "MIN,MAX", defaultValue = "0,1",
+            description = "Real values that pixels 0 and 255 map to (default: ${DEFAULT-VALUE}; MobileNet-style inputs: -1,1).")
+    String imageRangeText;
 
     @Option(names = "--reference", description = "Use the plain reference kernels instead of the fast ones (same results, slower).")
     boolean reference;
@@ -66,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
     boolean json;
 
     @Override public Integer call() throws Exception {
-        if (imageRange.length != 2) throw new UserException("--image-range takes two numbers, MIN,MAX; got " + imageRange.length);
+        double[] imageRange = parseRange(imageRangeText);
         Graph g = TfliteReader.read(model);
         int[] ins = g.inputs();
         if (inputs.size() != ins.length) {
@@ -102,6 +104,16 @@ final class RunCommand implements Callable<Integer> {
                 model.getFileName(), g.nodes().size(), plan.arenaBytes(), plan.planner(), millis);
         for (int k = 0; k < outs.length; k++) printOutput(out, k, g.tensor(outs[k]), result[k]);
         return 0;
+    }
+
+    static double[] parseRange(String text) {
+        String[] parts = text.split(",");
+        try {
+            if (parts.length == 2) return new double[] {Double.parseDouble(parts[0].strip()), Double.parseDouble(parts[1].strip())};
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new UserException("--image-range takes two numbers MIN,MAX (e.g. -1,1), not '" + text + "'");
     }
 
     static String describe(Graph g, int[] ids) {

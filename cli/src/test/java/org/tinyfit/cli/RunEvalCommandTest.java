@@ -89,6 +89,13 @@ class RunEvalCommandTest {
     }
 
     @Test
+    void aMalformedImageRangeIsAOneLineError() {
+        CliTest.Run r = CliTest.run("run", SPEECH, "--input", SPEECH_IN.toString(), "--image-range=0");
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("--image-range takes two numbers"), r.err());
+    }
+
+    @Test
     void runNeedsOneInputPerModelInput() {
         CliTest.Run r = CliTest.run("run", MODELS.resolve("simple_add_model.tflite").toString(), "--input", SPEECH_IN.toString());
         assertEquals(1, r.code());

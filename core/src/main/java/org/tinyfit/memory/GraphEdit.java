@@ -47,6 +47,30 @@ final class GraphEdit {
         return add(new Tensor(-1, a.name() + suffix, a.dtype(), new Shape(dims), slice(a.quant(), axis, from, to), null, false));
     }
 
+    /** A new activation like {@code t} with {@code rows} rows (axis 1). */
+    int rowsOf(int t, int rows, String suffix) {
+        Tensor a = tensors.get(t);
+        int[] dims = a.shape().dims();
+        dims[1] = rows;
+        return add(new Tensor(-1, a.name() + suffix, a.dtype(), new Shape(dims), a.quant(), null, false));
+    }
+
+    /** A new activation like {@code t}, taller by {@code rows} and wider by {@code cols}. */
+    int padded(int t, int rows, int cols, String suffix) {
+        Tensor a = tensors.get(t);
+        int[] dims = a.shape().dims();
+        dims[1] += rows;
+        dims[2] += cols;
+        return add(new Tensor(-1, a.name() + suffix, a.dtype(), new Shape(dims), a.quant(), null, false));
+    }
+
+    /** A new int32 constant. */
+    int constantInts(String name, Shape shape, int... values) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int v : values) b.putInt(v);
+        return add(new Tensor(-1, name, org.tinyfit.graph.DType.I32, shape, null, b.array(), false));
+    }
+
     Tensor tensorForTest(int id) { return tensors.get(id); }
 
     private int add(Tensor t) {

@@ -22,12 +22,12 @@ import org.tinyfit.graph.Tensor;
  * <p>States whose peak so far (or the largest node still to run) already reaches the stored order's
  * peak are dropped: they cannot give a strictly better order, and ties keep the stored order. The
  * search is exact while it holds at most {@code stateLimit} sets in all; beyond that it starts again
- * as a beam search over the same states that keeps the {@code stateLimit / nodes} most promising sets
- * at each step, and says so in the result. The result is never worse than the stored order.
+ * as a beam search over the same states that keeps the {@code stateLimit / (8 * nodes)} (at least 8)
+ * most promising sets at each step, and says so in the result. The result is never worse than the stored order.
  */
 public final class MinPeakScheduler {
     /** Sets of executed nodes the search may hold in all, summed over its steps. */
-    public static final int DEFAULT_STATE_LIMIT = 1_000_000;
+    public static final int DEFAULT_STATE_LIMIT = 250_000;
 
     private final int stateLimit;
     private final LiveModel model;
@@ -62,7 +62,7 @@ public final class MinPeakScheduler {
         long explored = s.explored;
         int beamWidth = 0;
         if (s.overLimit) {
-            beamWidth = Math.max(1, stateLimit / p.n);
+            beamWidth = Math.max(8, stateLimit / (8 * p.n));
             s = new Search(p, storedPeak, beamWidth, Long.MAX_VALUE);
             best = s.run();
             explored += s.explored;
@@ -155,22 +155,23 @@ public final class MinPeakScheduler {
             return true;
         }
 
-        /** Bytes of {@code v}'s inputs that nothing reads after the nodes in {@code after} (which includes v). */
-        long freedBytes(long[] after, int v) {
+        /** Bytes of {@code v}'s inputs that nothing reads once {@code v} has run after the nodes of {@code set}. */
+        long freedBytes(long[] set, int v) {
             long freed = 0;
-            for (int t : arenaInputs[v]) if (dies(after, t)) freed += tensorBytes[t];
+            for (int t : arenaInputs[v]) if (dies(set, v, t)) freed += tensorBytes[t];
             return freed;
         }
 
-        boolean dies(long[] after, int t) {
+        /** Whether tensor {@code t} is dead once {@code v} has run after the nodes of {@code set}. */
+        boolean dies(long[] set, int v, int t) {
             if (isGraphOutput[t]) return false;
-            for (int c : consumers[t]) if (!has(after, c)) return false;
+            for (int c : consumers[t]) if (c != v && !has(set, c)) return false;
             return true;
         }
 
-        /** Bytes alive while {@code v} runs after the nodes of a set with {@code live} bytes alive. */
-        long stepBytes(long live, long[] after, int v) {
-            for (int t : inPlaceInputs[v]) if (dies(after, t)) return live + inPlaceScratchBytes[v] + tflmScratchBytes[v];
+        /** Bytes alive while {@code v} runs after the nodes of {@code set}, which leave {@code live} bytes alive. */
+        long stepBytes(long live, long[] set, int v) {
+            for (int t : inPlaceInputs[v]) if (dies(set, v, t)) return live + inPlaceScratchBytes[v] + tflmScratchBytes[v];
             return live + outBytes[v] + tflmScratchBytes[v];
         }
 
@@ -258,10 +259,10 @@ public final class MinPeakScheduler {
         private void expand(Entry e, Map<Key, Entry> next) {
             for (int v = 0; v < p.n; v++) {
                 if (!p.ready(e.set, v)) continue;
+                long peak = Math.max(e.peak, p.stepBytes(e.live, e.set, v));
+                if (peak >= upperBound) continue;
                 long[] after = e.set.clone();
                 after[v >>> 6] |= 1L << v;
-                long peak = Math.max(e.peak, p.stepBytes(e.live, after, v));
-                if (peak >= upperBound) continue;
                 Key k = Key.of(after);
                 Entry old = next.get(k);
                 if (old != null) {
@@ -275,7 +276,7 @@ public final class MinPeakScheduler {
                 }
                 long bound = Math.max(peak, p.remainingBound(after));
                 if (bound >= upperBound) continue;
-                long live = e.live + p.keptOutBytes[v] - p.freedBytes(after, v);
+                long live = e.live + p.keptOutBytes[v] - p.freedBytes(e.set, v);
                 next.put(k, new Entry(after, live, e.level + 1, peak, bound, v, e, seq++));
             }
         }

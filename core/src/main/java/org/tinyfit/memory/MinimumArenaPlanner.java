@@ -12,7 +12,8 @@ import org.tinyfit.graph.Graph;
  * and whether that miss is proven.
  *
  * <ol>
- * <li>First fit in several orders (TFLite Micro's among them, so it is never worse than TFLite Micro);
+ * <li>First fit in several orders (TFLite Micro's among them, so it is never worse than TFLite Micro,
+ *     then size/lifetime orders and {@value #RANDOM_ORDERS} seeded perturbations of the size order);
  *     if one reaches the bound, that plan is minimal.</li>
  * <li>Otherwise, for at most {@link #EXACT_LIMIT_BUFFERS} buffers, an exact branch and bound: buffers
  *     are placed in ascending offset order, each at 0 or on top of a placed buffer live at the same
@@ -28,6 +29,8 @@ public final class MinimumArenaPlanner implements ArenaPlanner {
     /** The largest number of (non-empty) buffers the exact search is tried on. */
     public static final int EXACT_LIMIT_BUFFERS = 64;
     public static final long DEFAULT_NODE_BUDGET = 200_000;
+    /** How many perturbed size orders first fit tries before the exact search. */
+    static final int RANDOM_ORDERS = 64;
 
     private final long nodeBudget;
 
@@ -124,6 +127,18 @@ public final class MinimumArenaPlanner implements ArenaPlanner {
         orders.add(sorted(buffers.size(), byArea.thenComparing(bySize)));
         orders.add(sorted(buffers.size(), byStart.thenComparing(bySize)));
         orders.add(sorted(buffers.size(), Comparator.comparingInt((Integer i) -> -buffers.get(i).lastTime()).thenComparing(bySize)));
+        // size-descending orders with random swaps of neighbours, seeded so that plans repeat
+        java.util.Random rnd = new java.util.Random(buffers.size() * 7919L + 17);
+        int[] base = orders.get(1);
+        for (int k = 0; k < RANDOM_ORDERS && buffers.size() > 1; k++) {
+            int[] o = base.clone();
+            for (int swaps = 1 + rnd.nextInt(Math.max(1, o.length / 2)); swaps > 0; swaps--) {
+                int i = rnd.nextInt(o.length - 1);
+                int j = Math.min(o.length - 1, i + 1 + rnd.nextInt(3));
+                int x = o[i]; o[i] = o[j]; o[j] = x;
+            }
+            orders.add(o);
+        }
         return orders;
     }
 
@@ -134,8 +149,16 @@ public final class MinimumArenaPlanner implements ArenaPlanner {
         return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
+    private record State(long[] key) {
+        @Override public boolean equals(Object o) { return o instanceof State s && Arrays.equals(key, s.key); }
+
+        @Override public int hashCode() { return Arrays.hashCode(key); }
+    }
+
     /** Branch and bound over plans built in ascending (offset, buffer) order. */
     private static final class Search {
+        static final int MAX_REMEMBERED = 1 << 20;
+        final java.util.HashSet<State> failed = new java.util.HashSet<>();
         final List<ArenaBuffer> buffers;
         final int n;
         final long[] size;
@@ -196,6 +219,10 @@ public final class MinimumArenaPlanner implements ArenaPlanner {
             if (nodes >= budget) { complete = false; return; }
             nodes++;
             if (lowerBound(floor, top) >= bestArena) return;
+            if (!everyBufferStillFits(floor) || !everyTimeStillFits(floor)) return;
+            State key = state(floor, lastId);
+            if (failed.contains(key)) return;
+            long arenaBefore = bestArena;
             for (int b : bySize) {
                 if (placed[b]) continue;
                 long[] candidates = candidates(b, floor, lastId);
@@ -208,6 +235,26 @@ public final class MinimumArenaPlanner implements ArenaPlanner {
                     if (bestArena <= bound || !complete) return;
                 }
             }
+            if (bestArena == arenaBefore && failed.size() < MAX_REMEMBERED) failed.add(key);
+        }
+
+        /**
+         * What the rest of the search depends on: the floor, the last placement, the buffers left, and the
+         * placed buffers that reach above the floor. Buffers wholly below the floor cannot matter any more
+         * (every later buffer lies above the floor), so states that differ only there are the same state.
+         */
+        private State state(long floor, int lastId) {
+            long[] k = new long[3 + 2 * n];
+            int m = 0;
+            k[m++] = floor;
+            k[m++] = lastId;
+            long unplaced = 0;
+            for (int i = 0; i < n; i++) if (!placed[i]) unplaced |= 1L << i;
+            k[m++] = unplaced;
+            for (int i = 0; i < n; i++) {
+                if (placed[i] && at[i] + size[i] > floor) { k[m++] = i; k[m++] = at[i]; }
+            }
+            return new State(Arrays.copyOf(k, m));
         }
 
         /** Feasible offsets for b in ascending order: 0 or the end of a placed buffer live with b, after (floor, lastId). */
@@ -236,6 +283,75 @@ public final class MinimumArenaPlanner implements ArenaPlanner {
                 if (x < at[p] + size[p] && at[p] < x + size[b]) return false;
             }
             return true;
+        }
+
+        /** Each unplaced buffer needs a hole above the floor, free over its whole life, that ends below the best arena. */
+        private boolean everyBufferStillFits(long floor) {
+            long ceiling = bestArena - 1;
+            int[] ids = new int[n];
+            for (int u = 0; u < n; u++) {
+                if (placed[u]) continue;
+                int k = 0;
+                for (int p = 0; p < n; p++) if (placed[p] && overlap[u][p] && size[p] > 0) ids[k++] = p;
+                if (!hasHole(ids, k, floor, ceiling, size[u])) return false;
+            }
+            return true;
+        }
+
+        /**
+         * At every time, the bytes still to place must fit in the holes above the floor (below the best arena)
+         * that are at least as big as the smallest buffer still to place at that time: smaller holes are lost to fragmentation.
+         */
+        private boolean everyTimeStillFits(long floor) {
+            long ceiling = bestArena - 1;
+            int[] ids = new int[n];
+            for (int t = 0; t < times; t++) {
+                int time = t + t0;
+                long need = 0;
+                long smallest = Long.MAX_VALUE;
+                int k = 0;
+                for (int i = 0; i < n; i++) {
+                    if (first[i] > time || last[i] < time || size[i] == 0) continue;
+                    if (placed[i]) ids[k++] = i;
+                    else { need += size[i]; smallest = Math.min(smallest, size[i]); }
+                }
+                if (need == 0) continue;
+                if (usable(ids, k, floor, ceiling, smallest) < need) return false;
+            }
+            return true;
+        }
+
+        private void sortByOffset(int[] ids, int k) {
+            for (int i = 1; i < k; i++) {
+                int x = ids[i];
+                int j = i - 1;
+                while (j >= 0 && at[ids[j]] > at[x]) { ids[j + 1] = ids[j]; j--; }
+                ids[j + 1] = x;
+            }
+        }
+
+        private boolean hasHole(int[] ids, int k, long floor, long ceiling, long want) {
+            sortByOffset(ids, k);
+            long from = floor;
+            for (int i = 0; i < k; i++) {
+                long start = at[ids[i]];
+                if (start - from >= want && from + want <= ceiling + 1) return true;
+                from = Math.max(from, start + size[ids[i]]);
+            }
+            return ceiling + 1 - from >= want;
+        }
+
+        private long usable(int[] ids, int k, long floor, long ceiling, long smallest) {
+            sortByOffset(ids, k);
+            long from = floor;
+            long sum = 0;
+            for (int i = 0; i < k; i++) {
+                long start = Math.min(at[ids[i]], ceiling + 1);
+                if (start - from >= smallest) sum += start - from;
+                from = Math.max(from, at[ids[i]] + size[ids[i]]);
+            }
+            if (ceiling + 1 - from >= smallest) sum += ceiling + 1 - from;
+            return sum;
         }
 
         /** No completion can end below: at every time, bytes still to place plus placed bytes above the floor must fit above the floor. */

@@ -23,8 +23,10 @@ import org.tinyfit.graph.Tensor;
  * split yet, splits it into the number of parts (a divisor of the channel count, at most
  * {@link #MAX_PARTS}) that brings the chain's own peak lowest, the fewest parts among equals. It
  * stops when the peak is somewhere splitting cannot help; then each split gets the fewest parts that
- * keep the graph's peak where it is. Split nodes are ordinary nodes: schedulers, planners and the
- * cost model see nothing special.
+ * keep the graph's peak where it is. Then, while the peak lies in a run of row-local layers, that run
+ * is computed in bands of rows ({@link PatchExecution}), with the run and band count that lower the
+ * peak most. Split nodes are ordinary nodes: schedulers, planners and the cost model see nothing
+ * special.
  */
 public final class PartialExecution {
     /** The most parts a chain is split into. */
@@ -41,7 +43,10 @@ public final class PartialExecution {
      * @param peakBytesBefore the most live bytes at a step of the chain before the split
      * @param peakBytesAfter the most live bytes at a step of its branches and their concatenation
      */
-    public record Split(String headName, int chainLength, int parts, long peakBytesBefore, long peakBytesAfter) {}
+    public record Split(Along along, String headName, int chainLength, int parts, long peakBytesBefore, long peakBytesAfter) {}
+
+    /** How a run of nodes was split: into groups of output channels (Pex) or bands of rows (MCUNetV2 patches). */
+    public enum Along { CHANNELS, ROWS }
 
     /**
      * @param graph the graph with the splits (stored order: each chain's branches one after the other,
@@ -61,12 +66,31 @@ public final class PartialExecution {
         int tail() { return nodes[nodes.length - 1]; }
     }
 
+    /**
+     * Splits {@code g} where its peak is: channels first then rows, and rows first then channels,
+     * keeping whichever ends lower (channels first among equals).
+     */
     public static Result apply(Graph g) {
+        long before = peakOf(g);
+        List<Split> first = new ArrayList<>();
+        Graph a = bandsAtThePeak(channels(g, first), first);
+        List<Split> second = new ArrayList<>();
+        Graph b = channels(bandsAtThePeak(g, second), second);
+        long pa = peakOf(a), pb = peakOf(b);
+        return pb < pa ? new Result(b, second, before, pb) : new Result(a, first, before, pa);
+    }
+
+    private static long peakOf(Graph g) {
+        long[] steps = StepMemory.stepBytes(g, Schedule.stored(g), LiveModel.IN_PLACE);
+        return Math.max(max(steps, 0, steps.length), StepMemory.orderIndependentFloorBytes(g));
+    }
+
+    /** Channel phase: splits the chains at the peak (see the class comment); adds what it did to {@code splits}. */
+    private static Graph channels(Graph g, List<Split> splits) {
         List<Chain> chains = chains(g);
         int[] parts = new int[chains.size()];
         java.util.Arrays.fill(parts, 1);
         Built cur = build(g, chains, parts);
-        long before = cur.peakBytes;
         long[] regionBefore = new long[chains.size()];
         long[] regionAfter = new long[chains.size()];
         while (true) {
@@ -106,13 +130,63 @@ public final class PartialExecution {
                 parts[i] = chosen;
             }
         }
-        List<Split> splits = new ArrayList<>();
         for (int i = 0; i < parts.length; i++) {
             if (parts[i] == 1) continue;
             Chain c = chains.get(i);
-            splits.add(new Split(g.tensor(g.node(c.head()).output(0)).name(), c.nodes().length, parts[i], regionBefore[i], regionAfter[i]));
+            splits.add(new Split(Along.CHANNELS, g.tensor(g.node(c.head()).output(0)).name(), c.nodes().length, parts[i], regionBefore[i], regionAfter[i]));
         }
-        return new Result(cur.graph, splits, before, cur.peakBytes);
+        return cur.graph;
+    }
+
+    /**
+     * Row phase: while the peak step lies in a run of row-local layers (none made by an earlier row split),
+     * computes the run band by band ({@link PatchExecution}) with the run and band count that lower
+     * the graph's peak most (fewest nodes among equals).
+     */
+    private static Graph bandsAtThePeak(Graph g, List<Split> splits) {
+        Graph cur = g;
+        java.util.Set<String> made = new java.util.HashSet<>();
+
+        for (int round = 0; round < 8; round++) {
+            long[] steps = StepMemory.stepBytes(cur, Schedule.stored(cur), LiveModel.IN_PLACE);
+            long peak = Math.max(max(steps, 0, steps.length), StepMemory.orderIndependentFloorBytes(cur));
+            Graph best = null;
+            long bestPeak = peak;
+            int[] bestRun = null;
+            int bestBands = 0;
+            for (int[] run : PatchExecution.runs(cur)) {
+                if (!containsPeak(steps, peak, run) || madeBy(cur, run, made)) continue;
+                int rows = cur.tensor(cur.node(run[1]).output(0)).shape().dim(1);
+                for (int bands = 2; bands <= Math.min(rows, PatchExecution.MAX_BANDS); bands++) {
+                    Graph cand = PatchExecution.split(cur, run[0], run[1], bands);
+                    long[] s = StepMemory.stepBytes(cand, Schedule.stored(cand), LiveModel.IN_PLACE);
+                    long p = Math.max(max(s, 0, s.length), StepMemory.orderIndependentFloorBytes(cand));
+                    if (p < bestPeak || (p == bestPeak && best != null && cand.nodes().size() < best.nodes().size())) {
+                        best = cand;
+                        bestPeak = p;
+                        bestRun = run;
+                        bestBands = bands;
+                    }
+                }
+            }
+            if (best == null) break;
+            splits.add(new Split(Along.ROWS, cur.tensor(cur.node(bestRun[0]).output(0)).name(), bestRun[1] - bestRun[0] + 1, bestBands,
+                    max(steps, bestRun[0], bestRun[1] + 1), bestPeak));
+            int added = best.nodes().size() - cur.nodes().size() + (bestRun[1] - bestRun[0] + 1);
+            for (int k = bestRun[0]; k < bestRun[0] + added; k++) for (int t : best.node(k).outputs()) made.add(best.tensor(t).name());
+            cur = best;
+        }
+        return cur;
+    }
+
+    private static boolean containsPeak(long[] steps, long peak, int[] run) {
+        for (int s = run[0]; s <= run[1]; s++) if (steps[s] == peak) return true;
+        return false;
+    }
+
+    private static boolean madeBy(Graph g, int[] run, java.util.Set<String> made) {
+        for (int k = run[0]; k <= run[1]; k++) for (int t : g.node(k).outputs()) if (made.contains(g.tensor(t).name())) return true;
+        return false;
     }
 
     /** A graph with some chains split, where each chain's nodes ended up, and its steps' live bytes. */

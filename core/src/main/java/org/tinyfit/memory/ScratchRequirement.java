@@ -12,15 +12,26 @@ import org.tinyfit.graph.Tensor;
  * Micro's reference kernels request them ({@code RequestScratchBufferInArena} in their Prepare).
  * It lives only while its node runs. {@code source} names the TFLite Micro file the rule comes from.
  *
+ * <p>Of the operators tinyfit keeps as {@link Op.Opaque}, SUM, REDUCE_MAX, REDUCE_MIN, ADD_N,
+ * MIRROR_PAD and UNIDIRECTIONAL_SEQUENCE_LSTM are modelled (their requests follow from tensor shapes).
+ * ADD_N asks for one pointer per input; pointers are counted as {@value #POINTER_BYTES} bytes, as on
+ * the 64-bit host where shared/models/README.md was measured (a 32-bit microcontroller needs half).
+ *
  * <p>Not modelled: int4 filters of CONV_2D / DEPTHWISE_CONV_2D / FULLY_CONNECTED (tinyfit has no int4
- * dtype), compressed tensors, and operators tinyfit keeps as {@link Op.Opaque} other than SUM,
- * REDUCE_MAX and REDUCE_MIN (ADD_N, MIRROR_PAD, DETECTION_POSTPROCESS, UNIDIRECTIONAL_SEQUENCE_LSTM
- * need options tinyfit does not read).
+ * dtype), compressed tensors, and DETECTION_POSTPROCESS (its requests depend on options tinyfit does
+ * not read).
  */
 public record ScratchRequirement(int node, int index, long bytes, String purpose, String source) {
 
     private static final String SVDF = "tensorflow/lite/micro/kernels/svdf_common.cc (PrepareSvdf)";
     private static final String TRANSPOSE_CONV = "tensorflow/lite/micro/kernels/transpose_conv.cc (TransposeConvPrepare, CalculateOpData)";
+    /** Bytes of a pointer on the host TFLite Micro was measured on. */
+    public static final int POINTER_BYTES = 8;
+    private static final String ADD_N = "tensorflow/lite/micro/kernels/add_n.cc (Prepare)";
+    private static final String MIRROR_PAD = "tensorflow/lite/micro/kernels/mirror_pad.cc (MirrorPadPrepare)";
+    private static final String LSTM = "tensorflow/lite/micro/kernels/unidirectional_sequence_lstm.cc (UnidirectionalSequenceLstmPrepare)";
+    /** Input index of the cell state of UNIDIRECTIONAL_SEQUENCE_LSTM. */
+    private static final int LSTM_CELL_STATE = 19;
     private static final String REDUCE = "tensorflow/lite/micro/kernels/reduce_common.cc (PrepareMeanOrSumHelper, PrepareMinMaxHelper)";
 
     /** The scratch buffers {@code node} requests, in request order (empty for most kernels). */
@@ -58,6 +69,21 @@ public record ScratchRequirement(int node, int index, long bytes, String purpose
                     case "REDUCE_MAX", "REDUCE_MIN" -> {
                         r.add(4L * g.tensor(node.input(0)).shape().rank(), "input iterator", REDUCE);
                         r.add(4L * axisCount(g, node), "resolved axes", REDUCE);
+                    }
+                    case "ADD_N" -> {
+                        DType out = g.tensor(node.output(0)).dtype();
+                        if (out == DType.F32 || out == DType.I8) r.add((long) POINTER_BYTES * node.inputCount(), "a pointer to each input", ADD_N);
+                    }
+                    case "MIRROR_PAD" -> {
+                        long rank = g.tensor(node.input(0)).shape().rank();
+                        r.add(4 * rank, "element counts of the output dimensions", MIRROR_PAD);
+                        r.add(4 * rank, "element counts of the input dimensions", MIRROR_PAD);
+                    }
+                    case "UNIDIRECTIONAL_SEQUENCE_LSTM" -> {
+                        if (node.hasInput(LSTM_CELL_STATE)) {
+                            Tensor cell = g.tensor(node.input(LSTM_CELL_STATE));
+                            for (int i = 0; i < 4; i++) r.add(cell.bytes(), "gate buffer " + i + " (batch x state, cell-state type)", LSTM);
+                        }
                     }
                     default -> { }
                 }

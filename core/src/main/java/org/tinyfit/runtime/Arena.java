@@ -33,6 +33,7 @@ public final class Arena {
     private final int[] byteCounts;
     private final int[] elements;
     private final boolean[] writable;
+    private final long[][] scratchOffsets;
 
     /**
      * Lays out {@code graph}'s tensors by {@code plan}. Throws a {@link GraphException} if an
@@ -54,6 +55,7 @@ public final class Arena {
         this.byteCounts = new int[n];
         this.elements = new int[n];
         this.writable = new boolean[n];
+        this.scratchOffsets = plan.scratchOffsets();
         for (int t = 0; t < n; t++) {
             Tensor tensor = graph.tensor(t);
             long bytes = tensor.bytes();
@@ -81,6 +83,24 @@ public final class Arena {
     }
 
     public Graph graph() { return graph; }
+
+    /**
+     * Where the plan put node {@code node}'s {@code index}-th scratch buffer (a {@link
+     * org.tinyfit.memory.ScratchRequirement}, as TFLite Micro's kernels request them) if it holds
+     * {@code bytes} bytes inside the arena; -1 when the plan has no such buffer (the kernel then
+     * keeps its scratch outside the arena).
+     */
+    public int scratchOffset(int node, int index, long bytes) {
+        if (node >= scratchOffsets.length || index >= scratchOffsets[node].length) return -1;
+        long off = scratchOffsets[node][index];
+        if (off < 0 || off + bytes > arena.length) return -1;
+        return (int) off;
+    }
+
+    /** Reads int32 {@code i} of scratch bytes at {@code offset} in the arena. */
+    public int scratchI32(int offset, int i) { return (int) I32.get(arena, offset + 4 * i); }
+
+    public void setScratchI32(int offset, int i, int v) { I32.set(arena, offset + 4 * i, v); }
 
     /** The arena itself (all activation tensors at their offsets). */
     public byte[] bytes() { return arena; }

@@ -92,7 +92,9 @@ public final class FixedPoint {
         if (a == b && a == Integer.MIN_VALUE) return Integer.MAX_VALUE;
         long ab = (long) a * (long) b;
         long nudge = ab >= 0 ? (1L << 30) : (1L - (1L << 30));
-        return (int) ((ab + nudge) / (1L << 31)); // Java's division truncates toward zero, like C's
+        long x = ab + nudge;
+        // x / 2^31 truncated toward zero (C's division): add 2^31 - 1 to negative x before the shift
+        return (int) ((x + ((x >> 63) & 0x7FFFFFFFL)) >> 31);
     }
 
     /** gemmlowp's {@code RoundingDivideByPOT}: x / 2^exponent rounded to nearest, ties away from zero. */

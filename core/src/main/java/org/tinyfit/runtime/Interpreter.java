@@ -174,6 +174,25 @@ public final class Interpreter {
                     }
                 }
             }
+            long[][] scratch = plan.scratchOffsets();
+            for (int s = 0; s < steps; s++) {
+                Node n = g.node(schedule.node(s));
+                if (n.id() >= scratch.length) continue;
+                java.util.List<org.tinyfit.memory.ScratchRequirement> reqs = org.tinyfit.memory.ScratchRequirement.of(g, n);
+                for (int i = 0; i < scratch[n.id()].length && i < reqs.size(); i++) {
+                    long so = scratch[n.id()][i], sb = reqs.get(i).bytes();
+                    if (so < 0 || sb == 0) continue;
+                    if (so + sb > plan.arenaBytes()) {
+                        throw new GraphException("the arena plan (" + plan.planner() + ") puts scratch buffer " + i + " of " + n.label() + " past the end of its arena");
+                    }
+                    for (int t : placed) {
+                        if (first[t] <= s && s <= last[t] && off[t] < so + sb && so < off[t] + g.tensor(t).bytes()) {
+                            throw new GraphException("the arena plan (" + plan.planner() + ") overlaps scratch buffer " + i + " of " + n.label()
+                                    + " (bytes " + so + ".." + (so + sb) + ") with tensor " + t + " (" + g.tensor(t).name() + "), live at that step");
+                        }
+                    }
+                }
+            }
             boolean[] inPlace = new boolean[g.nodes().size()];
             for (Node n : g.nodes()) {
                 int out = n.output(0);

@@ -1,18 +1,24 @@
 /**
  * The Java runtime: runs a graph in one {@code byte[]} arena at the offsets of an {@link
- * org.tinyfit.memory.ArenaPlan}, with float and integer kernels bit-exact with TFLite Micro's
- * reference kernels.
+ * org.tinyfit.memory.ArenaPlan}, in the order of a {@link org.tinyfit.memory.Schedule}, with kernels
+ * that compute what TFLite Micro's reference kernels compute (byte for byte for integer models).
  *
  * <ul>
- *   <li>{@link org.tinyfit.runtime.FixedPoint}: TFLite's integer arithmetic (quantized multipliers,
- *       rounding, saturation).</li>
+ *   <li>{@link org.tinyfit.runtime.Interpreter}: checks the schedule and the plan (no two live
+ *       tensors share bytes, except an output written over a dying input where {@link
+ *       org.tinyfit.memory.InPlace} allows), prepares every node, runs; a {@link
+ *       org.tinyfit.runtime.StepListener} sees every intermediate tensor.</li>
+ *   <li>{@link org.tinyfit.runtime.FixedPoint} and {@link org.tinyfit.runtime.Gemmlowp}: TFLite's
+ *       integer arithmetic (quantized multipliers, rounding, saturation, fixed-point exp, logistic,
+ *       tanh, reciprocal).</li>
  *   <li>{@link org.tinyfit.runtime.Kernel} / {@link org.tinyfit.runtime.PreparedKernel}: prepare a
- *       node once (checks, multipliers), then run it on an {@link org.tinyfit.runtime.Arena}.</li>
- *   <li>{@link org.tinyfit.runtime.KernelProvider}: extra kernels the interpreter asks first. The
- *       16-bit-activation kernels and SVDF (package {@code org.tinyfit.runtime.int16}) plug in
- *       through a provider: a class {@code org.tinyfit.runtime.int16.Int16Kernels} implementing
- *       {@code KernelProvider} with a public no-argument constructor, returning {@code null} for
- *       nodes it does not handle.</li>
+ *       node once (checks, multipliers), then run it on an {@link org.tinyfit.runtime.Arena}.
+ *       {@link org.tinyfit.runtime.BuiltinKernels} holds the float and int8 kernels (package
+ *       {@code kernels}), reference and fast versions.</li>
+ *   <li>{@link org.tinyfit.runtime.KernelProvider}: kernels the interpreter asks first; {@link
+ *       org.tinyfit.runtime.Int16Provider} brings in the 16-bit-activation kernels and SVDF of
+ *       {@code org.tinyfit.runtime.int16}.</li>
+ *   <li>{@link org.tinyfit.runtime.TensorValues}: tensor bytes to stored or real values and back.</li>
  * </ul>
  */
 package org.tinyfit.runtime;

@@ -136,13 +136,25 @@ final class FloatEval {
             case Op.Logistic o -> unsupported(n);
             case Op.Tanh o -> unsupported(n);
             case Op.LeakyRelu o -> unsupported(n);
-            case Op.Pad o -> unsupported(n);
+            case Op.Pad o -> {
+                int[] pv = org.tinyfit.graph.ShapeInference.ints(g.tensor(n.input(1)));
+                for (int oy = 0; oy < ys.dim(1); oy++) for (int ox = 0; ox < ys.dim(2); ox++) for (int c = 0; c < ys.dim(3); c++) {
+                    int iy = oy - pv[2], ix = ox - pv[4];
+                    boolean in = iy >= 0 && ix >= 0 && iy < xs.dim(1) && ix < xs.dim(2);
+                    y[(oy * ys.dim(2) + ox) * ys.dim(3) + c] = in ? x[(iy * xs.dim(2) + ix) * xs.dim(3) + c] : 0f;
+                }
+            }
             case Op.Mean o -> unsupported(n);
             case Op.Quantize o -> unsupported(n);
             case Op.Dequantize o -> unsupported(n);
             case Op.BatchNorm o -> unsupported(n);
             case Op.Dropout o -> unsupported(n);
-            case Op.StridedSlice o -> unsupported(n);
+            case Op.StridedSlice o -> {
+                int[] begin = org.tinyfit.graph.ShapeInference.ints(g.tensor(n.input(1)));
+                for (int oy = 0; oy < ys.dim(1); oy++) for (int ox = 0; ox < ys.dim(2); ox++) for (int c = 0; c < ys.dim(3); c++) {
+                    y[(oy * ys.dim(2) + ox) * ys.dim(3) + c] = x[((oy + begin[1]) * xs.dim(2) + ox + begin[2]) * xs.dim(3) + c + begin[3]];
+                }
+            }
             case Op.Svdf o -> unsupported(n);
             case Op.Opaque o -> unsupported(n);
         }

@@ -145,6 +145,27 @@ class MinPeakSchedulerTest {
     }
 
     @Test
+    void aFourtyNodeBranchyGraphIsSolvedExactly() {
+        GraphBuilder b = new GraphBuilder("four-branches");
+        int x = b.input("x", DType.I8, 1, 64);
+        int[] ends = new int[4];
+        Random r = new Random(1);
+        for (int i = 0; i < 4; i++) {
+            int t = x;
+            for (int k = 0; k < 9; k++) t = fc(b, t, 64 * (1 + r.nextInt(12)), "b" + i + "_" + k);
+            t = fc(b, t, 16, "b" + i + "_end");
+            ends[i] = t;
+        }
+        Graph g = b.output(b.node(new Op.Concat(1, Op.Act.NONE), "c", ends)).build();
+        Graph interleaved = g.reordered(RandomDags.randomTopologicalOrder(g, new Random(2)));
+        MinPeakResult res = MinPeakScheduler.minimize(interleaved);
+        res.schedule().check(interleaved);
+        assertTrue(res.exact());
+        assertTrue(res.peakBytes() < res.storedPeakBytes(), res.toString());
+        assertEquals(StepMemory.peakBytes(interleaved, res.schedule()), res.peakBytes());
+    }
+
+    @Test
     void theRandomGraphsIncludeManyWhereTheOrderMatters() {
         int improved = 0;
         for (long seed = 0; seed < 100; seed++) {

@@ -108,4 +108,30 @@ class MinimumArenaPlannerTest {
         assertTrue(result.plan().arenaBytes() >= r.lowerBoundBytes());
         assertTrue(result.explanation().contains("search stopped"), result.explanation());
     }
+
+    @Test
+    void beyondTheExactLimitTheBestHeuristicPlanIsReturnedUnproven() {
+        int extra = MinimumArenaPlanner.EXACT_LIMIT_BUFFERS;
+        long[] sizes = new long[7 + extra];
+        int[] first = new int[sizes.length];
+        int[] last = new int[sizes.length];
+        LiveRanges hard = unreachable();
+        for (int i = 0; i < 7; i++) {
+            ArenaBuffer b = hard.buffers().get(i);
+            sizes[i] = b.alignedBytes();
+            first[i] = b.firstTime();
+            last[i] = b.lastTime();
+        }
+        for (int i = 7; i < sizes.length; i++) {
+            sizes[i] = 16;
+            first[i] = 10 + i;
+            last[i] = 10 + i;
+        }
+        LiveRanges r = ranges(sizes, first, last);
+        MinimumArenaPlanner.Result result = new MinimumArenaPlanner().solve(r);
+        assertFalse(result.provenMinimal());
+        assertEquals(64, result.lowerBoundBytes());
+        assertTrue(result.gapBytes() >= 16);
+        assertTrue(result.explanation().contains("more than the exact search takes"), result.explanation());
+    }
 }

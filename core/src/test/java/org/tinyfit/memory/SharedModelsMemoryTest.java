@@ -32,11 +32,10 @@ class SharedModelsMemoryTest {
             r.schedule().check(g);
             assertTrue(r.peakBytes() <= r.storedPeakBytes());
             assertEquals(StepMemory.peakBytes(g, r.schedule(), m), r.peakBytes());
-            System.out.printf("%-40s %-8s nodes=%3d stored=%7d best=%7d lb=%7d exact=%s states=%d %dus%n", model.getFileName(), m, g.nodes().size(),
-                    r.storedPeakBytes(), r.peakBytes(), r.lowerBoundBytes(), r.exact(), r.statesExplored(), r.elapsedMicros());
+            assertTrue(r.peakBytes() >= r.lowerBoundBytes());
         }
         assertEquals(LiveRanges.of(g, Schedule.stored(g)).lowerBoundBytes(), StepMemory.peakBytes(g, Schedule.stored(g)));
         PartialExecution.Result pe = PartialExecution.apply(g);
-        System.out.printf("   partial: %d -> %d %s%n", pe.peakBytesBefore(), pe.peakBytesAfter(), pe.splits());
+        assertTrue(pe.peakBytesAfter() <= pe.peakBytesBefore());
     }
 }

@@ -85,4 +85,23 @@ class TflmGreedyPlannerTest {
         long[] at = FirstFit.place(buffers, new int[] {0, 1, 2, 3});
         assertArrayEquals(new long[] {0, 32, 48, 32}, at);
     }
+
+    @Test
+    void opaqueKernelsWithShapeDrivenScratchRequestIt() {
+        GraphBuilder b = new GraphBuilder("opaque");
+        int x = b.input("x", DType.F32, 1, 4, 4, 3);
+        int y = b.input("y", DType.F32, 1, 4, 4, 3);
+        int z = b.input("z", DType.F32, 1, 4, 4, 3);
+        int sum = b.nodeWithShape(new Op.Opaque("ADD_N", 106), "sum", DType.F32, org.tinyfit.graph.Shape.of(1, 4, 4, 3), null, x, y, z);
+        int pads = b.constant("pads", DType.I32, org.tinyfit.graph.Shape.of(4, 2), new byte[32]);
+        int pad = b.nodeWithShape(new Op.Opaque("MIRROR_PAD", 100), "pad", DType.F32, org.tinyfit.graph.Shape.of(1, 4, 4, 3), null, sum, pads);
+        Graph g = b.output(pad).build();
+        var addN = ScratchRequirement.of(g, g.node(0));
+        assertEquals(1, addN.size());
+        assertEquals(3L * ScratchRequirement.POINTER_BYTES, addN.get(0).bytes());
+        var mirror = ScratchRequirement.of(g, g.node(1));
+        assertEquals(List.of(16L, 16L), mirror.stream().map(ScratchRequirement::bytes).toList());
+        assertTrue(mirror.get(0).source().contains("mirror_pad.cc"));
+        PlanCheck.verify(g, Schedule.stored(g), plan(g));
+    }
 }

@@ -42,4 +42,38 @@ class TflmPlannerSharedModelsTest {
         assertTrue(best.plan().arenaBytes() <= tflm);
         assertTrue(best.plan().arenaBytes() >= MemoryProfile.of(g, stored).lowerBoundBytes());
     }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"person_detect", "micro_speech_quantized", "keyword_scrambled_8bit"})
+    void plannersWorkOnSplitGraphsAndReorderedSchedules(String name) {
+        Graph g = model(name);
+        Graph split = PartialExecution.apply(g).graph();
+        for (var pair : java.util.List.of(java.util.Map.entry(split, Schedule.stored(split)), java.util.Map.entry(g, MinPeakScheduler.schedule(g)))) {
+            Graph graph = pair.getKey();
+            Schedule s = pair.getValue();
+            ArenaPlan tflm = new TflmGreedyPlanner().plan(graph, s);
+            MinimumArenaPlanner.Result best = new MinimumArenaPlanner().solve(graph, s);
+            PlanCheck.verify(graph, s, tflm);
+            PlanCheck.verify(graph, s, best.plan());
+            long bound = MemoryProfile.of(graph, s).lowerBoundBytes();
+            assertTrue(tflm.arenaBytes() >= bound);
+            assertTrue(best.plan().arenaBytes() >= bound);
+            assertTrue(best.plan().arenaBytes() <= tflm.arenaBytes());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void keywordModelPeaksAtItsFirstSvdfWithTwoScratchBuffers() {
+        Graph g = model("keyword_scrambled_8bit");
+        Schedule s = Schedule.stored(g);
+        MemoryProfile p = MemoryProfile.of(g, s);
+        assertEquals(1, p.peakStep());
+        assertEquals(672, p.lowerBoundBytes());
+        assertEquals(512, p.at(2).scratchBytes());
+        ArenaPlan plan = new TflmGreedyPlanner().plan(g, s);
+        assertTrue(plan.scratchOffset(1, 0) >= 0 && plan.scratchOffset(1, 1) >= 0);
+        MinimumArenaPlanner.Result best = new MinimumArenaPlanner().solve(g, s);
+        assertTrue(best.provenMinimal());
+        assertEquals(0, best.gapBytes());
+    }
 }

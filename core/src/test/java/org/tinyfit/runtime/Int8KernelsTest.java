@@ -124,11 +124,7 @@ class Int8KernelsTest {
             int z = b.node(op, "z", DType.I8, Quantization.perTensor(so, 2), x, y);
             float[] want = new float[24];
             for (int i = 0; i < 24; i++) {
-                double v = switch (op) {
-                    case Op.Add add -> ra[i] + rc[i % 4];
-                    case Op.Sub sub -> ra[i] - rc[i % 4];
-                    default -> ra[i] * rc[i % 4];
-                };
+                double v = op instanceof Op.Add ? ra[i] + rc[i % 4] : op instanceof Op.Sub ? ra[i] - rc[i % 4] : ra[i] * rc[i % 4];
                 if (op instanceof Op.Add add && add.act() == Op.Act.RELU) v = Math.max(0, v);
                 want[i] = (float) Math.max(so * (-128 - 2), Math.min(so * (127 - 2), v));
             }
@@ -221,5 +217,33 @@ class Int8KernelsTest {
             for (int i = 0; i < want.length; i++) want[i] = Math.max(t.outScale() * (-128 - t.outZp()), Math.min(t.outScale() * (127 - t.outZp()), want[i]));
             assertClose(want, got, 0.51 * t.outScale() + 1e-4, op.toString());
         }
+    }
+
+    @Test
+    void scratchBuffersLiveInTheArenaWhereThePlanPutsThem() {
+        ConvTwin t = ConvTwin.make(new Op.TransposeConv(Op.Padding.SAME, 2, 2, Op.Act.NONE), new Random(5));
+        Graph g = t.int8Graph();
+        Schedule s = Schedule.stored(g);
+        org.tinyfit.memory.ArenaPlan tflm = new org.tinyfit.memory.TflmGreedyPlanner().plan(g, s);
+        int outElements = g.tensor(g.outputs()[0]).shape().elements();
+        assertTrue(tflm.scratchOffsets().length > 0 && tflm.scratchOffsets()[0].length == 1, "TFLM's plan places the int32 accumulators");
+        assertTrue(tflm.arenaBytes() >= 4L * outElements, "the arena holds them");
+        byte[] heap = run(g, t.int8Input())[0];
+        Interpreter it = new Interpreter(g, s, tflm);
+        byte[][] in = {t.int8Input()};
+        assertArrayEquals(heap, it.run(in)[0]);
+        int off = (int) tflm.scratchOffset(0, 0);
+        assertTrue(java.util.stream.IntStream.range(0, 4 * outElements).anyMatch(i -> it.arena().bytes()[off + i] != 0), "accumulators were written in the arena");
+    }
+
+    @Test
+    void aPlanWhoseScratchOverlapsALiveTensorIsRejected() {
+        ConvTwin t = ConvTwin.make(new Op.TransposeConv(Op.Padding.SAME, 2, 2, Op.Act.NONE), new Random(5));
+        Graph g = t.int8Graph();
+        org.tinyfit.memory.ArenaPlan sep = TestPlans.separate(g, 0);
+        org.tinyfit.memory.ArenaPlan bad = new org.tinyfit.memory.ArenaPlan(sep.offsets(), sep.arenaBytes(), "bad", new long[][] {{0}});
+        org.tinyfit.graph.GraphException e = org.junit.jupiter.api.Assertions.assertThrows(org.tinyfit.graph.GraphException.class,
+                () -> new Interpreter(g, Schedule.stored(g), bad));
+        assertTrue(e.getMessage().contains("scratch buffer 0 of node 0 (TRANSPOSE_CONV)"), e.getMessage());
     }
 }

@@ -41,6 +41,23 @@ class BatchLoaderTest {
         assertEquals(loader.batchesPerEpoch(), batches);
     }
 
+    @net.jqwik.api.Property(tries = 60)
+    void everyEpochYieldsBatchesPerEpochBatchesOfDistinctSamples(
+            @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 120) int n,
+            @net.jqwik.api.ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 40) int batchSize,
+            @net.jqwik.api.ForAll boolean dropLast, @net.jqwik.api.ForAll long seed) {
+        BatchLoader loader = BatchLoader.builder(SplitsTest.indexed(n, 3)).batchSize(batchSize).shuffle(seed)
+                .dropLast(dropLast).build();
+        List<Integer> seen = epochOrder(loader, 2);
+        assertEquals(new HashSet<>(seen).size(), seen.size());
+        assertEquals(dropLast ? n / batchSize * batchSize : n, seen.size());
+        Batch b = loader.newBatch();
+        loader.startEpoch(0);
+        int batches = 0;
+        while (loader.next(b)) batches++;
+        assertEquals(loader.batchesPerEpoch(), batches);
+    }
+
     @Test
     void shuffleIsSeededPerEpoch() {
         Dataset d = SplitsTest.indexed(200, 2);

@@ -38,7 +38,7 @@ public final class Int16Kernels {
 
     /**
      * True for the nodes these kernels run: ADD, SUB, MUL, LEAKY_RELU, PAD, STRIDED_SLICE,
-     * AVERAGE_POOL_2D, MAX_POOL_2D and MEAN with int16 tensors; CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV with int16 input and
+     * AVERAGE_POOL_2D, MAX_POOL_2D, MEAN and SOFTMAX with int16 tensors; CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and TRANSPOSE_CONV with int16 input and
      * int8 weights; QUANTIZE with an int16
      * input or output, or int32 to int8; integer SVDF (int8 input).
      */
@@ -61,7 +61,7 @@ public final class Int16Kernels {
             case Op.Mul m -> out == DType.I16;
             case Op.Concat c -> false;
             case Op.Reshape r -> false;
-            case Op.Softmax s -> false;
+            case Op.Softmax s -> in == DType.I16;
             case Op.Relu r -> false;
             case Op.Relu6 r -> false;
             case Op.Logistic l -> false;
@@ -102,7 +102,7 @@ public final class Int16Kernels {
                 case Op.Mul m -> mul(node, graph, m);
                 case Op.Concat c -> unreachable(node);
                 case Op.Reshape r -> unreachable(node);
-                case Op.Softmax s -> unreachable(node);
+                case Op.Softmax s -> softmax(node, graph, s);
                 case Op.Relu r -> unreachable(node);
                 case Op.Relu6 r -> unreachable(node);
                 case Op.Logistic l -> unreachable(node);
@@ -191,6 +191,23 @@ public final class Int16Kernels {
         return t -> {
             short[] out = new short[no];
             MeanInt16.run(TensorData.shorts(t.bytes(ii), n), is, out, p);
+            TensorData.putShorts(t.bytes(io), out);
+        };
+    }
+
+    private static Kernel softmax(Node node, Graph g, Op.Softmax op) {
+        Tensor in = g.tensor(node.input(0));
+        Tensor o = g.tensor(node.output(0));
+        if (o.dtype() != DType.I16 || in.shape().rank() < 1) {
+            throw new IllegalArgumentException("int16 SOFTMAX needs an int16 output, got " + o.describe());
+        }
+        Quantization qi = quant(in, node), qo = quant(o, node);
+        SoftmaxInt16.Params p = SoftmaxInt16.prepare(qi.scale(), (int) qi.zeroPoint(), qo.scale(), (int) qo.zeroPoint(), op.beta());
+        int depth = in.shape().dim(-1);
+        int n = in.shape().elements(), ii = in.id(), io = o.id();
+        return t -> {
+            short[] out = new short[n];
+            SoftmaxInt16.run(TensorData.shorts(t.bytes(ii), n), out, depth, p);
             TensorData.putShorts(t.bytes(io), out);
         };
     }

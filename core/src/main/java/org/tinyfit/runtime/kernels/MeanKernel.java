@@ -14,7 +14,8 @@ import org.tinyfit.runtime.PreparedKernel;
 /**
  * MEAN over constant axes, float and int8, as TFLite Micro's reference: float sums in input order
  * and divides; int8 sums raw values in int32, subtracts the zero point times the count, and folds
- * the division by the count into the requantization multiplier.
+ * the division by the count into the requantization multiplier. The int32 sums live in the arena
+ * when the plan places TFLite Micro's scratch buffer for them, else on the heap.
  */
 public final class MeanKernel implements Kernel {
     @Override
@@ -74,12 +75,16 @@ public final class MeanKernel implements Kernel {
             shift = shift - s;
         }
         int m = multiplier, sh = shift;
+        int[] heap = new int[outCount];
+        int nodeId = node.id();
         return a -> {
-            int[] sum = new int[outCount];
-            for (int i = 0; i < n; i++) sum[map[i]] += a.i8(ti, i);
+            int off = a.scratchOffset(nodeId, 0, 4L * outCount);
+            Int32Scratch sum = off < 0 ? Int32Scratch.of(heap) : Int32Scratch.inArena(a, off, outCount);
+            sum.clear();
+            for (int i = 0; i < n; i++) sum.set(map[i], sum.get(map[i]) + a.i8(ti, i));
             for (int o = 0; o < outCount; o++) {
                 if (num == 0) { a.setI8(to, o, 0); continue; }
-                int shifted = sum[o] - inZp * (int) num;
+                int shifted = sum.get(o) - inZp * (int) num;
                 a.setI8(to, o, FixedPoint.clamp(FixedPoint.multiplyByQuantizedMultiplier(shifted, m, sh) + outZp, -128, 127));
             }
         };

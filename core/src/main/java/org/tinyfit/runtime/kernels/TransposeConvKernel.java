@@ -16,7 +16,8 @@ import org.tinyfit.runtime.PreparedKernel;
 /**
  * TRANSPOSE_CONV, float and int8 per-channel, as TFLite Micro's reference: every input pixel
  * scatters through the filter into an int32 (or float) accumulator of the output's size, then bias,
- * requantization and the fused activation apply. Padding is computed from the output size as TFLite
+ * requantization and the fused activation apply. The int8 accumulators live in the arena when the
+ * plan places TFLite Micro's scratch buffer for them, else on the heap. Padding is computed from the output size as TFLite
  * does. Inputs: output shape, filter [O,KH,KW,I], input, bias (optional).
  */
 public final class TransposeConvKernel implements Kernel {
@@ -53,14 +54,18 @@ public final class TransposeConvKernel implements Kernel {
         KernelSupport.requireDType(node, out, "the output", DType.I8);
         if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
         ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[0]);
-        int[] scratch = new int[n];
-        return a -> int8TransposeConv(a, geo, q, ti, tf, tb, to, scratch);
+        int[] heap = new int[n];
+        int nodeId = node.id();
+        return a -> {
+            int off = a.scratchOffset(nodeId, 0, 4L * n);
+            int8TransposeConv(a, geo, q, ti, tf, tb, to, off < 0 ? Int32Scratch.of(heap) : Int32Scratch.inArena(a, off, n));
+        };
     }
 
     private static int at(Geometry g, int b, int y, int x, int c) { return ((b * g.outH() + y) * g.outW() + x) * g.outC() + c; }
 
-    static void int8TransposeConv(Arena a, Geometry g, ConvQuant q, int ti, int tf, int tb, int to, int[] scratch) {
-        java.util.Arrays.fill(scratch, 0);
+    static void int8TransposeConv(Arena a, Geometry g, ConvQuant q, int ti, int tf, int tb, int to, Int32Scratch scratch) {
+        scratch.clear();
         for (int b = 0; b < g.batches(); b++)
             for (int iy = 0; iy < g.inH(); iy++)
                 for (int ix = 0; ix < g.inW(); ix++)
@@ -73,13 +78,14 @@ public final class TransposeConvKernel implements Kernel {
                                     int ox = ox0 + fx, oy = oy0 + fy;
                                     if (ox >= 0 && ox < g.outW() && oy >= 0 && oy < g.outH()) {
                                         int fv = a.i8(tf, ((oc * g.kH() + fy) * g.kW() + fx) * g.inC() + ic);
-                                        scratch[at(g, b, oy, ox, oc)] += (iv + q.inputOffset()) * fv;
+                                        int at = at(g, b, oy, ox, oc);
+                                        scratch.set(at, scratch.get(at) + (iv + q.inputOffset()) * fv);
                                     }
                                 }
                     }
-        for (int i = 0; i < scratch.length; i++) {
+        for (int i = 0; i < scratch.length(); i++) {
             int oc = i % g.outC();
-            int acc = scratch[i];
+            int acc = scratch.get(i);
             if (tb >= 0) acc += a.i32(tb, oc);
             a.setI8(to, i, q.requantize(acc, oc));
         }
