@@ -132,6 +132,8 @@ class OptimizeCommandTest {
         assertEquals(after, j.get("optimizedOrderArenaBytes").asLong());
         Run table = run("optimize", in.toString(), "-o", tmp.resolve("t.tflite").toString());
         assertTrue(table.out().contains("operators reordered, arena 4,160 -> 2,176 bytes"), table.out());
+        assertTrue(table.out().contains("      planned by in-place-first-fit; verified by running"), table.out());
+        assertTrue(table.out().contains("with partial execution, in place          2,176"), table.out());
     }
 
     @Test
