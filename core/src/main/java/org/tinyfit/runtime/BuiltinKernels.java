@@ -35,9 +35,9 @@ public final class BuiltinKernels {
             case Op.TransposeConv t -> new TransposeConvKernel();
             case Op.FullyConnected f -> new FullyConnectedKernel(fast);
             case Op.Pool2D p -> new PoolKernel(inPlace);
-            case Op.Add a -> new BinaryKernel(BinaryKernel.Kind.ADD, a.act());
-            case Op.Sub s -> new BinaryKernel(BinaryKernel.Kind.SUB, s.act());
-            case Op.Mul m -> new BinaryKernel(BinaryKernel.Kind.MUL, m.act());
+            case Op.Add a -> new BinaryKernel(BinaryKernel.Kind.ADD, a.act(), fast);
+            case Op.Sub s -> new BinaryKernel(BinaryKernel.Kind.SUB, s.act(), fast);
+            case Op.Mul m -> new BinaryKernel(BinaryKernel.Kind.MUL, m.act(), fast);
             case Op.Concat c -> new ConcatKernel();
             case Op.Reshape r -> new CopyKernel();
             case Op.Softmax s -> new SoftmaxKernel();

@@ -53,7 +53,7 @@ public final class Interpreter {
             stepNodes[s] = node;
             Kernel k = null;
             for (KernelProvider p : providers) {
-                k = p.kernelFor(node, graph);
+                k = p.kernelFor(node, graph, fast);
                 if (k != null) break;
             }
             if (k == null) k = BuiltinKernels.forOp(node.op(), fast, inPlace[node.id()]);

@@ -11,4 +11,10 @@ import org.tinyfit.graph.Node;
 @FunctionalInterface
 public interface KernelProvider {
     Kernel kernelFor(Node node, Graph graph);
+
+    /**
+     * As {@link #kernelFor(Node, Graph)}, told whether the interpreter runs its fast kernels (a
+     * provider may then pick an optimized kernel with the same results); by default the same kernel.
+     */
+    default Kernel kernelFor(Node node, Graph graph, boolean fast) { return kernelFor(node, graph); }
 }

@@ -100,4 +100,20 @@ class FastKernelsTest {
         if (g.tensor(g.outputs()[0]).shape().elements() == 0) return;
         sameOnBoth(g, data(r, dt, Shape.of(inShape).elements()));
     }
+
+    @Property(tries = 30)
+    void largeInt8ElementwiseOpsByTableEqualTheReference(@ForAll long seed, @ForAll @IntRange(min = 0, max = 2) int kind, @ForAll boolean broadcast) {
+        Random r = new Random(seed);
+        int rows = 64 + r.nextInt(64), cols = 64 + r.nextInt(8);
+        Op.Act act = Op.Act.values()[r.nextInt(4)];
+        Op op = switch (kind) { case 0 -> new Op.Add(act); case 1 -> new Op.Sub(act); default -> new Op.Mul(act); };
+        GraphBuilder b = new GraphBuilder("table");
+        int x = b.input("x", DType.I8, Quantization.perTensor(0.01f + r.nextFloat() * 0.1f, r.nextInt(60) - 30), rows, cols);
+        int yCols = broadcast ? 1 : cols;
+        byte[] yData = data(r, DType.I8, rows * yCols);
+        int y = b.constant("y", DType.I8, Shape.of(rows, yCols), Quantization.perTensor(0.01f + r.nextFloat() * 0.1f, r.nextInt(60) - 30), yData);
+        int out = b.node(op, "z", DType.I8, Quantization.perTensor(0.02f + r.nextFloat() * 0.2f, r.nextInt(60) - 30), x, y);
+        Graph g = b.output(out).build();
+        sameOnBoth(g, data(r, DType.I8, rows * cols));
+    }
 }

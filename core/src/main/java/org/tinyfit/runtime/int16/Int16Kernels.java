@@ -388,7 +388,11 @@ public final class Int16Kernels {
         };
     }
 
-    private static Kernel svdf(Node node, Graph g, Op.Svdf op) {
+    /** An integer SVDF node's checked tensors and prepared parameters. */
+    private record SvdfSetup(Tensor in, Tensor state, Tensor out, SvdfInteger.Params params, int batch, int inputSize,
+                             byte[] featureWeights, int filters, int[] timeWeights, int memory, int[] bias) {}
+
+    private static SvdfSetup svdfSetup(Node node, Graph g, Op.Svdf op) {
         Tensor in = g.tensor(node.input(0));
         Tensor wf = constant(g, node, 1, "weights_feature");
         Tensor wt = constant(g, node, 2, "weights_time");
@@ -402,21 +406,45 @@ public final class Int16Kernels {
         Quantization qi = quant(in, node), qf = quant(wf, node), qt = quant(wt, node), qs = quant(state, node), qo = quant(o, node);
         SvdfInteger.Params p = SvdfInteger.prepare(op.rank(), qi.scale(), (int) qi.zeroPoint(), qf.scale(), qs.scale(),
                 (int) qs.zeroPoint(), state.dtype() == DType.I16, qt.scale(), qo.scale(), (int) qo.zeroPoint());
-        int batch = in.shape().dim(0), inputSize = in.shape().dim(1);
-        int filters = wf.shape().dim(0), memory = wt.shape().dim(1);
-        byte[] featureWeights = wf.data().clone();
-        int[] timeWeights = TensorData.constInts(wt);
-        int[] b = bias == null ? null : TensorData.constInts(bias);
-        int ns = state.shape().elements(), no = o.shape().elements(), ni = in.shape().elements();
-        int ii = in.id(), is = state.id(), io = o.id();
-        DType stateType = state.dtype();
+        return new SvdfSetup(in, state, o, p, in.shape().dim(0), in.shape().dim(1), wf.data().clone(), wf.shape().dim(0),
+                TensorData.constInts(wt), wt.shape().dim(1), bias == null ? null : TensorData.constInts(bias));
+    }
+
+    private static Kernel svdf(Node node, Graph g, Op.Svdf op) {
+        SvdfSetup v = svdfSetup(node, g, op);
+        int ns = v.state().shape().elements(), no = v.out().shape().elements(), ni = v.in().shape().elements();
+        int ii = v.in().id(), is = v.state().id(), io = v.out().id();
+        DType stateType = v.state().dtype();
         return t -> {
             int[] s = TensorData.ints(t.bytes(is), stateType, ns);
             byte[] out = new byte[no];
-            SvdfInteger.run(TensorData.bytes(t.bytes(ii), ni), batch, inputSize, featureWeights, filters, timeWeights, memory, b, s, out, p);
+            SvdfInteger.run(TensorData.bytes(t.bytes(ii), ni), v.batch(), v.inputSize(), v.featureWeights(), v.filters(), v.timeWeights(),
+                    v.memory(), v.bias(), s, out, v.params());
             TensorData.putInts(t.bytes(is), stateType, s);
             TensorData.putBytes(t.bytes(io), out);
         };
+    }
+
+    /**
+     * The in-place form of an integer SVDF node (same checks and parameters as {@link #prepare});
+     * its input, state and output are tensors {@code node.input(0)}, {@code node.input(4)} and
+     * {@code node.output(0)}.
+     */
+    public static SvdfFast prepareSvdfFast(Node node, Graph graph) {
+        if (!(node.op() instanceof Op.Svdf op) || !handles(node, graph)) {
+            throw new IllegalArgumentException(node.label() + ": not an integer SVDF node");
+        }
+        try {
+            SvdfSetup v = svdfSetup(node, graph, op);
+            SvdfFast fast = new SvdfFast(v.batch(), v.inputSize(), v.featureWeights(), v.filters(), v.timeWeights(), v.memory(), v.bias(),
+                    v.state().dtype() == DType.I16, v.params());
+            if (fast.inputBytes() > v.in().bytes() || fast.stateBytes() > v.state().bytes() || fast.outputBytes() > v.out().bytes()) {
+                throw new IllegalArgumentException("the SVDF geometry needs more values than its input, state or output tensor holds");
+            }
+            return fast;
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException(node.label() + ": " + e.getMessage(), e);
+        }
     }
 
     private static Quantization quant(Tensor t, Node node) {

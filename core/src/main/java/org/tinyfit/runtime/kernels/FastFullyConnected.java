@@ -1,5 +1,8 @@
 package org.tinyfit.runtime.kernels;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.stream.IntStream;
 import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.PreparedKernel;
@@ -12,11 +15,39 @@ import org.tinyfit.runtime.PreparedKernel;
 final class FastFullyConnected {
     private FastFullyConnected() {}
 
+    private static final VarHandle F32 = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * float FULLY_CONNECTED with the constant weights and bias read into float arrays once; each
+     * output sums its products in the reference's order (so the float result is the same).
+     */
+    static PreparedKernel f32(float[] weights, float[] bias, int batches, int outDepth, int accumDepth, int ti, int to, float min, float max) {
+        float[] x = new float[accumDepth];
+        return a -> {
+            if ((long) batches * accumDepth > a.elements(ti) || (long) batches * outDepth > a.elements(to)) {
+                throw new IllegalStateException("fully connected geometry exceeds its tensors");
+            }
+            byte[] in = a.array(ti), out = a.array(to);
+            int inBase = a.offset(ti), outBase = a.offset(to);
+            for (int b = 0; b < batches; b++) {
+                for (int d = 0; d < accumDepth; d++) x[d] = (float) F32.get(in, inBase + 4 * (b * accumDepth + d));
+                for (int oc = 0; oc < outDepth; oc++) {
+                    float total = 0f;
+                    int w = oc * accumDepth;
+                    for (int d = 0; d < accumDepth; d++) total += x[d] * weights[w + d];
+                    float v = total + (bias == null ? 0f : bias[oc]);
+                    F32.set(out, outBase + 4 * (oc + outDepth * b), Conv2DKernel.clamp(v, min, max));
+                }
+            }
+        };
+    }
+
     static PreparedKernel int8(FullyConnectedKernel.Quant q, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to) {
         int[][] rows = new int[outDepth][];
         int[] bias = new int[outDepth];
         boolean[] ready = new boolean[1];
         boolean parallel = (long) batches * outDepth * accumDepth > FastConv.PARALLEL_MACS;
+        int[] x = new int[accumDepth];
         return a -> {
             if (!ready[0]) {
                 byte[] w = a.array(tw);
@@ -33,19 +64,22 @@ final class FastFullyConnected {
             }
             byte[] in = a.array(ti), out = a.array(to);
             int inBase = a.offset(ti), outBase = a.offset(to);
-            int[] x = new int[accumDepth];
             for (int b = 0; b < batches; b++) {
                 for (int d = 0; d < accumDepth; d++) x[d] = in[inBase + b * accumDepth + d] + q.inputOffset();
                 int bb = b;
-                IntStream range = IntStream.range(0, outDepth);
-                (parallel ? range.parallel() : range).forEach(oc -> {
-                    int[] w = rows[oc];
-                    int acc = 0;
-                    for (int d = 0; d < accumDepth; d++) acc += w[d] * x[d];
-                    int v = FixedPoint.multiplyByQuantizedMultiplier(acc + bias[oc], q.multipliers()[oc], q.shifts()[oc]) + q.outputOffset();
-                    out[outBase + oc + outDepth * bb] = (byte) FixedPoint.clamp(v, q.actMin(), q.actMax());
-                });
+                if (parallel) {
+                    IntStream.range(0, outDepth).parallel().forEach(oc -> out[outBase + oc + outDepth * bb] = row(q, rows[oc], x, bias[oc], oc));
+                } else {
+                    for (int oc = 0; oc < outDepth; oc++) out[outBase + oc + outDepth * b] = row(q, rows[oc], x, bias[oc], oc);
+                }
             }
         };
+    }
+
+    private static byte row(FullyConnectedKernel.Quant q, int[] w, int[] x, int bias, int oc) {
+        int acc = 0;
+        for (int d = 0; d < w.length; d++) acc += w[d] * x[d];
+        int v = FixedPoint.multiplyByQuantizedMultiplier(acc + bias, q.multipliers()[oc], q.shifts()[oc]) + q.outputOffset();
+        return (byte) FixedPoint.clamp(v, q.actMin(), q.actMax());
     }
 }

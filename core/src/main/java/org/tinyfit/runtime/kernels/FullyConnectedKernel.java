@@ -48,6 +48,10 @@ public final class FullyConnectedKernel implements Kernel {
             KernelSupport.requireDType(node, w, "the weights", DType.F32);
             KernelSupport.requireDType(node, out, "the output", DType.F32);
             float[] range = FixedPoint.activationRangeFloat(op.act());
+            if (fast && w.isConstant() && (bias == null || bias.isConstant())) {
+                return FastFullyConnected.f32(floats(w.data(), outDepth * accumDepth), bias == null ? null : floats(bias.data(), outDepth),
+                        batches, outDepth, accumDepth, ti, to, range[0], range[1]);
+            }
             return a -> floatFc(a, batches, outDepth, accumDepth, ti, tw, tb, to, range[0], range[1]);
         }
         KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
@@ -57,6 +61,12 @@ public final class FullyConnectedKernel implements Kernel {
         Quant q = quant(node, in, w, out, op.act(), outDepth);
         return fast ? FastFullyConnected.int8(q, batches, outDepth, accumDepth, ti, tw, tb, to)
                 : a -> int8Fc(a, q, batches, outDepth, accumDepth, ti, tw, tb, to);
+    }
+
+    private static float[] floats(byte[] data, int n) {
+        float[] v = new float[n];
+        java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+        return v;
     }
 
     static Quant quant(Node node, Tensor in, Tensor w, Tensor out, Op.Act act, int outDepth) {
