@@ -22,6 +22,7 @@ import org.tinyfit.memory.InPlacePlanCheck;
 import org.tinyfit.memory.InPlacePlanner;
 import org.tinyfit.memory.ArenaPlanner;
 import org.tinyfit.memory.MemoryOptimization;
+import org.tinyfit.memory.MemoryProfile;
 import org.tinyfit.memory.MinimumArenaPlanner;
 import org.tinyfit.memory.PartialExecution;
 import org.tinyfit.memory.Schedule;
@@ -75,8 +76,12 @@ final class OptimizeCommand implements Callable<Integer> {
             description = "Where to write the reordered model (must differ from MODEL).")
     Path output;
 
-    @Option(names = "--json", description = "Print the figures as JSON instead of a table.")
+    @Option(names = "--json", description = "Print the figures as JSON instead of a table (always with the memory profiles).")
     boolean json;
+
+    @Option(names = "--profile", description = {"Also print the memory profile: live activation bytes at every step",
+        "of the stored order and of the written order, with the tensors live at each."})
+    boolean profile;
 
     @Override public Integer call() throws IOException {
         if (Files.exists(output) && Files.exists(model) && Files.isSameFile(model, output)) {
@@ -93,8 +98,20 @@ final class OptimizeCommand implements Callable<Integer> {
         }
         Files.write(output, written);
         PrintWriter out = spec.commandLine().getOut();
-        if (json) out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(toJson(m, proof)));
-        else printTable(out, m, proof);
+        if (json) {
+            Map<String, Object> j = toJson(m, proof);
+            Map<String, Object> profiles = new LinkedHashMap<>();
+            profiles.put("stored", profileJson(g, Schedule.stored(g)));
+            profiles.put("written", profileJson(g, m.chosenOrder()));
+            j.put("memoryProfile", profiles);
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(j));
+        } else {
+            printTable(out, m, proof);
+            if (profile) {
+                printProfile(out, g, Schedule.stored(g), "stored order");
+                if (m.orderChanged()) printProfile(out, g, m.chosenOrder(), "written order");
+            }
+        }
         return 0;
     }
 
@@ -158,6 +175,37 @@ final class OptimizeCommand implements Callable<Integer> {
                 }
             }
             return out;
+        }
+    }
+
+    /** Live bytes at every time of a schedule: time 0 is the inputs arriving, then one entry per step. */
+    static List<Map<String, Object>> profileJson(Graph g, Schedule schedule) {
+        List<Map<String, Object>> steps = new ArrayList<>();
+        for (MemoryProfile.Step st : MemoryProfile.of(g, schedule).steps()) {
+            if (st.step() < -1) continue;
+            Map<String, Object> one = new LinkedHashMap<>();
+            one.put("step", st.step());
+            one.put("node", st.node());
+            one.put("op", st.node() >= 0 ? g.node(st.node()).op().kind() : "INPUTS");
+            one.put("liveBytes", st.liveBytes());
+            one.put("scratchBytes", st.scratchBytes());
+            one.put("liveTensors", st.liveTensors());
+            steps.add(one);
+        }
+        return steps;
+    }
+
+    private static void printProfile(PrintWriter out, Graph g, Schedule schedule, String title) {
+        MemoryProfile p = MemoryProfile.of(g, schedule);
+        out.printf("%nmemory profile, %s (live activation bytes while each step runs; peak %,d B):%n", title, p.lowerBoundBytes());
+        out.printf("  %4s %4s  %-18s %10s%n", "step", "node", "op", "live B");
+        for (MemoryProfile.Step st : p.steps()) {
+            if (st.step() < -1) continue;
+            String op = st.node() >= 0 ? g.node(st.node()).op().kind() : "(inputs)";
+            int bar = p.lowerBoundBytes() == 0 ? 0 : (int) Math.round(30.0 * st.liveBytes() / p.lowerBoundBytes());
+            out.println(String.format(Locale.ROOT, "  %4s %4s  %-18s %,10d  %s%s", st.step() < 0 ? "-" : String.valueOf(st.step()),
+                    st.node() < 0 ? "-" : String.valueOf(st.node()), op, st.liveBytes(), "#".repeat(bar),
+                    st.time() == p.peakTime() ? "  <- peak" : "").stripTrailing());
         }
     }
 

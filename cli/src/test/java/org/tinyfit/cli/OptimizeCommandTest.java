@@ -184,4 +184,33 @@ class OptimizeCommandTest {
         for (String s : List.of("lower bound", "partial exec", "never larger", "-o", "--json")) assertTrue(r.out().contains(s), s);
         assertTrue(Arrays.stream(r.out().split("\n")).allMatch(l -> l.length() <= 100));
     }
+
+    @Test
+    void theMemoryProfileGivesLiveBytesAtEveryStepAndItsPeakIsTheBound() throws IOException {
+        Path in = tmp.resolve("towers.tflite");
+        Files.write(in, TfliteWriter.write(twoTowersStoredBadly()));
+        Run r = run("optimize", in.toString(), "-o", tmp.resolve("o.tflite").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        for (String which : List.of("stored", "written")) {
+            JsonNode steps = j.get("memoryProfile").get(which);
+            assertEquals(5 + 1, steps.size(), which + ": the inputs arriving, then one entry per operator");
+            assertEquals("INPUTS", steps.get(0).get("op").asText());
+            long peak = 0;
+            for (JsonNode st : steps) peak = Math.max(peak, st.get("liveBytes").asLong());
+            long expected = which.equals("stored") ? j.get("orderSearch").get("storedPeakLiveBytes").asLong() : j.get("orderSearch").get("minPeakLiveBytes").asLong();
+            assertEquals(expected, peak, which);
+        }
+        assertEquals(4160, maxLive(j.get("memoryProfile").get("stored")));
+        assertEquals(2176, maxLive(j.get("memoryProfile").get("written")));
+        Run text = run("optimize", in.toString(), "-o", tmp.resolve("p.tflite").toString(), "--profile");
+        assertTrue(text.out().contains("memory profile, stored order") && text.out().contains("memory profile, written order"), text.out());
+        assertEquals(2, text.out().lines().filter(l -> l.endsWith("<- peak")).count(), text.out());
+    }
+
+    private static long maxLive(JsonNode steps) {
+        long m = 0;
+        for (JsonNode st : steps) m = Math.max(m, st.get("liveBytes").asLong());
+        return m;
+    }
 }
