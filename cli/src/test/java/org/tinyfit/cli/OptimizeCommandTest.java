@@ -90,6 +90,8 @@ class OptimizeCommandTest {
         assertEquals(after, j.get("optimizedOrderArenaBytes").asLong());
         assertTrue(j.get("lowerBoundBytes").asLong() <= j.get("bestPlanArenaBytes").asLong());
         assertTrue(j.get("partialExecutionPeakBytes").asLong() <= j.get("lowerBoundBytes").asLong());
+        assertEquals(j.get("partialExecutionPeakBytes").asLong(), j.get("partialExecutionArenaBytes").asLong(), "the in-place plan reaches the peak");
+        assertTrue(j.get("partialExecutionVerified").asBoolean(), j.get("partialExecutionCheck").asText());
         if (!j.get("orderChanged").asBoolean()) assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(out));
     }
 
@@ -130,6 +132,8 @@ class OptimizeCommandTest {
         assertEquals(after, j.get("optimizedOrderArenaBytes").asLong());
         Run table = run("optimize", in.toString(), "-o", tmp.resolve("t.tflite").toString());
         assertTrue(table.out().contains("operators reordered, arena 4,160 -> 2,176 bytes"), table.out());
+        assertTrue(table.out().contains("      planned by in-place-first-fit; verified by running"), table.out());
+        assertTrue(table.out().contains("with partial execution, in place          2,176"), table.out());
     }
 
     @Test
@@ -137,7 +141,8 @@ class OptimizeCommandTest {
         Path model = Path.of(System.getProperty("tinyfit.shared", "../shared")).resolve("models/person_detect.tflite");
         Run r = run("optimize", model.toString(), "-o", tmp.resolve("p.tflite").toString());
         assertEquals(0, r.code(), r.err());
-        for (String s : List.of("stored order, TFLM greedy arena", "optimized order", "best plan", "lower bound", "partial execution", "bytes", "55,296")) {
+        for (String s : List.of("stored order, TFLM greedy arena", "optimized order", "best plan", "lower bound", "partial execution", "bytes", "55,296",
+                "29,376", "planned by in-place-first-fit; verified by running")) {
             assertTrue(r.out().contains(s), s + " missing from:\n" + r.out());
         }
         assertTrue(r.out().contains("stored order kept"), r.out());

@@ -139,7 +139,7 @@ public final class PartialExecution {
     }
 
     /**
-     * Row phase: while the peak step lies in a run of row-local layers (none of them made by a split),
+     * Row phase: while the peak step lies in a run of row-local layers (none made by an earlier row split),
      * computes the run band by band ({@link PatchExecution}) with the run and band count that lower
      * the graph's peak most (fewest nodes among equals).
      */
