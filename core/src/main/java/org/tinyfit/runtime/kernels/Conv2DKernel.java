@@ -52,7 +52,7 @@ public final class Conv2DKernel implements Kernel {
             KernelSupport.requireDType(node, out, "the output", DType.F32);
             if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.F32);
             float[] range = FixedPoint.activationRangeFloat(op.act());
-            return fast ? FastConv.floatConv(geo, ti, tf, tb, to, range[0], range[1])
+            return fast ? FastConv.floatConv(geo, ti, tf, tb, to, range[0], range[1], filter.isConstant() && (bias == null || bias.isConstant()))
                     : a -> floatConv(a, geo, ti, tf, tb, to, range[0], range[1]);
         }
         KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
