@@ -14,7 +14,7 @@ final class Activations {
     static void forward(Op.Act act, float[] y, int from, int to) {
         switch (act) {
             case NONE -> {}
-            case RELU -> { for (int i = from; i < to; i++) if (y[i] < 0f) y[i] = 0f; }
+            case RELU -> { for (int i = from; i < to; i++) y[i] = Math.max(y[i], 0f); }
             case RELU6 -> { for (int i = from; i < to; i++) y[i] = Math.min(6f, Math.max(0f, y[i])); }
             case RELU_N1_TO_1 -> { for (int i = from; i < to; i++) y[i] = Math.min(1f, Math.max(-1f, y[i])); }
             case TANH -> { for (int i = from; i < to; i++) y[i] = (float) Math.tanh(y[i]); }

@@ -3,7 +3,7 @@ package org.tinyfit.train;
 import java.util.Arrays;
 import org.tinyfit.graph.Op;
 
-/** Conv2D: im2col matrix products ({@link ConvGemm}) over chunks of the batch, one workspace per worker. */
+/** Conv2D: im2col matrix products ({@link ConvGemm}) over chunks of the batch, one workspace per worker; a fused ReLU runs inside the kernel. */
 final class ConvStep extends Step {
     private final int x, w, b, y;
     private final ConvGeometry g;
@@ -31,8 +31,9 @@ final class ConvStep extends Step {
         float[] xs = c.act[x], ys = c.act[y], bias = b >= 0 ? c.value(b) : null;
         int out = g.outPerSample();
         c.forChunks((int k, int worker, int from, int to) -> {
-            work[worker].forward(xs, from, to, w2, bias, ys);
-            Activations.forward(act, ys, from * out, to * out);
+            boolean relu = act == Op.Act.RELU;
+            work[worker].forward(xs, from, to, w2, bias, ys, relu);
+            if (!relu) Activations.forward(act, ys, from * out, to * out);
         });
     }
 
@@ -41,12 +42,13 @@ final class ConvStep extends Step {
         float[] dx = c.gradOf(x), dw = c.gradOf(w), db = b >= 0 ? c.gradOf(b) : null;
         int out = g.outPerSample();
         c.forChunks((int k, int worker, int from, int to) -> {
-            Activations.backward(act, ys, dy, from * out, to * out);
+            boolean relu = act == Op.Act.RELU;
+            if (!relu) Activations.backward(act, ys, dy, from * out, to * out);
             float[][] dwp = dw == null ? null : dwPartial[k];
             float[] dbp = db == null ? null : dbPartial[k];
             if (dwp != null) for (float[] r : dwp) Arrays.fill(r, 0f);
             if (dbp != null) Arrays.fill(dbp, 0f);
-            work[worker].backward(xs, dy, from, to, w2, dwp, dbp, dx);
+            work[worker].backward(xs, dy, relu ? ys : null, from, to, w2, dwp, dbp, dx);
         });
         if (dw != null) {
             int kk = w2[0].length;

@@ -51,6 +51,38 @@ class KernelTest {
     }
 
     @Property(tries = 30)
+    void convGemmWithFusedReluMatchesTheReferenceFollowedByRelu(
+            @ForAll @IntRange(min = 1, max = 9) int h, @ForAll @IntRange(min = 1, max = 6) int c,
+            @ForAll @IntRange(min = 1, max = 9) int o, @ForAll @IntRange(min = 1, max = 3) int k,
+            @ForAll @IntRange(min = 1, max = 2) int stride, @ForAll @IntRange(min = 1, max = 3) int n) {
+        ConvGeometry g = ConvGeometry.of(h, h + 1, c, k, k, o, stride, stride, 1, 1, Op.Padding.SAME, "test");
+        float[] x = random(n * g.inPerSample(), h * 13 + c), wt = random(o * k * k * c, o * 3 + k), bias = random(o, 2);
+        float[] dy = random(n * g.outPerSample(), 17);
+        float[][] w2 = new float[o][k * k * c];
+        ConvGemm.rows(wt, w2);
+        ConvGemm gemm = new ConvGemm(g, n);
+        float[] y = new float[n * g.outPerSample()];
+        gemm.forward(x, 0, n, w2, bias, y, true);
+        float[] want = ConvKernels.referenceForward(g, n, x, wt, bias);
+        for (int i = 0; i < want.length; i++) want[i] = Math.max(want[i], 0f);
+        assertAllClose(want, y, "forward with relu");
+        float[] masked = dy.clone();
+        for (int i = 0; i < masked.length; i++) if (!(y[i] > 0f)) masked[i] = 0f;
+        float[][] dw2 = new float[o][k * k * c];
+        float[] db = new float[o], dx = new float[x.length];
+        float[] dyBefore = dy.clone();
+        gemm.backward(x, dy, y, 0, n, w2, dw2, db, dx);
+        assertAllClose(dyBefore, dy, "output gradient left unchanged");
+        assertAllClose(ConvKernels.referenceBackwardData(g, n, masked, wt), dx, "input gradient");
+        float[] dwFlat = new float[o * k * k * c];
+        for (int i = 0; i < o; i++) System.arraycopy(dw2[i], 0, dwFlat, i * k * k * c, k * k * c);
+        assertAllClose(ConvKernels.referenceBackwardWeights(g, n, x, masked), dwFlat, "filter gradient");
+        float[] dbWant = new float[o];
+        for (int i = 0; i < masked.length; i++) dbWant[i % o] += masked[i];
+        assertAllClose(dbWant, db, "bias gradient");
+    }
+
+    @Property(tries = 30)
     void depthwiseKernelsMatchTheReference(@ForAll @IntRange(min = 3, max = 8) int h, @ForAll @IntRange(min = 1, max = 4) int c,
                                            @ForAll @IntRange(min = 1, max = 3) int m, @ForAll @IntRange(min = 1, max = 2) int stride,
                                            @ForAll boolean same, @ForAll @IntRange(min = 1, max = 2) int n) {
