@@ -216,30 +216,10 @@ public final class DepthwiseConv2DKernel implements Kernel {
     }
 
     static void floatConv(Arena a, Geometry g, int ti, int tf, int tb, int to, float min, float max) {
-        for (int b = 0; b < g.batches(); b++) {
-            for (int oy = 0; oy < g.outH(); oy++) {
-                int iy0 = oy * g.strideH() - g.padH();
-                for (int ox = 0; ox < g.outW(); ox++) {
-                    int ix0 = ox * g.strideW() - g.padW();
-                    for (int ic = 0; ic < g.inC(); ic++) {
-                        for (int mm = 0; mm < g.multiplier(); mm++) {
-                            int oc = mm + ic * g.multiplier();
-                            float total = 0f;
-                            for (int fy = 0; fy < g.kH(); fy++) {
-                                int iy = iy0 + g.dilH() * fy;
-                                for (int fx = 0; fx < g.kW(); fx++) {
-                                    int ix = ix0 + g.dilW() * fx;
-                                    if (ix < 0 || ix >= g.inW() || iy < 0 || iy >= g.inH()) continue;
-                                    total += a.f32(ti, ((b * g.inH() + iy) * g.inW() + ix) * g.inC() + ic)
-                                            * a.f32(tf, (fy * g.kW() + fx) * g.outC() + oc);
-                                }
-                            }
-                            float biasValue = tb >= 0 ? a.f32(tb, oc) : 0f;
-                            a.setF32(to, ((b * g.outH() + oy) * g.outW() + ox) * g.outC() + oc, Conv2DKernel.clamp(total + biasValue, min, max));
-                        }
-                    }
-                }
-            }
-        }
+        for (int b = 0; b < g.batches(); b++)
+            for (int oy = 0; oy < g.outH(); oy++)
+                for (int ox = 0; ox < g.outW(); ox++)
+                    for (int oc = 0; oc < g.outC(); oc++)
+                        a.setF32(to, ((b * g.outH() + oy) * g.outW() + ox) * g.outC() + oc, floatValue(a, g, ti, tf, tb, b, oy, ox, oc, min, max));
     }
 }
