@@ -99,8 +99,7 @@ public final class DepthwiseConv2DKernel implements Kernel {
             checkBounds(a, g, ti, tf, to);
             byte[] in = a.array(ti), out = a.array(to);
             int inBase = a.offset(ti), outBase = a.offset(to);
-            java.util.stream.IntStream range = java.util.stream.IntStream.range(0, g.batches() * g.outH());
-            (parallel ? range.parallel() : range).forEach(row -> {
+            FastConv.forEachRow(g.batches() * g.outH(), parallel, row -> {
                 int b = row / g.outH(), oy = row % g.outH();
                 int[] acc = new int[c];
                 int[] x = new int[c];
