@@ -64,10 +64,7 @@ public final class DepthwiseConv2DKernel implements Kernel {
             }
             return a -> floatConv(a, geo, ti, tf, tb, to, range[0], range[1]);
         }
-        KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
-        KernelSupport.requireDType(node, filter, "the filter", DType.I8);
-        KernelSupport.requireDType(node, out, "the output", DType.I8);
-        if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
+        ct.requireInt8(node, "input 0");
         ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[3]);
         if (inPlace) {
             checkInPlace(node, geo);
