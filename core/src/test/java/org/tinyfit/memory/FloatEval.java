@@ -2,8 +2,10 @@ package org.tinyfit.memory;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Random;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.GraphBuilder;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Shape;
@@ -30,6 +32,24 @@ final class FloatEval {
         float[] f = new float[b.length / 4];
         for (int i = 0; i < f.length; i++) f[i] = bb.getFloat(i * 4);
         return f;
+    }
+
+    /** {@code n} standard normal values from {@code r}. */
+    static float[] gaussians(Random r, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
+        return v;
+    }
+
+    /** Standard normal values for {@code g}'s first input, drawn from {@code seed}. */
+    static float[] randomInput(Graph g, long seed) {
+        return gaussians(new Random(seed), g.tensor(g.inputs()[0]).shape().elements());
+    }
+
+    /** A float32 constant of shape {@code dims} with standard normal values from {@code r}. */
+    static int randomConstant(GraphBuilder b, Random r, String name, int... dims) {
+        Shape s = Shape.of(dims);
+        return b.constant(name, DType.F32, s, bytes(gaussians(r, s.elements())));
     }
 
     static byte[] bytes(float[] f) {

@@ -24,18 +24,12 @@ class InPlacePlannerTest {
         Random r = new Random(3);
         GraphBuilder b = new GraphBuilder("conv-relu-dw");
         int x = b.input("x", DType.F32, 1, 8, 8, 4);
-        int w = b.constant("w", DType.F32, Shape.of(4, 1, 1, 4), FloatEval.bytes(gaussians(r, 16)));
+        int w = b.constant("w", DType.F32, Shape.of(4, 1, 1, 4), FloatEval.bytes(FloatEval.gaussians(r, 16)));
         int c = b.node(new Op.Conv2D(Op.Padding.SAME, 1, 1, 1, 1, Op.Act.NONE), "conv", x, w, -1);
         int relu = b.node(new Op.Relu(), "relu", c);
-        int dw = b.constant("dw", DType.F32, Shape.of(1, 3, 3, 4), FloatEval.bytes(gaussians(r, 36)));
+        int dw = b.constant("dw", DType.F32, Shape.of(1, 3, 3, 4), FloatEval.bytes(FloatEval.gaussians(r, 36)));
         int d = b.node(new Op.DepthwiseConv2D(Op.Padding.SAME, 2, 2, 1, 1, 1, Op.Act.NONE), "d", relu, dw, -1);
         return b.output(d).build();
-    }
-
-    static float[] gaussians(Random r, int n) {
-        float[] v = new float[n];
-        for (int i = 0; i < n; i++) v[i] = (float) r.nextGaussian();
-        return v;
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Assumptions;
@@ -81,7 +80,7 @@ class InPlaceProofTest {
     void splitInPlacePlansRunLikeTheUnsplitGraph(@ForAll long seed) {
         Graph g = Math.floorMod(seed, 2) == 0 ? PartialExecutionTest.randomChain(seed) : PatchExecutionTest.randomRun(seed);
         Schedule plain = Schedule.stored(g);
-        byte[] x = randomFloats(g, seed);
+        byte[] x = FloatEval.bytes(FloatEval.randomInput(g, seed));
         byte[] want = new Interpreter(g, plain, new TflmGreedyPlanner().plan(g, plain)).run(new byte[][] {x})[0];
         PartialExecution.Result pe = PartialExecution.apply(g);
         Schedule order = new MinPeakScheduler(MemoryOptimization.SPLIT_GRAPH_STATE_LIMIT, LiveModel.IN_PLACE).solve(pe.graph()).schedule();
@@ -93,10 +92,4 @@ class InPlaceProofTest {
         assertArrayEquals(FloatEval.floats(want), FloatEval.floats(in.run(new byte[][] {x})[0]), 0f, pe.splits().toString());
     }
 
-    private static byte[] randomFloats(Graph g, long seed) {
-        Random r = new Random(seed);
-        float[] v = new float[g.tensor(g.inputs()[0]).shape().elements()];
-        for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
-        return FloatEval.bytes(v);
-    }
 }

@@ -16,24 +16,17 @@ import org.tinyfit.graph.Tensor;
 
 class PartialExecutionTest {
 
-    private static int constant(GraphBuilder b, Random r, String name, int... dims) {
-        Shape s = Shape.of(dims);
-        float[] v = new float[s.elements()];
-        for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
-        return b.constant(name, DType.F32, s, FloatEval.bytes(v));
-    }
-
     private static int conv(GraphBuilder b, Random r, int x, int out, int k, int stride, String name) {
         int in = b.tensorAt(x).shape().dim(3);
-        int w = constant(b, r, name + "/w", out, k, k, in);
-        int bias = constant(b, r, name + "/b", out);
+        int w = FloatEval.randomConstant(b, r, name + "/w", out, k, k, in);
+        int bias = FloatEval.randomConstant(b, r, name + "/b", out);
         return b.node(new Op.Conv2D(Op.Padding.SAME, stride, stride, 1, 1, Op.Act.RELU), name, x, w, bias);
     }
 
     private static int dw(GraphBuilder b, Random r, int x, int stride, String name) {
         int c = b.tensorAt(x).shape().dim(3);
-        int w = constant(b, r, name + "/w", 1, 3, 3, c);
-        int bias = constant(b, r, name + "/b", c);
+        int w = FloatEval.randomConstant(b, r, name + "/w", 1, 3, 3, c);
+        int bias = FloatEval.randomConstant(b, r, name + "/b", c);
         return b.node(new Op.DepthwiseConv2D(Op.Padding.SAME, stride, stride, 1, 1, 1, Op.Act.RELU6), name, x, w, bias);
     }
 
@@ -49,13 +42,6 @@ class PartialExecutionTest {
         t = conv(b, r, t, 16, 1, 1, "pw2");
         t = b.node(new Op.Pool2D(Op.PoolKind.AVG, Op.Padding.VALID, 4, 4, 4, 4, Op.Act.NONE), "gap", t);
         return b.output(t).build();
-    }
-
-    private static float[] randomInput(Graph g, long seed) {
-        Random r = new Random(seed);
-        float[] x = new float[g.tensor(g.inputs()[0]).shape().elements()];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
-        return x;
     }
 
     private static long constantBytes(Graph g) {
@@ -80,7 +66,7 @@ class PartialExecutionTest {
         Graph g = mobileNetLike(2);
         Graph split = PartialExecution.apply(g).graph();
         assertTrue(split.nodes().size() > g.nodes().size());
-        float[] x = randomInput(g, 3);
+        float[] x = FloatEval.randomInput(g, 3);
         assertArrayEquals(FloatEval.run(g, x)[0], FloatEval.run(split, x)[0], 0f);
     }
 
@@ -143,7 +129,7 @@ class PartialExecutionTest {
         PartialExecution.Result res = PartialExecution.apply(g);
         assertTrue(res.peakBytesAfter() <= res.peakBytesBefore());
         assertEquals(res.splits().isEmpty(), res.peakBytesAfter() == res.peakBytesBefore());
-        float[] x = randomInput(g, seed);
+        float[] x = FloatEval.randomInput(g, seed);
         assertArrayEquals(FloatEval.run(g, x)[0], FloatEval.run(res.graph(), x)[0], 0f);
     }
 }

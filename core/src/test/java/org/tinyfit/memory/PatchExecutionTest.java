@@ -10,16 +10,8 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphBuilder;
 import org.tinyfit.graph.Op;
-import org.tinyfit.graph.Shape;
 
 class PatchExecutionTest {
-    private static int constant(GraphBuilder b, Random r, String name, int... dims) {
-        Shape s = Shape.of(dims);
-        float[] v = new float[s.elements()];
-        for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
-        return b.constant(name, DType.F32, s, FloatEval.bytes(v));
-    }
-
     /** A random run of convolutions (SAME or VALID, strides 1-2, kernels 1-3), depthwise convolutions and activations. */
     static Graph randomRun(long seed) {
         Random r = new Random(seed);
@@ -36,21 +28,14 @@ class PatchExecutionTest {
             int c = b.tensorAt(t).shape().dim(3);
             if (kind == 0) {
                 int out = 1 + r.nextInt(6);
-                t = b.node(new Op.Conv2D(p, s, s, 1, 1, Op.Act.NONE), "conv" + i, t, constant(b, r, "w" + i, out, k, k, c), constant(b, r, "b" + i, out));
+                t = b.node(new Op.Conv2D(p, s, s, 1, 1, Op.Act.NONE), "conv" + i, t, FloatEval.randomConstant(b, r, "w" + i, out, k, k, c), FloatEval.randomConstant(b, r, "b" + i, out));
             } else if (kind == 1) {
-                t = b.node(new Op.DepthwiseConv2D(p, s, s, 1, 1, 1, Op.Act.RELU6), "dw" + i, t, constant(b, r, "w" + i, 1, k, k, c), constant(b, r, "b" + i, c));
+                t = b.node(new Op.DepthwiseConv2D(p, s, s, 1, 1, 1, Op.Act.RELU6), "dw" + i, t, FloatEval.randomConstant(b, r, "w" + i, 1, k, k, c), FloatEval.randomConstant(b, r, "b" + i, c));
             } else {
                 t = b.node(new Op.Relu(), "relu" + i, t);
             }
         }
         return b.output(t).build();
-    }
-
-    private static float[] input(Graph g, long seed) {
-        Random r = new Random(seed);
-        float[] x = new float[g.tensor(g.inputs()[0]).shape().elements()];
-        for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
-        return x;
     }
 
     @Test
@@ -60,7 +45,7 @@ class PatchExecutionTest {
         assertEquals(PartialExecution.Along.ROWS, r.splits().get(0).along());
         assertTrue(r.peakBytesAfter() < r.peakBytesBefore() * 2 / 3, r.peakBytesAfter() + " vs " + r.peakBytesBefore());
         assertEquals(StepMemory.peakBytes(r.graph(), Schedule.stored(r.graph()), LiveModel.IN_PLACE), r.peakBytesAfter());
-        float[] in = input(g, 2);
+        float[] in = FloatEval.randomInput(g, 2);
         assertArrayEquals(FloatEval.run(g, in)[0], FloatEval.run(r.graph(), in)[0], 0f);
     }
 
@@ -68,7 +53,7 @@ class PatchExecutionTest {
     void bandsComputeExactlyWhatTheWholeRunComputes(@ForAll long seed) {
         Graph g = randomRun(seed);
         int rows = g.tensor(g.outputs()[0]).shape().dim(1);
-        float[] x = input(g, seed);
+        float[] x = FloatEval.randomInput(g, seed);
         float[] want = FloatEval.run(g, x)[0];
         for (int bands = 2; bands <= Math.min(rows, 5); bands++) {
             Graph split = PatchExecution.split(g, 0, g.nodes().size() - 1, bands);
@@ -80,9 +65,9 @@ class PatchExecutionTest {
         Random r = new Random(3);
         GraphBuilder b = new GraphBuilder("inverted-residual");
         int x = b.input("x", DType.F32, 1, 16, 16, 4);
-        int e = b.node(new Op.Conv2D(Op.Padding.SAME, 1, 1, 1, 1, Op.Act.RELU6), "expand", x, constant(b, r, "we", 24, 1, 1, 4));
-        int d = b.node(new Op.DepthwiseConv2D(Op.Padding.SAME, 1, 1, 1, 1, 1, Op.Act.RELU6), "dw", e, constant(b, r, "wd", 1, 3, 3, 24));
-        int p = b.node(new Op.Conv2D(Op.Padding.SAME, 1, 1, 1, 1, Op.Act.NONE), "project", d, constant(b, r, "wp", 4, 1, 1, 24));
+        int e = b.node(new Op.Conv2D(Op.Padding.SAME, 1, 1, 1, 1, Op.Act.RELU6), "expand", x, FloatEval.randomConstant(b, r, "we", 24, 1, 1, 4));
+        int d = b.node(new Op.DepthwiseConv2D(Op.Padding.SAME, 1, 1, 1, 1, 1, Op.Act.RELU6), "dw", e, FloatEval.randomConstant(b, r, "wd", 1, 3, 3, 24));
+        int p = b.node(new Op.Conv2D(Op.Padding.SAME, 1, 1, 1, 1, Op.Act.NONE), "project", d, FloatEval.randomConstant(b, r, "wp", 4, 1, 1, 24));
         return b.output(p).build();
     }
 
@@ -102,7 +87,7 @@ class PatchExecutionTest {
         Graph split = PatchExecution.split(g, 0, 2, 16);
         long banded = StepMemory.peakBytes(split, Schedule.stored(split), LiveModel.IN_PLACE);
         assertTrue(banded < whole * 2 / 3, banded + " vs " + whole);
-        float[] in = input(g, 1);
+        float[] in = FloatEval.randomInput(g, 1);
         assertArrayEquals(FloatEval.run(g, in)[0], FloatEval.run(split, in)[0], 0f);
     }
 }

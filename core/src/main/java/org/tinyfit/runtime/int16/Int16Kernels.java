@@ -132,14 +132,7 @@ public final class Int16Kernels {
         AddSubInt16.Params p = !subtract ? AddSubInt16.prepareAdd(sa1, za, sb1, zb, so, zo, act)
                 : reference == Reference.TFLITE ? AddSubInt16.prepareSubAsTflite(sa1, za, sb1, zb, so, zo, act)
                 : AddSubInt16.prepareSub(sa1, za, sb1, zb, so, zo, act);
-        int[] sa = a.shape().dims(), sb = b.shape().dims();
-        int na = a.shape().elements(), nb = b.shape().elements(), no = o.shape().elements();
-        int ia = a.id(), ib = b.id(), io = o.id();
-        return t -> {
-            short[] out = new short[no];
-            AddSubInt16.run(TensorData.shorts(t.bytes(ia), na), sa, TensorData.shorts(t.bytes(ib), nb), sb, out, p);
-            TensorData.putShorts(t.bytes(io), out);
-        };
+        return broadcasting(a, b, o, (x, xShape, y, yShape, out) -> AddSubInt16.run(x, xShape, y, yShape, out, p));
     }
 
     private static Kernel mul(Node node, Graph g, Op.Mul op) {
@@ -152,14 +145,7 @@ public final class Int16Kernels {
         Quantization qa = quant(a, node), qb = quant(b, node), qo = quant(o, node);
         MulInt16.Params p = MulInt16.prepare(qa.scale(), (int) qa.zeroPoint(), qb.scale(), (int) qb.zeroPoint(), qo.scale(),
                 (int) qo.zeroPoint(), op.act());
-        int[] sa = a.shape().dims(), sb = b.shape().dims();
-        int na = a.shape().elements(), nb = b.shape().elements(), no = o.shape().elements();
-        int ia = a.id(), ib = b.id(), io = o.id();
-        return t -> {
-            short[] out = new short[no];
-            MulInt16.run(TensorData.shorts(t.bytes(ia), na), sa, TensorData.shorts(t.bytes(ib), nb), sb, out, p);
-            TensorData.putShorts(t.bytes(io), out);
-        };
+        return broadcasting(a, b, o, (x, xShape, y, yShape, out) -> MulInt16.run(x, xShape, y, yShape, out, p));
     }
 
     private static Kernel pool(Node node, Graph g, Op.Pool2D op) {
@@ -404,6 +390,24 @@ public final class Int16Kernels {
         return t -> {
             short[] out = new short[no];
             op.run(TensorData.shorts(t.bytes(ii), n), out);
+            TensorData.putShorts(t.bytes(io), out);
+        };
+    }
+
+    /** Two int16 tensors in (broadcast against each other by their shapes), one out: ADD, SUB, MUL. */
+    @FunctionalInterface
+    private interface BroadcastOp {
+        void run(short[] a, int[] aShape, short[] b, int[] bShape, short[] out);
+    }
+
+    /** Reads {@code a} and {@code b}, runs {@code op} into a fresh array of {@code o}'s size, writes it to {@code o}. */
+    private static Kernel broadcasting(Tensor a, Tensor b, Tensor o, BroadcastOp op) {
+        int[] sa = a.shape().dims(), sb = b.shape().dims();
+        int na = a.shape().elements(), nb = b.shape().elements(), no = o.shape().elements();
+        int ia = a.id(), ib = b.id(), io = o.id();
+        return t -> {
+            short[] out = new short[no];
+            op.run(TensorData.shorts(t.bytes(ia), na), sa, TensorData.shorts(t.bytes(ib), nb), sb, out);
             TensorData.putShorts(t.bytes(io), out);
         };
     }

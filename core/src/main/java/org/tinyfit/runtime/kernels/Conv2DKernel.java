@@ -55,10 +55,7 @@ public final class Conv2DKernel implements Kernel {
             return fast ? FastConv.floatConv(geo, ti, tf, tb, to, range[0], range[1], filter.isConstant() && (bias == null || bias.isConstant()))
                     : a -> floatConv(a, geo, ti, tf, tb, to, range[0], range[1]);
         }
-        KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
-        KernelSupport.requireDType(node, filter, "the filter", DType.I8);
-        KernelSupport.requireDType(node, out, "the output", DType.I8);
-        if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
+        ct.requireInt8(node, "input 0");
         ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[0]);
         return fast ? FastConv.int8Conv(geo, q, ti, tf, tb, to) : a -> int8Conv(a, geo, q, ti, tf, tb, to);
     }

@@ -1,5 +1,6 @@
 package org.tinyfit.runtime.kernels;
 
+import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
@@ -27,6 +28,14 @@ record ConvTensors(Tensor in, Tensor filter, Tensor bias, Tensor out, int[] x, i
         KernelSupport.requireRank(node, filter, "the filter", 4);
         KernelSupport.requireRank(node, out, "the output", 4);
         return new ConvTensors(in, filter, bias, out, in.shape().dims(), filter.shape().dims(), out.shape().dims());
+    }
+
+    /** The types an int8 convolution needs: filter and output int8, bias int32; the input message (naming {@code inputName}) lists float too, which takes the float path. */
+    void requireInt8(Node node, String inputName) {
+        KernelSupport.requireDType(node, in, inputName, DType.F32, DType.I8);
+        KernelSupport.requireDType(node, filter, "the filter", DType.I8);
+        KernelSupport.requireDType(node, out, "the output", DType.I8);
+        if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
     }
 
     int inputId() { return in.id(); }

@@ -64,10 +64,7 @@ public final class DepthwiseConv2DKernel implements Kernel {
             }
             return a -> floatConv(a, geo, ti, tf, tb, to, range[0], range[1]);
         }
-        KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
-        KernelSupport.requireDType(node, filter, "the filter", DType.I8);
-        KernelSupport.requireDType(node, out, "the output", DType.I8);
-        if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
+        ct.requireInt8(node, "input 0");
         ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[3]);
         if (inPlace) {
             checkInPlace(node, geo);
@@ -99,8 +96,7 @@ public final class DepthwiseConv2DKernel implements Kernel {
             checkBounds(a, g, ti, tf, to);
             byte[] in = a.array(ti), out = a.array(to);
             int inBase = a.offset(ti), outBase = a.offset(to);
-            java.util.stream.IntStream range = java.util.stream.IntStream.range(0, g.batches() * g.outH());
-            (parallel ? range.parallel() : range).forEach(row -> {
+            FastConv.forEachRow(g.batches() * g.outH(), parallel, row -> {
                 int b = row / g.outH(), oy = row % g.outH();
                 int[] acc = new int[c];
                 int[] x = new int[c];
@@ -172,38 +168,12 @@ public final class DepthwiseConv2DKernel implements Kernel {
     }
 
     static void int8Conv(Arena a, Geometry g, ConvQuant q, int ti, int tf, int tb, int to) {
-        byte[] inArr = a.array(ti), fArr = a.array(tf), outArr = a.array(to);
-        int inBase = a.offset(ti), fBase = a.offset(tf), outBase = a.offset(to);
-        int[] biasValues = new int[g.outC()];
-        if (tb >= 0) for (int c = 0; c < g.outC(); c++) biasValues[c] = a.i32(tb, c);
         checkBounds(a, g, ti, tf, to);
-        for (int b = 0; b < g.batches(); b++) {
-            for (int oy = 0; oy < g.outH(); oy++) {
-                int iy0 = oy * g.strideH() - g.padH();
-                for (int ox = 0; ox < g.outW(); ox++) {
-                    int ix0 = ox * g.strideW() - g.padW();
-                    for (int ic = 0; ic < g.inC(); ic++) {
-                        for (int mm = 0; mm < g.multiplier(); mm++) {
-                            int oc = mm + ic * g.multiplier();
-                            int acc = 0;
-                            for (int fy = 0; fy < g.kH(); fy++) {
-                                int iy = iy0 + g.dilH() * fy;
-                                if (iy < 0 || iy >= g.inH()) continue;
-                                for (int fx = 0; fx < g.kW(); fx++) {
-                                    int ix = ix0 + g.dilW() * fx;
-                                    if (ix < 0 || ix >= g.inW()) continue;
-                                    int iv = inArr[inBase + ((b * g.inH() + iy) * g.inW() + ix) * g.inC() + ic];
-                                    int fv = fArr[fBase + (fy * g.kW() + fx) * g.outC() + oc];
-                                    acc += fv * (iv + q.inputOffset());
-                                }
-                            }
-                            if (tb >= 0) acc += biasValues[oc];
-                            outArr[outBase + ((b * g.outH() + oy) * g.outW() + ox) * g.outC() + oc] = (byte) q.requantize(acc, oc);
-                        }
-                    }
-                }
-            }
-        }
+        for (int b = 0; b < g.batches(); b++)
+            for (int oy = 0; oy < g.outH(); oy++)
+                for (int ox = 0; ox < g.outW(); ox++)
+                    for (int oc = 0; oc < g.outC(); oc++)
+                        a.setI8(to, ((b * g.outH() + oy) * g.outW() + ox) * g.outC() + oc, int8Value(a, g, q, ti, tf, tb, b, oy, ox, oc));
     }
 
     /** The raw loops above index inside each tensor only if the shapes agree with the byte counts. */
@@ -216,30 +186,10 @@ public final class DepthwiseConv2DKernel implements Kernel {
     }
 
     static void floatConv(Arena a, Geometry g, int ti, int tf, int tb, int to, float min, float max) {
-        for (int b = 0; b < g.batches(); b++) {
-            for (int oy = 0; oy < g.outH(); oy++) {
-                int iy0 = oy * g.strideH() - g.padH();
-                for (int ox = 0; ox < g.outW(); ox++) {
-                    int ix0 = ox * g.strideW() - g.padW();
-                    for (int ic = 0; ic < g.inC(); ic++) {
-                        for (int mm = 0; mm < g.multiplier(); mm++) {
-                            int oc = mm + ic * g.multiplier();
-                            float total = 0f;
-                            for (int fy = 0; fy < g.kH(); fy++) {
-                                int iy = iy0 + g.dilH() * fy;
-                                for (int fx = 0; fx < g.kW(); fx++) {
-                                    int ix = ix0 + g.dilW() * fx;
-                                    if (ix < 0 || ix >= g.inW() || iy < 0 || iy >= g.inH()) continue;
-                                    total += a.f32(ti, ((b * g.inH() + iy) * g.inW() + ix) * g.inC() + ic)
-                                            * a.f32(tf, (fy * g.kW() + fx) * g.outC() + oc);
-                                }
-                            }
-                            float biasValue = tb >= 0 ? a.f32(tb, oc) : 0f;
-                            a.setF32(to, ((b * g.outH() + oy) * g.outW() + ox) * g.outC() + oc, Conv2DKernel.clamp(total + biasValue, min, max));
-                        }
-                    }
-                }
-            }
-        }
+        for (int b = 0; b < g.batches(); b++)
+            for (int oy = 0; oy < g.outH(); oy++)
+                for (int ox = 0; ox < g.outW(); ox++)
+                    for (int oc = 0; oc < g.outC(); oc++)
+                        a.setF32(to, ((b * g.outH() + oy) * g.outW() + ox) * g.outC() + oc, floatValue(a, g, ti, tf, tb, b, oy, ox, oc, min, max));
     }
 }

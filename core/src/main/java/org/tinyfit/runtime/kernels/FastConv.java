@@ -3,6 +3,7 @@ package org.tinyfit.runtime.kernels;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 import org.tinyfit.runtime.Arena;
 import org.tinyfit.runtime.PreparedKernel;
@@ -43,9 +44,7 @@ final class FastConv {
             checkBounds(a, g, ti, to);
             byte[] in = a.array(ti), out = a.array(to);
             int inBase = a.offset(ti), outBase = a.offset(to);
-            int rows = g.batches() * g.outH();
-            IntStream range = IntStream.range(0, rows);
-            (parallel ? range.parallel() : range).forEach(row -> {
+            forEachRow(g.batches() * g.outH(), parallel, row -> {
                 int b = row / g.outH(), oy = row % g.outH();
                 int[] patch = new int[k];
                 int iy0 = oy * g.strideH() - g.padH();
@@ -95,9 +94,7 @@ final class FastConv {
             }
             byte[] in = a.array(ti), out = a.array(to);
             int inBase = a.offset(ti), outBase = a.offset(to);
-            int rows = g.batches() * g.outH();
-            IntStream range = IntStream.range(0, rows);
-            (parallel ? range.parallel() : range).forEach(row -> {
+            forEachRow(g.batches() * g.outH(), parallel, row -> {
                 int b = row / g.outH(), oy = row % g.outH();
                 float[] patch = new float[k];
                 boolean[] inside = new boolean[g.kH() * g.kW()];
@@ -130,6 +127,12 @@ final class FastConv {
                 }
             });
         };
+    }
+
+    /** Runs {@code body} for each row 0..rows-1, split across threads when {@code parallel}. */
+    static void forEachRow(int rows, boolean parallel, IntConsumer body) {
+        IntStream range = IntStream.range(0, rows);
+        (parallel ? range.parallel() : range).forEach(body);
     }
 
     /** The raw loops index inside each tensor only if the geometry agrees with the byte counts. */

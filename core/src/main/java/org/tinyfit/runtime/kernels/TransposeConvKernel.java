@@ -44,10 +44,7 @@ public final class TransposeConvKernel implements Kernel {
             float[] r = FixedPoint.activationRangeFloat(op.act());
             return a -> floatTransposeConv(a, geo, ti, tf, tb, to, r[0], r[1], new float[n]);
         }
-        KernelSupport.requireDType(node, in, "input 2", DType.F32, DType.I8);
-        KernelSupport.requireDType(node, filter, "the filter", DType.I8);
-        KernelSupport.requireDType(node, out, "the output", DType.I8);
-        if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
+        ct.requireInt8(node, "input 2");
         ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[0]);
         int[] heap = new int[n];
         int nodeId = node.id();
