@@ -1,6 +1,6 @@
 package org.tinyfit.device;
 
-/** A valid one-device catalog text, for the catalog's tests and the CLI's (core's test jar). */
+/** A valid one-device catalog text for the CLI's tests. */
 public final class DeviceCatalogTestAccess {
     private DeviceCatalogTestAccess() {}
 
