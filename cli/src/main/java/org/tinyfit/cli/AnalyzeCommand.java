@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** Does a .tflite model fit a board, and what binds? */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
+        header = "Does a .tflite model fit a board, and what blocks it.",
         description = {"Analyzes a .tflite model against a board, as TFLite Micro would run it (the stored",
             "operator order, TFLite Micro's greedy arena planner): per node, the op, shapes, MACs,",
             "weight and activation bytes and estimated latency; in total, MACs, parameters, flash,",

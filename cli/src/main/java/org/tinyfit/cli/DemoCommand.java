@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 
 /** The main job on an embedded default: does a small CNN fit a few real boards, and does reordering help? */
 @Command(name = "demo", mixinStandardHelpOptions = true,
+        header = "The main job on a built-in network: verdicts on six boards.",
         description = {"The main job on an embedded default, no files needed: tinyfit builds a small int8",
             "CNN in code (two branches joined by a concatenation), analyzes it against a few real boards",
             "as TFLite Micro would run it, and shows each board's verdict: FITS, or DOES NOT FIT and by",

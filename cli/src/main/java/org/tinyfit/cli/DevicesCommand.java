@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** Lists the boards tinyfit knows, with the datasheet each figure comes from. */
 @Command(name = "devices", mixinStandardHelpOptions = true,
+        header = "Lists the boards tinyfit knows, with their datasheets.",
         description = {"Lists the boards tinyfit can analyze a model against: core, clock, SRAM, flash,",
             "and whether the latency model is calibrated against a published measurement.",
             "",

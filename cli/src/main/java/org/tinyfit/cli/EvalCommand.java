@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
 
 /** Measures a classifier's accuracy on a labelled dataset, running it in tinyfit's runtime. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
+        header = "Top-1 accuracy of a .tflite model on a labelled dataset.",
         description = {"Measures the top-1 accuracy of a classification .tflite model on a",
             "labelled dataset, running every sample in tinyfit's Java runtime (what",
             "TFLite Micro computes, byte for byte for int8). The predicted class is the",

@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 
 /** Runs a model once on given inputs in tinyfit's runtime (bit-exact with TFLite Micro) and prints its outputs. */
 @Command(name = "run", mixinStandardHelpOptions = true,
+        header = "Runs a .tflite model in Java, bit-exact with TFLite Micro.",
         description = {"Runs a .tflite model once in tinyfit's Java runtime and prints every",
             "output: stored values, real (dequantized) values, and the top class of a",
             "score vector. The runtime computes what TFLite Micro's reference kernels",

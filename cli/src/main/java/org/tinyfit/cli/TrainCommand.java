@@ -8,7 +8,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -16,21 +18,19 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
+import org.tinyfit.data.Augmentation;
+import org.tinyfit.data.BatchLoader;
 import org.tinyfit.data.DataException;
 import org.tinyfit.data.DataSource;
+import org.tinyfit.data.Dataset;
 import org.tinyfit.data.Datasets;
 import org.tinyfit.data.Normalization;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.tflite.TfliteWriter;
-import org.tinyfit.train.BatchSource;
-import org.tinyfit.train.DatasetSource;
-import org.tinyfit.train.ExportPasses;
-import org.tinyfit.train.Net;
-import org.tinyfit.train.ArraySource;
-import org.tinyfit.train.Augmentation;
 import org.tinyfit.train.BuiltinSpecs;
 import org.tinyfit.train.EpochResult;
-import org.tinyfit.train.IdxImages;
+import org.tinyfit.train.ExportPasses;
+import org.tinyfit.train.Net;
 import org.tinyfit.train.Loss;
 import org.tinyfit.train.ModelSpec;
 import org.tinyfit.train.SpecCompiler;
@@ -42,7 +42,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code tinyfit train}: trains a model described by a spec on an image dataset, with checkpoints and resume. */
+/** {@code tinyfit train}: trains a model described by a spec on a dataset the data package reads, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Trains a small network in pure Java and writes it as a float .tflite",
@@ -62,9 +62,17 @@ import picocli.CommandLine.Spec;
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR",
-            description = "Dataset: an MNIST-style directory (train-/t10k- IDX files, pixels scaled to [0,1]), or a .csv, .npy, .npz or directory the data package reads (standardized per channel).")
-    Path data;
+    @Option(names = "--data", required = true, paramLabel = "DATA",
+            description = {"Dataset: an MNIST-style directory (train-/t10k- IDX files), a .csv (label in the first column),",
+                "a .npy/.npz or a directory of them, optionally with options after '#', e.g.",
+                "ecg.csv#shape=140x1 (rows as sequences) or data.csv#label=target,test=5:4 (see docs/datasets.md)."})
+    String data;
+
+    @Option(names = "--normalize", defaultValue = "auto", paramLabel = "HOW",
+            description = {"auto, unit, standardize or none: unit maps each channel's range on the training part to [0,1],",
+                "standardize gives each channel mean 0 and deviation 1; auto is unit for images [h,w,c] and",
+                "standardize for anything else (default: ${DEFAULT-VALUE}). Applied after augmentation."})
+    String normalize;
 
     @Option(names = "--model", defaultValue = "fmnist", paramLabel = "SPEC",
             description = "Model: a built-in name (fmnist, tiny), a .json spec file, or inline JSON (default: ${DEFAULT-VALUE}).")
@@ -78,8 +86,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup-epochs", defaultValue = "1", description = "Linear warm-up length in epochs (default: ${DEFAULT-VALUE}).") float warmup;
     @Option(names = "--weight-decay", defaultValue = "0.0005", description = "Weight decay on weights (not biases/BN) (default: ${DEFAULT-VALUE}).") float weightDecay;
     @Option(names = "--label-smoothing", defaultValue = "0.05", description = "Label smoothing of the cross-entropy (default: ${DEFAULT-VALUE}).") float labelSmoothing;
-    @Option(names = "--shift", defaultValue = "1", description = "Augmentation: random shift of up to this many pixels (0: none) (default: ${DEFAULT-VALUE}).") int shift;
-    @Option(names = "--flip", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Augmentation: random horizontal flips (default: on; --no-flip turns off).") boolean flip;
+    @Option(names = "--shift", defaultValue = "1", description = "Image augmentation: random shift of up to this many pixels, zero-filled (0: none) (default: ${DEFAULT-VALUE}).") int shift;
+    @Option(names = "--flip", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Image augmentation: mirror half the images left-right (default: on; --no-flip turns off).") boolean flip;
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, data order, augmentation and dropout (default: ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--threads", description = "Worker threads (default: the number of cores). Does not change results.") Integer threads;
     @Option(names = "--val", defaultValue = "5000", paramLabel = "N", description = "Hold out the last N training samples for validation each epoch (default: ${DEFAULT-VALUE}).") int val;
@@ -103,27 +111,46 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() throws IOException {
+        try {
+            return train();
+        } catch (DataException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    private int train() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter stderr = spec.commandLine().getErr();
-        if (!Files.exists(data)) {
-            throw new UserException("--data " + data + " does not exist; for Fashion-MNIST use /usr/share/datasets/fashion-mnist (apt-get install -y dataset-fashion-mnist)");
+        String dataPath = data.contains("#") ? data.substring(0, data.lastIndexOf('#')) : data;
+        if (!Files.exists(Path.of(dataPath))) {
+            throw new UserException("--data " + dataPath + " does not exist; for Fashion-MNIST use /usr/share/datasets/fashion-mnist (apt-get install -y dataset-fashion-mnist)");
+        }
+        if (!List.of("auto", "unit", "standardize", "none").contains(normalize)) {
+            throw new UserException("--normalize " + normalize + ": use auto, unit, standardize or none");
         }
         ModelSpec modelSpec = ModelSpec.parse(loadSpec(model));
+        DataSource source = Datasets.open(data);
+        Dataset all = source.train();
+        boolean images = all.sampleShape().length == 3;
+        int n = limit == null ? all.size() : Math.min(all.size(), limit);
+        if (val < 0 || val >= n) throw new UserException("--val " + val + " must be between 0 and " + (n - 1) + " (the training samples used)");
+        Dataset trainSet = all.subset(range(0, n - val)), valSet = val == 0 ? null : all.subset(range(n - val, n));
+        Dataset test = source.test().orElse(null);
+        Normalization norm = switch (normalize) {
+            case "unit" -> Normalization.minMax(trainSet);
+            case "standardize" -> Normalization.standardize(trainSet);
+            case "none" -> null;
+            default -> images ? Normalization.minMax(trainSet) : Normalization.standardize(trainSet);
+        };
         TrainConfig cfg;
         try {
             cfg = new TrainConfig(epochs, batch, optimizer, lr, schedule, warmup, 0f, 5, 0.3f, 0.9f, weightDecay, labelSmoothing, seed,
-                    threads == null ? Runtime.getRuntime().availableProcessors() : threads, new Augmentation(Math.max(0, shift), flip), Math.max(0, checkpointSteps));
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads, augmentations(images), Math.max(0, checkpointSteps));
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
-        Sources sources = Sources.open(data, stderr);
-        int n = limit == null ? sources.train().size() : Math.min(sources.train().size(), limit);
-        if (val < 0 || val >= n) throw new UserException("--val " + val + " must be between 0 and " + (n - 1) + " (the training samples used)");
-        BatchSource trainSet = sources.slice(sources.train(), 0, n - val), valSet = val == 0 ? null : sources.slice(sources.train(), n - val, n);
-        BatchSource test = sources.test();
         Graph graph = SpecCompiler.compile(modelSpec, seed);
         Loss loss = new Loss.SoftmaxCrossEntropy(labelSmoothing);
-        try (Trainer trainer = new Trainer(graph, cfg, trainSet, valSet, loss)) {
+        try (Trainer trainer = new Trainer(graph, cfg, trainSet, valSet, norm, loss)) {
             stdout.printf(Locale.ROOT, "model %s: %d trainable parameters; %d training samples, %d validation; %d steps of %d per epoch; %d threads%n",
                     modelSpec.name(), trainer.net().trainableCount(), trainSet.size(), val, trainer.stepsPerEpoch(), batch, cfg.threads());
             stdout.flush();
@@ -131,11 +158,11 @@ final class TrainCommand implements Callable<Integer> {
             TrainState st = trainer.run(out, progress, null);
             progress.close();
             Graph trained = trainer.net().toGraph();
-            Graph exported = ExportPasses.forInference(trained).withMetadata(provenance(modelSpec, cfg, sources.description()));
+            Graph exported = ExportPasses.forInference(trained).withMetadata(provenance(modelSpec, cfg, source.description()));
             double[] testScore = null;
             if (test != null) {
                 try (Net inference = Net.compile(exported, cfg.threads())) {
-                    testScore = Trainer.evaluate(inference, test, 256, loss);
+                    testScore = Trainer.evaluate(inference, BatchLoader.builder(test).batchSize(256).normalize(norm).build(), loss);
                 }
             }
             writeSummary(modelSpec, cfg, st, testScore, trainer.net().trainableCount());
@@ -199,45 +226,18 @@ final class TrainCommand implements Callable<Integer> {
         return m;
     }
 
-    /** The training data, and the test data if any: MNIST-style IDX directories scaled to [0, 1], anything else through the data package. */
-    private record Sources(String description, BatchSource train, BatchSource test) {
-        static Sources open(Path data, PrintWriter stderr) throws IOException {
-            if (Files.isDirectory(data) && hasIdx(data)) {
-                ArraySource test = null;
-                try {
-                    test = IdxImages.load(data, "t10k");
-                } catch (IOException e) {
-                    stderr.println("tinyfit: no test split in " + data + " (" + e.getMessage() + "); reporting validation only");
-                }
-                return new Sources(data.toString(), IdxImages.load(data, "train"), test);
-            }
-            DataSource ds;
-            try {
-                ds = Datasets.open(data, Map.of());
-            } catch (DataException e) {
-                throw new UserException(e.getMessage());
-            }
-            Normalization norm = Normalization.standardize(ds.train());
-            return new Sources(ds.description(), new DatasetSource(norm.applyTo(ds.train())),
-                    ds.test().map(t -> (BatchSource) new DatasetSource(norm.applyTo(t))).orElse(null));
-        }
+    /** Images get a random shift (--shift) and a horizontal flip (--flip); other data is not augmented. */
+    private List<Augmentation> augmentations(boolean images) {
+        List<Augmentation> out = new ArrayList<>();
+        if (images && shift > 0) out.add(new Augmentation.RandomCrop(shift));
+        if (images && flip) out.add(new Augmentation.HorizontalFlip(0.5));
+        return out;
+    }
 
-        static boolean hasIdx(Path dir) {
-            try {
-                IdxImages.find(dir, "train-images-idx3-ubyte");
-                return true;
-            } catch (IOException e) {
-                return false;
-            }
-        }
-
-        BatchSource slice(BatchSource s, int from, int to) {
-            return switch (s) {
-                case ArraySource a -> a.slice(from, to);
-                case DatasetSource d -> d.slice(from, to);
-                default -> throw new IllegalStateException("unknown source " + s);
-            };
-        }
+    private static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) r[i] = from + i;
+        return r;
     }
 
     /** Progress bar per epoch (stderr), a line per finished epoch (stdout). */

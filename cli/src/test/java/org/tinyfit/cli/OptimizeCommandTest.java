@@ -90,6 +90,8 @@ class OptimizeCommandTest {
         assertEquals(after, j.get("optimizedOrderArenaBytes").asLong());
         assertTrue(j.get("lowerBoundBytes").asLong() <= j.get("bestPlanArenaBytes").asLong());
         assertTrue(j.get("partialExecutionPeakBytes").asLong() <= j.get("lowerBoundBytes").asLong());
+        assertEquals(j.get("partialExecutionPeakBytes").asLong(), j.get("partialExecutionArenaBytes").asLong(), "the in-place plan reaches the peak");
+        assertTrue(j.get("partialExecutionVerified").asBoolean(), j.get("partialExecutionCheck").asText());
         if (!j.get("orderChanged").asBoolean()) assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(out));
     }
 
@@ -130,6 +132,8 @@ class OptimizeCommandTest {
         assertEquals(after, j.get("optimizedOrderArenaBytes").asLong());
         Run table = run("optimize", in.toString(), "-o", tmp.resolve("t.tflite").toString());
         assertTrue(table.out().contains("operators reordered, arena 4,160 -> 2,176 bytes"), table.out());
+        assertTrue(table.out().contains("      planned by in-place-first-fit; verified by running"), table.out());
+        assertTrue(table.out().contains("with partial execution, in place          2,176"), table.out());
     }
 
     @Test
@@ -137,7 +141,8 @@ class OptimizeCommandTest {
         Path model = Path.of(System.getProperty("tinyfit.shared", "../shared")).resolve("models/person_detect.tflite");
         Run r = run("optimize", model.toString(), "-o", tmp.resolve("p.tflite").toString());
         assertEquals(0, r.code(), r.err());
-        for (String s : List.of("stored order, TFLM greedy arena", "optimized order", "best plan", "lower bound", "partial execution", "bytes", "55,296")) {
+        for (String s : List.of("stored order, TFLM greedy arena", "optimized order", "best plan", "lower bound", "partial execution", "bytes", "55,296",
+                "29,376", "planned by in-place-first-fit; verified by running")) {
             assertTrue(r.out().contains(s), s + " missing from:\n" + r.out());
         }
         assertTrue(r.out().contains("stored order kept"), r.out());
@@ -178,5 +183,34 @@ class OptimizeCommandTest {
         assertEquals(0, r.code());
         for (String s : List.of("lower bound", "partial exec", "never larger", "-o", "--json")) assertTrue(r.out().contains(s), s);
         assertTrue(Arrays.stream(r.out().split("\n")).allMatch(l -> l.length() <= 100));
+    }
+
+    @Test
+    void theMemoryProfileGivesLiveBytesAtEveryStepAndItsPeakIsTheBound() throws IOException {
+        Path in = tmp.resolve("towers.tflite");
+        Files.write(in, TfliteWriter.write(twoTowersStoredBadly()));
+        Run r = run("optimize", in.toString(), "-o", tmp.resolve("o.tflite").toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        for (String which : List.of("stored", "written")) {
+            JsonNode steps = j.get("memoryProfile").get(which);
+            assertEquals(5 + 1, steps.size(), which + ": the inputs arriving, then one entry per operator");
+            assertEquals("INPUTS", steps.get(0).get("op").asText());
+            long peak = 0;
+            for (JsonNode st : steps) peak = Math.max(peak, st.get("liveBytes").asLong());
+            long expected = which.equals("stored") ? j.get("orderSearch").get("storedPeakLiveBytes").asLong() : j.get("orderSearch").get("minPeakLiveBytes").asLong();
+            assertEquals(expected, peak, which);
+        }
+        assertEquals(4160, maxLive(j.get("memoryProfile").get("stored")));
+        assertEquals(2176, maxLive(j.get("memoryProfile").get("written")));
+        Run text = run("optimize", in.toString(), "-o", tmp.resolve("p.tflite").toString(), "--profile");
+        assertTrue(text.out().contains("memory profile, stored order") && text.out().contains("memory profile, written order"), text.out());
+        assertEquals(2, text.out().lines().filter(l -> l.endsWith("<- peak")).count(), text.out());
+    }
+
+    private static long maxLive(JsonNode steps) {
+        long m = 0;
+        for (JsonNode st : steps) m = Math.max(m, st.get("liveBytes").asLong());
+        return m;
     }
 }

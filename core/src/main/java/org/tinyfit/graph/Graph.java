@@ -105,6 +105,7 @@ public final class Graph {
                 Tensor tensor = tensors.get(t);
                 if (tensor.isConstant() || isInput[t] || tensor.variable()) continue;
                 int p = producer[t];
+                if (p < 0 && n.op() instanceof Op.Opaque) continue; // an unknown op's own buffer (e.g. an NPU op's scratch): planned from its first use, as TFLite Micro does
                 if (p < 0) {
                     throw new GraphException(n.label() + ": input " + k + " is tensor " + t + " (" + tensor.name()
                             + "), which no node writes and which is neither a graph input nor a constant");

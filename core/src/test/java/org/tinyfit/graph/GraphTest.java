@@ -86,4 +86,17 @@ class GraphTest {
         assertEquals(g.tensors(), r.tensors());
         assertThrows(GraphException.class, () -> g.reordered(new int[] {2, 0, 1}));
     }
+
+    @Test
+    void anUnknownOpMayReadABufferNoNodeWritesButAKnownOpMayNot() {
+        List<Tensor> ts = List.of(
+                Tensor.activation(0, "in", DType.I8, Shape.of(1, 4), null),
+                Tensor.activation(1, "npu_scratch", DType.I8, Shape.of(64), null),
+                Tensor.activation(2, "out", DType.I8, Shape.of(1, 4), null));
+        Graph g = new Graph("npu", ts, List.of(new Node(0, new Op.Opaque("CUSTOM:ethos-u", 32), new int[] {0, 1}, new int[] {2})), new int[] {0}, new int[] {2});
+        assertEquals(-1, g.producer(1));
+        GraphException e = assertThrows(GraphException.class, () -> new Graph("relu", ts,
+                List.of(new Node(0, new Op.Add(Op.Act.NONE), new int[] {0, 1}, new int[] {2})), new int[] {0}, new int[] {2}));
+        assertTrue(e.getMessage().contains("which no node writes"), e.getMessage());
+    }
 }

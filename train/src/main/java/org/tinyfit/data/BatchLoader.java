@@ -70,10 +70,19 @@ public final class BatchLoader {
     public Batch newBatch() { return new Batch(batchSize, shape); }
 
     /** Starts epoch {@code epoch}: the order (if shuffling) and augmentations depend only on seed and epoch. */
-    public void startEpoch(int epoch) {
+    public void startEpoch(int epoch) { startEpoch(epoch, 0); }
+
+    /**
+     * Starts epoch {@code epoch} at its batch {@code firstBatch}, e.g. to resume a run mid-epoch:
+     * the batches that follow are exactly those an uninterrupted epoch yields from there on.
+     */
+    public void startEpoch(int epoch, int firstBatch) {
         if (epoch < 0) throw new DataException("epoch must be >= 0, got " + epoch);
+        if (firstBatch < 0 || firstBatch > batchesPerEpoch()) {
+            throw new DataException("first batch must be in [0, " + batchesPerEpoch() + "], got " + firstBatch);
+        }
         this.epoch = epoch;
-        this.cursor = 0;
+        this.cursor = firstBatch * batchSize;
         for (int i = 0; i < order.length; i++) order[i] = i;
         if (shuffle) {
             random.reseed(SeededRandom.derive(seed, 0x0bde4, epoch));

@@ -17,15 +17,16 @@ import java.util.List;
 /**
  * The training checkpoint: everything needed to continue exactly where training stopped — the
  * params (running statistics included), the optimizer's state, the position (epoch, step), the
- * epoch's data order and running sums, the finished epochs, and fingerprints of the model and
- * config it belongs to. Random streams are derived from (seed, epoch, step), so the seed and the
- * position are the whole random state. Written to a temporary file, flushed to disk and renamed
+ * epoch's running sums, the finished epochs, and fingerprints of the model and config it belongs
+ * to. The data order is derived from (seed, epoch), augmentation from (seed, epoch, sample) and
+ * dropout from (seed, epoch, step), so the seed (in the config fingerprint) and the position are
+ * the whole random state. Written to a temporary file, flushed to disk and renamed
  * over the old one, so a kill at any moment leaves either the old or the new checkpoint.
  */
 public final class Checkpoint {
     public static final String FILE = "checkpoint.bin";
     private static final int MAGIC = 0x54464350; // "TFCP"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private Checkpoint() {}
 
@@ -45,8 +46,6 @@ public final class Checkpoint {
             out.writeLong(st.correct);
             out.writeLong(st.seen);
             out.writeDouble(st.epochSeconds);
-            out.writeInt(st.order == null ? -1 : st.order.length);
-            if (st.order != null) for (int i : st.order) out.writeInt(i);
             out.writeInt(st.history.size());
             for (EpochResult r : st.history) {
                 out.writeInt(r.epoch());
@@ -99,13 +98,6 @@ public final class Checkpoint {
             st.correct = in.readLong();
             st.seen = in.readLong();
             st.epochSeconds = in.readDouble();
-            int orderLen = in.readInt();
-            if (orderLen >= 0) {
-                st.order = new int[orderLen];
-                for (int i = 0; i < orderLen; i++) st.order[i] = in.readInt();
-            } else {
-                st.order = null;
-            }
             int h = in.readInt();
             st.history.clear();
             for (int i = 0; i < h; i++) {

@@ -3,7 +3,7 @@ package org.tinyfit.train;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Where training is: the next epoch and step, the running sums of the current epoch, this epoch's data order, and the finished epochs. */
+/** Where training is: the next epoch and step, the running sums of the current epoch and the finished epochs (the data order follows from the seed and the epoch). */
 public final class TrainState {
     int epoch;
     int stepInEpoch;
@@ -12,7 +12,6 @@ public final class TrainState {
     long correct;
     long seen;
     double epochSeconds;
-    int[] order;
     final List<EpochResult> history = new ArrayList<>();
 
     public int epoch() { return epoch; }

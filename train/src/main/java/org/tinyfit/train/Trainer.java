@@ -3,13 +3,19 @@ package org.tinyfit.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.BooleanSupplier;
+import org.tinyfit.data.Augmentation;
+import org.tinyfit.data.Batch;
+import org.tinyfit.data.BatchLoader;
+import org.tinyfit.data.Dataset;
+import org.tinyfit.data.Normalization;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Tensor;
 
 /**
- * Trains a graph on a {@link BatchSource}: shuffles each epoch with an order derived from the seed
- * and the epoch, augments, runs forward and backward, steps the optimizer on the schedule, validates
+ * Trains a graph on a {@link Dataset}, read through a {@link BatchLoader}: each epoch is shuffled
+ * with an order derived from (seed, epoch), each sample augmented with a stream derived from
+ * (seed, epoch, sample index) and then normalized; runs forward and backward, steps the optimizer on the schedule, validates
  * after each epoch and checkpoints (each epoch and every {@code checkpointSteps} steps). With the
  * same seed, the same data and any number of threads, the loss curve is the same bit for bit, and a
  * run resumed from a checkpoint ends exactly where an uninterrupted run does.
@@ -31,30 +37,37 @@ public final class Trainer implements AutoCloseable {
 
     private final Net net;
     private final TrainConfig cfg;
-    private final BatchSource train, val;
+    private final Dataset train;
+    private final BatchLoader trainLoader, valLoader;
     private final Loss loss;
     private final Optimizer optimizer;
     private final OptimizerState optState;
     private final TrainState state = new TrainState();
     private final String modelFingerprint;
 
-    public Trainer(Graph graph, TrainConfig cfg, BatchSource train, BatchSource val, Loss loss) {
+    /**
+     * @param val           validation samples, or null for none
+     * @param normalization applied to every sample (after augmentation), or null for none
+     */
+    public Trainer(Graph graph, TrainConfig cfg, Dataset train, Dataset val, Normalization normalization, Loss loss) {
+        if (train.size() == 0) throw new GraphException("the training data has no samples");
+        this.trainLoader = BatchLoader.builder(train).batchSize(cfg.batch()).shuffle(cfg.seed())
+                .augment(cfg.augmentations().toArray(new Augmentation[0])).normalize(normalization).build();
+        this.valLoader = val == null || val.size() == 0 ? null : BatchLoader.builder(val).batchSize(256).normalize(normalization).build();
         this.net = Net.compile(graph, cfg.threads());
         this.cfg = cfg;
         this.train = train;
-        this.val = val;
         this.loss = loss;
-        if (train.size() == 0) throw new GraphException("the training data has no samples");
-        if (net.inputSize() != train.sampleSize()) {
+        if (net.inputSize() != train.sampleLength()) {
             throw new GraphException("the model takes " + net.inputSize() + " values per sample " + graph.tensor(graph.inputs()[0]).shape()
-                    + ", the data has " + train.sampleSize() + " " + java.util.Arrays.toString(train.sampleShape()) + "; make the model's input match the data");
+                    + ", the data has " + train.sampleLength() + " " + java.util.Arrays.toString(train.sampleShape()) + "; make the model's input match the data");
         }
-        if (loss instanceof Loss.SoftmaxCrossEntropy && net.lossSize() != train.classes()) {
-            throw new GraphException("the model has " + net.lossSize() + " outputs, the data " + train.classes() + " classes; make the last dense layer " + train.classes() + " wide");
+        if (loss instanceof Loss.SoftmaxCrossEntropy && net.lossSize() != train.numClasses()) {
+            throw new GraphException("the model has " + net.lossSize() + " outputs, the data " + train.numClasses() + " classes; make the last dense layer " + train.numClasses() + " wide");
         }
         this.optimizer = cfg.newOptimizer();
         this.optState = new OptimizerState(net.params(), optimizer.slots());
-        this.modelFingerprint = fingerprint(graph) + " data=" + train.size() + "x" + train.sampleSize();
+        this.modelFingerprint = fingerprint(graph) + " data=" + train.size() + "x" + train.sampleLength();
     }
 
     /** A structural description of the graph (ops and shapes, not weights), to match checkpoints to models. */
@@ -69,26 +82,24 @@ public final class Trainer implements AutoCloseable {
 
     public TrainState state() { return state; }
 
-    public int stepsPerEpoch() { return (train.size() + cfg.batch() - 1) / cfg.batch(); }
+    public int stepsPerEpoch() { return trainLoader.batchesPerEpoch(); }
 
     /** Trains to the end (or until {@code stop} says so, after a step), resuming from {@code dir}'s checkpoint if there is one. */
     public TrainState run(Path dir, Listener listener, BooleanSupplier stop) throws IOException {
         if (dir != null && Checkpoint.read(dir, modelFingerprint, cfg.fingerprint(), state, net.params(), optState)) listener.resumed(state);
-        int spe = stepsPerEpoch(), b = cfg.batch(), per = train.sampleSize(), k = net.lossSize();
+        int spe = stepsPerEpoch(), k = net.lossSize();
         LrSchedule schedule = cfg.newSchedule(spe);
-        float[] x = new float[b * per], grad = new float[b * k], scratch = new float[per];
-        int[] y = new int[b];
-        int[] shape = train.sampleShape();
-        boolean augment = !cfg.augmentation().isNone() && shape.length == 3;
+        Batch batch = trainLoader.newBatch();
+        float[] grad = new float[batch.capacity() * k];
         while (state.epoch < cfg.epochs()) {
-            if (state.order == null) state.order = Rng.derive(cfg.seed(), 1, state.epoch).permutation(train.size());
+            trainLoader.startEpoch(state.epoch, state.stepInEpoch);
             long t0 = System.nanoTime();
             double secondsBefore = state.epochSeconds;
             while (state.stepInEpoch < spe) {
-                int from = state.stepInEpoch * b, to = Math.min(train.size(), from + b), n = to - from;
-                train.fill(state.order, from, to, x, y);
-                if (augment) cfg.augmentation().apply(x, n, shape[0], shape[1], shape[2], Rng.derive(cfg.seed(), 3, state.epoch, state.stepInEpoch), scratch);
-                float[] out = net.forward(x, n, true, Rng.derive(cfg.seed(), 2, state.epoch, state.stepInEpoch).nextLong());
+                if (!trainLoader.next(batch)) throw new IllegalStateException("epoch " + state.epoch + " ended before step " + state.stepInEpoch);
+                int n = batch.size();
+                int[] y = batch.labels();
+                float[] out = net.forward(batch.features(), n, true, Rng.derive(cfg.seed(), 2, state.epoch, state.stepInEpoch).nextLong());
                 state.lossSum += loss.compute(out, n, k, y, null, grad) * n;
                 state.correct += correct(out, n, k, y);
                 state.seen += n;
@@ -108,7 +119,7 @@ public final class Trainer implements AutoCloseable {
                 if (stop != null && stop.getAsBoolean()) return state;
             }
             double seconds = secondsBefore + (System.nanoTime() - t0) / 1e9;
-            double[] v = val == null || val.size() == 0 ? new double[] {Double.NaN, Double.NaN} : evaluate(val, 256);
+            double[] v = valLoader == null ? new double[] {Double.NaN, Double.NaN} : evaluate(net, valLoader, loss);
             EpochResult r = new EpochResult(state.epoch, state.lossSum / state.seen, (double) state.correct / state.seen, v[0], v[1], seconds, state.seen / seconds);
             state.history.add(r);
             state.epoch++;
@@ -117,7 +128,6 @@ public final class Trainer implements AutoCloseable {
             state.correct = 0;
             state.seen = 0;
             state.epochSeconds = 0;
-            state.order = null;
             listener.epoch(r);
             if (dir != null) save(dir, listener);
         }
@@ -129,27 +139,27 @@ public final class Trainer implements AutoCloseable {
         listener.checkpoint(dir.resolve(Checkpoint.FILE), state);
     }
 
-    /** {mean loss, accuracy} of the current weights on {@code data}, in inference mode. */
-    public double[] evaluate(BatchSource data, int batch) {
-        return evaluate(net, data, batch, loss);
+    /** {mean loss, accuracy} of the current weights on the validation data, in inference mode; NaNs without validation data. */
+    public double[] evaluateValidation() {
+        return valLoader == null ? new double[] {Double.NaN, Double.NaN} : evaluate(net, valLoader, loss);
     }
 
-    public static double[] evaluate(Net net, BatchSource data, int batch, Loss loss) {
-        int per = data.sampleSize(), k = net.lossSize();
-        float[] x = new float[batch * per], grad = new float[batch * k];
-        int[] y = new int[batch];
-        int[] order = new int[data.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
+    /** {mean loss, accuracy} of {@code net} on one epoch of {@code data}, in inference mode (augmentation is the loader's choice). */
+    public static double[] evaluate(Net net, BatchLoader data, Loss loss) {
+        int k = net.lossSize();
+        Batch batch = data.newBatch();
+        float[] grad = new float[batch.capacity() * k];
         double lossSum = 0;
-        long correct = 0;
-        for (int from = 0; from < data.size(); from += batch) {
-            int to = Math.min(data.size(), from + batch), n = to - from;
-            data.fill(order, from, to, x, y);
-            float[] out = net.forward(x, n, false, 0);
-            lossSum += loss.compute(out, n, k, y, null, grad) * n;
-            correct += correct(out, n, k, y);
+        long correct = 0, seen = 0;
+        data.startEpoch(0);
+        while (data.next(batch)) {
+            int n = batch.size();
+            float[] out = net.forward(batch.features(), n, false, 0);
+            lossSum += loss.compute(out, n, k, batch.labels(), null, grad) * n;
+            correct += correct(out, n, k, batch.labels());
+            seen += n;
         }
-        return new double[] {lossSum / data.size(), (double) correct / data.size()};
+        return new double[] {lossSum / seen, (double) correct / seen};
     }
 
     static int correct(float[] out, int n, int k, int[] y) {

@@ -167,4 +167,27 @@ class BatchLoaderTest {
         b.oneHot(t, 3);
         assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 0}, t);
     }
+
+    @Test
+    void startingAnEpochAtABatchYieldsWhatAnUninterruptedEpochYieldsFromThere() {
+        Dataset d = SplitsTest.indexed(53, 4);
+        BatchLoader loader = BatchLoader.builder(d).batchSize(10).shuffle(9)
+                .augment(new Augmentation.GaussianNoise(0.5)).build();
+        Batch b = loader.newBatch();
+        List<float[]> whole = new ArrayList<>();
+        List<int[]> wholeLabels = new ArrayList<>();
+        loader.startEpoch(2);
+        while (loader.next(b)) {
+            whole.add(java.util.Arrays.copyOf(b.features(), b.size() * b.sampleLength()));
+            wholeLabels.add(java.util.Arrays.copyOf(b.labels(), b.size()));
+        }
+        loader.startEpoch(2, 3);
+        for (int k = 3; k < whole.size(); k++) {
+            assertTrue(loader.next(b));
+            assertArrayEquals(whole.get(k), java.util.Arrays.copyOf(b.features(), b.size() * b.sampleLength()));
+            assertArrayEquals(wholeLabels.get(k), java.util.Arrays.copyOf(b.labels(), b.size()));
+        }
+        assertFalse(loader.next(b));
+        assertThrows(DataException.class, () -> loader.startEpoch(0, 7));
+    }
 }

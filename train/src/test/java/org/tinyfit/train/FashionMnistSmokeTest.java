@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.tinyfit.data.Dataset;
+import org.tinyfit.data.Datasets;
+import org.tinyfit.data.Normalization;
 import org.tinyfit.graph.Graph;
 
 /** A tiny model on a few hundred real Fashion-MNIST images: learns well above chance in seconds. */
@@ -17,13 +20,13 @@ class FashionMnistSmokeTest {
 
     @Test void aTinyModelLearnsFashionMnistWellAboveChance() throws IOException {
         assumeTrue(Files.isDirectory(DATA), "Fashion-MNIST is not installed at " + DATA + " (apt-get install -y dataset-fashion-mnist); skipping");
-        ArraySource all = IdxImages.load(DATA, "train");
-        ArraySource train = all.slice(0, 600), val = all.slice(59000, 59500);
+        Dataset all = Datasets.open(DATA.toString()).train();
+        Dataset train = all.subset(range(0, 600)), val = all.subset(range(59000, 59500));
         Graph g = SpecCompiler.compile(ModelSpec.parse(BuiltinSpecs.TINY), 1);
-        TrainConfig cfg = TrainConfig.defaults().withEpochs(4).withBatch(32).withLr(0.01f).withThreads(2).withAugmentation(Augmentation.NONE).withWarmupEpochs(0.5f);
+        TrainConfig cfg = TrainConfig.defaults().withEpochs(4).withBatch(32).withLr(0.01f).withThreads(2).withAugmentations(List.of()).withWarmupEpochs(0.5f);
         List<EpochResult> epochs = new ArrayList<>();
-        try (Trainer t = new Trainer(g, cfg, train, val, new Loss.SoftmaxCrossEntropy(0f))) {
-            double before = t.evaluate(val, 250)[1];
+        try (Trainer t = new Trainer(g, cfg, train, val, Normalization.minMax(train), new Loss.SoftmaxCrossEntropy(0f))) {
+            double before = t.evaluateValidation()[1];
             t.run(null, new Trainer.Listener() {
                 @Override public void epoch(EpochResult r) { epochs.add(r); }
             }, null);
@@ -31,5 +34,11 @@ class FashionMnistSmokeTest {
             assertTrue(epochs.get(epochs.size() - 1).trainLoss() < epochs.get(0).trainLoss(), "training loss decreases: " + epochs);
             assertTrue(after > 0.6, "validation accuracy " + after + " (chance is 0.1, before training " + before + ")");
         }
+    }
+
+    static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) r[i] = from + i;
+        return r;
     }
 }

@@ -12,6 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.tinyfit.data.Augmentation;
+import org.tinyfit.data.Dataset;
+import org.tinyfit.data.InMemory;
 import org.tinyfit.graph.Graph;
 
 /** Same seed, same curve — with any thread count, and across a kill and resume. */
@@ -21,7 +24,7 @@ class TrainingDeterminismTest {
             {"conv":8,"stride":2,"act":"relu"},{"gap":true},{"dropout":0.1},{"dense":3}],"softmax":true}""";
 
     /** 3 classes of 8×8 images: a bright row, column or diagonal, with noise. */
-    static ArraySource synthetic(int n, long seed) {
+    static Dataset synthetic(int n, long seed) {
         Rng r = new Rng(seed);
         float[] x = new float[n * 64];
         int[] y = new int[n];
@@ -35,12 +38,12 @@ class TrainingDeterminismTest {
                 }
             }
         }
-        return new ArraySource(x, y, new int[] {8, 8, 1}, 3);
+        return InMemory.of(x, y, 8, 8, 1);
     }
 
     static TrainConfig config(int threads) {
         return TrainConfig.defaults().withEpochs(3).withBatch(20).withThreads(threads).withLr(0.01f).withCheckpointSteps(4)
-                .withAugmentation(new Augmentation(1, true));
+                .withAugmentations(List.of(new Augmentation.RandomCrop(1), new Augmentation.HorizontalFlip(0.5)));
     }
 
     record Run(List<Double> losses, Graph trained) {}
@@ -48,7 +51,7 @@ class TrainingDeterminismTest {
     static Run train(int threads, Path dir, java.util.function.BooleanSupplier stop) throws IOException {
         Graph g = SpecCompiler.compile(ModelSpec.parse(SPEC), 5);
         List<Double> losses = new ArrayList<>();
-        try (Trainer t = new Trainer(g, config(threads), synthetic(150, 1), synthetic(40, 2), new Loss.SoftmaxCrossEntropy(0.1f))) {
+        try (Trainer t = new Trainer(g, config(threads), synthetic(150, 1), synthetic(40, 2), null, new Loss.SoftmaxCrossEntropy(0.1f))) {
             t.run(dir, new Trainer.Listener() {
                 @Override public void step(Trainer.Progress p) { losses.add(p.loss()); }
             }, stop);
@@ -88,7 +91,7 @@ class TrainingDeterminismTest {
         int[] steps = {0};
         train(1, tmp, () -> ++steps[0] == 5);
         Graph g = SpecCompiler.compile(ModelSpec.parse(SPEC), 5);
-        try (Trainer t = new Trainer(g, config(1).withLr(0.5f), synthetic(150, 1), null, new Loss.SoftmaxCrossEntropy(0.1f))) {
+        try (Trainer t = new Trainer(g, config(1).withLr(0.5f), synthetic(150, 1), null, null, new Loss.SoftmaxCrossEntropy(0.1f))) {
             IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> t.run(tmp, new Trainer.Listener() {}, null));
             assertTrue(e.getMessage().contains("different settings"), e.getMessage());
         }

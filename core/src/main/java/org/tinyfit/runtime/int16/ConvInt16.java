@@ -90,14 +90,7 @@ public final class ConvInt16 {
                                 }
                             }
                         }
-                        int scaled;
-                        if (p.int32Accumulator) {
-                            if (bias != null) acc32 += (int) bias[oc];
-                            scaled = FixedPoint.multiplyByQuantizedMultiplier(acc32, p.multipliers[oc], p.shifts[oc]);
-                        } else {
-                            if (bias != null) acc64 += bias[oc];
-                            scaled = FixedPoint.multiplyByQuantizedMultiplier(acc64, p.multipliers[oc], p.shifts[oc]);
-                        }
+                        int scaled = Accumulator.rescale(p.int32Accumulator, acc32, acc64, bias, oc, p.multipliers[oc], p.shifts[oc]);
                         out[((b * outH + oy) * outW + ox) * outDepth + oc] =
                                 (short) FixedPoint.clamp(scaled, p.activationMin, p.activationMax);
                     }

@@ -172,11 +172,7 @@ public final class Int16Kernels {
         int[] is = in.shape().dims(), os = o.shape().dims();
         PoolInt16.Params p = PoolInt16.prepare(op, is[1], is[2], qo.scale(), (int) qo.zeroPoint());
         int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
-        return t -> {
-            short[] out = new short[no];
-            PoolInt16.run(TensorData.shorts(t.bytes(ii), n), is, out, os, p);
-            TensorData.putShorts(t.bytes(io), out);
-        };
+        return shortsToShorts(ii, n, io, no, (x, out) -> PoolInt16.run(x, is, out, os, p));
     }
 
     private static Kernel mean(Node node, Graph g) {
@@ -188,11 +184,7 @@ public final class Int16Kernels {
         MeanInt16.Params p = MeanInt16.prepare(is, TensorData.constInts(constant(g, node, 1, "axes")), qi.scale(), (int) qi.zeroPoint(),
                 qo.scale(), (int) qo.zeroPoint());
         int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
-        return t -> {
-            short[] out = new short[no];
-            MeanInt16.run(TensorData.shorts(t.bytes(ii), n), is, out, p);
-            TensorData.putShorts(t.bytes(io), out);
-        };
+        return shortsToShorts(ii, n, io, no, (x, out) -> MeanInt16.run(x, is, out, p));
     }
 
     private static Kernel softmax(Node node, Graph g, Op.Softmax op) {
@@ -205,11 +197,7 @@ public final class Int16Kernels {
         SoftmaxInt16.Params p = SoftmaxInt16.prepare(qi.scale(), (int) qi.zeroPoint(), qo.scale(), (int) qo.zeroPoint(), op.beta());
         int depth = in.shape().dim(-1);
         int n = in.shape().elements(), ii = in.id(), io = o.id();
-        return t -> {
-            short[] out = new short[n];
-            SoftmaxInt16.run(TensorData.shorts(t.bytes(ii), n), out, depth, p);
-            TensorData.putShorts(t.bytes(io), out);
-        };
+        return shortsToShorts(ii, n, io, n, (x, out) -> SoftmaxInt16.run(x, out, depth, p));
     }
 
     private static Kernel leakyRelu(Node node, Graph g, Op.LeakyRelu op) {
@@ -218,11 +206,7 @@ public final class Int16Kernels {
         Quantization qi = quant(in, node), qo = quant(o, node);
         LeakyReluInt16.Params p = LeakyReluInt16.prepare(qi.scale(), (int) qi.zeroPoint(), qo.scale(), (int) qo.zeroPoint(), op.alpha());
         int n = in.shape().elements(), ii = in.id(), io = o.id();
-        return t -> {
-            short[] out = new short[n];
-            LeakyReluInt16.run(TensorData.shorts(t.bytes(ii), n), out, p);
-            TensorData.putShorts(t.bytes(io), out);
-        };
+        return shortsToShorts(ii, n, io, n, (x, out) -> LeakyReluInt16.run(x, out, p));
     }
 
     private static Kernel pad(Node node, Graph g) {
@@ -238,11 +222,7 @@ public final class Int16Kernels {
                     + " but the output is declared " + o.shape());
         }
         int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
-        return t -> {
-            short[] out = new short[no];
-            PadInt16.run(TensorData.shorts(t.bytes(ii), n), inShape, out, p);
-            TensorData.putShorts(t.bytes(io), out);
-        };
+        return shortsToShorts(ii, n, io, no, (x, out) -> PadInt16.run(x, inShape, out, p));
     }
 
     private static Kernel stridedSlice(Node node, Graph g, Op.StridedSlice op) {
@@ -265,49 +245,25 @@ public final class Int16Kernels {
     }
 
     private static Kernel conv(Node node, Graph g, Op.Conv2D op) {
-        Tensor in = g.tensor(node.input(0));
-        Tensor f = constant(g, node, 1, "filter");
-        Tensor o = g.tensor(node.output(0));
-        if (f.dtype() != DType.I8) throw new IllegalArgumentException("16-bit CONV_2D needs int8 weights, got " + f.dtype().lower());
-        Tensor bias = node.hasInput(2) ? constant(g, node, 2, "bias") : null;
-        if (bias != null && bias.dtype() != DType.I32 && bias.dtype() != DType.I64) {
-            throw new IllegalArgumentException("16-bit CONV_2D needs an int32 or int64 bias, got " + bias.dtype().lower());
-        }
-        Quantization qi = quant(in, node), qf = quant(f, node), qo = quant(o, node);
-        int[] is = in.shape().dims(), fs = f.shape().dims(), os = o.shape().dims();
-        ConvInt16.Params p = ConvInt16.prepare(op, is[1], is[2], fs[1], fs[2], fs[0], qi.scale(), qf.scales(), qo.scale(),
-                (int) qo.zeroPoint(), bias != null && bias.dtype() == DType.I32);
-        byte[] filter = f.data().clone();
-        long[] b = bias == null ? null : TensorData.constLongs(bias);
-        int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
-        return t -> {
-            short[] out = new short[no];
-            ConvInt16.run(TensorData.shorts(t.bytes(ii), n), is, filter, fs, b, out, os, p);
-            TensorData.putShorts(t.bytes(io), out);
-        };
+        Weighted w = weighted(g, node, "16-bit CONV_2D", true);
+        int[] is = w.in().shape().dims(), fs = w.weights().shape().dims(), os = w.out().shape().dims();
+        ConvInt16.Params p = ConvInt16.prepare(op, is[1], is[2], fs[1], fs[2], fs[0], w.qi().scale(), w.qw().scales(), w.qo().scale(),
+                (int) w.qo().zeroPoint(), w.int32Bias());
+        byte[] filter = w.weightBytes();
+        long[] b = w.biasValues();
+        return shortsToShorts(w.in().id(), w.in().shape().elements(), w.out().id(), w.out().shape().elements(),
+                (x, out) -> ConvInt16.run(x, is, filter, fs, b, out, os, p));
     }
 
     private static Kernel depthwise(Node node, Graph g, Op.DepthwiseConv2D op) {
-        Tensor in = g.tensor(node.input(0));
-        Tensor f = constant(g, node, 1, "filter");
-        Tensor o = g.tensor(node.output(0));
-        if (f.dtype() != DType.I8) throw new IllegalArgumentException("16-bit DEPTHWISE_CONV_2D needs int8 weights, got " + f.dtype().lower());
-        Tensor bias = node.hasInput(2) ? constant(g, node, 2, "bias") : null;
-        if (bias != null && bias.dtype() != DType.I64) {
-            throw new IllegalArgumentException("16-bit DEPTHWISE_CONV_2D needs an int64 bias, got " + bias.dtype().lower());
-        }
-        Quantization qi = quant(in, node), qf = quant(f, node), qo = quant(o, node);
-        int[] is = in.shape().dims(), fs = f.shape().dims(), os = o.shape().dims();
-        DepthwiseConvInt16.Params p = DepthwiseConvInt16.prepare(op, is[1], is[2], is[3], fs[1], fs[2], fs[3], qi.scale(),
-                qf.scales(), qo.scale(), (int) qo.zeroPoint());
-        byte[] filter = f.data().clone();
-        long[] b = bias == null ? null : TensorData.constLongs(bias);
-        int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
-        return t -> {
-            short[] out = new short[no];
-            DepthwiseConvInt16.run(TensorData.shorts(t.bytes(ii), n), is, filter, fs, b, out, os, p);
-            TensorData.putShorts(t.bytes(io), out);
-        };
+        Weighted w = weighted(g, node, "16-bit DEPTHWISE_CONV_2D", false);
+        int[] is = w.in().shape().dims(), fs = w.weights().shape().dims(), os = w.out().shape().dims();
+        DepthwiseConvInt16.Params p = DepthwiseConvInt16.prepare(op, is[1], is[2], is[3], fs[1], fs[2], fs[3], w.qi().scale(),
+                w.qw().scales(), w.qo().scale(), (int) w.qo().zeroPoint());
+        byte[] filter = w.weightBytes();
+        long[] b = w.biasValues();
+        return shortsToShorts(w.in().id(), w.in().shape().elements(), w.out().id(), w.out().shape().elements(),
+                (x, out) -> DepthwiseConvInt16.run(x, is, filter, fs, b, out, os, p));
     }
 
     private static Kernel fullyConnected(Node node, Graph g, Op.FullyConnected op) {
@@ -318,10 +274,7 @@ public final class Int16Kernels {
             throw new IllegalArgumentException("16-bit FULLY_CONNECTED needs 2-D int8 weights, got " + w.describe());
         }
         if (o.dtype() != DType.I16) throw new IllegalArgumentException("16-bit FULLY_CONNECTED needs an int16 output, got " + o.dtype().lower());
-        Tensor bias = node.hasInput(2) ? constant(g, node, 2, "bias") : null;
-        if (bias != null && bias.dtype() != DType.I32 && bias.dtype() != DType.I64) {
-            throw new IllegalArgumentException("16-bit FULLY_CONNECTED needs an int32 or int64 bias, got " + bias.dtype().lower());
-        }
+        Tensor bias = optionalBias(g, node, "16-bit FULLY_CONNECTED", true);
         Quantization qi = quant(in, node), qw = quant(w, node), qo = quant(o, node);
         int outChannels = w.shape().dim(0), depth = w.shape().dim(1);
         FullyConnectedInt16.Params p = FullyConnectedInt16.prepare(op, outChannels, qi.scale(), (int) qi.zeroPoint(), qw.scales(),
@@ -333,11 +286,7 @@ public final class Int16Kernels {
             throw new IllegalArgumentException("input " + in.shape() + " and weights " + w.shape() + " give " + (n / depth) * outChannels
                     + " outputs, the output " + o.shape() + " holds " + no);
         }
-        return t -> {
-            short[] out = new short[no];
-            FullyConnectedInt16.run(TensorData.shorts(t.bytes(ii), n), weights, outChannels, depth, b, out, p);
-            TensorData.putShorts(t.bytes(io), out);
-        };
+        return shortsToShorts(ii, n, io, no, (x, out) -> FullyConnectedInt16.run(x, weights, outChannels, depth, b, out, p));
     }
 
     private static Kernel transposeConv(Node node, Graph g, Op.TransposeConv op) {
@@ -356,11 +305,7 @@ public final class Int16Kernels {
         byte[] filter = f.data().clone();
         long[] b = bias == null ? null : TensorData.constLongs(bias);
         int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
-        return t -> {
-            short[] out = new short[no];
-            TransposeConvInt16.run(TensorData.shorts(t.bytes(ii), n), is, filter, fs, b, out, os, p);
-            TensorData.putShorts(t.bytes(io), out);
-        };
+        return shortsToShorts(ii, n, io, no, (x, out) -> TransposeConvInt16.run(x, is, filter, fs, b, out, os, p));
     }
 
     private static Kernel quantize(Node node, Graph g) {
@@ -381,9 +326,10 @@ public final class Int16Kernels {
         }
         Quantization qi = quant(in, node);
         QuantizeInt16.Requantize p = QuantizeInt16.prepare(qi.scale(), (int) qi.zeroPoint(), qo.scale(), (int) qo.zeroPoint(), outType);
+        int[] x = new int[n], out = new int[n];
         return t -> {
-            int[] out = new int[n];
-            QuantizeInt16.requantize(TensorData.ints(t.bytes(ii), inType, n), out, p);
+            TensorData.intsInto(t.bytes(ii), inType, x);
+            QuantizeInt16.requantize(x, out, p);
             TensorData.putInts(t.bytes(io), outType, out);
         };
     }
@@ -445,6 +391,49 @@ public final class Int16Kernels {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new IllegalArgumentException(node.label() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** One int16 tensor in, one out: what most of these kernels are. */
+    @FunctionalInterface
+    private interface ShortsOp {
+        void run(short[] input, short[] out);
+    }
+
+    /** Reads input {@code ii} ({@code n} values), runs {@code op} into a fresh array of {@code no} values, writes it to {@code io}. */
+    private static Kernel shortsToShorts(int ii, int n, int io, int no, ShortsOp op) {
+        return t -> {
+            short[] out = new short[no];
+            op.run(TensorData.shorts(t.bytes(ii), n), out);
+            TensorData.putShorts(t.bytes(io), out);
+        };
+    }
+
+    /** A weighted 16-bit op's input 0, int8 constant weights (input 1), output and optional bias, with their quantization. */
+    private record Weighted(Tensor in, Tensor weights, Tensor out, Tensor bias, Quantization qi, Quantization qw, Quantization qo) {
+        boolean int32Bias() { return bias != null && bias.dtype() == DType.I32; }
+
+        byte[] weightBytes() { return weights.data().clone(); }
+
+        long[] biasValues() { return bias == null ? null : TensorData.constLongs(bias); }
+    }
+
+    private static Weighted weighted(Graph g, Node node, String what, boolean int32BiasAllowed) {
+        Tensor in = g.tensor(node.input(0));
+        Tensor f = constant(g, node, 1, "filter");
+        Tensor o = g.tensor(node.output(0));
+        if (f.dtype() != DType.I8) throw new IllegalArgumentException(what + " needs int8 weights, got " + f.dtype().lower());
+        Tensor bias = optionalBias(g, node, what, int32BiasAllowed);
+        return new Weighted(in, f, o, bias, quant(in, node), quant(f, node), quant(o, node));
+    }
+
+    /** Input 2 (the bias) if present: constant, int64, or int32 too when {@code int32Allowed}. */
+    private static Tensor optionalBias(Graph g, Node node, String what, boolean int32Allowed) {
+        if (!node.hasInput(2)) return null;
+        Tensor bias = constant(g, node, 2, "bias");
+        if (bias.dtype() != DType.I64 && !(int32Allowed && bias.dtype() == DType.I32)) {
+            throw new IllegalArgumentException(what + " needs " + (int32Allowed ? "an int32 or int64" : "an int64") + " bias, got " + bias.dtype().lower());
+        }
+        return bias;
     }
 
     private static Quantization quant(Tensor t, Node node) {

@@ -22,6 +22,7 @@ public final class SvdfFast {
     private final boolean int16State;
     private final SvdfInteger.Params p;
     private final int[] scratch;
+    private final int[] input;
 
     /** The same arguments as {@link SvdfInteger#run}, without the data; {@code int16State}: the state tensor's type. */
     public SvdfFast(int batch, int inputSize, byte[] weightsFeature, int filters, int[] weightsTime, int memory, int[] bias,
@@ -43,6 +44,7 @@ public final class SvdfFast {
         this.int16State = int16State;
         this.p = p;
         this.scratch = new int[batch * filters];
+        this.input = new int[inputSize];
     }
 
     /** Bytes of input, state and output this layer reads and writes. */
@@ -63,10 +65,11 @@ public final class SvdfFast {
         int inZp = p.inputZeroPoint(), stZp = p.stateZeroPoint();
         for (int b = 0; b < batch; b++) {
             int inBase = inOff + b * inputSize;
+            for (int c = 0; c < inputSize; c++) input[c] = in[inBase + c] - inZp;
             for (int f = 0; f < filters; f++) {
                 int dot = 0;
                 int w = f * inputSize;
-                for (int c = 0; c < inputSize; c++) dot += featureWeights[w + c] * (in[inBase + c] - inZp);
+                for (int c = 0; c < inputSize; c++) dot += featureWeights[w + c] * input[c];
                 dot = FixedPoint.multiplyByQuantizedMultiplier(dot, p.featureMultiplier(), p.featureShift());
                 dot = FixedPoint.clamp(dot, p.stateMin(), p.stateMax());
                 int stored = stZp + dot;

@@ -33,10 +33,25 @@ final class TensorData {
 
     /** Integer values of any integer type, widened to int (int64 values must fit). */
     static int[] ints(ByteBuffer b, DType type, int n) {
-        long[] l = longs(b, type, n);
         int[] out = new int[n];
-        for (int i = 0; i < n; i++) out[i] = (int) l[i];
+        intsInto(b, type, out);
         return out;
+    }
+
+    /** As {@link #ints}, into {@code out} (its length is the element count). */
+    static void intsInto(ByteBuffer b, DType type, int[] out) {
+        ByteBuffer d = b.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = switch (type) {
+                case I8 -> d.get(i);
+                case U8 -> d.get(i) & 0xff;
+                case I16 -> d.getShort(2 * i);
+                case I32 -> d.getInt(4 * i);
+                case I64 -> (int) d.getLong(8 * i);
+                case BOOL -> d.get(i) != 0 ? 1 : 0;
+                case F32, F16, UNKNOWN -> throw new IllegalArgumentException("expected integer data, got " + type.lower());
+            };
+        }
     }
 
     static long[] longs(ByteBuffer b, DType type, int n) {

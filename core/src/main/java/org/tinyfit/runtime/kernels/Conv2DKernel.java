@@ -34,14 +34,9 @@ public final class Conv2DKernel implements Kernel {
     @Override
     public PreparedKernel prepare(Node node, Graph g) {
         Op.Conv2D op = (Op.Conv2D) node.op();
-        Tensor in = KernelSupport.input(g, node, 0, "input");
-        Tensor filter = KernelSupport.input(g, node, 1, "filter");
-        Tensor bias = KernelSupport.optionalInput(g, node, 2);
-        Tensor out = KernelSupport.output(g, node, 0);
-        KernelSupport.requireRank(node, in, "input 0", 4);
-        KernelSupport.requireRank(node, filter, "the filter", 4);
-        KernelSupport.requireRank(node, out, "the output", 4);
-        int[] x = in.shape().dims(), f = filter.shape().dims(), y = out.shape().dims();
+        ConvTensors ct = ConvTensors.of(node, g, 0, 1, 2);
+        Tensor in = ct.in(), filter = ct.filter(), bias = ct.bias(), out = ct.out();
+        int[] x = ct.x(), f = ct.f(), y = ct.y();
         if (f[3] <= 0 || x[3] % f[3] != 0) throw fail(node, "input 0 has " + x[3] + " channels, not a multiple of the filter's " + f[3]);
         if (y[3] != f[0]) throw fail(node, "the output has " + y[3] + " channels, the filter " + f[0]);
         if ((f[0] % (x[3] / f[3])) != 0) throw fail(node, "the filter's " + f[0] + " outputs do not divide into " + (x[3] / f[3]) + " groups");
@@ -57,7 +52,7 @@ public final class Conv2DKernel implements Kernel {
             KernelSupport.requireDType(node, out, "the output", DType.F32);
             if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.F32);
             float[] range = FixedPoint.activationRangeFloat(op.act());
-            return fast ? FastConv.floatConv(geo, ti, tf, tb, to, range[0], range[1])
+            return fast ? FastConv.floatConv(geo, ti, tf, tb, to, range[0], range[1], filter.isConstant() && (bias == null || bias.isConstant()))
                     : a -> floatConv(a, geo, ti, tf, tb, to, range[0], range[1]);
         }
         KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);

@@ -35,14 +35,9 @@ public final class DepthwiseConv2DKernel implements Kernel {
     @Override
     public PreparedKernel prepare(Node node, Graph g) {
         Op.DepthwiseConv2D op = (Op.DepthwiseConv2D) node.op();
-        Tensor in = KernelSupport.input(g, node, 0, "input");
-        Tensor filter = KernelSupport.input(g, node, 1, "filter");
-        Tensor bias = KernelSupport.optionalInput(g, node, 2);
-        Tensor out = KernelSupport.output(g, node, 0);
-        KernelSupport.requireRank(node, in, "input 0", 4);
-        KernelSupport.requireRank(node, filter, "the filter", 4);
-        KernelSupport.requireRank(node, out, "the output", 4);
-        int[] x = in.shape().dims(), f = filter.shape().dims(), y = out.shape().dims();
+        ConvTensors ct = ConvTensors.of(node, g, 0, 1, 2);
+        Tensor in = ct.in(), filter = ct.filter(), bias = ct.bias(), out = ct.out();
+        int[] x = ct.x(), f = ct.f(), y = ct.y();
         if (y[3] != f[3]) throw fail(node, "the output has " + y[3] + " channels, the filter " + f[3]);
         if (x[3] == 0 || f[3] % x[3] != 0) throw fail(node, "the filter's " + f[3] + " channels are not a multiple of the input's " + x[3]);
         int m = f[3] / x[3];

@@ -78,16 +78,21 @@ final class FastConv {
         };
     }
 
-    static PreparedKernel floatConv(Conv2DKernel.Geometry g, int ti, int tf, int tb, int to, float min, float max) {
+    /** {@code constantWeights}: filter and bias are constants, so they are read into arrays once, on the first run. */
+    static PreparedKernel floatConv(Conv2DKernel.Geometry g, int ti, int tf, int tb, int to, float min, float max, boolean constantWeights) {
         int k = g.kH() * g.kW() * g.filterInC();
         int fpg = g.filtersPerGroup();
         boolean parallel = (long) g.batches() * g.outH() * g.outW() * g.outC() * k > PARALLEL_MACS;
+        float[][] filterRows = new float[g.outC()][k];
+        float[] bias = new float[g.outC()];
+        boolean[] ready = new boolean[1];
         return a -> {
             checkBounds(a, g, ti, to);
-            float[][] filterRows = new float[g.outC()][k];
-            for (int oc = 0; oc < g.outC(); oc++) for (int j = 0; j < k; j++) filterRows[oc][j] = a.f32(tf, oc * k + j);
-            float[] bias = new float[g.outC()];
-            for (int oc = 0; oc < g.outC(); oc++) bias[oc] = tb >= 0 ? a.f32(tb, oc) : 0f;
+            if (!constantWeights || !ready[0]) {
+                for (int oc = 0; oc < g.outC(); oc++) for (int j = 0; j < k; j++) filterRows[oc][j] = a.f32(tf, oc * k + j);
+                for (int oc = 0; oc < g.outC(); oc++) bias[oc] = tb >= 0 ? a.f32(tb, oc) : 0f;
+                ready[0] = true;
+            }
             byte[] in = a.array(ti), out = a.array(to);
             int inBase = a.offset(ti), outBase = a.offset(to);
             int rows = g.batches() * g.outH();

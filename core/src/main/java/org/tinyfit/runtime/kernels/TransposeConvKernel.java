@@ -27,14 +27,9 @@ public final class TransposeConvKernel implements Kernel {
     @Override
     public PreparedKernel prepare(Node node, Graph g) {
         Op.TransposeConv op = (Op.TransposeConv) node.op();
-        Tensor filter = KernelSupport.input(g, node, 1, "filter");
-        Tensor in = KernelSupport.input(g, node, 2, "input");
-        Tensor bias = KernelSupport.optionalInput(g, node, 3);
-        Tensor out = KernelSupport.output(g, node, 0);
-        KernelSupport.requireRank(node, in, "input 2", 4);
-        KernelSupport.requireRank(node, filter, "the filter", 4);
-        KernelSupport.requireRank(node, out, "the output", 4);
-        int[] x = in.shape().dims(), f = filter.shape().dims(), y = out.shape().dims();
+        ConvTensors ct = ConvTensors.of(node, g, 2, 1, 3);
+        Tensor in = ct.in(), filter = ct.filter(), bias = ct.bias(), out = ct.out();
+        int[] x = ct.x(), f = ct.f(), y = ct.y();
         if (x[3] != f[3]) throw fail(node, "input 2 has " + x[3] + " channels, the filter " + f[3]);
         if (y[3] != f[0]) throw fail(node, "the output has " + y[3] + " channels, the filter " + f[0]);
         if (x[0] != y[0]) throw fail(node, "the output's batch " + y[0] + " differs from the input's " + x[0]);
