@@ -120,6 +120,7 @@ final class ConvGemm {
                             for (int o = 0; o < ow0; o++) row[pb + o] = 0f;
                             for (int o = ow1; o < ow; o++) row[pb + o] = 0f;
                             int xr = xBase + (ih * g.w() + iwOff) * c;
+                            if (ow1 == ow0) continue;
                             if (c == 1 && sw == 1) {
                                 System.arraycopy(x, xr + ow0, row, pb + ow0, ow1 - ow0);
                             } else {
