@@ -16,6 +16,8 @@ import java.util.Arrays;
  */
 final class ConvGemm {
     static final int P_BLOCK = 256;
+    /** Up to this many values per filter the filter gradient is taken as dot products over all pixels (rows too short for axpy). */
+    static final int DOT_MAX_K = 32;
     private static final int PIXELS = 4;
 
     private final ConvGeometry g;
@@ -118,6 +120,7 @@ final class ConvGemm {
                             for (int o = 0; o < ow0; o++) row[pb + o] = 0f;
                             for (int o = ow1; o < ow; o++) row[pb + o] = 0f;
                             int xr = xBase + (ih * g.w() + iwOff) * c;
+                            if (ow1 == ow0) continue;
                             if (c == 1 && sw == 1) {
                                 System.arraycopy(x, xr + ow0, row, pb + ow0, ow1 - ow0);
                             } else {
@@ -143,6 +146,12 @@ final class ConvGemm {
      */
     void backward(float[] x, float[] dy, float[] reluOut, int s0, int s1, float[][] w2, float[][] dw2, float[] db, float[] dx) {
         int pix = g.oh() * g.ow(), oc = g.outC();
+        if (dw2 != null && k <= DOT_MAX_K) {
+            weightGradientByDots(x, dy, reluOut, s0, s1, dw2, db);
+            dw2 = null;
+            db = null;
+        }
+        if (dx == null && dw2 == null && db == null) return;
         int total = (s1 - s0) * pix;
         for (int q0 = 0; q0 < total; q0 += PIXELS) {
             int q1 = Math.min(total, q0 + PIXELS);
@@ -154,9 +163,11 @@ final class ConvGemm {
                 int nz = 0;
                 for (int o = 0; o < oc; o++) {
                     float a = dy[dyo + o];
-                    if (reluOut != null && !(reluOut[dyo + o] > 0f)) a = 0f;
+                    if (reluOut != null) a = Activations.reluGradient(reluOut[dyo + o], a);
                     d[o] = a;
-                    if (a != 0f) { nonZero[nz] = o; nonZeroValue[nz] = a; nz++; }
+                    nonZero[nz] = o;
+                    nonZeroValue[nz] = a;
+                    nz += a != 0f ? 1 : 0;
                 }
                 if (nz == 0) {
                     // takes part in the filter gradient below with zero weights
@@ -201,14 +212,84 @@ final class ConvGemm {
         }
     }
 
+    /**
+     * dw2[o][kk] += Σ_p dyT[o][p] · colT[kk][p] and db[o] += Σ_p dyT[o][p] over the chunk's pixels,
+     * with dyT the (ReLU-masked) output gradient transposed into yT; four filter values per pass over
+     * dyT and two partial sums each.
+     */
+    private void weightGradientByDots(float[] x, float[] dy, float[] reluOut, int s0, int s1, float[][] dw2, float[] db) {
+        int pix = g.oh() * g.ow(), np = (s1 - s0) * pix, oc = g.outC();
+        im2colTransposed(x, s0, s1);
+        int dyBase = s0 * pix * oc;
+        for (int pl = 0; pl < np; pl++) {
+            int dyo = dyBase + pl * oc;
+            if (reluOut != null) for (int o = 0; o < oc; o++) yT[o][pl] = Activations.reluGradient(reluOut[dyo + o], dy[dyo + o]);
+            else for (int o = 0; o < oc; o++) yT[o][pl] = dy[dyo + o];
+        }
+        int even = np & ~1;
+        for (int o = 0; o < oc; o++) {
+            float[] d = yT[o], dwr = dw2[o];
+            if (db != null) {
+                float sum = 0f;
+                for (int p = 0; p < np; p++) sum += d[p];
+                db[o] += sum;
+            }
+            int kk = 0;
+            for (; kk + 4 <= k; kk += 4) {
+                float[] c0 = colT[kk], c1 = colT[kk + 1], c2 = colT[kk + 2], c3 = colT[kk + 3];
+                float a0 = 0f, a1 = 0f, a2 = 0f, a3 = 0f, b0 = 0f, b1 = 0f, b2 = 0f, b3 = 0f;
+                for (int p = 0; p < even; p += 2) {
+                    float d0 = d[p], d1 = d[p + 1];
+                    a0 += d0 * c0[p]; b0 += d1 * c0[p + 1];
+                    a1 += d0 * c1[p]; b1 += d1 * c1[p + 1];
+                    a2 += d0 * c2[p]; b2 += d1 * c2[p + 1];
+                    a3 += d0 * c3[p]; b3 += d1 * c3[p + 1];
+                }
+                if (even < np) {
+                    float d0 = d[even];
+                    a0 += d0 * c0[even]; a1 += d0 * c1[even]; a2 += d0 * c2[even]; a3 += d0 * c3[even];
+                }
+                dwr[kk] += a0 + b0;
+                dwr[kk + 1] += a1 + b1;
+                dwr[kk + 2] += a2 + b2;
+                dwr[kk + 3] += a3 + b3;
+            }
+            for (; kk < k; kk++) {
+                float[] c0 = colT[kk];
+                float a0 = 0f, b0 = 0f;
+                for (int p = 0; p < even; p += 2) { a0 += d[p] * c0[p]; b0 += d[p + 1] * c0[p + 1]; }
+                if (even < np) a0 += d[even] * c0[even];
+                dwr[kk] += a0 + b0;
+            }
+        }
+    }
+
     private void im2colRow(float[] x, int xBase, int oh, int ow, float[] row) {
-        int c = g.c();
+        int c = g.c(), kwn = g.kw();
         for (int kh = 0; kh < g.kh(); kh++) {
             int ih = oh * g.strideH() - g.padTop() + kh * g.dilationH();
-            for (int kw = 0; kw < g.kw(); kw++) {
-                int iw = ow * g.strideW() - g.padLeft() + kw * g.dilationW();
-                int kb = (kh * g.kw() + kw) * c;
-                if (ih < 0 || ih >= g.h() || iw < 0 || iw >= g.w()) {
+            int rb = kh * kwn * c;
+            if (ih < 0 || ih >= g.h()) {
+                Arrays.fill(row, rb, rb + kwn * c, 0f);
+                continue;
+            }
+            int iw0 = ow * g.strideW() - g.padLeft();
+            if (g.dilationW() == 1) {
+                // the taps of one kernel row are one contiguous span of x
+                int kw0 = Math.max(0, -iw0), kw1 = Math.min(kwn, g.w() - iw0);
+                if (kw1 <= kw0) {
+                    Arrays.fill(row, rb, rb + kwn * c, 0f);
+                    continue;
+                }
+                if (kw0 > 0) Arrays.fill(row, rb, rb + kw0 * c, 0f);
+                System.arraycopy(x, xBase + (ih * g.w() + iw0 + kw0) * c, row, rb + kw0 * c, (kw1 - kw0) * c);
+                if (kw1 < kwn) Arrays.fill(row, rb + kw1 * c, rb + kwn * c, 0f);
+                continue;
+            }
+            for (int kw = 0; kw < kwn; kw++) {
+                int iw = iw0 + kw * g.dilationW();
+                int kb = rb + kw * c;
+                if (iw < 0 || iw >= g.w()) {
                     for (int ci = 0; ci < c; ci++) row[kb + ci] = 0f;
                 } else {
                     int xo = xBase + (ih * g.w() + iw) * c;

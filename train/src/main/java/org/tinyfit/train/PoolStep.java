@@ -27,33 +27,74 @@ final class PoolStep extends Step {
         c.forChunks((k, from, to) -> {
             for (int s = from; s < to; s++) {
                 for (int oh = 0; oh < g.oh(); oh++) {
+                    int h0 = Math.max(0, oh * g.strideH() - g.padTop()), h1 = Math.min(g.h(), oh * g.strideH() - g.padTop() + g.kh());
                     for (int ow = 0; ow < g.ow(); ow++) {
+                        int w0 = Math.max(0, ow * g.strideW() - g.padLeft()), w1 = Math.min(g.w(), ow * g.strideW() - g.padLeft() + g.kw());
                         int yo = s * out + (oh * g.ow() + ow) * ch;
-                        int count = 0;
-                        for (int cc = 0; cc < ch; cc++) ys[yo + cc] = max ? Float.NEGATIVE_INFINITY : 0f;
-                        for (int kh = 0; kh < g.kh(); kh++) {
-                            int ih = oh * g.strideH() - g.padTop() + kh;
-                            if (ih < 0 || ih >= g.h()) continue;
-                            for (int kw = 0; kw < g.kw(); kw++) {
-                                int iw = ow * g.strideW() - g.padLeft() + kw;
-                                if (iw < 0 || iw >= g.w()) continue;
-                                count++;
-                                int xo = s * in + (ih * g.w() + iw) * ch;
-                                if (max) {
-                                    for (int cc = 0; cc < ch; cc++) {
-                                        if (xs[xo + cc] > ys[yo + cc]) { ys[yo + cc] = xs[xo + cc]; argmax[yo + cc] = xo + cc; }
-                                    }
-                                } else {
-                                    for (int cc = 0; cc < ch; cc++) ys[yo + cc] += xs[xo + cc];
-                                }
-                            }
-                        }
-                        if (!max) { float inv = 1f / count; for (int cc = 0; cc < ch; cc++) ys[yo + cc] *= inv; }
+                        if (max && h1 - h0 == 2 && w1 - w0 == 2) max2x2(xs, s * in + (h0 * g.w() + w0) * ch, ys, yo);
+                        else if (max) maxWindow(xs, s * in, h0, h1, w0, w1, ys, yo);
+                        else averageWindow(xs, s * in, h0, h1, w0, w1, ys, yo);
                     }
                 }
             }
             Activations.forward(act, ys, from * out, to * out);
         });
+    }
+
+    /**
+     * The maximum of each channel over the window rows [h0, h1) and columns [w0, w1), and where it
+     * came from (the first position holding it; a NaN makes the maximum NaN and keeps the position). No
+     * branch on the data: which value is larger is random, so the index is a select.
+     */
+    private void maxWindow(float[] xs, int xBase, int h0, int h1, int w0, int w1, float[] ys, int yo) {
+        int ch = g.c();
+        for (int cc = 0; cc < ch; cc++) {
+            int first = xBase + (h0 * g.w() + w0) * ch + cc;
+            float best = Float.NEGATIVE_INFINITY;
+            int at = first;
+            for (int ih = h0; ih < h1; ih++) {
+                for (int iw = w0; iw < w1; iw++) {
+                    int xo = xBase + (ih * g.w() + iw) * ch + cc;
+                    float v = xs[xo];
+                    boolean larger = v > best;
+                    at = larger ? xo : at;
+                    best = Math.max(best, v);
+                }
+            }
+            ys[yo + cc] = best;
+            argmax[yo + cc] = at;
+        }
+    }
+
+    /** {@link #maxWindow} for a full 2×2 window whose top-left value of channel 0 is at {@code x00}. */
+    private void max2x2(float[] xs, int x00, float[] ys, int yo) {
+        int ch = g.c(), x01 = x00 + ch, x10 = x00 + g.w() * ch, x11 = x10 + ch;
+        for (int cc = 0; cc < ch; cc++) {
+            float a = xs[x00 + cc], b = xs[x01 + cc], c = xs[x10 + cc], d = xs[x11 + cc];
+            int at = x00 + cc;
+            float best = a;
+            at = b > best ? x01 + cc : at;
+            best = Math.max(best, b);
+            at = c > best ? x10 + cc : at;
+            best = Math.max(best, c);
+            at = d > best ? x11 + cc : at;
+            best = Math.max(best, d);
+            ys[yo + cc] = best;
+            argmax[yo + cc] = at;
+        }
+    }
+
+    private void averageWindow(float[] xs, int xBase, int h0, int h1, int w0, int w1, float[] ys, int yo) {
+        int ch = g.c();
+        for (int cc = 0; cc < ch; cc++) ys[yo + cc] = 0f;
+        for (int ih = h0; ih < h1; ih++) {
+            for (int iw = w0; iw < w1; iw++) {
+                int xo = xBase + (ih * g.w() + iw) * ch;
+                for (int cc = 0; cc < ch; cc++) ys[yo + cc] += xs[xo + cc];
+            }
+        }
+        float inv = 1f / ((h1 - h0) * (w1 - w0));
+        for (int cc = 0; cc < ch; cc++) ys[yo + cc] *= inv;
     }
 
     @Override void backward(Ctx c) {

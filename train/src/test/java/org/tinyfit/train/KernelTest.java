@@ -3,6 +3,7 @@ package org.tinyfit.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import net.jqwik.api.ForAll;
+import org.junit.jupiter.api.Test;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.tinyfit.graph.Op;
@@ -48,6 +49,18 @@ class KernelTest {
         float[] dwFlat = new float[o * k * k * c];
         for (int i = 0; i < o; i++) System.arraycopy(dw2[i], 0, dwFlat, i * k * k * c, k * k * c);
         assertAllClose(ConvKernels.referenceBackwardWeights(g, n, x, dy), dwFlat, "filter gradient");
+    }
+
+    @Test
+    void reluGradientPassesOnlyWhereTheOutputIsPositive() {
+        float[] ys = {1f, 1e-40f, Float.MAX_VALUE, Float.POSITIVE_INFINITY, 0f, -0f, -1f, Float.NEGATIVE_INFINITY, Float.NaN,
+                Float.intBitsToFloat(0xffc00000)};
+        for (float y : ys) {
+            for (float dy : new float[] {2.5f, -3f, 0f, Float.NaN}) {
+                float want = y > 0f ? dy : 0f;
+                assertEquals(Float.floatToRawIntBits(want), Float.floatToRawIntBits(Activations.reluGradient(y, dy)), "y " + y + ", dy " + dy);
+            }
+        }
     }
 
     @Property(tries = 30)
