@@ -3,6 +3,7 @@ package org.tinyfit.train;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import org.tinyfit.data.SeededRandom;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphBuilder;
@@ -135,16 +136,16 @@ public final class SpecCompiler {
     }
 
     private int weights(String name, Shape shape, int fanIn, int fanOut, ModelSpec.Init init) {
-        float[] v = initial(shape.elements(), fanIn, fanOut, init, Rng.derive(seed, name.hashCode(), layerNo));
+        float[] v = initial(shape.elements(), fanIn, fanOut, init, SeededRandom.forKeys(seed, name.hashCode(), layerNo));
         return b.constant(name, DType.F32, shape, FloatData.bytes(v));
     }
 
     /** Seeded initial weights: He normal or Glorot uniform. */
-    public static float[] initial(int count, int fanIn, int fanOut, ModelSpec.Init init, Rng rng) {
+    public static float[] initial(int count, int fanIn, int fanOut, ModelSpec.Init init, SeededRandom rng) {
         float[] v = new float[count];
         if (init == ModelSpec.Init.HE) {
             double std = Math.sqrt(2.0 / fanIn);
-            for (int i = 0; i < count; i++) v[i] = (float) (rng.nextGaussian() * std);
+            for (int i = 0; i < count; i++) v[i] = (float) (rng.nextGaussianBoxMuller() * std);
         } else {
             double limit = Math.sqrt(6.0 / (fanIn + fanOut));
             for (int i = 0; i < count; i++) v[i] = (float) ((rng.nextDouble() * 2 - 1) * limit);

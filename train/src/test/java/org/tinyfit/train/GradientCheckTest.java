@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
+import org.tinyfit.data.SeededRandom;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphBuilder;
@@ -19,7 +20,7 @@ class GradientCheckTest {
 
     static int rand(GraphBuilder b, String name, long seed, int... dims) {
         Shape s = new Shape(dims);
-        Rng r = new Rng(seed);
+        SeededRandom r = new SeededRandom(seed);
         float[] v = new float[s.elements()];
         for (int i = 0; i < v.length; i++) v[i] = r.nextFloat() - 0.5f;
         return b.constant(name, DType.F32, s, FloatData.bytes(v));
