@@ -7,7 +7,6 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Node;
-import org.tinyfit.graph.Quantization;
 import org.tinyfit.graph.Tensor;
 
 /** What kernels share while preparing: typed access to a node's tensors, checks that name the node. */
@@ -54,16 +53,6 @@ public final class KernelSupport {
         if (!t.isConstant()) throw fail(node, what + " (tensor " + t.id() + ") must be a constant");
     }
 
-    /** The tensor's quantization; throws when it has none. */
-    public static Quantization quant(Node node, Tensor t, String what) {
-        if (t.quant() == null) throw fail(node, what + " (tensor " + t.id() + ", " + t.dtype().lower() + ") has no quantization parameters");
-        return t.quant();
-    }
-
-    public static float scale(Node node, Tensor t, String what) { return quant(node, t, what).scale(); }
-
-    public static int zeroPoint(Node node, Tensor t, String what) { return (int) quant(node, t, what).zeroPoint(); }
-
     /** A constant int32 (or int64) tensor's values. */
     public static int[] ints(Node node, Tensor t, String what) {
         requireConstant(node, t, what);
@@ -76,27 +65,6 @@ public final class KernelSupport {
             default -> throw fail(node, what + " (tensor " + t.id() + ") is " + t.dtype().lower() + ", expected i32");
         }
         return out;
-    }
-
-    /** Quantized range of an integer dtype. */
-    public static int qmin(DType d) {
-        return switch (d) {
-            case I8 -> -128;
-            case U8 -> 0;
-            case I16 -> -32768;
-            case I32 -> Integer.MIN_VALUE;
-            default -> throw new IllegalArgumentException(d + " is not a quantized integer type");
-        };
-    }
-
-    public static int qmax(DType d) {
-        return switch (d) {
-            case I8 -> 127;
-            case U8 -> 255;
-            case I16 -> 32767;
-            case I32 -> Integer.MAX_VALUE;
-            default -> throw new IllegalArgumentException(d + " is not a quantized integer type");
-        };
     }
 
     /** Row-major strides of {@code dims}. */

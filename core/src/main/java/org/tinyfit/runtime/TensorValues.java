@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.QuantParams;
 
 /**
  * Converts between a tensor's bytes (little-endian, its dtype) and numbers: the stored values
@@ -77,7 +79,7 @@ public final class TensorValues {
         if (t.quant().perChannel()) throw new GraphException(where + ": tensor " + t.name() + " is quantized per channel; give its stored integers instead");
         double scale = t.quant().scale();
         long zp = t.quant().zeroPoint();
-        long lo = KernelSupport.qmin(t.dtype()), hi = KernelSupport.qmax(t.dtype());
+        long lo = QuantParams.qmin(t.dtype()), hi = QuantParams.qmax(t.dtype());
         double[] q = new double[values.length];
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) throw new GraphException(where + ": value " + i + " is " + values[i]);

@@ -8,9 +8,6 @@
  *       tensors share bytes, except an output written over a dying input where {@link
  *       org.tinyfit.memory.InPlace} allows), prepares every node, runs; a {@link
  *       org.tinyfit.runtime.StepListener} sees every intermediate tensor.</li>
- *   <li>{@link org.tinyfit.runtime.FixedPoint} and {@link org.tinyfit.runtime.Gemmlowp}: TFLite's
- *       integer arithmetic (quantized multipliers, rounding, saturation, fixed-point exp, logistic,
- *       tanh, reciprocal).</li>
  *   <li>{@link org.tinyfit.runtime.Kernel} / {@link org.tinyfit.runtime.PreparedKernel}: prepare a
  *       node once (checks, multipliers), then run it on an {@link org.tinyfit.runtime.Arena}.
  *       {@link org.tinyfit.runtime.BuiltinKernels} holds the float and int8 kernels (package

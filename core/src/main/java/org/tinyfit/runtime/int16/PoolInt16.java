@@ -1,7 +1,7 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * AVERAGE_POOL_2D and MAX_POOL_2D on int16 (TFLite Micro's reference kernels): windows are clipped

@@ -5,8 +5,9 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.QuantParams;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -157,7 +158,7 @@ public final class BinaryKernel implements Kernel {
     }
 
     static AddSubQuant addSubQuant(Node node, Tensor x, Tensor y, Tensor out, Op.Act act, boolean sub) {
-        float sx = KernelSupport.scale(node, x, "input 0"), sy = KernelSupport.scale(node, y, "input 1"), so = KernelSupport.scale(node, out, "output");
+        float sx = QuantParams.scale(node, x, "input 0"), sy = QuantParams.scale(node, y, "input 1"), so = QuantParams.scale(node, out, "output");
         int leftShift = out.dtype() == DType.I16 ? 15 : 20;
         double r1, r2, rOut;
         if (sub) {
@@ -172,9 +173,9 @@ public final class BinaryKernel implements Kernel {
             rOut = twiceMax / ((1 << leftShift) * (double) so);
         }
         FixedPoint.Multiplier m1 = smallerThanOne(node, r1), m2 = smallerThanOne(node, r2), mo = smallerThanOne(node, rOut);
-        int outZp = KernelSupport.zeroPoint(node, out, "output");
-        int[] range = FixedPoint.activationRange(act, so, outZp, KernelSupport.qmin(out.dtype()), KernelSupport.qmax(out.dtype()));
-        return new AddSubQuant(-KernelSupport.zeroPoint(node, x, "input 0"), -KernelSupport.zeroPoint(node, y, "input 1"), outZp, leftShift,
+        int outZp = QuantParams.zeroPoint(node, out, "output");
+        int[] range = FixedPoint.activationRange(act, so, outZp, QuantParams.qmin(out.dtype()), QuantParams.qmax(out.dtype()));
+        return new AddSubQuant(-QuantParams.zeroPoint(node, x, "input 0"), -QuantParams.zeroPoint(node, y, "input 1"), outZp, leftShift,
                 m1.multiplier(), m1.shift(), m2.multiplier(), m2.shift(), mo.multiplier(), mo.shift(), range[0], range[1]);
     }
 
@@ -184,10 +185,10 @@ public final class BinaryKernel implements Kernel {
     }
 
     static MulQuant mulQuant(Node node, Tensor x, Tensor y, Tensor out, Op.Act act) {
-        float sx = KernelSupport.scale(node, x, "input 0"), sy = KernelSupport.scale(node, y, "input 1"), so = KernelSupport.scale(node, out, "output");
+        float sx = QuantParams.scale(node, x, "input 0"), sy = QuantParams.scale(node, y, "input 1"), so = QuantParams.scale(node, out, "output");
         FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) sx * (double) sy / (double) so);
-        int outZp = KernelSupport.zeroPoint(node, out, "output");
-        int[] range = FixedPoint.activationRange(act, so, outZp, KernelSupport.qmin(out.dtype()), KernelSupport.qmax(out.dtype()));
-        return new MulQuant(-KernelSupport.zeroPoint(node, x, "input 0"), -KernelSupport.zeroPoint(node, y, "input 1"), outZp, m.multiplier(), m.shift(), range[0], range[1]);
+        int outZp = QuantParams.zeroPoint(node, out, "output");
+        int[] range = FixedPoint.activationRange(act, so, outZp, QuantParams.qmin(out.dtype()), QuantParams.qmax(out.dtype()));
+        return new MulQuant(-QuantParams.zeroPoint(node, x, "input 0"), -QuantParams.zeroPoint(node, y, "input 1"), outZp, m.multiplier(), m.shift(), range[0], range[1]);
     }
 }

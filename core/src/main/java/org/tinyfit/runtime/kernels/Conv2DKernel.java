@@ -7,8 +7,9 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.ConvQuant;
+import org.tinyfit.quant.FixedPoint;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -56,7 +57,7 @@ public final class Conv2DKernel implements Kernel {
                     : a -> floatConv(a, geo, ti, tf, tb, to, range[0], range[1]);
         }
         ct.requireInt8(node, "input 0");
-        ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[0]);
+        ConvQuant q = ConvQuant.conv(node, in, filter, out, op.act(), f[0]);
         return fast ? FastConv.int8Conv(geo, q, ti, tf, tb, to) : a -> int8Conv(a, geo, q, ti, tf, tb, to);
     }
 

@@ -7,8 +7,9 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.ConvQuant;
+import org.tinyfit.quant.FixedPoint;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -65,7 +66,7 @@ public final class DepthwiseConv2DKernel implements Kernel {
             return a -> floatConv(a, geo, ti, tf, tb, to, range[0], range[1]);
         }
         ct.requireInt8(node, "input 0");
-        ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[3]);
+        ConvQuant q = ConvQuant.conv(node, in, filter, out, op.act(), f[3]);
         if (inPlace) {
             checkInPlace(node, geo);
             byte[] plane = new byte[geo.outH() * geo.outW()];

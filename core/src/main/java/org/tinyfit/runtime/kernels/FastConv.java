@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
+import org.tinyfit.quant.ConvQuant;
 import org.tinyfit.runtime.Arena;
 import org.tinyfit.runtime.PreparedKernel;
 

@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.stream.IntStream;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.ConvQuant;
 import org.tinyfit.runtime.PreparedKernel;
 
 /**
@@ -42,7 +42,7 @@ final class FastFullyConnected {
         };
     }
 
-    static PreparedKernel int8(FullyConnectedKernel.Quant q, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to) {
+    static PreparedKernel int8(ConvQuant q, int filterOffset, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to) {
         int[][] rows = new int[outDepth][];
         int[] bias = new int[outDepth];
         boolean[] ready = new boolean[1];
@@ -54,7 +54,7 @@ final class FastFullyConnected {
                 int wBase = a.offset(tw);
                 for (int oc = 0; oc < outDepth; oc++) {
                     rows[oc] = new int[accumDepth];
-                    for (int d = 0; d < accumDepth; d++) rows[oc][d] = w[wBase + oc * accumDepth + d] + q.filterOffset();
+                    for (int d = 0; d < accumDepth; d++) rows[oc][d] = w[wBase + oc * accumDepth + d] + filterOffset;
                     bias[oc] = tb >= 0 ? a.i32(tb, oc) : 0;
                 }
                 ready[0] = true;
@@ -76,10 +76,9 @@ final class FastFullyConnected {
         };
     }
 
-    private static byte row(FullyConnectedKernel.Quant q, int[] w, int[] x, int bias, int oc) {
+    private static byte row(ConvQuant q, int[] w, int[] x, int bias, int oc) {
         int acc = 0;
         for (int d = 0; d < w.length; d++) acc += w[d] * x[d];
-        int v = FixedPoint.multiplyByQuantizedMultiplier(acc + bias, q.multipliers()[oc], q.shifts()[oc]) + q.outputOffset();
-        return (byte) FixedPoint.clamp(v, q.actMin(), q.actMax());
+        return (byte) q.requantize(acc + bias, oc);
     }
 }

@@ -6,10 +6,10 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
-import org.tinyfit.graph.Quantization;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.ConvQuant;
+import org.tinyfit.quant.FixedPoint;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -24,8 +24,6 @@ public final class FullyConnectedKernel implements Kernel {
     private final boolean fast;
 
     public FullyConnectedKernel(boolean fast) { this.fast = fast; }
-
-    record Quant(int inputOffset, int filterOffset, int outputOffset, int[] multipliers, int[] shifts, int actMin, int actMax) {}
 
     @Override
     public PreparedKernel prepare(Node node, Graph g) {
@@ -58,9 +56,10 @@ public final class FullyConnectedKernel implements Kernel {
         KernelSupport.requireDType(node, w, "the weights", DType.I8);
         KernelSupport.requireDType(node, out, "the output", DType.I8);
         if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
-        Quant q = quant(node, in, w, out, op.act(), outDepth);
-        return fast ? FastFullyConnected.int8(q, batches, outDepth, accumDepth, ti, tw, tb, to)
-                : a -> int8Fc(a, q, batches, outDepth, accumDepth, ti, tw, tb, to);
+        ConvQuant q = ConvQuant.fullyConnected(node, in, w, out, op.act(), outDepth);
+        int filterOffset = -(int) w.quant().zeroPoint();
+        return fast ? FastFullyConnected.int8(q, filterOffset, batches, outDepth, accumDepth, ti, tw, tb, to)
+                : a -> int8Fc(a, q, filterOffset, batches, outDepth, accumDepth, ti, tw, tb, to);
     }
 
     private static float[] floats(byte[] data, int n) {
@@ -69,41 +68,17 @@ public final class FullyConnectedKernel implements Kernel {
         return v;
     }
 
-    static Quant quant(Node node, Tensor in, Tensor w, Tensor out, Op.Act act, int outDepth) {
-        float inputScale = KernelSupport.scale(node, in, "input");
-        float outputScale = KernelSupport.scale(node, out, "output");
-        Quantization wq = KernelSupport.quant(node, w, "weights");
-        int[] m = new int[outDepth];
-        int[] s = new int[outDepth];
-        if (wq.perChannel()) {
-            if (wq.channels() < outDepth) throw fail(node, "the weights have " + wq.channels() + " per-channel scales for " + outDepth + " outputs");
-            for (int c = 0; c < outDepth; c++) {
-                FixedPoint.Multiplier mm = FixedPoint.quantizeMultiplier((double) inputScale * (double) wq.scale(c) / (double) outputScale);
-                m[c] = mm.multiplier();
-                s[c] = mm.shift();
-            }
-        } else {
-            FixedPoint.Multiplier mm = FixedPoint.quantizeMultiplier((double) (inputScale * wq.scale()) / (double) outputScale);
-            java.util.Arrays.fill(m, mm.multiplier());
-            java.util.Arrays.fill(s, mm.shift());
-        }
-        int outZp = KernelSupport.zeroPoint(node, out, "output");
-        int[] range = FixedPoint.activationRange(act, outputScale, outZp, KernelSupport.qmin(out.dtype()), KernelSupport.qmax(out.dtype()));
-        return new Quant(-KernelSupport.zeroPoint(node, in, "input"), -(int) wq.zeroPoint(), outZp, m, s, range[0], range[1]);
-    }
-
-    static void int8Fc(Arena a, Quant q, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to) {
+    static void int8Fc(Arena a, ConvQuant q, int filterOffset, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to) {
         for (int b = 0; b < batches; b++) {
             for (int oc = 0; oc < outDepth; oc++) {
                 int acc = 0;
                 for (int d = 0; d < accumDepth; d++) {
                     int iv = a.i8(ti, b * accumDepth + d);
                     int fv = a.i8(tw, oc * accumDepth + d);
-                    acc += (fv + q.filterOffset()) * (iv + q.inputOffset());
+                    acc += (fv + filterOffset) * (iv + q.inputOffset());
                 }
                 if (tb >= 0) acc += a.i32(tb, oc);
-                int v = FixedPoint.multiplyByQuantizedMultiplier(acc, q.multipliers()[oc], q.shifts()[oc]) + q.outputOffset();
-                a.setI8(to, oc + outDepth * b, FixedPoint.clamp(v, q.actMin(), q.actMax()));
+                a.setI8(to, oc + outDepth * b, q.requantize(acc, oc));
             }
         }
     }

@@ -7,8 +7,9 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.QuantParams;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -58,7 +59,7 @@ public final class PoolKernel implements Kernel {
             return a -> floatPool(a, geo, avg, ti, to, r[0], r[1]);
         }
         Tensor outT = out;
-        int[] r = FixedPoint.activationRange(op.act(), KernelSupport.scale(node, outT, "output"), KernelSupport.zeroPoint(node, outT, "output"), -128, 127);
+        int[] r = FixedPoint.activationRange(op.act(), QuantParams.scale(node, outT, "output"), QuantParams.zeroPoint(node, outT, "output"), -128, 127);
         if (inPlace) {
             byte[] plane = new byte[geo.outH() * geo.outW()];
             return a -> {

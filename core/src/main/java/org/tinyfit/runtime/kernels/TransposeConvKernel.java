@@ -7,8 +7,9 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.ConvQuant;
+import org.tinyfit.quant.FixedPoint;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -45,7 +46,7 @@ public final class TransposeConvKernel implements Kernel {
             return a -> floatTransposeConv(a, geo, ti, tf, tb, to, r[0], r[1], new float[n]);
         }
         ct.requireInt8(node, "input 2");
-        ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[0]);
+        ConvQuant q = ConvQuant.conv(node, in, filter, out, op.act(), f[0]);
         int[] heap = new int[n];
         int nodeId = node.id();
         return a -> {

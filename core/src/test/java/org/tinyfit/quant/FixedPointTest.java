@@ -1,4 +1,4 @@
-package org.tinyfit.runtime;
+package org.tinyfit.quant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +13,7 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.tinyfit.graph.Op;
-import org.tinyfit.runtime.FixedPoint.Multiplier;
+import org.tinyfit.quant.FixedPoint.Multiplier;
 
 class FixedPointTest {
     private static final BigInteger TWO_31 = BigInteger.ONE.shiftLeft(31);

@@ -1,4 +1,4 @@
-package org.tinyfit.runtime;
+package org.tinyfit.quant;
 
 /**
  * TFLite's integer arithmetic, bit for bit: how a real multiplier becomes an int32 fixed-point
