@@ -109,25 +109,4 @@ public final class KernelSupport {
         }
         return map;
     }
-
-    /** TFLite's output size for a window op (SAME or VALID). */
-    public static int outSize(org.tinyfit.graph.Op.Padding padding, int imageSize, int filterSize, int stride, int dilation) {
-        int effective = (filterSize - 1) * dilation + 1;
-        return switch (padding) {
-            case SAME -> (imageSize + stride - 1) / stride;
-            case VALID -> (imageSize + stride - effective) / stride;
-        };
-    }
-
-    /** TFLite's {@code ComputePaddingWithOffset}: the leading padding (the extra odd pixel goes at the end). */
-    public static int padding(int stride, int dilation, int inSize, int filterSize, int outSize) {
-        int effective = (filterSize - 1) * dilation + 1;
-        int total = (outSize - 1) * stride + effective - inSize;
-        return Math.max(total, 0) / 2;
-    }
-
-    /** Leading padding as TFLite computes it for a window op: from the padding kind and the image, not the declared output. */
-    public static int padding(org.tinyfit.graph.Op.Padding padding, int stride, int dilation, int inSize, int filterSize) {
-        return padding(stride, dilation, inSize, filterSize, outSize(padding, inSize, filterSize, stride, dilation));
-    }
 }

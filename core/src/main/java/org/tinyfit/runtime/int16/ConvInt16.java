@@ -1,6 +1,7 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
+import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.quant.ChannelMultipliers;
 import org.tinyfit.quant.FixedPoint;
 
@@ -25,8 +26,8 @@ public final class ConvInt16 {
     public static Params prepare(Op.Conv2D op, int inH, int inW, int filterH, int filterW, int outChannels,
                                  float inputScale, float[] filterScales, float outputScale, int outputZeroPoint,
                                  boolean int32Bias) {
-        int padH = ConvPadding.padding(op.padding(), inH, filterH, op.strideH(), op.dilationH());
-        int padW = ConvPadding.padding(op.padding(), inW, filterW, op.strideW(), op.dilationW());
+        int padH = ShapeInference.padBefore(inH, filterH, op.strideH(), op.dilationH(), op.padding());
+        int padW = ShapeInference.padBefore(inW, filterW, op.strideW(), op.dilationW(), op.padding());
         ChannelMultipliers ms = perChannelMultipliers(inputScale, filterScales, outputScale, outChannels);
         int[] range = FixedPoint.activationRange(op.act(), outputScale, outputZeroPoint, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
         return new Params(op.strideH(), op.strideW(), op.dilationH(), op.dilationW(), padH, padW, ms.multipliers(), ms.shifts(),

@@ -1,6 +1,7 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
+import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.quant.ChannelMultipliers;
 import org.tinyfit.quant.FixedPoint;
 
@@ -23,8 +24,8 @@ public final class DepthwiseConvInt16 {
             throw new IllegalArgumentException(inChannels + " input channels with depth multiplier " + m + " do not make "
                     + outChannels + " output channels");
         }
-        int padH = ConvPadding.padding(op.padding(), inH, filterH, op.strideH(), op.dilationH());
-        int padW = ConvPadding.padding(op.padding(), inW, filterW, op.strideW(), op.dilationW());
+        int padH = ShapeInference.padBefore(inH, filterH, op.strideH(), op.dilationH(), op.padding());
+        int padW = ShapeInference.padBefore(inW, filterW, op.strideW(), op.dilationW(), op.padding());
         ChannelMultipliers ms = ConvInt16.perChannelMultipliers(inputScale, filterScales, outputScale, outChannels);
         int[] range = FixedPoint.activationRange(op.act(), outputScale, outputZeroPoint, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
         return new Params(op.strideH(), op.strideW(), op.dilationH(), op.dilationW(), padH, padW, m, ms.multipliers(), ms.shifts(), range[0], range[1]);

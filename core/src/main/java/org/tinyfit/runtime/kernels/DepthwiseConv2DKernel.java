@@ -6,6 +6,7 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
+import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.quant.ConvQuant;
 import org.tinyfit.quant.FixedPoint;
@@ -45,8 +46,8 @@ public final class DepthwiseConv2DKernel implements Kernel {
         if (bias != null && bias.shape().elements() != f[3]) throw fail(node, "the bias has " + bias.shape().elements() + " values for " + f[3] + " output channels");
         Geometry geo = new Geometry(x[0], x[1], x[2], x[3], y[1], y[2], y[3], f[1], f[2], m, op.strideH(), op.strideW(),
                 op.dilationH(), op.dilationW(),
-                KernelSupport.padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]),
-                KernelSupport.padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]));
+                ShapeInference.padBefore(x[1], f[1], op.strideH(), op.dilationH(), op.padding()),
+                ShapeInference.padBefore(x[2], f[2], op.strideW(), op.dilationW(), op.padding()));
         int ti = in.id(), tf = filter.id(), tb = bias == null ? -1 : bias.id(), to = out.id();
         if (in.dtype() == DType.F32) {
             KernelSupport.requireDType(node, filter, "the filter", DType.F32);

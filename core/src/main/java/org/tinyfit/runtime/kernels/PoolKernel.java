@@ -6,6 +6,7 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
+import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.quant.FixedPoint;
 import org.tinyfit.quant.QuantParams;
@@ -35,8 +36,8 @@ public final class PoolKernel implements Kernel {
         int[] x = in.shape().dims(), y = out.shape().dims();
         if (x[0] != y[0] || x[3] != y[3]) throw fail(node, "input 0 has shape " + in.shape() + ", the output " + out.shape() + ": batch and channels must match");
         Geometry geo = new Geometry(x[0], x[1], x[2], x[3], y[1], y[2], op.filterH(), op.filterW(), op.strideH(), op.strideW(),
-                KernelSupport.padding(op.padding(), op.strideH(), 1, x[1], op.filterH()),
-                KernelSupport.padding(op.padding(), op.strideW(), 1, x[2], op.filterW()));
+                ShapeInference.padBefore(x[1], op.filterH(), op.strideH(), 1, op.padding()),
+                ShapeInference.padBefore(x[2], op.filterW(), op.strideW(), 1, op.padding()));
         boolean avg = op.pool() == Op.PoolKind.AVG;
         int ti = in.id(), to = out.id();
         KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
