@@ -1,7 +1,5 @@
 package org.tinyfit.graph;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -328,16 +326,9 @@ public final class ShapeInference {
     /** The values of a constant i32 (or i64) tensor. */
     public static int[] ints(Tensor t) {
         if (!t.isConstant()) throw new GraphException("tensor " + t.id() + " (" + t.name() + ") is not a constant");
-        ByteBuffer b = ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN);
-        int n = t.shape().elements();
-        int[] v = new int[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = switch (t.dtype()) {
-                case I32 -> b.getInt(i * 4);
-                case I64 -> Math.toIntExact(b.getLong(i * 8));
-                default -> throw new GraphException("tensor " + t.id() + " (" + t.name() + ") holds " + t.dtype().lower() + ", expected int32");
-            };
+        if (t.shape().elements() > 0 && t.dtype() != DType.I32 && t.dtype() != DType.I64) {
+            throw new GraphException("tensor " + t.id() + " (" + t.name() + ") holds " + t.dtype().lower() + ", expected int32");
         }
-        return v;
+        return t.shape().elements() == 0 ? new int[0] : TensorBytes.exactInts(t);
     }
 }

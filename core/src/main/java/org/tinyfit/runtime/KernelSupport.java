@@ -1,13 +1,12 @@
 package org.tinyfit.runtime;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
 
 /** What kernels share while preparing: typed access to a node's tensors, checks that name the node. */
 public final class KernelSupport {
@@ -56,15 +55,8 @@ public final class KernelSupport {
     /** A constant int32 (or int64) tensor's values. */
     public static int[] ints(Node node, Tensor t, String what) {
         requireConstant(node, t, what);
-        ByteBuffer b = ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN);
-        int n = t.shape().elements();
-        int[] out = new int[n];
-        switch (t.dtype()) {
-            case I32 -> { for (int i = 0; i < n; i++) out[i] = b.getInt(); }
-            case I64 -> { for (int i = 0; i < n; i++) out[i] = Math.toIntExact(b.getLong()); }
-            default -> throw fail(node, what + " (tensor " + t.id() + ") is " + t.dtype().lower() + ", expected i32");
-        }
-        return out;
+        if (t.dtype() != DType.I32 && t.dtype() != DType.I64) throw fail(node, what + " (tensor " + t.id() + ") is " + t.dtype().lower() + ", expected i32");
+        return TensorBytes.exactInts(t);
     }
 
     /** Row-major strides of {@code dims}. */

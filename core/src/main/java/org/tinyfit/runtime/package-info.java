@@ -15,7 +15,7 @@
  *   <li>{@link org.tinyfit.runtime.KernelProvider}: kernels the interpreter asks first; {@link
  *       org.tinyfit.runtime.Int16Provider} brings in the 16-bit-activation kernels and SVDF of
  *       {@code org.tinyfit.runtime.int16}.</li>
- *   <li>{@link org.tinyfit.runtime.TensorValues}: tensor bytes to stored or real values and back.</li>
+ *   <li>{@link org.tinyfit.runtime.TensorValues}: tensor bytes to stored or real (dequantized) values and back, on the raw conversions of {@link org.tinyfit.graph.TensorBytes}.</li>
  * </ul>
  */
 package org.tinyfit.runtime;

@@ -9,6 +9,7 @@ import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Shape;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
 
 /**
  * Folds each inference-mode BatchNorm into the Conv2D, DepthwiseConv2D or FullyConnected before it
@@ -37,13 +38,13 @@ public final class BatchNormFolding {
                 default -> { continue; }
             }
             if (!g.tensor(conv.input(1)).isConstant() || (conv.hasInput(2) && !g.tensor(conv.input(2)).isConstant())) continue;
-            float[] gamma = FloatData.of(g.tensor(bn.input(1))), beta = FloatData.of(g.tensor(bn.input(2)));
-            float[] mean = FloatData.of(g.tensor(bn.input(3))), var = FloatData.of(g.tensor(bn.input(4)));
+            float[] gamma = TensorBytes.floats(g.tensor(bn.input(1))), beta = TensorBytes.floats(g.tensor(bn.input(2)));
+            float[] mean = TensorBytes.floats(g.tensor(bn.input(3))), var = TensorBytes.floats(g.tensor(bn.input(4)));
             int ch = gamma.length;
             float[] scale = new float[ch];
             for (int o = 0; o < ch; o++) scale[o] = (float) (gamma[o] / Math.sqrt((double) var[o] + b.epsilon()));
             Tensor wt = tensors.get(conv.input(1));
-            float[] w = FloatData.of(wt);
+            float[] w = TensorBytes.floats(wt);
             int[] dims = wt.shape().dims();
             if (channelAxis == 0) {
                 int per = w.length / dims[0];
@@ -51,12 +52,12 @@ public final class BatchNormFolding {
             } else {
                 for (int i = 0; i < w.length; i++) w[i] *= scale[i % ch];
             }
-            float[] bias = conv.hasInput(2) ? FloatData.of(tensors.get(conv.input(2))) : new float[ch];
+            float[] bias = conv.hasInput(2) ? TensorBytes.floats(tensors.get(conv.input(2))) : new float[ch];
             for (int o = 0; o < ch; o++) bias[o] = (bias[o] - mean[o]) * scale[o] + beta[o];
             int wId = tensors.size();
-            tensors.add(Tensor.constant(wId, wt.name(), DType.F32, wt.shape(), null, FloatData.bytes(w)));
+            tensors.add(Tensor.constant(wId, wt.name(), DType.F32, wt.shape(), null, TensorBytes.ofFloats(w)));
             int bId = tensors.size();
-            tensors.add(Tensor.constant(bId, conv.hasInput(2) ? tensors.get(conv.input(2)).name() : wt.name() + "/bias", DType.F32, Shape.of(ch), null, FloatData.bytes(bias)));
+            tensors.add(Tensor.constant(bId, conv.hasInput(2) ? tensors.get(conv.input(2)).name() : wt.name() + "/bias", DType.F32, Shape.of(ch), null, TensorBytes.ofFloats(bias)));
             int out = bn.output(0);
             Op.Act act = Op.Act.NONE;
             int[] after = g.consumers(out);

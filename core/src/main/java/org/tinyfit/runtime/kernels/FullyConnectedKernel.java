@@ -7,6 +7,7 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
 import org.tinyfit.quant.ConvQuant;
 import org.tinyfit.quant.FixedPoint;
 import org.tinyfit.runtime.Arena;
@@ -62,11 +63,7 @@ public final class FullyConnectedKernel implements Kernel {
                 : a -> int8Fc(a, q, filterOffset, batches, outDepth, accumDepth, ti, tw, tb, to);
     }
 
-    private static float[] floats(byte[] data, int n) {
-        float[] v = new float[n];
-        java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-        return v;
-    }
+    private static float[] floats(byte[] data, int n) { return TensorBytes.floats(TensorBytes.le(data), n); }
 
     static void int8Fc(Arena a, ConvQuant q, int filterOffset, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to) {
         for (int b = 0; b < batches; b++) {
