@@ -10,8 +10,11 @@
  *       org.tinyfit.runtime.StepListener} sees every intermediate tensor.</li>
  *   <li>{@link org.tinyfit.runtime.Kernel} / {@link org.tinyfit.runtime.PreparedKernel}: prepare a
  *       node once (checks, multipliers), then run it on an {@link org.tinyfit.runtime.Arena}.
- *       {@link org.tinyfit.runtime.BuiltinKernels} holds the float and int8 kernels (package
- *       {@code kernels}), reference and fast versions.</li>
+ *       {@link org.tinyfit.runtime.BuiltinKernels} picks the float and int8 kernels: the reference
+ *       ones (package {@code kernels}) or the fast ones beside them ({@code kernels.fast}).</li>
+ *   <li>The integer arithmetic the kernels share (multipliers, rounding, clamp ranges) is in
+ *       {@code org.tinyfit.quant}; the padding rule is {@link
+ *       org.tinyfit.graph.ShapeInference#padBefore}.</li>
  *   <li>{@link org.tinyfit.runtime.KernelProvider}: kernels the interpreter asks first; {@link
  *       org.tinyfit.runtime.Int16Provider} brings in the 16-bit-activation kernels and SVDF of
  *       {@code org.tinyfit.runtime.int16}.</li>

@@ -321,9 +321,26 @@ public final class Int16Kernels {
         };
     }
 
-    /** An integer SVDF node's checked tensors and prepared parameters. */
-    private record SvdfSetup(Tensor in, Tensor state, Tensor out, SvdfInteger.Params params, int batch, int inputSize,
+    /** An integer SVDF node's checked tensors and prepared parameters ({@link SvdfInteger#run}'s arguments but the data). */
+    public record SvdfSetup(Tensor in, Tensor state, Tensor out, SvdfInteger.Params params, int batch, int inputSize,
                              byte[] featureWeights, int filters, int[] timeWeights, int memory, int[] bias) {}
+
+    /**
+     * Checks an integer SVDF node (one {@link #handles} accepts) and prepares its parameters, as
+     * {@link #prepare} does; its input, state and output are tensors {@code node.input(0)}, {@code
+     * node.input(4)} and {@code node.output(0)}. Throws {@link IllegalArgumentException} naming the
+     * node.
+     */
+    public static SvdfSetup svdfSetup(Node node, Graph graph) {
+        if (!(node.op() instanceof Op.Svdf op) || !handles(node, graph)) {
+            throw new IllegalArgumentException(node.label() + ": not an integer SVDF node");
+        }
+        try {
+            return svdfSetup(node, graph, op);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException(node.label() + ": " + e.getMessage(), e);
+        }
+    }
 
     private static SvdfSetup svdfSetup(Node node, Graph g, Op.Svdf op) {
         Tensor in = g.tensor(node.input(0));
@@ -356,28 +373,6 @@ public final class Int16Kernels {
             TensorBytes.putInts(t.bytes(is), stateType, s);
             TensorBytes.putBytes(t.bytes(io), out);
         };
-    }
-
-    /**
-     * The in-place form of an integer SVDF node (same checks and parameters as {@link #prepare});
-     * its input, state and output are tensors {@code node.input(0)}, {@code node.input(4)} and
-     * {@code node.output(0)}.
-     */
-    public static SvdfFast prepareSvdfFast(Node node, Graph graph) {
-        if (!(node.op() instanceof Op.Svdf op) || !handles(node, graph)) {
-            throw new IllegalArgumentException(node.label() + ": not an integer SVDF node");
-        }
-        try {
-            SvdfSetup v = svdfSetup(node, graph, op);
-            SvdfFast fast = new SvdfFast(v.batch(), v.inputSize(), v.featureWeights(), v.filters(), v.timeWeights(), v.memory(), v.bias(),
-                    v.state().dtype() == DType.I16, v.params());
-            if (fast.inputBytes() > v.in().bytes() || fast.stateBytes() > v.state().bytes() || fast.outputBytes() > v.out().bytes()) {
-                throw new IllegalArgumentException("the SVDF geometry needs more values than its input, state or output tensor holds");
-            }
-            return fast;
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new IllegalArgumentException(node.label() + ": " + e.getMessage(), e);
-        }
     }
 
     /** One int16 tensor in, one out: what most of these kernels are. */

@@ -7,7 +7,6 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Tensor;
-import org.tinyfit.graph.TensorBytes;
 import org.tinyfit.quant.ConvQuant;
 import org.tinyfit.quant.FixedPoint;
 import org.tinyfit.runtime.Arena;
@@ -19,15 +18,33 @@ import org.tinyfit.runtime.PreparedKernel;
  * FULLY_CONNECTED, float and int8 (per-tensor or per-channel weights), as TFLite Micro's reference
  * kernel. A per-tensor multiplier is {@code (double) (inputScale * filterScale) / outputScale} (the
  * product in float, as TFLite's {@code GetQuantizedConvolutionMultipler}); per-channel ones take the
- * product in double.
+ * product in double ({@link ConvQuant#fullyConnected}). {@link #plan} checks a node for any
+ * FULLY_CONNECTED kernel, the fast one ({@code kernels.fast.FastFullyConnected}) included.
  */
 public final class FullyConnectedKernel implements Kernel {
-    private final boolean fast;
+    public FullyConnectedKernel() {}
 
-    public FullyConnectedKernel(boolean fast) { this.fast = fast; }
+    /**
+     * A checked FULLY_CONNECTED node: {@code batches} rows of {@code accumDepth} inputs give {@code
+     * outDepth} outputs each; tensor ids ({@code bias} -1 when absent); the float activation range
+     * ({@code quant} null) or the int8 requantization and the weights' offset ({@code -zeroPoint}).
+     */
+    public record Plan(int batches, int outDepth, int accumDepth, int input, int weights, int bias, int output,
+                       float min, float max, ConvQuant quant, int filterOffset, boolean constantWeights) {
+        public boolean int8() { return quant != null; }
+    }
 
     @Override
     public PreparedKernel prepare(Node node, Graph g) {
+        Plan p = plan(node, g);
+        int batches = p.batches(), outDepth = p.outDepth(), accumDepth = p.accumDepth();
+        int ti = p.input(), tw = p.weights(), tb = p.bias(), to = p.output();
+        if (!p.int8()) return a -> floatFc(a, batches, outDepth, accumDepth, ti, tw, tb, to, p.min(), p.max());
+        return a -> int8Fc(a, p.quant(), p.filterOffset(), batches, outDepth, accumDepth, ti, tw, tb, to);
+    }
+
+    /** Checks a FULLY_CONNECTED node's tensors and computes its sizes and (for int8) requantization. */
+    public static Plan plan(Node node, Graph g) {
         Op.FullyConnected op = (Op.FullyConnected) node.op();
         Tensor in = KernelSupport.input(g, node, 0, "input");
         Tensor w = KernelSupport.input(g, node, 1, "weights");
@@ -47,23 +64,15 @@ public final class FullyConnectedKernel implements Kernel {
             KernelSupport.requireDType(node, w, "the weights", DType.F32);
             KernelSupport.requireDType(node, out, "the output", DType.F32);
             float[] range = FixedPoint.activationRangeFloat(op.act());
-            if (fast && w.isConstant() && (bias == null || bias.isConstant())) {
-                return FastFullyConnected.f32(floats(w.data(), outDepth * accumDepth), bias == null ? null : floats(bias.data(), outDepth),
-                        batches, outDepth, accumDepth, ti, to, range[0], range[1]);
-            }
-            return a -> floatFc(a, batches, outDepth, accumDepth, ti, tw, tb, to, range[0], range[1]);
+            return new Plan(batches, outDepth, accumDepth, ti, tw, tb, to, range[0], range[1], null, 0, w.isConstant() && (bias == null || bias.isConstant()));
         }
         KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
         KernelSupport.requireDType(node, w, "the weights", DType.I8);
         KernelSupport.requireDType(node, out, "the output", DType.I8);
         if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
         ConvQuant q = ConvQuant.fullyConnected(node, in, w, out, op.act(), outDepth);
-        int filterOffset = -(int) w.quant().zeroPoint();
-        return fast ? FastFullyConnected.int8(q, filterOffset, batches, outDepth, accumDepth, ti, tw, tb, to)
-                : a -> int8Fc(a, q, filterOffset, batches, outDepth, accumDepth, ti, tw, tb, to);
+        return new Plan(batches, outDepth, accumDepth, ti, tw, tb, to, 0f, 0f, q, -(int) w.quant().zeroPoint(), w.isConstant() && (bias == null || bias.isConstant()));
     }
-
-    private static float[] floats(byte[] data, int n) { return TensorBytes.floats(TensorBytes.le(data), n); }
 
     static void int8Fc(Arena a, ConvQuant q, int filterOffset, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to) {
         for (int b = 0; b < batches; b++) {
@@ -80,7 +89,8 @@ public final class FullyConnectedKernel implements Kernel {
         }
     }
 
-    static void floatFc(Arena a, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to, float min, float max) {
+    /** The reference float FULLY_CONNECTED. */
+    public static void floatFc(Arena a, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to, float min, float max) {
         for (int b = 0; b < batches; b++) {
             for (int oc = 0; oc < outDepth; oc++) {
                 float total = 0f;

@@ -1,19 +1,40 @@
-package org.tinyfit.runtime.kernels;
+package org.tinyfit.runtime.kernels.fast;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.stream.IntStream;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Node;
+import org.tinyfit.graph.TensorBytes;
 import org.tinyfit.quant.ConvQuant;
+import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.PreparedKernel;
+import org.tinyfit.runtime.kernels.Conv2DKernel;
+import org.tinyfit.runtime.kernels.FullyConnectedKernel;
 
 /**
- * int8 FULLY_CONNECTED on int arrays: the input (plus its offset) is widened once per batch row and
+ * FULLY_CONNECTED on arrays. int8: the input (plus its offset) is widened once per batch row and
  * dotted with each weight row (plus the weights' offset, precomputed). Integer sums are exact, so the
- * result equals the reference; large layers split their outputs across threads.
+ * result equals the reference; large layers split their outputs across threads. float with constant
+ * weights: see {@link #f32}; float with weights computed at run time runs the reference. Checks and
+ * parameters are the reference's ({@link FullyConnectedKernel#plan}).
  */
-final class FastFullyConnected {
-    private FastFullyConnected() {}
+public final class FastFullyConnected implements Kernel {
+    public FastFullyConnected() {}
+
+    @Override
+    public PreparedKernel prepare(Node node, Graph graph) {
+        FullyConnectedKernel.Plan p = FullyConnectedKernel.plan(node, graph);
+        int batches = p.batches(), outDepth = p.outDepth(), accumDepth = p.accumDepth();
+        if (p.int8()) return int8(p.quant(), p.filterOffset(), batches, outDepth, accumDepth, p.input(), p.weights(), p.bias(), p.output());
+        if (!p.constantWeights()) {
+            return a -> FullyConnectedKernel.floatFc(a, batches, outDepth, accumDepth, p.input(), p.weights(), p.bias(), p.output(), p.min(), p.max());
+        }
+        float[] weights = TensorBytes.floats(TensorBytes.le(graph.tensor(p.weights()).data()), outDepth * accumDepth);
+        float[] bias = p.bias() < 0 ? null : TensorBytes.floats(TensorBytes.le(graph.tensor(p.bias()).data()), outDepth);
+        return f32(weights, bias, batches, outDepth, accumDepth, p.input(), p.output(), p.min(), p.max());
+    }
 
     private static final VarHandle F32 = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
