@@ -78,6 +78,17 @@ public final class FixedPoint {
     }
 
     /**
+     * The multiplier TFLite Micro's int8 LOGISTIC and TANH compute inline in Prepare: {@code
+     * frexp(real)}, then {@code (int32) round(fraction * 2^31)} with the exponent as the shift, and no
+     * renormalization (a fraction that rounds up to 2^31 wraps, as the C cast does; no flush to zero).
+     * Use {@link #quantizeMultiplier} everywhere else.
+     */
+    public static Multiplier frexpMultiplier(double realMultiplier) {
+        Frexp f = frexp(realMultiplier);
+        return new Multiplier((int) (long) roundHalfAwayFromZero(f.fraction() * (double) (1L << 31)), f.exponent());
+    }
+
+    /**
      * The same as {@link #quantizeMultiplier} for a single-rounding build, which also saturates a
      * shift above 30 to (2^31 - 1, 30).
      */

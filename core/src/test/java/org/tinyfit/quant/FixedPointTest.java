@@ -238,6 +238,24 @@ class FixedPointTest {
         assertEquals("[-10, 10]", java.util.Arrays.toString(FixedPoint.activationRange(Op.Act.RELU_N1_TO_1, 0.1f, 0, -128, 127)));
     }
 
+    @Property
+    void frexpMultiplierDiffersFromQuantizeMultiplierOnlyByRenormalizing(@ForAll @DoubleRange(min = 1e-6, max = 1e6) @net.jqwik.api.constraints.Scale(15) double real) {
+        Multiplier inline = FixedPoint.frexpMultiplier(real);
+        Multiplier normalized = FixedPoint.quantizeMultiplier(real);
+        if (inline.multiplier() == Integer.MIN_VALUE) { // the fraction rounded up to 2^31 and wrapped
+            assertEquals(new Multiplier(1 << 30, inline.shift() + 1), normalized);
+        } else {
+            assertEquals(normalized, inline);
+        }
+    }
+
+    @Test
+    void frexpMultiplierWrapsAFractionThatRoundsUpToOne() {
+        double justBelowOne = 1.0 - 0x1p-40;
+        assertEquals(new Multiplier(Integer.MIN_VALUE, 0), FixedPoint.frexpMultiplier(justBelowOne));
+        assertEquals(new Multiplier(1 << 30, 1), FixedPoint.quantizeMultiplier(justBelowOne));
+    }
+
     private static BigInteger floorDiv(BigInteger a, BigInteger b) {
         BigInteger[] qr = a.divideAndRemainder(b);
         return qr[1].signum() != 0 && (qr[1].signum() != b.signum()) ? qr[0].subtract(BigInteger.ONE) : qr[0];

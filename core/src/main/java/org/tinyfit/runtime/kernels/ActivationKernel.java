@@ -65,10 +65,10 @@ public final class ActivationKernel implements Kernel {
             case LOGISTIC, TANH -> {
                 if (kind == Kind.LOGISTIC && outZp != -128) throw fail(node, "an int8 logistic output must have zero point -128, not " + outZp);
                 double real = (double) inScale * (double) (1 << (31 - 4));
-                FixedPoint.Frexp f = FixedPoint.frexp(real);
-                int leftShift = f.exponent();
+                FixedPoint.Multiplier im = FixedPoint.frexpMultiplier(real);
+                int leftShift = im.shift();
                 if (leftShift < 0 || leftShift > 31) throw fail(node, "input scale " + inScale + " is outside the range TFLite's int8 " + kind + " handles");
-                int multiplier = (int) (long) FixedPoint.roundHalfAwayFromZero(f.fraction() * (double) (1L << 31));
+                int multiplier = im.multiplier();
                 int radius = (int) Math.floor(1.0 * ((1 << 4) - 1) * (double) (1L << (31 - 4)) / (double) (1L << leftShift));
                 boolean logistic = kind == Kind.LOGISTIC;
                 yield a -> {
