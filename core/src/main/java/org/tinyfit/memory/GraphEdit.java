@@ -67,9 +67,7 @@ final class GraphEdit {
 
     /** A new int32 constant. */
     int constantInts(String name, Shape shape, int... values) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (int v : values) b.putInt(v);
-        return add(new Tensor(-1, name, org.tinyfit.graph.DType.I32, shape, null, b.array(), false));
+        return add(new Tensor(-1, name, org.tinyfit.graph.DType.I32, shape, null, org.tinyfit.graph.TensorBytes.ofInts(values), false));
     }
 
     Tensor tensorForTest(int id) { return tensors.get(id); }

@@ -1,7 +1,5 @@
 package org.tinyfit.passes;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.tinyfit.graph.DType;
@@ -10,6 +8,7 @@ import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Shape;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
 
 /**
  * Folds each inference-mode BatchNorm into the Conv2D, DepthwiseConv2D or FullyConnected before it
@@ -34,13 +33,13 @@ public final class BatchNormFolding {
             int channelAxis = outputChannelAxis(conv.op());
             if (channelAxis < 0 || !isFloatConstant(g, conv.input(1)) || (conv.hasInput(2) && !isFloatConstant(g, conv.input(2)))) continue;
             if (!isFloatConstant(g, bn.input(1)) || !isFloatConstant(g, bn.input(2)) || !isFloatConstant(g, bn.input(3)) || !isFloatConstant(g, bn.input(4))) continue;
-            float[] gamma = floats(g.tensor(bn.input(1))), beta = floats(g.tensor(bn.input(2)));
-            float[] mean = floats(g.tensor(bn.input(3))), var = floats(g.tensor(bn.input(4)));
+            float[] gamma = TensorBytes.floats(g.tensor(bn.input(1))), beta = TensorBytes.floats(g.tensor(bn.input(2)));
+            float[] mean = TensorBytes.floats(g.tensor(bn.input(3))), var = TensorBytes.floats(g.tensor(bn.input(4)));
             int ch = gamma.length;
             float[] scale = new float[ch];
             for (int o = 0; o < ch; o++) scale[o] = (float) (gamma[o] / Math.sqrt((double) var[o] + b.epsilon()));
             Tensor wt = tensors.get(conv.input(1));
-            float[] w = floats(wt);
+            float[] w = TensorBytes.floats(wt);
             int[] dims = wt.shape().dims();
             if (channelAxis == 0) {
                 int per = w.length / dims[0];
@@ -48,12 +47,12 @@ public final class BatchNormFolding {
             } else {
                 for (int i = 0; i < w.length; i++) w[i] *= scale[i % ch];
             }
-            float[] bias = conv.hasInput(2) ? floats(tensors.get(conv.input(2))) : new float[ch];
+            float[] bias = conv.hasInput(2) ? TensorBytes.floats(tensors.get(conv.input(2))) : new float[ch];
             for (int o = 0; o < ch; o++) bias[o] = (bias[o] - mean[o]) * scale[o] + beta[o];
             int wId = tensors.size();
-            tensors.add(Tensor.constant(wId, wt.name(), DType.F32, wt.shape(), null, bytes(w)));
+            tensors.add(Tensor.constant(wId, wt.name(), DType.F32, wt.shape(), null, TensorBytes.ofFloats(w)));
             int bId = tensors.size();
-            tensors.add(Tensor.constant(bId, conv.hasInput(2) ? tensors.get(conv.input(2)).name() : wt.name() + "/bias", DType.F32, Shape.of(ch), null, bytes(bias)));
+            tensors.add(Tensor.constant(bId, conv.hasInput(2) ? tensors.get(conv.input(2)).name() : wt.name() + "/bias", DType.F32, Shape.of(ch), null, TensorBytes.ofFloats(bias)));
             int out = bn.output(0);
             Op.Act act = Op.Act.NONE;
             int[] after = g.consumers(out);
@@ -109,17 +108,5 @@ public final class BatchNormFolding {
 
     private static boolean isFloatConstant(Graph g, int t) {
         return t >= 0 && g.tensor(t).isConstant() && g.tensor(t).dtype() == DType.F32;
-    }
-
-    private static float[] floats(Tensor t) {
-        float[] v = new float[t.shape().elements()];
-        ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-        return v;
-    }
-
-    private static byte[] bytes(float[] v) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        b.asFloatBuffer().put(v);
-        return b.array();
     }
 }
