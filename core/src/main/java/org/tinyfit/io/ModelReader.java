@@ -2,12 +2,15 @@ package org.tinyfit.io;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
@@ -30,8 +33,10 @@ public final class ModelReader {
      * @param extensions the file name endings it uses, lower case with the dot
      * @param recognizes whether a file's bytes are of this format (for files named otherwise)
      * @param reader     reads the bytes of a file of this name into a graph
+     * @param fileReader reads a file into a graph
      */
-    public record Format(String name, List<String> extensions, Predicate<byte[]> recognizes, BiFunction<byte[], String, Graph> reader) {
+    public record Format(String name, List<String> extensions, Predicate<byte[]> recognizes, BiFunction<byte[], String, Graph> reader,
+                         Function<Path, Graph> fileReader) {
         public Format {
             extensions = List.copyOf(extensions);
         }
@@ -45,29 +50,31 @@ public final class ModelReader {
     }
 
     /** TFLite's flatbuffer: the file identifier "TFL3" at bytes 4 to 7. */
-    public static final Format TFLITE = new Format("TFLite", List.of(".tflite"), ModelReader::hasTfliteIdentifier, TfliteReader::read);
+    public static final Format TFLITE = new Format("TFLite", List.of(".tflite"), ModelReader::hasTfliteIdentifier,
+            TfliteReader::read, TfliteReader::read);
 
     /** Every format tinyfit reads, in the order they are tried on content. */
     public static final List<Format> FORMATS = List.of(TFLITE);
 
-    /** The largest file tinyfit reads (a Java array holds at most 2 GiB). */
-    public static final long MAX_FILE_BYTES = TfliteReader.MAX_FILE_BYTES;
+    /** How many leading bytes {@link Format#recognizes} sees of a file read by path. */
+    public static final int HEAD_BYTES = 64;
 
     /** Reads a model file; a missing, unreadable or unknown file is a {@link GraphException} naming it. */
     public static Graph read(Path path) {
         String name = nameOf(path);
-        if (!Files.isRegularFile(path)) {
-            throw new GraphException(name + ": " + (Files.exists(path) ? "is not a regular file" : "no such file") + " (" + path.toAbsolutePath() + ")");
-        }
-        byte[] bytes;
-        try {
-            long size = Files.size(path);
-            if (size > MAX_FILE_BYTES) throw new GraphException(name + ": the file has " + size + " bytes, more than tinyfit reads (" + MAX_FILE_BYTES + ")");
-            bytes = Files.readAllBytes(path);
+        for (Format f : FORMATS) if (f.namedBy(name)) return f.fileReader().apply(path);
+        return formatOf(head(path, name), name).fileReader().apply(path);
+    }
+
+    /** The first bytes of a file, enough for {@link Format#recognizes}. */
+    private static byte[] head(Path path, String name) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return in.readNBytes(HEAD_BYTES);
+        } catch (NoSuchFileException e) {
+            throw new GraphException(name + ": no such file (" + path.toAbsolutePath() + ")");
         } catch (IOException e) {
             throw new GraphException(name + ": cannot read the file (" + e + ")", e);
         }
-        return read(bytes, name);
     }
 
     /** Reads the bytes of a model file named {@code fileName} (the name picks the format, and messages use it). */
@@ -75,7 +82,7 @@ public final class ModelReader {
         return formatOf(bytes, fileName).reader().apply(bytes, fileName);
     }
 
-    /** The format of a file: the one its name ends in, else the first that recognizes its bytes. */
+    /** The format of a file: the one its name ends in, else the first that recognizes its bytes (its first {@link #HEAD_BYTES} will do). */
     public static Format formatOf(byte[] bytes, String fileName) {
         for (Format f : FORMATS) if (f.namedBy(fileName)) return f;
         for (Format f : FORMATS) if (f.recognizes().test(bytes)) return f;

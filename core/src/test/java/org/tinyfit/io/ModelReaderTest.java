@@ -64,6 +64,12 @@ class ModelReaderTest {
     }
 
     @Test
+    void aMissingFileOfAnUnknownNameNamesIt() {
+        GraphException e = assertThrows(GraphException.class, () -> ModelReader.read(tmp.resolve("nope.bin")));
+        assertTrue(e.getMessage().startsWith("nope.bin: no such file"), e.getMessage());
+    }
+
+    @Test
     void aDamagedTfliteFileGetsTheTfliteReadersMessage() throws IOException {
         Path junk = tmp.resolve("junk.tflite");
         Files.write(junk, new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
