@@ -8,7 +8,12 @@ import org.tinyfit.device.Device;
  * {@code runtime}: "tflm" (TensorFlow Lite Micro with the offline arena plan tinyfit writes) or "c"
  * (tinyfit's generated C, which also runs ops in place and in parts).
  */
-public record Limits(long maxRamBytes, long maxFlashBytes, double maxLatencyMillis, String runtime) {
+public record Limits(long maxRamBytes, long maxFlashBytes, double maxLatencyMillis, String runtime, boolean storedOrderMemory) {
+    /** Limits judged by the memory tinyfit's optimized deployment needs. */
+    public Limits(long maxRamBytes, long maxFlashBytes, double maxLatencyMillis, String runtime) {
+        this(maxRamBytes, maxFlashBytes, maxLatencyMillis, runtime, false);
+    }
+
     public Limits {
         if (maxRamBytes <= 0 || maxFlashBytes <= 0) throw new SearchException("memory limits must be positive");
         if (maxLatencyMillis < 0) throw new SearchException("--max-latency must not be negative");
@@ -24,7 +29,8 @@ public record Limits(long maxRamBytes, long maxFlashBytes, double maxLatencyMill
 
     /** Why {@code f} breaks these limits, or null if it meets them. */
     public String violation(Footprint f) {
-        if (f.sramBytes() > maxRamBytes) return String.format(Locale.ROOT, "SRAM %,d B > %,d B", f.sramBytes(), maxRamBytes);
+        long sram = storedOrderMemory ? f.storedOrderSramBytes() : f.sramBytes();
+        if (sram > maxRamBytes) return String.format(Locale.ROOT, "SRAM %,d B > %,d B", sram, maxRamBytes);
         if (f.flashBytes() > maxFlashBytes) return String.format(Locale.ROOT, "flash %,d B > %,d B", f.flashBytes(), maxFlashBytes);
         if (maxLatencyMillis > 0 && f.latencyMillis() > maxLatencyMillis) {
             return String.format(Locale.ROOT, "latency %.1f ms > %.1f ms", f.latencyMillis(), maxLatencyMillis);
@@ -32,8 +38,12 @@ public record Limits(long maxRamBytes, long maxFlashBytes, double maxLatencyMill
         return null;
     }
 
+    /** The same limits judged as TensorFlow Lite Micro needs without tinyfit: the stored order's greedy arena. */
+    public Limits judgedByStoredOrder() { return new Limits(maxRamBytes, maxFlashBytes, maxLatencyMillis, runtime, true); }
+
     public String describe() {
-        return String.format(Locale.ROOT, "SRAM <= %,d B, flash <= %,d B%s, runtime %s", maxRamBytes, maxFlashBytes,
-                maxLatencyMillis > 0 ? String.format(Locale.ROOT, ", latency <= %.1f ms", maxLatencyMillis) : "", runtime);
+        return String.format(Locale.ROOT, "SRAM <= %,d B, flash <= %,d B%s, runtime %s%s", maxRamBytes, maxFlashBytes,
+                maxLatencyMillis > 0 ? String.format(Locale.ROOT, ", latency <= %.1f ms", maxLatencyMillis) : "", runtime,
+                storedOrderMemory ? ", memory as stored" : "");
     }
 }
