@@ -30,6 +30,15 @@ public final class Search {
         default void candidate(Record r, Summary s) {}
     }
 
+    /**
+     * How a parent's child is chosen: {@code AGING} takes one random mutation (plain aging
+     * evolution); {@code PREDICTED} draws {@link #CHOICES} feasible mutations and trains the one a
+     * {@link Predictor} fitted on the journal so far ranks highest.
+     */
+    public enum Strategy { AGING, PREDICTED }
+
+    static final int CHOICES = 6;
+
     /** Where the search stands. */
     public record Summary(int trained, int rejected, int reused, Record best, int frontSize, double elapsedSeconds) {}
 
@@ -40,7 +49,12 @@ public final class Search {
      * @param maxTrained  stop after this many trained candidates (0: no limit)
      * @param budgetSeconds stop starting generations after this many seconds (0: no limit)
      */
-    public record Config(long seed, int population, int sample, int parallel, int maxTrained, double budgetSeconds) {
+    public record Config(long seed, int population, int sample, int parallel, int maxTrained, double budgetSeconds, Strategy strategy) {
+        /** The full strategy. */
+        public Config(long seed, int population, int sample, int parallel, int maxTrained, double budgetSeconds) {
+            this(seed, population, sample, parallel, maxTrained, budgetSeconds, Strategy.PREDICTED);
+        }
+
         public Config {
             if (population < 2 || sample < 1 || sample > population) throw new SearchException("population must be >= 2 and 1 <= sample <= population");
             if (parallel < 1) throw new SearchException("parallel must be at least 1");
@@ -62,14 +76,22 @@ public final class Search {
 
     /** What identifies this search in its journal: a different one must not resume from it. */
     public String fingerprint(String dataDescription) {
-        return String.format(Locale.ROOT, "data=%s device=%s limits=[%s] seed=%d population=%d sample=%d parallel=%d space=%s",
-                dataDescription, device.id(), limits.describe(), cfg.seed(), cfg.population(), cfg.sample(), cfg.parallel(), space.kind());
+        return String.format(Locale.ROOT, "data=%s device=%s limits=[%s] seed=%d population=%d sample=%d parallel=%d strategy=%s space=%s",
+                dataDescription, device.id(), limits.describe(), cfg.seed(), cfg.population(), cfg.sample(), cfg.parallel(), cfg.strategy(),
+                space.kind());
     }
 
-    /** The footprint a genome's int8 model will have on the device. */
-    public Footprint footprint(Genome g) {
-        Graph inference = ExportPasses.forInference(space.graph(g, 0));
-        return Footprint.of(Int8Layout.of(inference), device, limits.runtime());
+    private final Map<Genome, Footprint> footprints = new java.util.HashMap<>();
+
+    /** The footprint a genome's int8 model will have on the device (computed once per genome). */
+    public synchronized Footprint footprint(Genome g) {
+        Footprint f = footprints.get(g);
+        if (f == null) {
+            Graph inference = ExportPasses.forInference(space.graph(g, 0));
+            f = Footprint.of(Int8Layout.of(inference), device, limits.runtime());
+            footprints.put(g, f);
+        }
+        return f;
     }
 
     /**
@@ -104,8 +126,9 @@ public final class Search {
             if (cfg.maxTrained() > 0) size = Math.min(size, cfg.maxTrained() - trained);
             List<Candidate> proposals = new ArrayList<>();
             List<Record> generation = new ArrayList<>();
+            Predictor predictor = cfg.strategy() == Strategy.PREDICTED ? Predictor.fit(all) : null;
             for (int i = 0; i < size; i++) {
-                Candidate c = propose(next + i, population);
+                Candidate c = propose(next + i, population, predictor);
                 Footprint f = footprint(c.genome());
                 String why = limits.violation(f);
                 for (int narrow = 0; why != null && narrow < 3 && slightlyOver(f); narrow++) {
@@ -155,7 +178,7 @@ public final class Search {
     }
 
     /** Candidate {@code id}: random while the population fills, then the mutated winner of a tournament. */
-    private Candidate propose(int id, Deque<Record> population) {
+    private Candidate propose(int id, Deque<Record> population, Predictor predictor) {
         SplittableRandom rng = new SplittableRandom(cfg.seed() * 0x9E3779B97F4A7C15L + id);
         long seed = rng.nextLong();
         if (population.size() < cfg.population()) return new Candidate(id, -1, space.random(rng), seed);
@@ -165,7 +188,21 @@ public final class Search {
             Record r = pop.get(rng.nextInt(pop.size()));
             if (winner == null || r.accuracy() > winner.accuracy()) winner = r;
         }
-        return new Candidate(id, winner.candidate().id(), space.mutate(winner.candidate().genome(), rng), seed);
+        Genome parent = winner.candidate().genome();
+        Genome child = space.mutate(parent, rng);
+        if (predictor != null) {
+            double bestScore = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k < CHOICES; k++) {
+                Genome option = k == 0 ? child : space.mutate(parent, rng);
+                Footprint f = footprint(option);
+                double score = limits.violation(f) == null ? predictor.predict(option, f) : Double.NEGATIVE_INFINITY;
+                if (score > bestScore) {
+                    bestScore = score;
+                    child = option;
+                }
+            }
+        }
+        return new Candidate(id, winner.candidate().id(), child, seed);
     }
 
     private boolean slightlyOver(Footprint f) {
