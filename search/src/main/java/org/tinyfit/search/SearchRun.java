@@ -1,5 +1,6 @@
 package org.tinyfit.search;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
@@ -47,7 +48,8 @@ public final class SearchRun {
     public record Model(int candidate, String genome, String file, double validationAccuracy, Double testAccuracy,
                         long sramBytes, long storedOrderSramBytes, long flashBytes, long macs, long parameters, double latencyMillis) {}
 
-    public record Result(int trained, int rejected, int reused, List<Model> pareto, Model best, Path journal, Path paretoJson) {}
+    public record Result(int trained, int rejected, List<Model> pareto, Model best, Path journal, Path paretoJson,
+                         @JsonIgnore List<Record> records) {}
 
     /** Opens the data as the search sees it. */
     public static SearchData data(String spec, Integer limit, double validation, long seed) {
@@ -125,7 +127,7 @@ public final class SearchRun {
         json.put("pareto", pareto);
         Path paretoJson = o.out().resolve("pareto.json");
         writeAtomically(paretoJson, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json));
-        return new Result(trained, rejected, records.size() - trained - rejected, pareto, best, journalFile, paretoJson);
+        return new Result(trained, rejected, pareto, best, journalFile, paretoJson, List.copyOf(records));
     }
 
     /** The figures of a written model, its test accuracy measured on the file itself. */
