@@ -8,7 +8,7 @@ import org.tinyfit.data.BatchLoader;
 import org.tinyfit.data.Dataset;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.train.EpochResult;
-import org.tinyfit.train.ExportPasses;
+import org.tinyfit.passes.InferenceForm;
 import org.tinyfit.train.Loss;
 import org.tinyfit.train.Net;
 import org.tinyfit.train.TrainConfig;
@@ -29,12 +29,12 @@ public record Finalist(Genome genome, Graph inference, List<EpochResult> history
     public static Finalist train(SearchSpace space, SearchData data, Genome genome, int epochs, long seed, int threads, Trainer.Listener listener) {
         Genome.Recipe r = genome.recipe();
         List<Augmentation> aug = r.shift() > 0 ? List.of(new Augmentation.RandomCrop(r.shift())) : List.of();
-        TrainConfig cfg = TrainConfig.defaults().withEpochs(epochs).withBatch(r.batch()).withLr(r.lr()).withSeed(seed).withThreads(threads)
-                .withAugmentations(aug).withCheckpointSteps(0).withWarmupEpochs(Math.min(1f, epochs / 3f));
+        TrainConfig cfg = TrainConfig.builder().epochs(epochs).batch(r.batch()).lr(r.lr()).seed(seed).threads(threads)
+                .augmentations(aug).checkpointSteps(0).warmupEpochs(Math.min(1f, epochs / 3f)).build();
         Loss loss = new Loss.SoftmaxCrossEntropy(cfg.labelSmoothing());
         try (Trainer trainer = new Trainer(space.graph(genome, seed), cfg, data.train(), data.validation(), data.normalization(), loss)) {
             trainer.run(null, listener, null);
-            Graph inference = ExportPasses.forInference(trainer.net().toGraph());
+            Graph inference = InferenceForm.of(trainer.net().toGraph());
             List<EpochResult> history = trainer.state().history();
             double test = Double.NaN;
             if (data.test() != null) test = accuracy(inference, data.test(), data, threads);

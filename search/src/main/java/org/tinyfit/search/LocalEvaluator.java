@@ -12,7 +12,7 @@ import org.tinyfit.data.Augmentation;
 import org.tinyfit.data.BatchLoader;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.tflite.TfliteWriter;
-import org.tinyfit.train.ExportPasses;
+import org.tinyfit.passes.InferenceForm;
 import org.tinyfit.train.Loss;
 import org.tinyfit.train.Net;
 import org.tinyfit.train.TrainConfig;
@@ -63,13 +63,13 @@ public final class LocalEvaluator implements Evaluator {
         long t0 = System.nanoTime();
         Genome.Recipe r = c.genome().recipe();
         List<Augmentation> aug = r.shift() > 0 ? List.of(new Augmentation.RandomCrop(r.shift())) : List.of();
-        TrainConfig cfg = TrainConfig.defaults().withEpochs(r.epochs()).withBatch(r.batch()).withLr(r.lr()).withSeed(c.seed())
-                .withThreads(threads).withAugmentations(aug).withCheckpointSteps(0).withWarmupEpochs(Math.min(1f, r.epochs() / 3f));
+        TrainConfig cfg = TrainConfig.builder().epochs(r.epochs()).batch(r.batch()).lr(r.lr()).seed(c.seed())
+                .threads(threads).augmentations(aug).checkpointSteps(0).warmupEpochs(Math.min(1f, r.epochs() / 3f)).build();
         Loss loss = new Loss.SoftmaxCrossEntropy(cfg.labelSmoothing());
         Graph graph = space.graph(c.genome(), c.seed());
         try (Trainer trainer = new Trainer(graph, cfg, data.train(), null, data.normalization(), loss)) {
             trainer.run(null, new Trainer.Listener() {}, null);
-            Graph inference = ExportPasses.forInference(trainer.net().toGraph());
+            Graph inference = InferenceForm.of(trainer.net().toGraph());
             double accuracy;
             try (Net net = Net.compile(inference, threads)) {
                 accuracy = Trainer.evaluate(net, BatchLoader.builder(data.validation()).batchSize(256).normalize(data.normalization()).build(), loss)[1];

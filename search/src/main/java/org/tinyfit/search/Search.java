@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.tinyfit.device.Device;
 import org.tinyfit.graph.Graph;
-import org.tinyfit.train.ExportPasses;
+import org.tinyfit.passes.InferenceForm;
 
 /**
  * Aging (regularized) evolution under a device's limits (Real et al. 2019), in generations of
@@ -87,7 +87,7 @@ public final class Search {
     public synchronized Footprint footprint(Genome g) {
         Footprint f = footprints.get(g);
         if (f == null) {
-            Graph inference = ExportPasses.forInference(space.graph(g, 0));
+            Graph inference = InferenceForm.of(space.graph(g, 0));
             f = Footprint.of(Int8Layout.of(inference), device, limits.runtime());
             footprints.put(g, f);
         }
