@@ -49,10 +49,12 @@ public final class Demo {
      * @param searchLimit   training samples the search's candidates see (null: all)
      * @param candidates    trained candidates of the search
      * @param searchEpochs  the most epochs a candidate trains for
-     * @param finalEpochs   epochs of the final training, on all training samples
+     * @param budgetSeconds the search's time budget (0: none)
+     * @param finalEpochs   epochs of the final training
+     * @param finalLimit    training samples of the final training (null: all)
      */
     public record Options(String data, String dataName, Device device, Limits limits, Path out, long seed, int threads,
-                          Integer searchLimit, int candidates, int searchEpochs, double budgetSeconds, int finalEpochs) {}
+                          Integer searchLimit, int candidates, int searchEpochs, double budgetSeconds, int finalEpochs, Integer finalLimit) {}
 
     /** What the demo made: the figures that matter and where its files went. */
     public record Result(String data, String device, int trained, int rejected, String network, double testAccuracy,
@@ -72,9 +74,9 @@ public final class Demo {
         stages.end("search", String.format(Locale.ROOT, "%d trained, %d rejected before training; best %s at %.2f%% validation accuracy",
                 sr.trained(), sr.rejected(), best.candidate().genome().key(), 100 * best.accuracy()));
 
-        SearchData data = SearchRun.data(o.data(), null, 0.1, o.seed());
+        SearchData data = SearchRun.data(o.data(), o.finalLimit(), 0.1, o.seed());
         SearchSpace space = new SearchSpace(data.sampleShape(), data.classes(), o.searchEpochs());
-        stages.start("train", String.format(Locale.ROOT, "the best network for %d epochs on %,d samples", o.finalEpochs(), data.train().size()));
+        stages.start("train", String.format(Locale.ROOT, "the best network for %d epoch%s on %,d samples", o.finalEpochs(), o.finalEpochs() == 1 ? "" : "s", data.train().size()));
         Finalist f = Finalist.train(space, data, best.candidate().genome(), o.finalEpochs(), o.seed(), o.threads(), new Trainer.Listener() {
             @Override public void epoch(EpochResult r) { stages.epoch(r, o.finalEpochs()); }
         });
@@ -105,10 +107,9 @@ public final class Demo {
                 .fact("latency", String.format(Locale.ROOT, "%.1f ms (estimated)", fp.latencyMillis()))
                 .fact("network", f.genome().key());
         List<Report.Candidate> cands = new ArrayList<>();
-        List<Record> front = Pareto.front(records);
         for (Record c : records) {
             if (c.trained()) cands.add(new Report.Candidate("candidate " + c.candidate().id() + " " + c.candidate().genome().key(),
-                    c.footprint().sramBytes(), 100 * c.accuracy(), front.contains(c)));
+                    c.footprint().sramBytes(), 100 * c.accuracy()));
         }
         r.searchScatter(cands);
         int n = f.history().size();
@@ -122,7 +123,7 @@ public final class Demo {
         }
         r.trainingCurves("Training: accuracy", "accuracy (%)", List.of(Series.of("train", trainAcc), Series.of("validation", valAcc)));
         r.trainingCurves("Training: loss", "loss", List.of(Series.of("train", trainLoss), Series.of("validation", valLoss)));
-        ModelReport.add(r, deployed, o.device(), -1, ModelReport.Plans.of(deployed));
+        ModelReport.add(r, deployed, o.device(), o.limits().maxRamBytes(), o.limits().maxFlashBytes(), -1, ModelReport.Plans.of(deployed));
         return r;
     }
 }
