@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             OptimizeCommand.class,
             RunCommand.class,
             EvalCommand.class,
+            QuantizeCommand.class,
             TrainCommand.class,
             CommandLine.HelpCommand.class
         },

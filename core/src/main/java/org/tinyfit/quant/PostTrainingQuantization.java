@@ -33,7 +33,13 @@ public final class PostTrainingQuantization {
      * calibration set, a sample of the wrong size, or a NaN or infinite value.
      */
     public static Result quantize(Graph g, List<float[][]> samples, PtqOptions options) {
+        return quantize(g, CalibrationSource.of(samples), options);
+    }
+
+    /** As {@link #quantize(Graph, List, PtqOptions)}, asking {@code source} for the samples once the model has passed its checks. */
+    public static Result quantize(Graph g, CalibrationSource source, PtqOptions options) {
         checkFloatModel(g);
+        List<float[][]> samples = source.samples(g);
         checkSamples(g, samples);
         Calibration.Range[] ranges = Calibration.observe(g, samples, options.method(), options.percentile());
         Graph q = Quantizer.quantize(g, ranges, options);
