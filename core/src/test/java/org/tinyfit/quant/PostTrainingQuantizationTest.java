@@ -197,6 +197,15 @@ class PostTrainingQuantizationTest {
     }
 
     @Test
+    void quantizingTheSameModelTwiceWritesTheSameBytes() {
+        Graph f = QuantTestNets.branchy(5);
+        for (CalibrationMethod m : CalibrationMethod.values()) {
+            PtqOptions o = PtqOptions.defaults().withMethod(m);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(TfliteWriter.write(ptq(f, o).graph()), TfliteWriter.write(ptq(f, o).graph()), m.lower());
+        }
+    }
+
+    @Test
     void helloWorldFloatQuantizesAsCloselyAsTflitesOwnInt8Model() {
         Graph f = TfliteReader.read(shared("hello_world_float.tflite"));
         Graph tflite = TfliteReader.read(shared("hello_world_int8.tflite"));
