@@ -12,11 +12,12 @@ import java.util.concurrent.Callable;
 import org.tinyfit.data.CalibrationSet;
 import org.tinyfit.data.DataException;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Provenance;
+import org.tinyfit.io.ModelReader;
 import org.tinyfit.quant.CalibrationMethod;
 import org.tinyfit.quant.PostTrainingQuantization;
 import org.tinyfit.quant.PtqOptions;
 import org.tinyfit.quant.QuantizationException;
-import org.tinyfit.tflite.TfliteReader;
 import org.tinyfit.tflite.TfliteWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -79,7 +80,7 @@ final class QuantizeCommand implements Callable<Integer> {
     boolean json;
 
     @Override public Integer call() throws Exception {
-        Graph g = TfliteReader.read(model);
+        Graph g = ModelReader.read(model);
         PostTrainingQuantization.Result result;
         try {
             PtqOptions options = new PtqOptions(CalibrationMethod.parse(calibration), percentile, !perTensor, floatIo);
@@ -87,7 +88,7 @@ final class QuantizeCommand implements Callable<Integer> {
         } catch (QuantizationException | DataException e) {
             throw new UserException(e.getMessage());
         }
-        byte[] bytes = TfliteWriter.write(result.graph());
+        byte[] bytes = TfliteWriter.write(Provenance.of(Main.commandLine(spec)).attachTo(result.graph()));
         Files.write(output, bytes);
         long floatBytes = Files.size(model);
         PrintWriter o = spec.commandLine().getOut();

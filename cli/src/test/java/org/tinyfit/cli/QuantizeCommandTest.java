@@ -53,6 +53,7 @@ class QuantizeCommandTest {
         Graph q = TfliteReader.read(out);
         assertEquals(DType.I8, q.tensor(q.inputs()[0]).dtype());
         assertEquals(DType.I8, q.tensor(q.outputs()[0]).dtype());
+        assertEquals("tinyfit quantize " + HELLO + " --calibrate " + tmp.resolve("x.npy") + " -o " + out, q.metadata().get("tflite.metadata.tinyfit.command"));
         Graph f = TfliteReader.read(Path.of(HELLO));
         for (int i = 0; i < f.nodes().size(); i++) {
             assertEquals(f.tensor(f.node(i).input(1)).bytes(), 4 * q.tensor(q.node(i).input(1)).bytes(), "int8 weights take a quarter of float's bytes");

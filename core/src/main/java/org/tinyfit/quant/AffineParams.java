@@ -3,7 +3,6 @@ package org.tinyfit.quant;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.tinyfit.graph.Quantization;
-import org.tinyfit.runtime.FixedPoint;
 
 /**
  * Scales and zero points by TFLite's post-training rules, and the integers they give to float data:
@@ -14,7 +13,7 @@ import org.tinyfit.runtime.FixedPoint;
 public final class AffineParams {
     private AffineParams() {}
 
-    public static final int INT8_MIN = -128, INT8_MAX = 127;
+    private static final int INT8_MIN = FixedPoint.INT8_MIN, INT8_MAX = FixedPoint.INT8_MAX;
     /** Symmetric weights use [-127, 127], so that negation never overflows. */
     public static final int WEIGHT_MAX = 127;
 

@@ -110,8 +110,21 @@ public final class Quantizer {
                     graphOutputs[k] = q;
                 }
             }
-            Map<String, String> meta = new LinkedHashMap<>(g.metadata());
-            return new Graph(g.name(), tensors, nodes, graphInputs, graphOutputs, meta);
+            return new Graph(g.name(), tensors, nodes, graphInputs, graphOutputs, metadata(g));
+        }
+
+        /**
+         * The float model's metadata, with entries read from a file's metadata table under their own
+         * names again, so that entries added later (provenance) replace them rather than repeat them.
+         */
+        private static Map<String, String> metadata(Graph g) {
+            String prefix = "tflite.metadata.";
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Map.Entry<String, String> e : g.metadata().entrySet()) {
+                String k = e.getKey();
+                out.put(k.startsWith(prefix) && !k.endsWith(".bytes") ? k.substring(prefix.length()) : k, e.getValue());
+            }
+            return out;
         }
 
         // ---- constraints between tensors -------------------------------------------------------

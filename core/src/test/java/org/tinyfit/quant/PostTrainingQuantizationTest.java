@@ -2,7 +2,6 @@ package org.tinyfit.quant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -259,6 +258,19 @@ class PostTrainingQuantizationTest {
         Graph q = ptq(QuantTestNets.cnn(1), PtqOptions.defaults().withMethod(CalibrationMethod.MSE)).graph();
         assertEquals("post-training int8: mse calibration over 100 samples, per-channel weights, int8 input and output",
                 q.metadata().get("tinyfit.quantization"));
-        assertNull(ptq(QuantTestNets.cnn(1), PtqOptions.defaults()).graph().metadata().get("tflite.metadata.tinyfit.quantization"));
+    }
+
+    @Test
+    void theFloatModelsProvenanceIsKeptAndTheNewCommandReplacesItsOwn() {
+        Graph trained = new org.tinyfit.graph.Provenance("0.1.0", "tinyfit train ...", "fashion-mnist", "{\"spec\":1}", null).attachTo(QuantTestNets.cnn(1));
+        Graph read = TfliteReader.read(TfliteWriter.write(trained), "cnn.tflite");
+        Graph q = ptq(read, PtqOptions.defaults()).graph();
+        Graph written = TfliteReader.read(TfliteWriter.write(org.tinyfit.graph.Provenance.of("tinyfit quantize cnn.tflite").attachTo(q)), "q.tflite");
+        org.tinyfit.graph.Provenance p = org.tinyfit.graph.Provenance.of(written, "tflite.metadata.");
+        assertEquals("tinyfit quantize cnn.tflite", p.command());
+        assertEquals("fashion-mnist", p.data());
+        assertEquals("{\"spec\":1}", p.spec());
+        long commands = written.metadata().keySet().stream().filter(k -> k.endsWith("tinyfit.command")).count();
+        assertEquals(1, commands, written.metadata().keySet().toString());
     }
 }
