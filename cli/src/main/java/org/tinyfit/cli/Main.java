@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             OptimizeCommand.class,
             RunCommand.class,
             EvalCommand.class,
+            QuantizeCommand.class,
             TrainCommand.class,
             SearchCommand.class,
             CommandLine.HelpCommand.class
