@@ -20,8 +20,8 @@ final class ConstantFolder {
             "ConstantOfShape", "Transpose", "Relu", "Floor", "Ceil", "Range", "Equal", "Where", "Expand", "DequantizeLinear");
 
     /** The ops that are only ever folded (tinyfit has no run-time version of them). */
-    static final java.util.Set<String> FOLD_ONLY = java.util.Set.of("Constant", "Shape", "Size", "Gather", "Cast", "Neg", "Sqrt", "Reciprocal",
-            "Slice", "ConstantOfShape", "Transpose", "Floor", "Ceil", "Range", "Equal", "Where", "Expand");
+    static final java.util.Set<String> FOLD_ONLY = java.util.Set.of("Constant", "Shape", "Size", "Gather", "Cast", "Sqrt", "Reciprocal",
+            "ConstantOfShape", "Transpose", "Floor", "Ceil", "Range", "Equal", "Where", "Expand");
 
     /** Folds one node; {@code in} holds its inputs (null for an absent optional one). */
     static Value[] fold(String op, Attrs a, List<Value> in, int opset, String where) {

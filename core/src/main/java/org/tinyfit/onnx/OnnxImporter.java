@@ -28,6 +28,7 @@ import org.tinyfit.onnx.proto.OnnxProto.OperatorSetIdProto;
 import org.tinyfit.onnx.proto.OnnxProto.TensorProto;
 import org.tinyfit.onnx.proto.OnnxProto.TensorShapeProto;
 import org.tinyfit.onnx.proto.OnnxProto.ValueInfoProto;
+import org.tinyfit.runtime.KernelSupport;
 
 /**
  * Turns a parsed ONNX model into a tinyfit {@link Graph}. Values whose inputs are all constant are
@@ -45,7 +46,7 @@ final class OnnxImporter {
     static final Set<String> SUPPORTED = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool",
             "GlobalMaxPool", "Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "HardSwish", "Add", "Mul", "Sub", "Div", "Concat", "Reshape",
             "Flatten", "Squeeze", "Unsqueeze", "Pad", "Softmax", "BatchNormalization", "ReduceMean", "Identity", "Dropout",
-            "QuantizeLinear", "DequantizeLinear");
+            "QuantizeLinear", "DequantizeLinear", "Neg", "Slice");
 
     /** The ops that can start a spatial (NCHW) region: a 4-D graph input they read is stored NHWC. */
     private static final Set<String> SPATIAL = Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
@@ -119,12 +120,14 @@ final class OnnxImporter {
         for (TensorProto t : g.getInitializerList()) {
             values.put(t.getName(), new Const(OnnxTensors.decode(t, file + ": initializer '" + t.getName() + "'")));
         }
-        boolean spatial = order.stream().anyMatch(n -> SPATIAL.contains(n.getOpType()));
         for (ValueInfoProto in : g.getInputList()) {
             if (values.containsKey(in.getName())) continue; // an initializer listed as an input (IR < 4)
             Value b = bound.get(in.getName());
             if (b != null) values.put(in.getName(), new Const(b));
-            else addGraphInput(in, spatial);
+        }
+        Set<Integer> spatialRanks = spatialRanks(order);
+        for (ValueInfoProto in : g.getInputList()) {
+            if (!values.containsKey(in.getName())) addGraphInput(in, spatialRanks);
         }
         for (NodeProto n : order) {
             String where = file + ": " + describe(n);
@@ -152,7 +155,11 @@ final class OnnxImporter {
             if (v == null) throw new OnnxFormatException(file + ": graph output '" + name + "' is computed by no node");
             Act a = v instanceof Act act ? act : materialize((Const) v, name);
             if (a.flatChw() != null) throw new OnnxFormatException(file + ": graph output '" + name + "' is a flattened image; tinyfit would need a Transpose to give it in ONNX's order");
-            if (!Layouts.isIdentity(a.perm())) metadata.put(LAYOUT_KEY + tensors.get(a.tensor()).name(), "NCHW");
+            if (!Layouts.isIdentity(a.perm())) {
+                if (Arrays.equals(a.perm(), Layouts.NHWC)) metadata.put(LAYOUT_KEY + tensors.get(a.tensor()).name(), "NCHW");
+                else if (Arrays.equals(a.perm(), NLC)) metadata.put(LAYOUT_KEY + tensors.get(a.tensor()).name(), "NCL");
+                else throw new OnnxFormatException(file + ": graph output '" + name + "' is held in an order tinyfit cannot give back without a Transpose");
+            }
             outs[k] = a.tensor();
         }
         metadata.put("onnx.opset", Integer.toString(opset));
@@ -224,7 +231,23 @@ final class OnnxImporter {
         return out;
     }
 
-    private void addGraphInput(ValueInfoProto in, boolean spatial) {
+    /**
+     * The ranks of the images the model's windowed ops read (4 for 2-D, 3 for 1-D): a graph input of
+     * such a rank is held channels-last.
+     */
+    private Set<Integer> spatialRanks(List<NodeProto> order) {
+        Set<Integer> ranks = new HashSet<>();
+        for (NodeProto n : order) {
+            if (!SPATIAL.contains(n.getOpType())) continue;
+            int[] k = new Attrs(n, file).ints("kernel_shape", null);
+            if (k != null) ranks.add(k.length + 2);
+            else if (n.getInputCount() > 1 && values.get(n.getInput(1)) instanceof Const c && !n.getOpType().equals("BatchNormalization")) ranks.add(c.v().dims().length);
+            else ranks.add(4);
+        }
+        return ranks;
+    }
+
+    private void addGraphInput(ValueInfoProto in, Set<Integer> spatialRanks) {
         String where = file + ": graph input '" + in.getName() + "'";
         if (!in.hasType() || !in.getType().hasTensorType()) throw new OnnxFormatException(where + " is not a tensor");
         int type = in.getType().getTensorType().getElemType();
@@ -243,11 +266,11 @@ final class OnnxImporter {
             else throw new OnnxFormatException(where + " has a symbolic or empty dimension " + i + " ('" + d.getDimParam() + "'); tinyfit needs fixed shapes: export with a fixed input size");
         }
         int[] d = OnnxTensors.dims(dims, where);
-        int[] perm = spatial && d.length == 4 ? Layouts.NHWC : null;
+        int[] perm = !spatialRanks.contains(d.length) ? null : d.length == 4 ? Layouts.NHWC : d.length == 3 ? NLC : null;
         int id = tensors.size();
         tensors.add(Tensor.activation(id, in.getName(), dt, new Shape(Layouts.permute(d, perm)), null));
         inputs.add(id);
-        if (perm != null) metadata.put(LAYOUT_KEY + in.getName(), "NCHW");
+        if (perm != null) metadata.put(LAYOUT_KEY + in.getName(), d.length == 4 ? "NCHW" : "NCL");
         values.put(in.getName(), new Act(id, d, perm));
     }
 
@@ -379,6 +402,11 @@ final class OnnxImporter {
             case "Tanh" -> unary(n, name, new Op.Tanh());
             case "LeakyRelu" -> unary(n, name, new Op.LeakyRelu(a.f("alpha", 0.01f)));
             case "HardSwish" -> hardSwish(n, name);
+            case "Neg" -> {
+                Act x = actIn(n, 0);
+                put(n, new Act(emit(new Op.Mul(Op.Act.NONE), name, x.tensor(), f32(name + "_minus_one", new int[0], new double[] {-1})), x.dims(), x.perm(), x.flatChw()));
+            }
+            case "Slice" -> slice(n, a, name);
             case "Add", "Sub", "Mul", "Div" -> binary(n, name, op);
             case "Concat" -> concat(n, a, name);
             case "Reshape", "Flatten", "Squeeze", "Unsqueeze" -> reshape(n, a, name, op);
@@ -406,23 +434,63 @@ final class OnnxImporter {
         put(n, in(n, 0));
     }
 
-    private Act spatialInput(NodeProto n) {
+    /**
+     * A node's image input as a tinyfit NHWC tensor: a 2-D image (NCHW held as NHWC) as it is, a 1-D
+     * signal (NCL held as NLC) reshaped to height 1. {@code c, h, w} are the ONNX sizes.
+     */
+    private record Image(int tensor, int batch, int c, int h, int w, boolean oneD) {}
+
+    private Image spatialInput(NodeProto n, String name) {
         Act x = actIn(n, 0);
-        if (x.dims().length != 4) throw new Unsupported("input of rank " + x.dims().length + " (only 2-D images, NCHW, are supported)");
-        if (!Arrays.equals(x.perm(), Layouts.NHWC) || x.flatChw() != null) throw new Unsupported("the input is not an NCHW image that tinyfit holds as NHWC (it would need a Transpose)");
-        return x;
+        int r = x.dims().length;
+        if (r == 4 && Arrays.equals(x.perm(), Layouts.NHWC)) return new Image(x.tensor(), x.dims()[0], x.dims()[1], x.dims()[2], x.dims()[3], false);
+        if (r == 3 && Arrays.equals(x.perm(), NLC)) {
+            int[] d = x.dims();
+            int[] view = {d[0], 1, d[2], d[1]};
+            int t = emit(new Op.Reshape(view), name + "_as_image", x.tensor(), i32(name + "_as_image_shape", view));
+            return new Image(t, d[0], d[1], 1, d[2], true);
+        }
+        if (r != 3 && r != 4) throw new Unsupported("input of rank " + r + " (1-D and 2-D convolutions and pooling are supported)");
+        throw new Unsupported("the input is not an image that tinyfit holds channels-last (it would need a Transpose)");
+    }
+
+    /** NCL to NLC: a 1-D signal held channels-last. */
+    private static final int[] NLC = {0, 2, 1};
+
+    /** A 2-D attribute (strides, dilations, kernel_shape) of a 1-D or 2-D op, as [h, w]. */
+    private int[] pair(Attrs a, String name, int[] def, Image img) {
+        int[] v = a.ints(name, null);
+        if (v == null) return def;
+        if (img.oneD() && v.length == 1) return new int[] {1, v[0]};
+        if (!img.oneD() && v.length == 2) return v;
+        throw new OnnxFormatException(file + ": attribute " + name + " " + Arrays.toString(v) + " does not fit a " + (img.oneD() ? "1" : "2") + "-D input");
+    }
+
+    /** pads as [top, left, bottom, right] for a 1-D or 2-D op. */
+    private int[] pads(Attrs a, Image img) {
+        int[] p = a.ints("pads", null);
+        if (p == null) return new int[4];
+        if (img.oneD() && p.length == 2) return new int[] {0, p[0], 0, p[1]};
+        if (!img.oneD() && p.length == 4) return p;
+        throw new OnnxFormatException(file + ": pads " + Arrays.toString(p) + " do not fit a " + (img.oneD() ? "1" : "2") + "-D input");
+    }
+
+    /** The ONNX value of an NHWC result: an image, or a 1-D signal reshaped back from height 1. */
+    private Act image(int tensor, boolean oneD, String name) {
+        int[] t = tensors.get(tensor).shape().dims();
+        if (!oneD) return new Act(tensor, new int[] {t[0], t[3], t[1], t[2]}, Layouts.NHWC);
+        int[] nlc = {t[0], t[2], t[3]};
+        int out = emit(new Op.Reshape(nlc), name, tensor, i32(name + "_shape", nlc));
+        return new Act(out, new int[] {t[0], t[3], t[2]}, NLC);
     }
 
     private record Window(Op.Padding padding, int[] explicit) {}
 
     /**
-     * ONNX padding (auto_pad or pads [top, left, bottom, right]) as TFLite's SAME or VALID, or, when
+     * ONNX padding (auto_pad, or pads [top, left, bottom, right]) as TFLite's SAME or VALID, or, when
      * neither matches, VALID after explicit padding.
      */
-    private Window window(Attrs a, int inH, int inW, int kH, int kW, int sH, int sW, int dH, int dW, boolean ceil) {
-        String auto = a.s("auto_pad", "NOTSET");
-        int[] pads = a.ints("pads", new int[4]);
-        if (pads.length != 4) throw new Unsupported("pads " + Arrays.toString(pads) + " (expected 4 values)");
+    private Window window(String auto, int[] pads, int inH, int inW, int kH, int kW, int sH, int sW, int dH, int dW, boolean ceil) {
         int effH = (kH - 1) * dH + 1, effW = (kW - 1) * dW + 1;
         int[] same = samePads(inH, inW, effH, effW, sH, sW, false);
         switch (auto) {
@@ -434,9 +502,9 @@ final class OnnxImporter {
         }
         for (int p : pads) if (p < 0) throw new Unsupported("negative pads " + Arrays.toString(pads));
         int outH = outSize(inH + pads[0] + pads[2], effH, sH, ceil), outW = outSize(inW + pads[1] + pads[3], effW, sW, ceil);
+        if (outH <= 0 || outW <= 0) throw new OnnxFormatException(file + ": the window " + kH + "x" + kW + " does not fit the padded input " + inH + "x" + inW);
         if (ceil && (outH != outSize(inH + pads[0] + pads[2], effH, sH, false) || outW != outSize(inW + pads[1] + pads[3], effW, sW, false))) {
-            boolean sameAsSame = Arrays.equals(new int[] {pads[0], pads[1]}, new int[] {same[0], same[1]})
-                    && outH == (inH + sH - 1) / sH && outW == (inW + sW - 1) / sW;
+            boolean sameAsSame = pads[0] == same[0] && pads[1] == same[1] && outH == (inH + sH - 1) / sH && outW == (inW + sW - 1) / sW;
             if (!sameAsSame) throw new Unsupported("ceil_mode=1 with a partial last window");
             return new Window(Op.Padding.SAME, null);
         }
@@ -463,70 +531,62 @@ final class OnnxImporter {
         return emit(new Op.Pad(), name + "_padded", x, p, f32(name + "_pad_value", new int[0], new double[] {value}));
     }
 
+    /** A filter as [O, I, kH, kW]: a 1-D one [O, I, k] gains height 1. */
+    private int[] filterDims(Value w, Image img) {
+        int[] wd = w.dims();
+        if (img.oneD() && wd.length == 3) return new int[] {wd[0], wd[1], 1, wd[2]};
+        if (!img.oneD() && wd.length == 4) return wd;
+        throw new OnnxFormatException(file + ": filter " + Arrays.toString(wd) + " does not fit a " + (img.oneD() ? "1" : "2") + "-D input");
+    }
+
     private void conv(NodeProto n, Attrs a, String name) {
-        Act x = spatialInput(n);
+        Image x = spatialInput(n, name);
         Value w = constIn(n, 1, "the filter");
         Value b = constIn(n, 2, "the bias");
-        int[] wd = w.dims();
-        if (wd.length != 4) throw new Unsupported("filter of rank " + wd.length + " (only 2-D convolutions are supported)");
+        int[] wd = filterDims(w, x);
         int group = a.i32("group", 1);
-        int cin = x.dims()[1], cout = wd[0], kH = wd[2], kW = wd[3];
+        int cin = x.c(), cout = wd[0], kH = wd[2], kW = wd[3];
         if (group <= 0 || cin % group != 0 || cout % group != 0 || wd[1] * group != cin) {
-            throw new OnnxFormatException(file + ": " + describe(n) + ": filter " + Arrays.toString(wd) + " does not fit " + cin + " input channels in " + group + " groups");
+            throw new OnnxFormatException(file + ": " + describe(n) + ": filter " + Arrays.toString(w.dims()) + " does not fit " + cin + " input channels in " + group + " groups");
         }
-        int[] ks = a.ints("kernel_shape", new int[] {kH, kW});
-        if (ks.length != 2 || ks[0] != kH || ks[1] != kW) throw new OnnxFormatException(file + ": " + describe(n) + ": kernel_shape " + Arrays.toString(ks) + " differs from the filter " + Arrays.toString(wd));
-        int[] s = a.ints("strides", new int[] {1, 1}), d = a.ints("dilations", new int[] {1, 1});
-        if (s.length != 2 || d.length != 2) throw new Unsupported("strides/dilations of rank other than 2");
-        Window win = window(a, x.dims()[2], x.dims()[3], kH, kW, s[0], s[1], d[0], d[1], false);
+        int[] ks = pair(a, "kernel_shape", new int[] {kH, kW}, x);
+        if (ks[0] != kH || ks[1] != kW) throw new OnnxFormatException(file + ": " + describe(n) + ": kernel_shape differs from the filter " + Arrays.toString(w.dims()));
+        int[] s = pair(a, "strides", new int[] {1, 1}, x), d = pair(a, "dilations", new int[] {1, 1}, x);
+        Window win = window(a.s("auto_pad", "NOTSET"), pads(a, x), x.h(), x.w(), kH, kW, s[0], s[1], d[0], d[1], false);
         int input = win.explicit() == null ? x.tensor() : padSpatial(x.tensor(), win.explicit(), 0f, name);
-        int bias = b == null ? -1 : f32(n.getInput(2), new int[] {b.elements()}, b.values());
         if (b != null && b.elements() != cout) throw new OnnxFormatException(file + ": " + describe(n) + ": bias has " + b.elements() + " values for " + cout + " output channels");
+        int bias = b == null ? -1 : f32(n.getInput(2), new int[] {b.elements()}, b.values());
         int out;
         if (group > 1 && group == cin && wd[1] == 1) {
             // depthwise: ONNX [C*M, 1, kH, kW] -> TFLite [1, kH, kW, C*M]; output channel c*M+m in both
             int filter = f32(n.getInput(1), new int[] {1, kH, kW, cout}, Layouts.transpose(w.values(), wd, new int[] {1, 2, 3, 0}));
-            out = emit(new Op.DepthwiseConv2D(win.padding(), s[0], s[1], d[0], d[1], cout / cin, Op.Act.NONE), name, input, filter, bias);
+            out = emit(new Op.DepthwiseConv2D(win.padding(), s[0], s[1], d[0], d[1], cout / cin, Op.Act.NONE), x.oneD() ? name + "_image" : name, input, filter, bias);
         } else {
             int filter = f32(n.getInput(1), new int[] {cout, kH, kW, wd[1]}, Layouts.transpose(w.values(), wd, new int[] {0, 2, 3, 1}));
-            out = emit(new Op.Conv2D(win.padding(), s[0], s[1], d[0], d[1], Op.Act.NONE), name, input, filter, bias);
+            out = emit(new Op.Conv2D(win.padding(), s[0], s[1], d[0], d[1], Op.Act.NONE), x.oneD() ? name + "_image" : name, input, filter, bias);
         }
-        put(n, actOfNhwc(out));
-    }
-
-    /** An NHWC tinyfit tensor as the NCHW ONNX value it holds. */
-    private Act actOfNhwc(int tensor) {
-        int[] t = tensors.get(tensor).shape().dims();
-        return new Act(tensor, new int[] {t[0], t[3], t[1], t[2]}, Layouts.NHWC);
+        put(n, image(out, x.oneD(), name));
     }
 
     private void convTranspose(NodeProto n, Attrs a, String name) {
-        Act x = spatialInput(n);
+        Image x = spatialInput(n, name);
         Value w = constIn(n, 1, "the filter");
         Value b = constIn(n, 2, "the bias");
-        int[] wd = w.dims();
-        if (wd.length != 4) throw new Unsupported("filter of rank " + wd.length + " (only 2-D transposed convolutions are supported)");
+        int[] wd = filterDims(w, x);
         if (a.i32("group", 1) != 1) throw new Unsupported("group > 1");
-        int[] dil = a.ints("dilations", new int[] {1, 1});
-        if (dil.length != 2 || dil[0] != 1 || dil[1] != 1) throw new Unsupported("dilations other than 1");
-        int[] s = a.ints("strides", new int[] {1, 1});
-        if (s.length != 2) throw new Unsupported("strides of rank other than 2");
-        int cin = x.dims()[1], cout = wd[1], kH = wd[2], kW = wd[3], inH = x.dims()[2], inW = x.dims()[3];
-        if (wd[0] != cin) throw new OnnxFormatException(file + ": " + describe(n) + ": filter " + Arrays.toString(wd) + " does not take " + cin + " input channels");
-        int[] op = a.ints("output_padding", new int[] {0, 0});
-        int[] pads = a.ints("pads", new int[4]);
+        int[] dil = pair(a, "dilations", new int[] {1, 1}, x);
+        if (dil[0] != 1 || dil[1] != 1) throw new Unsupported("dilations other than 1");
+        int[] s = pair(a, "strides", new int[] {1, 1}, x);
+        int cin = x.c(), cout = wd[1], kH = wd[2], kW = wd[3], inH = x.h(), inW = x.w();
+        if (wd[0] != cin) throw new OnnxFormatException(file + ": " + describe(n) + ": filter " + Arrays.toString(w.dims()) + " does not take " + cin + " input channels");
+        int[] op = pair(a, "output_padding", new int[] {0, 0}, x);
+        int[] pads = pads(a, x);
         String auto = a.s("auto_pad", "NOTSET");
         int outH, outW;
-        int[] outShape = a.ints("output_shape", null);
-        if (outShape != null) {
-            if (outShape.length != 2) throw new Unsupported("output_shape of rank " + outShape.length);
-            outH = outShape[0];
-            outW = outShape[1];
-            int th = s[0] * (inH - 1) + op[0] + kH - outH, tw = s[1] * (inW - 1) + op[1] + kW - outW;
-            pads = auto.equals("SAME_LOWER") ? new int[] {th - th / 2, tw - tw / 2, th / 2, tw / 2} : new int[] {th / 2, tw / 2, th - th / 2, tw - tw / 2};
-        } else if (auto.equals("SAME_UPPER") || auto.equals("SAME_LOWER")) {
-            outH = inH * s[0];
-            outW = inW * s[1];
+        int[] outShape = a.has("output_shape") ? pair(a, "output_shape", null, x) : null;
+        if (outShape != null || auto.equals("SAME_UPPER") || auto.equals("SAME_LOWER")) {
+            outH = outShape != null ? outShape[0] : inH * s[0];
+            outW = outShape != null ? outShape[1] : inW * s[1];
             int th = s[0] * (inH - 1) + op[0] + kH - outH, tw = s[1] * (inW - 1) + op[1] + kW - outW;
             pads = auto.equals("SAME_LOWER") ? new int[] {th - th / 2, tw - tw / 2, th / 2, tw / 2} : new int[] {th / 2, tw / 2, th - th / 2, tw - tw / 2};
         } else {
@@ -535,21 +595,32 @@ final class OnnxImporter {
             outW = s[1] * (inW - 1) + op[1] + kW - pads[1] - pads[3];
         }
         if (outH <= 0 || outW <= 0) throw new OnnxFormatException(file + ": " + describe(n) + ": output size " + outH + "x" + outW);
-        // TFLite derives the leading padding from the output size and the padding kind; one of the two must match ONNX's
+        if (pads[0] < 0 || pads[1] < 0) throw new Unsupported("negative pads " + Arrays.toString(pads));
+        int filter = f32(n.getInput(1), new int[] {cout, kH, kW, cin}, Layouts.transpose(w.values(), wd, new int[] {1, 2, 3, 0}));
+        int bias = b == null ? -1 : f32(n.getInput(2), new int[] {b.elements()}, b.values());
+        // TFLite derives the leading padding from the output size and the padding kind; where neither kind gives ONNX's
+        // padding, the full (VALID) result is computed and the window ONNX keeps is cut out of it
         Op.Padding kind = null;
         for (Op.Padding p : Op.Padding.values()) {
-            if (org.tinyfit.runtime.KernelSupport.outSize(p, outH, kH, s[0], 1) == inH && org.tinyfit.runtime.KernelSupport.outSize(p, outW, kW, s[1], 1) == inW
-                    && org.tinyfit.runtime.KernelSupport.padding(p, s[0], 1, outH, kH) == pads[0] && org.tinyfit.runtime.KernelSupport.padding(p, s[1], 1, outW, kW) == pads[1]) {
+            if (KernelSupport.outSize(p, outH, kH, s[0], 1) == inH && KernelSupport.outSize(p, outW, kW, s[1], 1) == inW
+                    && KernelSupport.padding(p, s[0], 1, outH, kH) == pads[0] && KernelSupport.padding(p, s[1], 1, outW, kW) == pads[1]) {
                 kind = p;
                 break;
             }
         }
-        if (kind == null) throw new Unsupported("pads " + Arrays.toString(pads) + " that TFLite's TRANSPOSE_CONV cannot express");
-        int shape = i32(name + "_output_shape", x.dims()[0], outH, outW, cout);
-        int filter = f32(n.getInput(1), new int[] {cout, kH, kW, cin}, Layouts.transpose(w.values(), wd, new int[] {1, 2, 3, 0}));
-        int bias = b == null ? -1 : f32(n.getInput(2), new int[] {b.elements()}, b.values());
-        int out = emit(new Op.TransposeConv(kind, s[0], s[1], Op.Act.NONE), name, DType.F32, null, shape, filter, x.tensor(), bias);
-        put(n, actOfNhwc(out));
+        int out;
+        String imageName = x.oneD() ? name + "_image" : name;
+        if (kind != null) {
+            int shape = i32(name + "_output_shape", x.batch(), outH, outW, cout);
+            out = emit(new Op.TransposeConv(kind, s[0], s[1], Op.Act.NONE), imageName, DType.F32, null, shape, filter, x.tensor(), bias);
+        } else {
+            int fullH = Math.max(s[0] * (inH - 1) + kH, pads[0] + outH), fullW = Math.max(s[1] * (inW - 1) + kW, pads[1] + outW);
+            int shape = i32(name + "_output_shape", x.batch(), fullH, fullW, cout);
+            int full = emit(new Op.TransposeConv(Op.Padding.VALID, s[0], s[1], Op.Act.NONE), name + "_full", DType.F32, null, shape, filter, x.tensor(), bias);
+            out = emit(new Op.StridedSlice(0, 0, 0, 0, 0, false), imageName, full, i32(name + "_begin", 0, pads[0], pads[1], 0),
+                    i32(name + "_end", x.batch(), pads[0] + outH, pads[1] + outW, cout), i32(name + "_strides", 1, 1, 1, 1));
+        }
+        put(n, image(out, x.oneD(), name));
     }
 
     /** Weights [O, I] for an input whose tinyfit order may be a flattened NHWC image. */
@@ -607,31 +678,31 @@ final class OnnxImporter {
     }
 
     private void pool(NodeProto n, Attrs a, String name, boolean max) {
-        Act x = spatialInput(n);
         if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty() && uses.containsKey(n.getOutput(1))) throw new Unsupported("the Indices output is used");
-        int[] k = a.ints("kernel_shape", null);
-        if (k == null || k.length != 2) throw new Unsupported("kernel_shape " + (k == null ? "missing" : Arrays.toString(k)) + " (only 2-D pooling is supported)");
-        int[] s = a.ints("strides", new int[] {1, 1}), d = a.ints("dilations", new int[] {1, 1});
-        if (s.length != 2 || d.length != 2 || d[0] != 1 || d[1] != 1) throw new Unsupported("dilations other than 1");
+        Image x = spatialInput(n, name);
+        if (!a.has("kernel_shape")) throw new OnnxFormatException(file + ": " + describe(n) + ": kernel_shape is missing");
+        int[] k = pair(a, "kernel_shape", null, x);
+        int[] s = pair(a, "strides", new int[] {1, 1}, x), d = pair(a, "dilations", new int[] {1, 1}, x);
+        if (d[0] != 1 || d[1] != 1) throw new Unsupported("dilations other than 1");
         boolean ceil = a.i("ceil_mode", 0) != 0;
-        Window win = window(a, x.dims()[2], x.dims()[3], k[0], k[1], s[0], s[1], 1, 1, ceil);
+        boolean countPads = !max && a.i("count_include_pad", 0) != 0;
+        Window win = window(a.s("auto_pad", "NOTSET"), pads(a, x), x.h(), x.w(), k[0], k[1], s[0], s[1], 1, 1, ceil);
         int input = x.tensor();
         Op.Padding padding = win.padding();
-        if (win.explicit() != null || (!max && a.i("count_include_pad", 0) != 0 && padding == Op.Padding.SAME)) {
-            int[] pads = win.explicit() != null ? win.explicit() : samePads(x.dims()[2], x.dims()[3], k[0], k[1], s[0], s[1], false);
-            if (!max && a.i("count_include_pad", 0) == 0) throw new Unsupported("pads " + Arrays.toString(pads) + " that differ from SAME without count_include_pad");
-            input = padSpatial(x.tensor(), pads, max ? Float.NEGATIVE_INFINITY : 0f, name);
+        if (win.explicit() != null || (countPads && padding == Op.Padding.SAME)) {
+            int[] p = win.explicit() != null ? win.explicit() : samePads(x.h(), x.w(), k[0], k[1], s[0], s[1], false);
+            if (!max && !countPads) throw new Unsupported("pads " + Arrays.toString(p) + " other than SAME's, with count_include_pad=0");
+            input = padSpatial(x.tensor(), p, max ? Float.NEGATIVE_INFINITY : 0f, name);
             padding = Op.Padding.VALID;
         }
-        int out = emit(new Op.Pool2D(max ? Op.PoolKind.MAX : Op.PoolKind.AVG, padding, s[0], s[1], k[0], k[1], Op.Act.NONE), name, input);
-        put(n, actOfNhwc(out));
+        int out = emit(new Op.Pool2D(max ? Op.PoolKind.MAX : Op.PoolKind.AVG, padding, s[0], s[1], k[0], k[1], Op.Act.NONE), x.oneD() ? name + "_image" : name, input);
+        put(n, image(out, x.oneD(), name));
     }
 
     private void globalPool(NodeProto n, String name, boolean max) {
-        Act x = spatialInput(n);
-        int h = x.dims()[2], w = x.dims()[3];
-        int out = emit(new Op.Pool2D(max ? Op.PoolKind.MAX : Op.PoolKind.AVG, Op.Padding.VALID, 1, 1, h, w, Op.Act.NONE), name, x.tensor());
-        put(n, actOfNhwc(out));
+        Image x = spatialInput(n, name);
+        int out = emit(new Op.Pool2D(max ? Op.PoolKind.MAX : Op.PoolKind.AVG, Op.Padding.VALID, 1, 1, x.h(), x.w(), Op.Act.NONE), x.oneD() ? name + "_image" : name, x.tensor());
+        put(n, image(out, x.oneD(), name));
     }
 
     private void unary(NodeProto n, String name, Op op) {
@@ -808,6 +879,57 @@ final class OnnxImporter {
         int shape = i32(name + "_shape", tdims);
         int out = emit(new Op.Reshape(tdims), name, tensors.get(x.tensor()).dtype(), tensors.get(x.tensor()).quant(), x.tensor(), shape);
         put(n, new Act(out, target, perm, flat));
+    }
+
+    /** Slice with constant bounds: a STRIDED_SLICE over the tensor in tinyfit's order. */
+    private void slice(NodeProto n, Attrs a, String name) {
+        Act x = actIn(n, 0);
+        String where = file + ": " + describe(n);
+        if (x.flatChw() != null) throw new Unsupported("slicing a flattened image");
+        int r = x.dims().length;
+        int[] starts, ends, axes, steps;
+        if (opset >= 10) {
+            starts = ConstantFolder.ints(constIn(n, 1, "starts"), where);
+            ends = ConstantFolder.ints(constIn(n, 2, "ends"), where);
+            axes = in(n, 3) == null ? null : ConstantFolder.ints(constIn(n, 3, "axes"), where);
+            steps = in(n, 4) == null ? null : ConstantFolder.ints(constIn(n, 4, "steps"), where);
+        } else {
+            starts = a.ints("starts", new int[0]);
+            ends = a.ints("ends", new int[0]);
+            axes = a.ints("axes", null);
+            steps = null;
+        }
+        if (starts.length != ends.length || (axes != null && axes.length != starts.length) || (steps != null && steps.length != starts.length)) {
+            throw new OnnxFormatException(where + ": starts, ends, axes and steps differ in length");
+        }
+        int[] begin = new int[r], end = Layouts.permute(x.dims(), x.perm()), stride = new int[r], dims = x.dims().clone();
+        Arrays.fill(stride, 1);
+        int endMask = 0;
+        for (int k = 0; k < starts.length; k++) {
+            int ax = ConstantFolder.norm(axes == null ? k : axes[k], r, where);
+            int dim = x.dims()[ax], st = steps == null ? 1 : steps[k];
+            if (st == 0) throw new OnnxFormatException(where + ": step 0");
+            long b = starts[k], e = ends[k];
+            if (b < 0) b += dim;
+            if (e < 0) e += dim;
+            int pos = Layouts.position(x.perm(), ax);
+            if (st > 0) {
+                b = Math.max(0, Math.min(dim, b));
+                e = Math.max(0, Math.min(dim, e));
+                dims[ax] = (int) Math.max(0, (e - b + st - 1) / st);
+            } else {
+                b = Math.max(-1, Math.min(dim - 1, b));
+                e = Math.max(-1, Math.min(dim - 1, e));
+                dims[ax] = (int) Math.max(0, (b - e - st - 1) / -st);
+                if (e < 0) endMask |= 1 << pos;
+            }
+            if (dims[ax] == 0) throw new Unsupported("a slice with no elements");
+            begin[pos] = (int) b;
+            end[pos] = (int) e;
+            stride[pos] = st;
+        }
+        int out = emit(new Op.StridedSlice(0, endMask, 0, 0, 0, false), name, x.tensor(), i32(name + "_begin", begin), i32(name + "_end", end), i32(name + "_strides", stride));
+        put(n, new Act(out, dims, x.perm()));
     }
 
     private static int[] unsqueezed(int[] dims, int[] axes, String where) {
@@ -1025,7 +1147,15 @@ final class OnnxImporter {
         if (toInt) {
             DType dt = zp == null ? DType.U8 : OnnxTensors.dtype(zp.type());
             if (dt != DType.U8 && dt != DType.I8) throw new Unsupported("quantization to " + OnnxTensors.typeName(zp.type()));
-            int out = emit(new Op.Quantize(), name, dt, q, x.tensor());
+            if (tensors.get(x.tensor()).dtype() != DType.F32) throw new Unsupported("quantizing " + tensors.get(x.tensor()).dtype().lower());
+            int out;
+            if (dt == DType.U8) {
+                // tinyfit quantizes float to int8; uint8 is the same values shifted by 128
+                Quantization s8 = Quantization.perTensor(q.scale(), q.zeroPoint() - 128);
+                out = emit(new Op.Quantize(), name, DType.U8, q, emit(new Op.Quantize(), name + "_int8", DType.I8, s8, x.tensor()));
+            } else {
+                out = emit(new Op.Quantize(), name, dt, q, x.tensor());
+            }
             put(n, new Act(out, x.dims(), x.perm(), x.flatChw()));
         } else {
             Tensor t = tensors.get(x.tensor());

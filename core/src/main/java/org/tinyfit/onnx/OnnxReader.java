@@ -44,6 +44,34 @@ public final class OnnxReader {
         return new OnnxImporter(parse(bytes, name), name, bound).importGraph();
     }
 
+    /**
+     * For a graph input or output that the import holds channels-last, the permutation from the ONNX
+     * value's dimensions to the tensor's (tensor dimension i is ONNX dimension perm[i]); null when the
+     * tensor is in ONNX's own order.
+     */
+    public static int[] permutation(Graph g, int tensor) {
+        String layout = g.metadata().get(OnnxImporter.LAYOUT_KEY + g.tensor(tensor).name());
+        if (layout == null) return null;
+        return switch (layout) {
+            case "NCHW" -> Layouts.NHWC.clone();
+            case "NCL" -> new int[] {0, 2, 1};
+            default -> null;
+        };
+    }
+
+    /** Row-major values of shape {@code dims} rearranged by {@link #permutation} (a null permutation keeps them). */
+    public static double[] permute(double[] values, int[] dims, int[] perm) {
+        return Layouts.transpose(values, dims, perm);
+    }
+
+    /** The inverse of a permutation: maps the tensor's order back to ONNX's. */
+    public static int[] inverse(int[] perm) {
+        if (perm == null) return null;
+        int[] inv = new int[perm.length];
+        for (int i = 0; i < perm.length; i++) inv[perm[i]] = i;
+        return inv;
+    }
+
     /** Parses the protobuf of a model, with the nesting depth bounded. */
     public static ModelProto parse(byte[] bytes, String name) {
         try {

@@ -133,11 +133,9 @@ final class OnnxBackendCases {
         }
     }
 
-    static boolean nchw(Graph g, Tensor t) { return "NCHW".equals(g.metadata().get(OnnxImporter.LAYOUT_KEY + t.name())); }
-
     /** A value in ONNX's order as the bytes of tinyfit tensor {@code t} (NCHW permuted to NHWC where the import did). */
     static byte[] toBytes(Graph g, Tensor t, Value v) {
-        double[] vals = nchw(g, t) ? Layouts.transpose(v.values(), v.dims(), Layouts.NHWC) : v.values();
+        double[] vals = OnnxReader.permute(v.values(), v.dims(), OnnxReader.permutation(g, t.id()));
         if (vals.length != t.shape().elements()) throw new IllegalStateException(t.name() + " holds " + t.shape().elements() + " values, the test gives " + vals.length);
         ByteBuffer b = ByteBuffer.allocate((int) t.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         for (double d : vals) {
@@ -168,10 +166,7 @@ final class OnnxBackendCases {
     /** Null when tinyfit's output matches the expected one, else what differs. */
     static String compare(Graph g, Tensor t, byte[] got, Value want) {
         double[] v = values(t, got);
-        if (nchw(g, t)) {
-            int[] d = t.shape().dims();
-            v = Layouts.transpose(v, d, new int[] {0, 3, 1, 2});
-        }
+        v = OnnxReader.permute(v, t.shape().dims(), OnnxReader.inverse(OnnxReader.permutation(g, t.id())));
         if (v.length != want.elements()) return "tinyfit gives " + v.length + " values " + t.shape() + ", expected " + want.elements() + " " + java.util.Arrays.toString(want.dims());
         boolean quantized = t.dtype() == DType.I8 || t.dtype() == DType.U8;
         double worst = 0;
