@@ -24,8 +24,9 @@ final class ConstantFolder {
             "ConstantOfShape", "Transpose", "Floor", "Ceil", "Range", "Equal", "Where", "Expand");
 
     /** Folds one node; {@code in} holds its inputs (null for an absent optional one). */
-    static Value[] fold(String op, Attrs a, List<Value> in, int opset, String where) {
-        Value x = in.isEmpty() ? null : in.get(0);
+    static Value[] fold(String op, Attrs a, List<Value> given, int opset, String where) {
+        List<Value> in = new Inputs(given, where);
+        Value x = op.equals("Constant") ? null : in.get(0);
         return switch (op) {
             case "Constant" -> one(constant(a, where));
             case "Identity" -> one(x);
@@ -47,7 +48,7 @@ final class ConstantFolder {
                 for (int i = 0, k = 0; i < r; i++) dims[i] = at[i] ? 1 : x.dims()[k++];
                 yield one(reshaped(x, dims));
             }
-            case "Squeeze" -> one(reshaped(x, squeezed(x.dims(), opset >= 13 ? (in.size() > 1 && in.get(1) != null ? ints(in.get(1), where) : null) : a.ints("axes", null), where)));
+            case "Squeeze" -> one(reshaped(x, squeezed(x.dims(), opset >= 13 ? (optional(in, 1) != null ? ints(in.get(1), where) : null) : a.ints("axes", null), where)));
             case "Concat" -> one(concat(in, (int) a.i("axis", 0), where));
             case "Reshape" -> one(reshaped(x, reshapeDims(x.dims(), opset >= 5 ? ints(in.get(1), where) : a.ints("shape", new int[0]), a.i("allowzero", 0) != 0, where)));
             case "Flatten" -> {
@@ -113,7 +114,7 @@ final class ConstantFolder {
                 yield one(new Value(x.type(), dims, v));
             }
             case "DequantizeLinear" -> {
-                Value scale = in.get(1), zp = in.size() > 2 ? in.get(2) : null;
+                Value scale = in.get(1), zp = optional(in, 2);
                 int r = x.dims().length;
                 int axis = scale.elements() == 1 ? 0 : norm((int) a.i("axis", 1), r, where);
                 if (scale.elements() != 1 && scale.elements() != x.dims()[axis]) throw new OnnxFormatException(where + ": " + scale.elements() + " scales for axis " + axis + " of " + Arrays.toString(x.dims()));
@@ -131,6 +132,29 @@ final class ConstantFolder {
     }
 
     private static Value[] one(Value v) { return new Value[] {v}; }
+
+    /** A node's inputs where reading an absent one is an error naming the node; {@link #optional} reads one that may be absent. */
+    private static final class Inputs extends java.util.AbstractList<Value> {
+        private final List<Value> values;
+        private final String where;
+
+        Inputs(List<Value> values, String where) {
+            this.values = values;
+            this.where = where;
+        }
+
+        @Override public Value get(int i) {
+            Value v = optional(i);
+            if (v == null) throw new OnnxFormatException(where + ": input " + i + " is missing");
+            return v;
+        }
+
+        Value optional(int i) { return i < values.size() ? values.get(i) : null; }
+
+        @Override public int size() { return values.size(); }
+    }
+
+    private static Value optional(List<Value> in, int i) { return ((Inputs) in).optional(i); }
 
     static Value constant(Attrs a, String where) {
         if (a.has("value")) return OnnxTensors.decode(a.raw("value").getT(), where + ", attribute value");
@@ -270,6 +294,7 @@ final class ConstantFolder {
 
     private static Value concat(List<Value> in, int axis, String where) {
         Value first = in.get(0);
+        for (int i = 0; i < in.size(); i++) in.get(i);
         int r = first.dims().length;
         int ax = norm(axis, r, where);
         int[] out = first.dims().clone();
@@ -375,8 +400,8 @@ final class ConstantFolder {
         if (opset >= 10) {
             starts = ints(in.get(1), where);
             ends = ints(in.get(2), where);
-            axes = in.size() > 3 && in.get(3) != null ? ints(in.get(3), where) : null;
-            steps = in.size() > 4 && in.get(4) != null ? ints(in.get(4), where) : null;
+            axes = optional(in, 3) != null ? ints(in.get(3), where) : null;
+            steps = optional(in, 4) != null ? ints(in.get(4), where) : null;
         } else {
             starts = a.ints("starts", new int[0]);
             ends = a.ints("ends", new int[0]);

@@ -46,11 +46,11 @@ final class OnnxImporter {
     static final Set<String> SUPPORTED = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool",
             "GlobalMaxPool", "Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "HardSwish", "Add", "Mul", "Sub", "Div", "Concat", "Reshape",
             "Flatten", "Squeeze", "Unsqueeze", "Pad", "Softmax", "BatchNormalization", "ReduceMean", "Identity", "Dropout",
-            "QuantizeLinear", "DequantizeLinear", "Neg", "Slice");
+            "QuantizeLinear", "DequantizeLinear", "Neg", "Slice", "QLinearConv", "QLinearMatMul");
 
     /** The ops that can start a spatial (NCHW) region: a 4-D graph input they read is stored NHWC. */
     private static final Set<String> SPATIAL = Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
-            "BatchNormalization");
+            "BatchNormalization", "QLinearConv");
 
     /** A value being imported: a constant, or a tensor of the tinyfit graph. */
     private sealed interface Val permits Const, Act {}
@@ -145,6 +145,8 @@ final class OnnxImporter {
                 throw new OnnxFormatException(where + ": " + e.getMessage(), e);
             } catch (ArithmeticException | IndexOutOfBoundsException | NegativeArraySizeException e) {
                 throw new OnnxFormatException(where + ": inconsistent shapes or attributes (" + e.getMessage() + ")", e);
+            } catch (NullPointerException e) {
+                throw new OnnxFormatException(where + ": a required input or attribute is missing", e);
             }
         }
         if (!unsupported.isEmpty()) throw new OnnxFormatException(unsupportedMessage(unsupported));
@@ -241,6 +243,7 @@ final class OnnxImporter {
             if (!SPATIAL.contains(n.getOpType())) continue;
             int[] k = new Attrs(n, file).ints("kernel_shape", null);
             if (k != null) ranks.add(k.length + 2);
+            else if (n.getOpType().equals("QLinearConv") && n.getInputCount() > 3 && values.get(n.getInput(3)) instanceof Const c) ranks.add(c.v().dims().length);
             else if (n.getInputCount() > 1 && values.get(n.getInput(1)) instanceof Const c && !n.getOpType().equals("BatchNormalization")) ranks.add(c.v().dims().length);
             else ranks.add(4);
         }
@@ -407,6 +410,8 @@ final class OnnxImporter {
                 put(n, new Act(emit(new Op.Mul(Op.Act.NONE), name, x.tensor(), f32(name + "_minus_one", new int[0], new double[] {-1})), x.dims(), x.perm(), x.flatChw()));
             }
             case "Slice" -> slice(n, a, name);
+            case "QLinearConv" -> qlinearConv(n, a, name);
+            case "QLinearMatMul" -> qlinearMatMul(n, name);
             case "Add", "Sub", "Mul", "Div" -> binary(n, name, op);
             case "Concat" -> concat(n, a, name);
             case "Reshape", "Flatten", "Squeeze", "Unsqueeze" -> reshape(n, a, name, op);
@@ -440,8 +445,9 @@ final class OnnxImporter {
      */
     private record Image(int tensor, int batch, int c, int h, int w, boolean oneD) {}
 
-    private Image spatialInput(NodeProto n, String name) {
-        Act x = actIn(n, 0);
+    private Image spatialInput(NodeProto n, String name) { return spatial(actIn(n, 0), name); }
+
+    private Image spatial(Act x, String name) {
         int r = x.dims().length;
         if (r == 4 && Arrays.equals(x.perm(), Layouts.NHWC)) return new Image(x.tensor(), x.dims()[0], x.dims()[1], x.dims()[2], x.dims()[3], false);
         if (r == 3 && Arrays.equals(x.perm(), NLC)) {
@@ -1129,6 +1135,146 @@ final class OnnxImporter {
             if (Layouts.isIdentity(perm)) perm = null;
         }
         put(n, new Act(out, dims, perm));
+    }
+
+    // ---- quantized operators (QOperator form) ------------------------------------------------------
+
+    /** A per-tensor scale and zero point given as constant inputs {@code i} and {@code i + 1}. */
+    private Quantization scalarQuant(NodeProto n, int i, String what) {
+        Value s = constIn(n, i, what + " scale"), z = constIn(n, i + 1, what + " zero point");
+        if (s == null) throw new OnnxFormatException(file + ": " + describe(n) + ": " + what + " scale is missing");
+        String where = file + ": " + describe(n);
+        float scale = (float) ConstantFolder.scalar(s, where);
+        if (!(scale > 0) || Float.isInfinite(scale)) throw new OnnxFormatException(where + ": " + what + " scale " + scale + " is not positive and finite");
+        return Quantization.perTensor(scale, z == null ? 0 : (long) ConstantFolder.scalar(z, where));
+    }
+
+    private static boolean unsigned(Value zp) { return zp == null || zp.type() == OnnxTensors.UINT8; }
+
+    /**
+     * An 8-bit activation as tinyfit's int8 with quantization {@code q} (given for the ONNX type): uint8
+     * values are the int8 ones shifted by 128, so a uint8 tensor is requantized to int8 with its zero
+     * point moved by 128.
+     */
+    private Act asInt8(Act x, Quantization q, String name) {
+        Tensor t = tensors.get(x.tensor());
+        if (t.dtype() != DType.U8 && t.dtype() != DType.I8) throw new Unsupported("a quantized input of type " + t.dtype().lower());
+        if (t.quant() == null) tensors.set(x.tensor(), t = t.withQuant(q));
+        else if (!t.quant().equals(q)) throw new Unsupported("an input quantized with " + t.quant() + " read as " + q);
+        if (t.dtype() == DType.I8) return x;
+        Quantization s8 = Quantization.perTensor(q.scale(), q.zeroPoint() - 128);
+        return new Act(emit(new Op.Quantize(), name + "_int8", DType.I8, s8, x.tensor()), x.dims(), x.perm(), x.flatChw());
+    }
+
+    /** An int8 result with quantization {@code q} for the ONNX type: a uint8 output is requantized from int8. */
+    private int fromInt8(int t, Quantization q, boolean toUnsigned, String name) {
+        if (!toUnsigned) return t;
+        return emit(new Op.Quantize(), name, DType.U8, q, t);
+    }
+
+    private static Quantization int8Of(Quantization q, boolean unsigned) {
+        return unsigned ? Quantization.perTensor(q.scale(), q.zeroPoint() - 128) : q;
+    }
+
+    /** Quantized weights as TFLite's symmetric int8 per output channel: [channels][values] with their scales. */
+    private record Int8Weights(double[] values, float[] scales) {}
+
+    /**
+     * Weights {@code (q - zp) * scale} (per tensor, or per channel along axis 0 for {@code channels} >
+     * 1) as symmetric int8. Exact when {@code q - zp} fits in [-127, 127]; otherwise that channel is
+     * requantized to the int8 scale max|w| / 127 (within half a step of the original).
+     */
+    private Int8Weights symmetric(Value w, Value scale, Value zp, int channels, String where) {
+        int per = w.elements() / channels;
+        if (scale.elements() != 1 && scale.elements() != channels) throw new OnnxFormatException(where + ": " + scale.elements() + " weight scales for " + channels + " channels");
+        if (zp != null && zp.elements() != scale.elements()) throw new OnnxFormatException(where + ": " + scale.elements() + " weight scales but " + zp.elements() + " zero points");
+        double[] q = new double[w.elements()];
+        float[] scales = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            int k = scale.elements() == 1 ? 0 : c;
+            double s = scale.values()[k], z = zp == null ? 0 : zp.values()[k];
+            if (!(s > 0) || Double.isInfinite(s)) throw new OnnxFormatException(where + ": weight scale " + s + " is not positive and finite");
+            double max = 0;
+            for (int i = c * per; i < (c + 1) * per; i++) max = Math.max(max, Math.abs(w.values()[i] - z));
+            if (max <= 127) {
+                scales[c] = (float) s;
+                for (int i = c * per; i < (c + 1) * per; i++) q[i] = w.values()[i] - z;
+            } else {
+                scales[c] = (float) (s * max / 127);
+                for (int i = c * per; i < (c + 1) * per; i++) q[i] = Math.rint((w.values()[i] - z) * 127 / max);
+            }
+        }
+        return new Int8Weights(q, scales);
+    }
+
+    private void qlinearConv(NodeProto n, Attrs a, String name) {
+        String where = file + ": " + describe(n);
+        Quantization xq = scalarQuant(n, 1, "x"), yq = scalarQuant(n, 6, "y");
+        Value w = constIn(n, 3, "the filter"), ws = constIn(n, 4, "the filter scale"), wz = constIn(n, 5, "the filter zero point");
+        Value b = constIn(n, 8, "the bias");
+        boolean outUnsigned = unsigned(constIn(n, 7, "y zero point"));
+        Image x = spatial(asInt8(actIn(n, 0), xq, name), name);
+        Quantization x8 = int8Of(xq, tensors.get(actIn(n, 0).tensor()).dtype() == DType.U8);
+        int[] wd = filterDims(w, x);
+        int group = a.i32("group", 1);
+        int cin = x.c(), cout = wd[0], kH = wd[2], kW = wd[3];
+        if (group <= 0 || cin % group != 0 || cout % group != 0 || wd[1] * group != cin) throw new OnnxFormatException(where + ": filter " + Arrays.toString(w.dims()) + " does not fit " + cin + " input channels in " + group + " groups");
+        int[] s = pair(a, "strides", new int[] {1, 1}, x), d = pair(a, "dilations", new int[] {1, 1}, x);
+        Window win = window(a.s("auto_pad", "NOTSET"), pads(a, x), x.h(), x.w(), kH, kW, s[0], s[1], d[0], d[1], false);
+        int input = win.explicit() == null ? x.tensor() : padSpatial(x.tensor(), win.explicit(), 0f, name);
+        Int8Weights q = symmetric(w, ws, wz, cout, where);
+        long[] zeros = new long[cout];
+        int bias = -1;
+        if (b != null) {
+            if (b.elements() != cout) throw new OnnxFormatException(where + ": bias has " + b.elements() + " values for " + cout + " output channels");
+            double[] bv = new double[cout];
+            float[] bs = new float[cout];
+            for (int c = 0; c < cout; c++) {
+                double orig = x8.scale() * ws.values()[ws.elements() == 1 ? 0 : c];
+                bs[c] = x8.scale() * q.scales()[c];
+                bv[c] = Math.rint(b.values()[c] * orig / bs[c]);
+            }
+            bias = constant(n.getInput(8), DType.I32, new int[] {cout}, bv);
+            tensors.set(bias, tensors.get(bias).withQuant(new Quantization(bs, zeros, 0)));
+        }
+        Quantization y8 = int8Of(yq, outUnsigned);
+        int out;
+        String convName = outUnsigned || x.oneD() ? name + "_int8" : name;
+        if (group > 1 && group == cin && wd[1] == 1) {
+            int filter = constant(n.getInput(3), DType.I8, new int[] {1, kH, kW, cout}, Layouts.transpose(q.values(), wd, new int[] {1, 2, 3, 0}));
+            tensors.set(filter, tensors.get(filter).withQuant(new Quantization(q.scales(), zeros, 3)));
+            out = emit(new Op.DepthwiseConv2D(win.padding(), s[0], s[1], d[0], d[1], cout / cin, Op.Act.NONE), convName, DType.I8, y8, input, filter, bias);
+        } else {
+            int filter = constant(n.getInput(3), DType.I8, new int[] {cout, kH, kW, wd[1]}, Layouts.transpose(q.values(), wd, new int[] {0, 2, 3, 1}));
+            tensors.set(filter, tensors.get(filter).withQuant(new Quantization(q.scales(), zeros, 0)));
+            out = emit(new Op.Conv2D(win.padding(), s[0], s[1], d[0], d[1], Op.Act.NONE), convName, DType.I8, y8, input, filter, bias);
+        }
+        Act img = image(out, x.oneD(), x.oneD() && outUnsigned ? name + "_int8_signal" : (x.oneD() ? name : name + "_int8_image"));
+        int result = fromInt8(img.tensor(), yq, outUnsigned, name);
+        put(n, new Act(result, img.dims(), img.perm()));
+    }
+
+    private void qlinearMatMul(NodeProto n, String name) {
+        String where = file + ": " + describe(n);
+        Quantization aq = scalarQuant(n, 1, "a"), yq = scalarQuant(n, 6, "y");
+        Value w = constIn(n, 3, "b"), ws = constIn(n, 4, "b scale"), wz = constIn(n, 5, "b zero point");
+        boolean outUnsigned = unsigned(constIn(n, 7, "y zero point"));
+        Act raw = actIn(n, 0);
+        Act x = asInt8(raw, aq, name);
+        if (!(x.plain() || x.flatChw() != null)) throw new Unsupported("the input's layout would need a Transpose");
+        if (w.dims().length != 2) throw new Unsupported("b of rank " + w.dims().length + " (batched matrix products are not supported)");
+        if (ws.elements() != 1) throw new Unsupported("per-column scales of b");
+        int inC = w.dims()[0], outC = w.dims()[1];
+        if (x.dims()[x.dims().length - 1] != inC) throw new OnnxFormatException(where + ": a " + Arrays.toString(x.dims()) + " and b " + Arrays.toString(w.dims()) + " do not multiply");
+        Value wt = new Value(w.type(), new int[] {outC, inC}, Layouts.transpose(w.values(), w.dims(), new int[] {1, 0}));
+        Int8Weights q = symmetric(wt, ws, wz, 1, where);
+        int weights = constant(n.getInput(3), DType.I8, new int[] {outC, inC}, weightsFor(x, q.values(), outC, inC));
+        tensors.set(weights, tensors.get(weights).withQuant(Quantization.perTensor(q.scales()[0], 0)));
+        Quantization y8 = int8Of(yq, outUnsigned);
+        int out = emit(new Op.FullyConnected(Op.Act.NONE, x.dims().length > 2), outUnsigned ? name + "_int8" : name, DType.I8, y8, x.tensor(), weights, -1);
+        int[] od = x.dims().clone();
+        od[od.length - 1] = outC;
+        put(n, new Act(fromInt8(out, yq, outUnsigned, name), od, null));
     }
 
     private void quantize(NodeProto n, Attrs a, String name, boolean toInt) {
