@@ -46,7 +46,10 @@ final class OnnxImporter {
     static final Set<String> SUPPORTED = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool",
             "GlobalMaxPool", "Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "HardSwish", "Add", "Mul", "Sub", "Div", "Concat", "Reshape",
             "Flatten", "Squeeze", "Unsqueeze", "Pad", "Softmax", "BatchNormalization", "ReduceMean", "Identity", "Dropout",
-            "QuantizeLinear", "DequantizeLinear", "Neg", "Slice", "QLinearConv", "QLinearMatMul");
+            "QuantizeLinear", "DequantizeLinear", "Neg", "Slice", "QLinearConv", "QLinearMatMul", "QLinearAdd");
+
+    /** ONNX Runtime's contrib domain, which defines QLinearAdd. */
+    static final String MICROSOFT = "com.microsoft";
 
     /** The ops that can start a spatial (NCHW) region: a 4-D graph input they read is stored NHWC. */
     private static final Set<String> SPATIAL = Set.of("Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
@@ -106,7 +109,7 @@ final class OnnxImporter {
         List<NodeProto> order = topologicalOrder();
         List<String> unknown = new ArrayList<>();
         for (NodeProto n : order) {
-            boolean ours = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
+            boolean ours = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx") || (n.getDomain().equals(MICROSOFT) && n.getOpType().equals("QLinearAdd"));
             if (!ours || !(SUPPORTED.contains(n.getOpType()) || ConstantFolder.FOLDABLE.contains(n.getOpType()))) {
                 unknown.add(describe(n) + (ours ? "" : " in domain " + n.getDomain()));
             }
@@ -412,6 +415,7 @@ final class OnnxImporter {
             case "Slice" -> slice(n, a, name);
             case "QLinearConv" -> qlinearConv(n, a, name);
             case "QLinearMatMul" -> qlinearMatMul(n, name);
+            case "QLinearAdd" -> qlinearAdd(n, name);
             case "Add", "Sub", "Mul", "Div" -> binary(n, name, op);
             case "Concat" -> concat(n, a, name);
             case "Reshape", "Flatten", "Squeeze", "Unsqueeze" -> reshape(n, a, name, op);
@@ -779,18 +783,26 @@ final class OnnxImporter {
     }
 
     /** A constant brought into the order of activation {@code like}: broadcast-aligned, permuted. */
-    private int constantLike(Value c, Act like, String name) {
+    private int constantLike(Value c, Act like, String name) { return constantLike(c, like, name, DType.F32, 0); }
+
+    /** The same as a constant of type {@code dt}, each value plus {@code shift}. */
+    private int constantLike(Value c, Act like, String name, DType dt, double shift) {
+        if (shift != 0) {
+            double[] v = c.values().clone();
+            for (int i = 0; i < v.length; i++) v[i] += shift;
+            c = new Value(c.type(), c.dims(), v);
+        }
         int rank = like.dims().length;
-        if (c.elements() == 1) return f32(name, new int[0], new double[] {c.values()[0]});
+        if (c.elements() == 1) return constant(name, dt, new int[0], new double[] {c.values()[0]});
         if (c.dims().length > rank) throw new Unsupported("constant " + Arrays.toString(c.dims()) + " has a higher rank than the input " + Arrays.toString(like.dims()));
         int[] dims = Layouts.leftPad(c.dims(), rank);
         if (like.flatChw() != null) {
             int[] chw = like.flatChw();
             if (dims[1] != chw[0] * chw[1] * chw[2]) throw new Unsupported("constant " + Arrays.toString(c.dims()) + " on a flattened image");
             double[] v = Layouts.transpose(c.values(), new int[] {dims[0], chw[0], chw[1], chw[2]}, new int[] {0, 2, 3, 1});
-            return f32(name, dims, v);
+            return constant(name, dt, dims, v);
         }
-        return f32(name, Layouts.permute(dims, like.perm()), Layouts.transpose(c.values(), dims, like.perm()));
+        return constant(name, dt, Layouts.permute(dims, like.perm()), Layouts.transpose(c.values(), dims, like.perm()));
     }
 
     private void binary(NodeProto n, String name, String kind) {
@@ -1275,6 +1287,32 @@ final class OnnxImporter {
         int[] od = x.dims().clone();
         od[od.length - 1] = outC;
         put(n, new Act(fromInt8(out, yq, outUnsigned, name), od, null));
+    }
+
+    /** QLinearAdd (com.microsoft): an int8 ADD with broadcasting; a constant operand becomes an int8 constant. */
+    private void qlinearAdd(NodeProto n, String name) {
+        String where = file + ": " + describe(n);
+        Quantization aq = scalarQuant(n, 1, "A"), bq = scalarQuant(n, 4, "B"), cq = scalarQuant(n, 6, "C");
+        boolean outUnsigned = unsigned(constIn(n, 7, "C zero point"));
+        Val p = in(n, 0), q = in(n, 3);
+        if (p == null || q == null) throw new OnnxFormatException(where + " needs A and B");
+        int[] dims = ConstantFolder.broadcast(dims(p), dims(q), where);
+        Act lead = p instanceof Act a ? a : q instanceof Act b ? b : materialize((Const) p, n.getInput(0));
+        int ta = quantizedOperand(p, aq, lead, n.getInput(0), where), tb = quantizedOperand(q, bq, lead, n.getInput(3), where);
+        int out = emit(new Op.Add(Op.Act.NONE), outUnsigned ? name + "_int8" : name, DType.I8, int8Of(cq, outUnsigned), ta, tb);
+        put(n, new Act(fromInt8(out, cq, outUnsigned, name), dims, lead.perm(), lead.flatChw()));
+    }
+
+    private int quantizedOperand(Val v, Quantization q, Act lead, String name, String where) {
+        if (v instanceof Const c) {
+            boolean u = c.v().type() == OnnxTensors.UINT8;
+            if (!u && c.v().type() != OnnxTensors.INT8) throw new OnnxFormatException(where + ": quantized constant '" + name + "' holds " + OnnxTensors.typeName(c.v().type()));
+            int t = constantLike(c.v(), lead, name, DType.I8, u ? -128 : 0);
+            tensors.set(t, tensors.get(t).withQuant(int8Of(q, u)));
+            return t;
+        }
+        Act a = asInt8((Act) v, q, name);
+        return operand(a, lead, name);
     }
 
     private void quantize(NodeProto n, Attrs a, String name, boolean toInt) {
