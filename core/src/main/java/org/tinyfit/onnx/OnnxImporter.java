@@ -91,9 +91,20 @@ final class OnnxImporter {
     private final Map<String, String> metadata = new LinkedHashMap<>();
     private final List<Integer> inputs = new ArrayList<>();
     private final List<String> unsupported = new ArrayList<>();
+    /** Constant weights folded from a DequantizeLinear of int8 values with zero point 0: their scales per slice of {@code axis}. */
+    private final Map<Value, WeightScales> dequantized = new java.util.IdentityHashMap<>();
+    /** Float filters and weights made from such constants: their scales per output channel. */
+    private final Map<Integer, float[]> weightScales = new HashMap<>();
+    private final boolean fuseQuantized;
+
+    private record WeightScales(float[] scales, int axis) {}
     private final Set<String> poisoned = new HashSet<>();
 
-    OnnxImporter(ModelProto model, String file, Map<String, Value> bound) {
+    OnnxImporter(ModelProto model, String file, Map<String, Value> bound) { this(model, file, bound, true); }
+
+    /** {@code fuseQuantized}: run QuantizeLinear/DequantizeLinear pairs around a conv or linear layer as one int8 op (else in float, as written). */
+    OnnxImporter(ModelProto model, String file, Map<String, Value> bound, boolean fuseQuantized) {
+        this.fuseQuantized = fuseQuantized;
         this.model = model;
         this.g = model.getGraph();
         this.file = file;
@@ -170,7 +181,8 @@ final class OnnxImporter {
         metadata.put("onnx.opset", Integer.toString(opset));
         if (!model.getProducerName().isEmpty()) metadata.put("onnx.producer", (model.getProducerName() + " " + model.getProducerVersion()).trim());
         try {
-            Graph graph = new Graph(g.getName().isEmpty() ? "onnx" : g.getName(), tensors, nodes, inputs.stream().mapToInt(Integer::intValue).toArray(), outs, metadata);
+            List<Node> finalNodes = fuseQuantized && !weightScales.isEmpty() ? fuseQdq(nodes, outs) : nodes;
+            Graph graph = new Graph(g.getName().isEmpty() ? "onnx" : g.getName(), tensors, finalNodes, inputs.stream().mapToInt(Integer::intValue).toArray(), outs, metadata);
             ShapeInference.check(graph);
             return graph;
         } catch (GraphException e) {
@@ -386,6 +398,7 @@ final class OnnxImporter {
         }
         if (allConst && ConstantFolder.FOLDABLE.contains(op)) {
             Value[] out = ConstantFolder.fold(op, a, consts, opset, where);
+            if (out != null && op.equals("DequantizeLinear")) noteDequantized(out[0], consts, a);
             if (out != null) {
                 for (int k = 0; k < out.length && k < n.getOutputCount(); k++) values.put(n.getOutput(k), new Const(out[k]));
                 return;
@@ -570,9 +583,11 @@ final class OnnxImporter {
         if (group > 1 && group == cin && wd[1] == 1) {
             // depthwise: ONNX [C*M, 1, kH, kW] -> TFLite [1, kH, kW, C*M]; output channel c*M+m in both
             int filter = f32(n.getInput(1), new int[] {1, kH, kW, cout}, Layouts.transpose(w.values(), wd, new int[] {1, 2, 3, 0}));
+            noteWeights(filter, w, 0, cout);
             out = emit(new Op.DepthwiseConv2D(win.padding(), s[0], s[1], d[0], d[1], cout / cin, Op.Act.NONE), x.oneD() ? name + "_image" : name, input, filter, bias);
         } else {
             int filter = f32(n.getInput(1), new int[] {cout, kH, kW, wd[1]}, Layouts.transpose(w.values(), wd, new int[] {0, 2, 3, 1}));
+            noteWeights(filter, w, 0, cout);
             out = emit(new Op.Conv2D(win.padding(), s[0], s[1], d[0], d[1], Op.Act.NONE), x.oneD() ? name + "_image" : name, input, filter, bias);
         }
         put(n, image(out, x.oneD(), name));
@@ -665,6 +680,7 @@ final class OnnxImporter {
             bias = f32(n.getInput(2), new int[] {outC}, bv);
         }
         int weights = f32(n.getInput(1), new int[] {outC, inC}, wv);
+        if (alpha == 1f) noteWeights(weights, w, transB ? 0 : 1, outC);
         int out = emit(new Op.FullyConnected(Op.Act.NONE, false), name, x.tensor(), weights, bias);
         put(n, new Act(out, new int[] {x.dims()[0], outC}, null));
     }
@@ -681,6 +697,7 @@ final class OnnxImporter {
         if (x.dims()[x.dims().length - 1] != inC) throw new OnnxFormatException(file + ": " + describe(n) + ": A " + Arrays.toString(x.dims()) + " and B " + Arrays.toString(w.dims()) + " do not multiply");
         double[] wv = weightsFor(x, Layouts.transpose(w.values(), w.dims(), new int[] {1, 0}), outC, inC);
         int weights = f32(n.getInput(1), new int[] {outC, inC}, wv);
+        noteWeights(weights, w, 1, outC);
         int out = emit(new Op.FullyConnected(Op.Act.NONE, x.dims().length > 2), name, x.tensor(), weights, -1);
         int[] od = x.dims().clone();
         od[od.length - 1] = outC;
@@ -1080,6 +1097,7 @@ final class OnnxImporter {
             for (int i = 0; i < wv.length; i++) wv[i] = (float) (wv[i] * scale[i / per]);
         }
         tensors.set(w, wt.withData(bytes(wv)));
+        weightScales.remove(w);
         float[] bias = new float[c];
         if (prev.hasInput(bi)) bias = floats(tensors.get(prev.input(bi)));
         for (int i = 0; i < c; i++) bias[i] = (float) (bias[i] * scale[i] + shift[i]);
@@ -1147,6 +1165,93 @@ final class OnnxImporter {
             if (Layouts.isIdentity(perm)) perm = null;
         }
         put(n, new Act(out, dims, perm));
+    }
+
+    // ---- quantized graphs in QDQ form -------------------------------------------------------------
+
+    private void noteDequantized(Value out, List<Value> in, Attrs a) {
+        Value x = in.get(0), scale = in.get(1), zp = in.size() > 2 ? in.get(2) : null;
+        if (x.type() != OnnxTensors.INT8 || x.dims().length == 0) return;
+        if (zp != null) for (double z : zp.values()) if (z != 0) return;
+        int axis = scale.elements() == 1 ? -1 : ConstantFolder.norm((int) a.i("axis", 1), x.dims().length, file);
+        float[] sc = new float[scale.elements()];
+        for (int i = 0; i < sc.length; i++) sc[i] = (float) scale.values()[i];
+        dequantized.put(out, new WeightScales(sc, axis));
+    }
+
+    /** Remembers the int8 scales of a float filter or weight tensor made from dequantized constant {@code w}, per output channel. */
+    private void noteWeights(int tensor, Value w, int outAxis, int channels) {
+        WeightScales ws = dequantized.get(w);
+        if (ws == null || (ws.axis() >= 0 && ws.axis() != outAxis)) return;
+        float[] per = new float[channels];
+        for (int c = 0; c < channels; c++) per[c] = ws.scales()[ws.axis() < 0 ? 0 : c];
+        weightScales.put(tensor, per);
+    }
+
+    /**
+     * A conv, depthwise conv or linear layer between a DequantizeLinear of an int8 tensor and a
+     * QuantizeLinear to int8, with int8 weights, becomes one int8 op (TFLite's arithmetic): the
+     * dequantize and quantize nodes go away where nothing else reads their values.
+     */
+    private List<Node> fuseQdq(List<Node> all, int[] outs) {
+        Map<Integer, List<Integer>> readers = new HashMap<>();
+        Map<Integer, Integer> writer = new HashMap<>();
+        for (Node n : all) {
+            for (int t : n.inputs()) if (t >= 0) readers.computeIfAbsent(t, k -> new ArrayList<>()).add(n.id());
+            for (int t : n.outputs()) writer.put(t, n.id());
+        }
+        Set<Integer> graphOut = new HashSet<>();
+        for (int o : outs) graphOut.add(o);
+        Node[] nodesOut = all.toArray(new Node[0]);
+        boolean[] removed = new boolean[nodesOut.length];
+        Set<Integer> fusedReaders = new HashSet<>();
+        for (Node n : all) {
+            boolean depthwise = n.op() instanceof Op.DepthwiseConv2D;
+            if (!(n.op() instanceof Op.Conv2D || depthwise || n.op() instanceof Op.FullyConnected)) continue;
+            float[] fs = weightScales.get(n.input(1));
+            Integer dq = writer.get(n.input(0));
+            List<Integer> next = readers.getOrDefault(n.output(0), List.of());
+            if (fs == null || dq == null || !(nodesOut[dq].op() instanceof Op.Dequantize) || next.size() != 1 || graphOut.contains(n.output(0))) continue;
+            Node q = nodesOut[next.get(0)];
+            Tensor qin = tensors.get(nodesOut[dq].input(0)), qout = tensors.get(q.output(0));
+            if (!(q.op() instanceof Op.Quantize) || qin.dtype() != DType.I8 || qout.dtype() != DType.I8 || qin.quant() == null || qin.quant().perChannel()
+                    || qout.quant() == null || qout.quant().perChannel()) continue;
+            Tensor ft = tensors.get(n.input(1));
+            float[] w = floats(ft);
+            int channels = fs.length;
+            double[] w8 = new double[w.length];
+            boolean fits = true;
+            for (int i = 0; i < w.length; i++) {
+                int c = depthwise ? i % channels : i / (w.length / channels);
+                w8[i] = Math.rint(w[i] / fs[c]);
+                fits &= Math.abs(w8[i]) <= 127;
+            }
+            if (!fits) continue;
+            int filter = constant(ft.name() + "_int8", DType.I8, ft.shape().dims(), w8);
+            tensors.set(filter, tensors.get(filter).withQuant(new Quantization(fs, new long[channels], depthwise ? 3 : 0)));
+            int bias = -1;
+            if (n.hasInput(2)) {
+                float[] b = floats(tensors.get(n.input(2)));
+                double[] b32 = new double[b.length];
+                float[] bs = new float[b.length];
+                for (int c = 0; c < b.length; c++) {
+                    bs[c] = qin.quant().scale() * fs[c];
+                    b32[c] = Math.rint(b[c] / (double) bs[c]);
+                }
+                bias = constant(tensors.get(n.input(2)).name() + "_int32", DType.I32, new int[] {b.length}, b32);
+                tensors.set(bias, tensors.get(bias).withQuant(new Quantization(bs, new long[b.length], 0)));
+            }
+            nodesOut[n.id()] = new Node(n.id(), n.op(), new int[] {qin.id(), filter, bias}, new int[] {q.output(0)});
+            removed[q.id()] = true;
+            fusedReaders.add(n.id());
+        }
+        for (Node n : all) {
+            if (!(n.op() instanceof Op.Dequantize) || graphOut.contains(n.output(0))) continue;
+            if (fusedReaders.containsAll(readers.getOrDefault(n.output(0), List.of()))) removed[n.id()] = true;
+        }
+        List<Node> kept = new ArrayList<>();
+        for (Node n : nodesOut) if (!removed[n.id()]) kept.add(n.withId(kept.size()));
+        return kept;
     }
 
     // ---- quantized operators (QOperator form) ------------------------------------------------------

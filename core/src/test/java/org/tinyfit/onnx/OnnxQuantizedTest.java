@@ -64,4 +64,75 @@ class OnnxQuantizedTest {
             assertEquals(n, out.length);
         }
     }
+
+    static TensorProto i8(String name, double[] v, long... dims) {
+        byte[] b = new byte[v.length];
+        for (int i = 0; i < v.length; i++) b[i] = (byte) v[i];
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(OnnxTensors.INT8).setRawData(ByteString.copyFrom(b));
+        for (long d : dims) t.addDims(d);
+        return t.build();
+    }
+
+    /**
+     * x -> Q -> DQ -> Conv(DQ(int8 w)) -> Relu -> Q -> DQ -> depthwise Conv(DQ(int8 w)) -> Q -> DQ, as a
+     * QDQ exporter writes it (int8 activations, symmetric per-channel int8 weights).
+     */
+    static byte[] qdqCnn(long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        GraphProto.Builder g = GraphProto.newBuilder().setName("qdq");
+        g.addInput(OnnxModels.value("x", OnnxTensors.FLOAT, 1, 3, 8, 8));
+        g.addOutput(OnnxModels.value("y", OnnxTensors.FLOAT, 1, 6, 8, 8));
+        double[] w1 = new double[6 * 3 * 9], w2 = new double[6 * 9];
+        for (int i = 0; i < w1.length; i++) w1[i] = r.nextInt(-127, 128);
+        for (int i = 0; i < w2.length; i++) w2[i] = r.nextInt(-127, 128);
+        float[] s1 = new float[6], s2 = new float[6];
+        for (int c = 0; c < 6; c++) { s1[c] = 0.002f + (float) r.nextDouble() * 0.004f; s2[c] = 0.004f + (float) r.nextDouble() * 0.008f; }
+        g.addInitializer(i8("w1_q", w1, 6, 3, 3, 3));
+        g.addInitializer(OnnxModels.floats("w1_s", s1, 6));
+        g.addInitializer(i8("w1_z", new double[6], 6));
+        g.addInitializer(OnnxModels.floats("b1", OnnxModels.random(r, 6, 0.2), 6));
+        g.addInitializer(i8("w2_q", w2, 6, 1, 3, 3));
+        g.addInitializer(OnnxModels.floats("w2_s", s2, 6));
+        g.addInitializer(OnnxModels.floats("b2", OnnxModels.random(r, 6, 0.1), 6));
+        g.addInitializer(OnnxModels.floats("sx", new float[] {1f / 127}));
+        g.addInitializer(i8("zx", new double[] {0}));
+        g.addInitializer(OnnxModels.floats("s1", new float[] {0.02f}));
+        g.addInitializer(i8("z1", new double[] {-128}));
+        g.addInitializer(OnnxModels.floats("s2", new float[] {0.015f}));
+        g.addInitializer(i8("z2", new double[] {3}));
+        g.addNode(OnnxModels.node("QuantizeLinear", "qx", OnnxModels.in("x", "sx", "zx"), OnnxModels.in("xq")));
+        g.addNode(OnnxModels.node("DequantizeLinear", "dqx", OnnxModels.in("xq", "sx", "zx"), OnnxModels.in("xd")));
+        g.addNode(OnnxModels.node("DequantizeLinear", "dqw1", OnnxModels.in("w1_q", "w1_s", "w1_z"), OnnxModels.in("w1"), OnnxModels.integer("axis", 0)));
+        g.addNode(OnnxModels.node("Conv", "conv", OnnxModels.in("xd", "w1", "b1"), OnnxModels.in("c1"), OnnxModels.ints("pads", 1, 1, 1, 1)));
+        g.addNode(OnnxModels.node("Relu", "relu", OnnxModels.in("c1"), OnnxModels.in("r1")));
+        g.addNode(OnnxModels.node("QuantizeLinear", "q1", OnnxModels.in("r1", "s1", "z1"), OnnxModels.in("r1q")));
+        g.addNode(OnnxModels.node("DequantizeLinear", "dq1", OnnxModels.in("r1q", "s1", "z1"), OnnxModels.in("r1d")));
+        g.addNode(OnnxModels.node("DequantizeLinear", "dqw2", OnnxModels.in("w2_q", "w2_s"), OnnxModels.in("w2"), OnnxModels.integer("axis", 0)));
+        g.addNode(OnnxModels.node("Conv", "dw", OnnxModels.in("r1d", "w2", "b2"), OnnxModels.in("c2"), OnnxModels.ints("pads", 1, 1, 1, 1), OnnxModels.integer("group", 6)));
+        g.addNode(OnnxModels.node("QuantizeLinear", "q2", OnnxModels.in("c2", "s2", "z2"), OnnxModels.in("c2q")));
+        g.addNode(OnnxModels.node("DequantizeLinear", "dq2", OnnxModels.in("c2q", "s2", "z2"), OnnxModels.in("y")));
+        return OnnxModels.model(g.build(), 13).toByteArray();
+    }
+
+    @Test
+    void qdqConvolutionsRunAsInt8OpsWithinOneStepOfTheQdqGraphInFloat() {
+        for (long seed = 1; seed <= 4; seed++) {
+            byte[] bytes = qdqCnn(seed);
+            Graph fused = OnnxReader.read(bytes, "qdq.onnx");
+            Graph asWritten = new OnnxImporter(OnnxReader.parse(bytes, "qdq.onnx"), "qdq.onnx", java.util.Map.of(), false).importGraph();
+            assertEquals(java.util.List.of("QUANTIZE", "CONV_2D", "DEPTHWISE_CONV_2D", "DEQUANTIZE"), fused.nodes().stream().map(x -> x.op().kind()).toList());
+            assertEquals(DType.I8, fused.tensor(fused.node(1).input(1)).dtype(), "int8 filter");
+            assertEquals(DType.I8, fused.tensor(fused.node(2).output(0)).dtype(), "int8 activations");
+            float[] x = OnnxModels.random(new SplittableRandom(seed + 50), 3 * 8 * 8, 1);
+            float[] want = OnnxImportTest.run(asWritten, x, new int[] {1, 3, 8, 8});
+            float[] got = OnnxImportTest.run(fused, x, new int[] {1, 3, 8, 8});
+            int off = 0, interior = 0;
+            for (int i = 0; i < want.length; i++) {
+                if (Math.abs(want[i] - got[i]) > 0.015f * 1.001f) off++;
+                if (want[i] > (-128 - 3) * 0.015f + 1e-4f && want[i] < (127 - 3) * 0.015f - 1e-4f) interior++;
+            }
+            assertTrue(interior > want.length / 2, "seed " + seed + ": only " + interior + " of " + want.length + " outputs inside the int8 range; the check would be weak");
+            assertEquals(0, off, "seed " + seed + ": outputs more than one step (0.015) from the QDQ graph computed in float");
+        }
+    }
 }
