@@ -26,10 +26,10 @@ import org.tinyfit.data.Dataset;
 import org.tinyfit.data.Datasets;
 import org.tinyfit.data.Normalization;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.passes.InferenceForm;
 import org.tinyfit.tflite.TfliteWriter;
 import org.tinyfit.train.BuiltinSpecs;
 import org.tinyfit.train.EpochResult;
-import org.tinyfit.train.ExportPasses;
 import org.tinyfit.train.Net;
 import org.tinyfit.train.Loss;
 import org.tinyfit.train.ModelSpec;
@@ -158,7 +158,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainState st = trainer.run(out, progress, null);
             progress.close();
             Graph trained = trainer.net().toGraph();
-            Graph exported = ExportPasses.forInference(trained).withMetadata(provenance(modelSpec, cfg, source.description()));
+            Graph exported = InferenceForm.of(trained).withMetadata(provenance(modelSpec, cfg, source.description()));
             double[] testScore = null;
             if (test != null) {
                 try (Net inference = Net.compile(exported, cfg.threads())) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tinyfit.data.Augmentation;
 import org.tinyfit.data.Dataset;
 import org.tinyfit.data.InMemory;
+import org.tinyfit.data.SeededRandom;
 import org.tinyfit.graph.Graph;
 
 /** Same seed, same curve — with any thread count, and across a kill and resume. */
@@ -25,7 +26,7 @@ class TrainingDeterminismTest {
 
     /** 3 classes of 8×8 images: a bright row, column or diagonal, with noise. */
     static Dataset synthetic(int n, long seed) {
-        Rng r = new Rng(seed);
+        SeededRandom r = new SeededRandom(seed);
         float[] x = new float[n * 64];
         int[] y = new int[n];
         for (int s = 0; s < n; s++) {

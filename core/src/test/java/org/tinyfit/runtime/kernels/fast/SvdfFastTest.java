@@ -1,4 +1,4 @@
-package org.tinyfit.runtime.int16;
+package org.tinyfit.runtime.kernels.fast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import org.tinyfit.runtime.int16.SvdfInteger;
 
 /** The in-place SVDF gives the reference's output and state, bit for bit, over several invokes. */
 class SvdfFastTest {

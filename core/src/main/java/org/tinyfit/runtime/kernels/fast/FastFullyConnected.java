@@ -1,19 +1,40 @@
-package org.tinyfit.runtime.kernels;
+package org.tinyfit.runtime.kernels.fast;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.stream.IntStream;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Node;
+import org.tinyfit.graph.TensorBytes;
+import org.tinyfit.quant.ConvQuant;
+import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.PreparedKernel;
+import org.tinyfit.runtime.kernels.Conv2DKernel;
+import org.tinyfit.runtime.kernels.FullyConnectedKernel;
 
 /**
- * int8 FULLY_CONNECTED on int arrays: the input (plus its offset) is widened once per batch row and
+ * FULLY_CONNECTED on arrays. int8: the input (plus its offset) is widened once per batch row and
  * dotted with each weight row (plus the weights' offset, precomputed). Integer sums are exact, so the
- * result equals the reference; large layers split their outputs across threads.
+ * result equals the reference; large layers split their outputs across threads. float with constant
+ * weights: see {@link #f32}; float with weights computed at run time runs the reference. Checks and
+ * parameters are the reference's ({@link FullyConnectedKernel#plan}).
  */
-final class FastFullyConnected {
-    private FastFullyConnected() {}
+public final class FastFullyConnected implements Kernel {
+    public FastFullyConnected() {}
+
+    @Override
+    public PreparedKernel prepare(Node node, Graph graph) {
+        FullyConnectedKernel.Plan p = FullyConnectedKernel.plan(node, graph);
+        int batches = p.batches(), outDepth = p.outDepth(), accumDepth = p.accumDepth();
+        if (p.int8()) return int8(p.quant(), p.filterOffset(), batches, outDepth, accumDepth, p.input(), p.weights(), p.bias(), p.output());
+        if (!p.constantWeights()) {
+            return a -> FullyConnectedKernel.floatFc(a, batches, outDepth, accumDepth, p.input(), p.weights(), p.bias(), p.output(), p.min(), p.max());
+        }
+        float[] weights = TensorBytes.floats(TensorBytes.le(graph.tensor(p.weights()).data()), outDepth * accumDepth);
+        float[] bias = p.bias() < 0 ? null : TensorBytes.floats(TensorBytes.le(graph.tensor(p.bias()).data()), outDepth);
+        return f32(weights, bias, batches, outDepth, accumDepth, p.input(), p.output(), p.min(), p.max());
+    }
 
     private static final VarHandle F32 = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -42,7 +63,7 @@ final class FastFullyConnected {
         };
     }
 
-    static PreparedKernel int8(FullyConnectedKernel.Quant q, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to) {
+    static PreparedKernel int8(ConvQuant q, int filterOffset, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to) {
         int[][] rows = new int[outDepth][];
         int[] bias = new int[outDepth];
         boolean[] ready = new boolean[1];
@@ -54,7 +75,7 @@ final class FastFullyConnected {
                 int wBase = a.offset(tw);
                 for (int oc = 0; oc < outDepth; oc++) {
                     rows[oc] = new int[accumDepth];
-                    for (int d = 0; d < accumDepth; d++) rows[oc][d] = w[wBase + oc * accumDepth + d] + q.filterOffset();
+                    for (int d = 0; d < accumDepth; d++) rows[oc][d] = w[wBase + oc * accumDepth + d] + filterOffset;
                     bias[oc] = tb >= 0 ? a.i32(tb, oc) : 0;
                 }
                 ready[0] = true;
@@ -76,10 +97,9 @@ final class FastFullyConnected {
         };
     }
 
-    private static byte row(FullyConnectedKernel.Quant q, int[] w, int[] x, int bias, int oc) {
+    private static byte row(ConvQuant q, int[] w, int[] x, int bias, int oc) {
         int acc = 0;
         for (int d = 0; d < w.length; d++) acc += w[d] * x[d];
-        int v = FixedPoint.multiplyByQuantizedMultiplier(acc + bias, q.multipliers()[oc], q.shifts()[oc]) + q.outputOffset();
-        return (byte) FixedPoint.clamp(v, q.actMin(), q.actMax());
+        return (byte) q.requantize(acc + bias, oc);
     }
 }

@@ -1,4 +1,4 @@
-package org.tinyfit.runtime;
+package org.tinyfit.quant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +13,7 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.tinyfit.graph.Op;
-import org.tinyfit.runtime.FixedPoint.Multiplier;
+import org.tinyfit.quant.FixedPoint.Multiplier;
 
 class FixedPointTest {
     private static final BigInteger TWO_31 = BigInteger.ONE.shiftLeft(31);
@@ -236,6 +236,24 @@ class FixedPointTest {
         assertEquals("[-128, 127]", java.util.Arrays.toString(FixedPoint.activationRange(Op.Act.RELU6, 0.01f, -128, -128, 127)));
         assertEquals("[-128, -68]", java.util.Arrays.toString(FixedPoint.activationRange(Op.Act.RELU6, 0.1f, -128, -128, 127)));
         assertEquals("[-10, 10]", java.util.Arrays.toString(FixedPoint.activationRange(Op.Act.RELU_N1_TO_1, 0.1f, 0, -128, 127)));
+    }
+
+    @Property
+    void frexpMultiplierDiffersFromQuantizeMultiplierOnlyByRenormalizing(@ForAll @DoubleRange(min = 1e-6, max = 1e6) @net.jqwik.api.constraints.Scale(15) double real) {
+        Multiplier inline = FixedPoint.frexpMultiplier(real);
+        Multiplier normalized = FixedPoint.quantizeMultiplier(real);
+        if (inline.multiplier() == Integer.MIN_VALUE) { // the fraction rounded up to 2^31 and wrapped
+            assertEquals(new Multiplier(1 << 30, inline.shift() + 1), normalized);
+        } else {
+            assertEquals(normalized, inline);
+        }
+    }
+
+    @Test
+    void frexpMultiplierWrapsAFractionThatRoundsUpToOne() {
+        double justBelowOne = 1.0 - 0x1p-40;
+        assertEquals(new Multiplier(Integer.MIN_VALUE, 0), FixedPoint.frexpMultiplier(justBelowOne));
+        assertEquals(new Multiplier(1 << 30, 1), FixedPoint.quantizeMultiplier(justBelowOne));
     }
 
     private static BigInteger floorDiv(BigInteger a, BigInteger b) {

@@ -1,4 +1,4 @@
-package org.tinyfit.runtime;
+package org.tinyfit.quant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,11 +1,8 @@
-package org.tinyfit.runtime;
+package org.tinyfit.runtime.kernels.fast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphBuilder;
@@ -14,9 +11,14 @@ import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Quantization;
 import org.tinyfit.graph.Shape;
 import org.tinyfit.memory.Schedule;
+import org.tinyfit.runtime.Bytes;
+import org.tinyfit.runtime.Interpreter;
+import org.tinyfit.runtime.TestPlans;
 
-/** The fast kernels give exactly the reference kernels' bytes, on random geometries, float and int8. */
-class FastKernelsTest {
+/** Runs random graphs on the reference and the fast kernels; the fast ones must give the same bytes. */
+final class FastVsReference {
+    private FastVsReference() {}
+
     static byte[] sameOnBoth(Graph g, byte[] input) {
         byte[] ref = new Interpreter(g, Schedule.stored(g), TestPlans.separate(g, 0), Interpreter.defaultProviders(), false).run(new byte[][] {input})[0];
         byte[] fast = new Interpreter(g, Schedule.stored(g), TestPlans.firstFit(g, Schedule.stored(g)), Interpreter.defaultProviders(), true).run(new byte[][] {input})[0];
@@ -35,8 +37,8 @@ class FastKernelsTest {
         return b;
     }
 
-    @Property(tries = 80)
-    void fastConvolutionsEqualTheReference(@ForAll long seed, @ForAll boolean int8, @ForAll @IntRange(min = 0, max = 2) int kind) {
+    /** A random float or int8 layer: {@code kind} 0 a (maybe grouped) CONV_2D, 1 a DEPTHWISE_CONV_2D, 2 a FULLY_CONNECTED. */
+    static void randomLayer(long seed, boolean int8, int kind) {
         Random r = new Random(seed);
         DType dt = int8 ? DType.I8 : DType.F32;
         int h = 1 + r.nextInt(12), w = 1 + r.nextInt(12), kh = 1 + r.nextInt(4), kw = 1 + r.nextInt(4);
@@ -101,8 +103,8 @@ class FastKernelsTest {
         sameOnBoth(g, data(r, dt, Shape.of(inShape).elements()));
     }
 
-    @Property(tries = 30)
-    void largeInt8ElementwiseOpsByTableEqualTheReference(@ForAll long seed, @ForAll @IntRange(min = 0, max = 2) int kind, @ForAll boolean broadcast) {
+    /** A large int8 ADD ({@code kind} 0), SUB (1) or MUL (2), maybe broadcasting. */
+    static void largeInt8Elementwise(long seed, int kind, boolean broadcast) {
         Random r = new Random(seed);
         int rows = 64 + r.nextInt(64), cols = 64 + r.nextInt(8);
         Op.Act act = Op.Act.values()[r.nextInt(4)];

@@ -1,10 +1,15 @@
-package org.tinyfit.runtime.int16;
+package org.tinyfit.runtime.kernels.fast;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Objects;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.graph.DType;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Node;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.runtime.int16.Int16Kernels;
+import org.tinyfit.runtime.int16.SvdfInteger;
 
 /**
  * {@link SvdfInteger} working in place on tensor bytes (input, state and output at offsets into
@@ -23,6 +28,25 @@ public final class SvdfFast {
     private final SvdfInteger.Params p;
     private final int[] scratch;
     private final int[] input;
+
+    /**
+     * The in-place form of an integer SVDF node, with the reference's checks and parameters ({@link
+     * Int16Kernels#svdfSetup}); its input, state and output are tensors {@code node.input(0)}, {@code
+     * node.input(4)} and {@code node.output(0)}.
+     */
+    public static SvdfFast prepare(Node node, Graph graph) {
+        Int16Kernels.SvdfSetup v = Int16Kernels.svdfSetup(node, graph);
+        try {
+            SvdfFast fast = new SvdfFast(v.batch(), v.inputSize(), v.featureWeights(), v.filters(), v.timeWeights(), v.memory(), v.bias(),
+                    v.state().dtype() == DType.I16, v.params());
+            if (fast.inputBytes() > v.in().bytes() || fast.stateBytes() > v.state().bytes() || fast.outputBytes() > v.out().bytes()) {
+                throw new IllegalArgumentException("the SVDF geometry needs more values than its input, state or output tensor holds");
+            }
+            return fast;
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException(node.label() + ": " + e.getMessage(), e);
+        }
+    }
 
     /** The same arguments as {@link SvdfInteger#run}, without the data; {@code int16State}: the state tensor's type. */
     public SvdfFast(int batch, int inputSize, byte[] weightsFeature, int filters, int[] weightsTime, int memory, int[] bias,

@@ -1,4 +1,4 @@
-package org.tinyfit.runtime;
+package org.tinyfit.quant;
 
 /**
  * TFLite's integer arithmetic, bit for bit: how a real multiplier becomes an int32 fixed-point
@@ -75,6 +75,17 @@ public final class FixedPoint {
             q = 0;
         }
         return new Multiplier((int) q, shift);
+    }
+
+    /**
+     * The multiplier TFLite Micro's int8 LOGISTIC and TANH compute inline in Prepare: {@code
+     * frexp(real)}, then {@code (int32) round(fraction * 2^31)} with the exponent as the shift, and no
+     * renormalization (a fraction that rounds up to 2^31 wraps, as the C cast does; no flush to zero).
+     * Use {@link #quantizeMultiplier} everywhere else.
+     */
+    public static Multiplier frexpMultiplier(double realMultiplier) {
+        Frexp f = frexp(realMultiplier);
+        return new Multiplier((int) (long) roundHalfAwayFromZero(f.fraction() * (double) (1L << 31)), f.exponent());
     }
 
     /**

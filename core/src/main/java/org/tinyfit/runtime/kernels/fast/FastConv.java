@@ -1,22 +1,35 @@
-package org.tinyfit.runtime.kernels;
+package org.tinyfit.runtime.kernels.fast;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Node;
+import org.tinyfit.quant.ConvQuant;
 import org.tinyfit.runtime.Arena;
+import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.PreparedKernel;
+import org.tinyfit.runtime.kernels.Conv2DKernel;
 
 /**
- * CONV_2D by patches (im2col one output pixel at a time): the input window, offset by the input
+ * CONV_2D, float and int8, by patches (im2col one output pixel at a time): the input window, offset by the input
  * zero point and with 0 where the window leaves the image, is gathered once per pixel and dotted with
  * every filter row. Integer sums are exact, so the result equals the reference bit for bit; float
  * sums run in the reference's order (row, column, channel), so they are equal too. Output rows are
- * split across threads when a layer is large.
+ * split across threads when a layer is large. Checks and parameters are the reference's ({@link
+ * Conv2DKernel#plan}).
  */
-final class FastConv {
-    private FastConv() {}
+public final class FastConv implements Kernel {
+    public FastConv() {}
+
+    @Override
+    public PreparedKernel prepare(Node node, Graph graph) {
+        Conv2DKernel.Plan p = Conv2DKernel.plan(node, graph);
+        return p.int8() ? int8Conv(p.geometry(), p.quant(), p.input(), p.filter(), p.bias(), p.output())
+                : floatConv(p.geometry(), p.input(), p.filter(), p.bias(), p.output(), p.min(), p.max(), p.constantWeights());
+    }
 
     private static final VarHandle F32 = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);

@@ -1,8 +1,8 @@
-package org.tinyfit.runtime;
+package org.tinyfit.quant;
 
-import static org.tinyfit.runtime.FixedPoint.roundingDivideByPOT;
-import static org.tinyfit.runtime.FixedPoint.saturatingRoundingDoublingHighMul;
-import static org.tinyfit.runtime.FixedPoint.saturatingRoundingMultiplyByPOT;
+import static org.tinyfit.quant.FixedPoint.roundingDivideByPOT;
+import static org.tinyfit.quant.FixedPoint.saturatingRoundingDoublingHighMul;
+import static org.tinyfit.quant.FixedPoint.saturatingRoundingMultiplyByPOT;
 
 /**
  * gemmlowp's fixed-point transcendental functions on raw int32 values, as TFLite's integer softmax,
