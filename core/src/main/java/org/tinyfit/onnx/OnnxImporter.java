@@ -20,6 +20,7 @@ import org.tinyfit.graph.Quantization;
 import org.tinyfit.graph.Shape;
 import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
 import org.tinyfit.onnx.OnnxTensors.Value;
 import org.tinyfit.onnx.proto.OnnxProto.GraphProto;
 import org.tinyfit.onnx.proto.OnnxProto.ModelProto;
@@ -28,7 +29,6 @@ import org.tinyfit.onnx.proto.OnnxProto.OperatorSetIdProto;
 import org.tinyfit.onnx.proto.OnnxProto.TensorProto;
 import org.tinyfit.onnx.proto.OnnxProto.TensorShapeProto;
 import org.tinyfit.onnx.proto.OnnxProto.ValueInfoProto;
-import org.tinyfit.runtime.KernelSupport;
 
 /**
  * Turns a parsed ONNX model into a tinyfit {@link Graph}. Values whose inputs are all constant are
@@ -295,17 +295,9 @@ final class OnnxImporter {
     // ---- building the tinyfit graph -------------------------------------------------------------
 
     private int constant(String name, DType dt, int[] dims, double[] v) {
+        if (dt.bytes() == 0 || dt == DType.F16) throw new OnnxFormatException(file + ": constant '" + name + "' of type " + dt.lower() + " cannot be stored");
         ByteBuffer b = ByteBuffer.allocate(v.length * dt.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-        for (double d : v) {
-            switch (dt) {
-                case F32 -> b.putFloat((float) d);
-                case I32 -> b.putInt((int) d);
-                case I64 -> b.putLong((long) d);
-                case I8, U8, BOOL -> b.put((byte) (long) d);
-                case I16 -> b.putShort((short) (long) d);
-                default -> throw new OnnxFormatException(file + ": constant '" + name + "' of type " + dt.lower() + " cannot be stored");
-            }
-        }
+        for (int i = 0; i < v.length; i++) TensorBytes.put(b, dt, i, v[i]);
         int id = tensors.size();
         tensors.add(Tensor.constant(id, uniqueName(name), dt, new Shape(dims), null, b.array()));
         ownConstants.add(id);
@@ -627,8 +619,7 @@ final class OnnxImporter {
         // padding, the full (VALID) result is computed and the window ONNX keeps is cut out of it
         Op.Padding kind = null;
         for (Op.Padding p : Op.Padding.values()) {
-            if (KernelSupport.outSize(p, outH, kH, s[0], 1) == inH && KernelSupport.outSize(p, outW, kW, s[1], 1) == inW
-                    && KernelSupport.padding(p, s[0], 1, outH, kH) == pads[0] && KernelSupport.padding(p, s[1], 1, outW, kW) == pads[1]) {
+            if (transposeMatches(p, outH, inH, kH, s[0], pads[0]) && transposeMatches(p, outW, inW, kW, s[1], pads[1])) {
                 kind = p;
                 break;
             }
@@ -646,6 +637,15 @@ final class OnnxImporter {
                     i32(name + "_end", x.batch(), pads[0] + outH, pads[1] + outW, cout), i32(name + "_strides", 1, 1, 1, 1));
         }
         put(n, image(out, x.oneD(), name));
+    }
+
+    /** Whether TFLite's TRANSPOSE_CONV with padding {@code p} maps {@code in} to {@code out} with {@code before} leading padding along one axis. */
+    private static boolean transposeMatches(Op.Padding p, int out, int in, int k, int stride, int before) {
+        try {
+            return ShapeInference.outSize(out, k, stride, 1, p, "") == in && ShapeInference.padBefore(out, k, stride, 1, p) == before;
+        } catch (GraphException e) {
+            return false;
+        }
     }
 
     /** Weights [O, I] for an input whose tinyfit order may be a flattened NHWC image. */
@@ -1116,18 +1116,9 @@ final class OnnxImporter {
         return true;
     }
 
-    private static float[] floats(Tensor t) {
-        ByteBuffer b = ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN);
-        float[] f = new float[t.shape().elements()];
-        for (int i = 0; i < f.length; i++) f[i] = b.getFloat(i * 4);
-        return f;
-    }
+    private static float[] floats(Tensor t) { return TensorBytes.floats(t); }
 
-    private static byte[] bytes(float[] f) {
-        ByteBuffer b = ByteBuffer.allocate(f.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float v : f) b.putFloat(v);
-        return b.array();
-    }
+    private static byte[] bytes(float[] f) { return TensorBytes.ofFloats(f); }
 
     private void reduceMean(NodeProto n, Attrs a, String name) {
         Act x = actIn(n, 0);

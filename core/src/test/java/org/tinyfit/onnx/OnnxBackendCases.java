@@ -16,6 +16,7 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
 import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.Schedule;
 import org.tinyfit.memory.TflmGreedyPlanner;
@@ -138,28 +139,14 @@ final class OnnxBackendCases {
         double[] vals = OnnxReader.permute(v.values(), v.dims(), OnnxReader.permutation(g, t.id()));
         if (vals.length != t.shape().elements()) throw new IllegalStateException(t.name() + " holds " + t.shape().elements() + " values, the test gives " + vals.length);
         ByteBuffer b = ByteBuffer.allocate((int) t.bytes()).order(ByteOrder.LITTLE_ENDIAN);
-        for (double d : vals) {
-            switch (t.dtype()) {
-                case F32 -> b.putFloat((float) d);
-                case I8, U8 -> b.put((byte) (long) d);
-                default -> throw new IllegalStateException("input type " + t.dtype());
-            }
-        }
+        for (int i = 0; i < vals.length; i++) TensorBytes.put(b, t.dtype(), i, vals[i]);
         return b.array();
     }
 
     static double[] values(Tensor t, byte[] bytes) {
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = TensorBytes.le(bytes);
         double[] v = new double[t.shape().elements()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = switch (t.dtype()) {
-                case F32 -> b.getFloat(i * 4);
-                case I8 -> b.get(i);
-                case U8 -> b.get(i) & 0xFF;
-                case I32 -> b.getInt(i * 4);
-                default -> throw new IllegalStateException("output type " + t.dtype());
-            };
-        }
+        for (int i = 0; i < v.length; i++) v[i] = TensorBytes.get(b, t.dtype(), i);
         return v;
     }
 
