@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -19,14 +17,6 @@ import org.tinyfit.tflite.TfliteReader;
 
 class ConvertCommandTest {
     @TempDir Path tmp;
-
-    record Run(int code, String out, String err) {}
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
-    }
 
     /** x [1,2,5,5] -> Conv 3x3 (4 filters, SAME) -> Relu. */
     static byte[] convRelu() {
@@ -51,7 +41,7 @@ class ConvertCommandTest {
     void convertWritesTheOnnxModelAsANhwcTflite() throws Exception {
         Path in = tmp.resolve("net.onnx"), out = tmp.resolve("net.tflite");
         Files.write(in, convRelu());
-        Run r = run("convert", in.toString(), "-o", out.toString());
+        CliTest.Run r = CliTest.run("convert", in.toString(), "-o", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("net.onnx (ONNX): 1 nodes -> "), r.out());
         assertTrue(r.out().contains("input  x f32[1,5,5,2]"), r.out());
@@ -66,7 +56,7 @@ class ConvertCommandTest {
     void aBadModelIsOneLineAndExitOne() throws Exception {
         Path in = tmp.resolve("bad.onnx");
         Files.write(in, new byte[] {8, 7, 1, 2, 3});
-        Run r = run("convert", in.toString(), "-o", tmp.resolve("x.tflite").toString());
+        CliTest.Run r = CliTest.run("convert", in.toString(), "-o", tmp.resolve("x.tflite").toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith("tinyfit: bad.onnx: not a valid ONNX model") && r.err().strip().lines().count() == 1, r.err());
     }

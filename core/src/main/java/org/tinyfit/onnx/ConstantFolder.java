@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.tinyfit.onnx.OnnxTensors.Value;
 import org.tinyfit.onnx.proto.OnnxProto.AttributeProto;
+import org.tinyfit.runtime.KernelSupport;
 
 /**
  * Evaluates, at import, the nodes whose inputs are all constants: the shape arithmetic an exporter
@@ -349,7 +350,7 @@ final class ConstantFolder {
     /** For each flat index of {@code out}, the flat index of a tensor of shape {@code in} broadcast to it. */
     static int[] map(int[] in, int[] out) {
         int r = out.length;
-        int[] pin = Layouts.leftPad(in, r), s = Layouts.strides(pin);
+        int[] pin = Layouts.leftPad(in, r), s = KernelSupport.strides(pin);
         int n = (int) Layouts.product(out, 0, r);
         int[] m = new int[n];
         int[] idx = new int[r];
@@ -394,6 +395,43 @@ final class ConstantFolder {
         return v;
     }
 
+    /**
+     * ONNX Slice's bounds per axis (in the input's axis order): the first index, the index past the
+     * last (-1 when a negative step runs to the start), the step and the count, after ONNX's clamping.
+     */
+    record SliceBounds(int[] begin, int[] end, int[] step, int[] count) {
+        static SliceBounds of(int[] dims, int[] starts, int[] ends, int[] axes, int[] steps, String where) {
+            if (ends.length != starts.length || (axes != null && axes.length != starts.length) || (steps != null && steps.length != starts.length)) {
+                throw new OnnxFormatException(where + ": starts, ends, axes and steps differ in length");
+            }
+            int r = dims.length;
+            int[] begin = new int[r], end = dims.clone(), step = new int[r], count = dims.clone();
+            Arrays.fill(step, 1);
+            for (int k = 0; k < starts.length; k++) {
+                int ax = norm(axes == null ? k : axes[k], r, where);
+                int dim = dims[ax];
+                int st = steps == null ? 1 : steps[k];
+                if (st == 0) throw new OnnxFormatException(where + ": step 0");
+                long s = starts[k], e = ends[k];
+                if (s < 0) s += dim;
+                if (e < 0) e += dim;
+                if (st > 0) {
+                    s = Math.max(0, Math.min(dim, s));
+                    e = Math.max(0, Math.min(dim, e));
+                    count[ax] = (int) Math.max(0, (e - s + st - 1) / st);
+                } else {
+                    s = Math.max(-1, Math.min(dim - 1, s));
+                    e = Math.max(-1, Math.min(dim - 1, e));
+                    count[ax] = (int) Math.max(0, (s - e - st - 1) / -st);
+                }
+                begin[ax] = (int) s;
+                end[ax] = (int) e;
+                step[ax] = st;
+            }
+            return new SliceBounds(begin, end, step, count);
+        }
+    }
+
     private static Value slice(Value x, List<Value> in, Attrs a, int opset, String where) {
         int r = x.dims().length;
         int[] starts, ends, axes, steps;
@@ -408,31 +446,10 @@ final class ConstantFolder {
             axes = a.ints("axes", null);
             steps = null;
         }
-        if (ends.length != starts.length) throw new OnnxFormatException(where + ": starts and ends differ in length");
-        int[] begin = new int[r], step = new int[r], count = x.dims().clone();
-        Arrays.fill(step, 1);
-        for (int k = 0; k < starts.length; k++) {
-            int ax = norm(axes == null ? k : axes[k], r, where);
-            int dim = x.dims()[ax];
-            int st = steps == null ? 1 : steps[k];
-            if (st == 0) throw new OnnxFormatException(where + ": step 0");
-            long s = starts[k], e = ends[k];
-            if (s < 0) s += dim;
-            if (e < 0) e += dim;
-            if (st > 0) {
-                s = Math.max(0, Math.min(dim, s));
-                e = Math.max(0, Math.min(dim, e));
-                count[ax] = (int) Math.max(0, (e - s + st - 1) / st);
-            } else {
-                s = Math.max(-1, Math.min(dim - 1, s));
-                e = Math.max(-1, Math.min(dim - 1, e));
-                count[ax] = (int) Math.max(0, (s - e - st - 1) / -st);
-            }
-            begin[ax] = (int) s;
-            step[ax] = st;
-        }
+        SliceBounds b = SliceBounds.of(x.dims(), starts, ends, axes, steps, where);
+        int[] begin = b.begin(), step = b.step(), count = b.count();
         int n = checkedElements(count, where);
-        int[] strides = Layouts.strides(x.dims());
+        int[] strides = KernelSupport.strides(x.dims());
         double[] v = new double[n];
         int[] idx = new int[r];
         for (int f = 0; f < n; f++) {

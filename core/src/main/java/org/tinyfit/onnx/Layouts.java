@@ -30,7 +30,7 @@ final class Layouts {
         if (perm == null || isIdentity(perm)) return data.clone();
         int rank = dims.length;
         int[] outDims = permute(dims, perm);
-        int[] inStrides = strides(dims);
+        int[] inStrides = org.tinyfit.runtime.KernelSupport.strides(dims);
         int[] strideOfOut = new int[rank];
         for (int i = 0; i < rank; i++) strideOfOut[i] = inStrides[perm[i]];
         double[] out = new double[data.length];
@@ -66,16 +66,6 @@ final class Layouts {
             last = p;
         }
         return true;
-    }
-
-    static int[] strides(int[] dims) {
-        int[] s = new int[dims.length];
-        int acc = 1;
-        for (int i = dims.length - 1; i >= 0; i--) {
-            s[i] = acc;
-            acc *= dims[i];
-        }
-        return s;
     }
 
     /** {@code dims} with leading 1s to reach {@code rank} (numpy broadcasting aligns at the right). */

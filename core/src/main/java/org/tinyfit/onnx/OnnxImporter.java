@@ -934,35 +934,13 @@ final class OnnxImporter {
             axes = a.ints("axes", null);
             steps = null;
         }
-        if (starts.length != ends.length || (axes != null && axes.length != starts.length) || (steps != null && steps.length != starts.length)) {
-            throw new OnnxFormatException(where + ": starts, ends, axes and steps differ in length");
-        }
-        int[] begin = new int[r], end = Layouts.permute(x.dims(), x.perm()), stride = new int[r], dims = x.dims().clone();
-        Arrays.fill(stride, 1);
+        ConstantFolder.SliceBounds sb = ConstantFolder.SliceBounds.of(x.dims(), starts, ends, axes, steps, where);
+        for (int c : sb.count()) if (c == 0) throw new Unsupported("a slice with no elements");
+        // the bounds in tinyfit's order; a negative step that runs to the start ends by the end mask
+        int[] begin = Layouts.permute(sb.begin(), x.perm()), end = Layouts.permute(sb.end(), x.perm()), stride = Layouts.permute(sb.step(), x.perm());
         int endMask = 0;
-        for (int k = 0; k < starts.length; k++) {
-            int ax = ConstantFolder.norm(axes == null ? k : axes[k], r, where);
-            int dim = x.dims()[ax], st = steps == null ? 1 : steps[k];
-            if (st == 0) throw new OnnxFormatException(where + ": step 0");
-            long b = starts[k], e = ends[k];
-            if (b < 0) b += dim;
-            if (e < 0) e += dim;
-            int pos = Layouts.position(x.perm(), ax);
-            if (st > 0) {
-                b = Math.max(0, Math.min(dim, b));
-                e = Math.max(0, Math.min(dim, e));
-                dims[ax] = (int) Math.max(0, (e - b + st - 1) / st);
-            } else {
-                b = Math.max(-1, Math.min(dim - 1, b));
-                e = Math.max(-1, Math.min(dim - 1, e));
-                dims[ax] = (int) Math.max(0, (b - e - st - 1) / -st);
-                if (e < 0) endMask |= 1 << pos;
-            }
-            if (dims[ax] == 0) throw new Unsupported("a slice with no elements");
-            begin[pos] = (int) b;
-            end[pos] = (int) e;
-            stride[pos] = st;
-        }
+        for (int i = 0; i < r; i++) if (end[i] < 0) endMask |= 1 << i;
+        int[] dims = sb.count();
         int out = emit(new Op.StridedSlice(0, endMask, 0, 0, 0, false), name, x.tensor(), i32(name + "_begin", begin), i32(name + "_end", end), i32(name + "_strides", stride));
         put(n, new Act(out, dims, x.perm()));
     }

@@ -18,13 +18,18 @@ import org.tinyfit.runtime.Interpreter;
 /** Quantized ONNX graphs run on tinyfit's int8 kernels and agree with ONNX's definition within one step. */
 class OnnxQuantizedTest {
 
-    static TensorProto u8(String name, int[] v, long... dims) {
+    /** An 8-bit tensor (uint8 or int8) with its values in raw_data. */
+    static TensorProto bytes(String name, int type, double[] v, long... dims) {
         byte[] b = new byte[v.length];
-        for (int i = 0; i < v.length; i++) b[i] = (byte) v[i];
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(OnnxTensors.UINT8).setRawData(ByteString.copyFrom(b));
+        for (int i = 0; i < v.length; i++) b[i] = (byte) (long) v[i];
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type).setRawData(ByteString.copyFrom(b));
         for (long d : dims) t.addDims(d);
         return t.build();
     }
+
+    static TensorProto u8(String name, int[] v, long... dims) { return bytes(name, OnnxTensors.UINT8, java.util.Arrays.stream(v).asDoubleStream().toArray(), dims); }
+
+    static TensorProto i8(String name, double[] v, long... dims) { return bytes(name, OnnxTensors.INT8, v, dims); }
 
     @Test
     void qlinearAddOfAnInputAndAConstantIsAnInt8AddWithinOneStep() {
@@ -63,14 +68,6 @@ class OnnxQuantizedTest {
             }
             assertEquals(n, out.length);
         }
-    }
-
-    static TensorProto i8(String name, double[] v, long... dims) {
-        byte[] b = new byte[v.length];
-        for (int i = 0; i < v.length; i++) b[i] = (byte) v[i];
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(OnnxTensors.INT8).setRawData(ByteString.copyFrom(b));
-        for (long d : dims) t.addDims(d);
-        return t.build();
     }
 
     /**
