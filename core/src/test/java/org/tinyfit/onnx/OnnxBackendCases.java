@@ -24,6 +24,8 @@ import org.tinyfit.onnx.OnnxTensors.Value;
 import org.tinyfit.onnx.proto.OnnxProto.ModelProto;
 import org.tinyfit.onnx.proto.OnnxProto.NodeProto;
 import org.tinyfit.runtime.Interpreter;
+import org.tinyfit.tflite.TfliteReader;
+import org.tinyfit.tflite.TfliteWriter;
 
 /**
  * ONNX's backend test cases as Debian's libonnx-testdata installs them: each directory holds a
@@ -111,27 +113,41 @@ final class OnnxBackendCases {
             } catch (OnnxFormatException e) {
                 return new Result(suite, name, op, Status.REFUSED, e.getMessage());
             }
-            Schedule schedule = Schedule.stored(g);
-            ArenaPlan plan = new TflmGreedyPlanner().plan(g, schedule);
             Interpreter it;
             try {
-                it = new Interpreter(g, schedule, plan);
+                it = interpreter(g);
             } catch (GraphException e) {
                 return new Result(suite, name, op, Status.REFUSED, "runtime: " + e.getMessage());
             }
             byte[][] ins = new byte[g.inputs().length][];
             for (int k = 0; k < ins.length; k++) ins[k] = toBytes(g, g.tensor(g.inputs()[k]), fed.get(k));
-            byte[][] outs = it.run(ins);
-            for (int k = 0; k < outs.length; k++) {
-                Value want = OnnxTensors.parse(read(data.resolve("output_" + k + ".pb")), name + "/output_" + k + ".pb");
-                Tensor t = g.tensor(g.outputs()[k]);
-                String diff = compare(g, t, outs[k], want);
-                if (diff != null) return new Result(suite, name, op, Status.WRONG, "output " + k + ": " + diff);
-            }
+            List<Value> want = new ArrayList<>();
+            for (int k = 0; k < g.outputs().length; k++) want.add(OnnxTensors.parse(read(data.resolve("output_" + k + ".pb")), name + "/output_" + k + ".pb"));
+            String diff = check(g, it.run(ins), want);
+            if (diff != null) return new Result(suite, name, op, Status.WRONG, diff);
+            // the same graph written as a .tflite (what `tinyfit convert` makes) computes the same
+            Graph written = TfliteReader.read(TfliteWriter.write(g), name + ".tflite");
+            diff = check(g, interpreter(written).run(ins), want);
+            if (diff != null) return new Result(suite, name, op, Status.WRONG, "as .tflite: " + diff);
             return new Result(suite, name, op, Status.PASS, "");
         } catch (RuntimeException e) {
             return new Result(suite, name, op, Status.CRASH, e.toString());
         }
+    }
+
+    static Interpreter interpreter(Graph g) {
+        Schedule schedule = Schedule.stored(g);
+        ArenaPlan plan = new TflmGreedyPlanner().plan(g, schedule);
+        return new Interpreter(g, schedule, plan);
+    }
+
+    /** Null when every output matches, else what differs (layouts as the imported graph {@code g} says). */
+    static String check(Graph g, byte[][] outs, List<Value> want) {
+        for (int k = 0; k < outs.length; k++) {
+            String diff = compare(g, g.tensor(g.outputs()[k]), outs[k], want.get(k));
+            if (diff != null) return "output " + k + ": " + diff;
+        }
+        return null;
     }
 
     /** A value in ONNX's order as the bytes of tinyfit tensor {@code t} (NCHW permuted to NHWC where the import did). */

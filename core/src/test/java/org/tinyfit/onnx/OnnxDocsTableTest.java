@@ -48,7 +48,7 @@ class OnnxDocsTableTest {
         long refused = results.stream().filter(r -> r.status() == Status.REFUSED).count();
         StringBuilder s = new StringBuilder("\n\n");
         s.append("ONNX ").append("backend cases whose ops tinyfit imports: **").append(nodePass).append(" node tests** and **").append(torchPass)
-                .append(" PyTorch cases** (pytorch-converted, pytorch-operator) import, run and match ONNX's expected outputs; ")
+                .append(" PyTorch cases** (pytorch-converted, pytorch-operator) import, run and match ONNX's expected outputs, and so do the .tflite files written from them; ")
                 .append(refused).append(" are refused at import with a reason (below).\n\n");
         s.append("| op | node tests passing | PyTorch cases passing |\n|---|---|---|\n");
         for (var e : byOp.entrySet()) {
