@@ -51,6 +51,24 @@ final class NchwReference {
         return out;
     }
 
+    /** {@link OnnxModels#convFlattenLinear}: conv, relu, flatten in NCHW order, linear. */
+    static float[] convFlattenLinear(ModelProto m, float[] x, boolean matmul) {
+        Map<String, double[]> p = new HashMap<>();
+        for (TensorProto t : m.getGraph().getInitializerList()) p.put(t.getName(), OnnxTensors.decode(t, t.getName()).values());
+        double[] xv = new double[x.length];
+        for (int i = 0; i < x.length; i++) xv[i] = x[i];
+        T t = clip(conv(new T(2, 6, 6, xv), p.get("conv.weight"), p.get("conv.bias"), 4, 3, 1, 0, 1), 0, Double.POSITIVE_INFINITY);
+        double[] flat = t.v();
+        double[] b = p.get("fc.bias");
+        float[] out = new float[5];
+        for (int o = 0; o < 5; o++) {
+            double s = b[o];
+            for (int i = 0; i < 64; i++) s += (matmul ? p.get("fc.weight_t")[i * 5 + o] : p.get("fc.weight")[o * 64 + i]) * flat[i];
+            out[o] = (float) s;
+        }
+        return out;
+    }
+
     static T conv(T in, double[] w, double[] b, int outC, int k, int stride, int pad, int groups) {
         int inPerGroup = in.c() / groups, outPerGroup = outC / groups;
         int oh = (in.h() + 2 * pad - k) / stride + 1, ow = (in.w() + 2 * pad - k) / stride + 1;

@@ -48,6 +48,22 @@ class OnnxImportTest {
     }
 
     @Test
+    void aFlattenedFeatureMapFeedsALinearLayerWhoseColumnsArePermutedInsteadOfTheData() {
+        for (boolean matmul : new boolean[] {false, true}) {
+            for (long seed = 1; seed <= 3; seed++) {
+                ModelProto m = OnnxModels.convFlattenLinear(seed, matmul);
+                Graph g = OnnxReader.read(m.toByteArray(), "lenet.onnx");
+                List<String> kinds = g.nodes().stream().map(n -> n.op().kind()).toList();
+                assertEquals(matmul ? List.of("CONV_2D", "RESHAPE", "FULLY_CONNECTED", "ADD") : List.of("CONV_2D", "RESHAPE", "FULLY_CONNECTED"), kinds);
+                float[] x = OnnxModels.random(new SplittableRandom(seed + 7), 2 * 6 * 6, 1);
+                float[] want = NchwReference.convFlattenLinear(m, x, matmul);
+                float[] got = run(g, x, new int[] {1, 2, 6, 6});
+                for (int i = 0; i < want.length; i++) assertEquals(want[i], got[i], 1e-5 * Math.max(1, Math.abs(want[i])), "matmul " + matmul + " seed " + seed + " output " + i);
+            }
+        }
+    }
+
+    @Test
     void rawAndTypedTensorDataDecodeAlike() {
         float[] v = {1.5f, -2f, 3.25f, 0f, 1e-3f, -7f};
         TensorProto raw = OnnxModels.floats("a", v, 2, 3), typed = OnnxModels.floatsTyped("a", v, 2, 3);

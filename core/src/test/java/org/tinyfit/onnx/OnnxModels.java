@@ -128,4 +128,31 @@ final class OnnxModels {
         g.addNode(node("Softmax", "softmax", in("logits"), in("probs"), integer("axis", 1)));
         return model(g.build(), 13);
     }
+
+    /**
+     * A LeNet-like tail as PyTorch exports it: Conv 3x3 (4 filters) and Relu on x [1, 2, 6, 6], then
+     * Flatten of the [1, 4, 4, 4] feature map (NCHW order) into a Gemm with 5 outputs, or, with
+     * {@code matmul}, a MatMul by [64, 5] and an Add of the bias.
+     */
+    static ModelProto convFlattenLinear(long seed, boolean matmul) {
+        SplittableRandom r = new SplittableRandom(seed);
+        GraphProto.Builder g = GraphProto.newBuilder().setName("conv_flatten_linear");
+        g.addInput(value("x", OnnxTensors.FLOAT, 1, 2, 6, 6));
+        g.addOutput(value("y", OnnxTensors.FLOAT, 1, 5));
+        g.addInitializer(floats("conv.weight", random(r, 4 * 2 * 9, 0.5), 4, 2, 3, 3));
+        g.addInitializer(floats("conv.bias", random(r, 4, 0.1), 4));
+        g.addInitializer(floats("fc.bias", random(r, 5, 0.1), 5));
+        g.addNode(node("Conv", "conv", in("x", "conv.weight", "conv.bias"), in("c"), ints("kernel_shape", 3, 3)));
+        g.addNode(node("Relu", "relu", in("c"), in("r")));
+        g.addNode(node("Flatten", "flatten", in("r"), in("f"), integer("axis", 1)));
+        if (matmul) {
+            g.addInitializer(floats("fc.weight_t", random(r, 64 * 5, 0.3), 64, 5));
+            g.addNode(node("MatMul", "fc", in("f", "fc.weight_t"), in("m")));
+            g.addNode(node("Add", "fc_bias", in("m", "fc.bias"), in("y")));
+        } else {
+            g.addInitializer(floats("fc.weight", random(r, 5 * 64, 0.3), 5, 64));
+            g.addNode(node("Gemm", "fc", in("f", "fc.weight", "fc.bias"), in("y"), integer("transB", 1)));
+        }
+        return model(g.build(), 13);
+    }
 }
