@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             DevicesCommand.class,
             AnalyzeCommand.class,
             OptimizeCommand.class,
+            ConvertCommand.class,
             RunCommand.class,
             EvalCommand.class,
             QuantizeCommand.class,
