@@ -118,6 +118,23 @@ public final class LatencyFit {
 
     private static String key(String board, String runtime) { return board.toLowerCase(Locale.ROOT) + "\u0000" + runtime; }
 
+    /** In Markdown: the fitted cycles per unit of every runtime (for a Cortex-M4) and the core factors. */
+    public String describe() {
+        StringBuilder b = new StringBuilder("| runtime | " + String.join(" | ", OpFeatures.NAMES) + " | fitted on |\n|---|");
+        b.append("---:|".repeat(OpFeatures.NAMES.size())).append("---|\n");
+        theta.forEach((runtime, t) -> {
+            b.append("| ").append(runtime).append(" |");
+            for (double v : t) b.append(String.format(Locale.ROOT, v >= 100 ? " %.0f |" : " %.2f |", v));
+            b.append(' ').append(String.join(", ", fittedOn.get(runtime))).append(" |\n");
+        });
+        b.append("\nCore factors (cycles per Cortex-M4 cycle, same software on both): ");
+        List<String> f = new ArrayList<>();
+        coreFactor.forEach((c, v) -> {
+            if (!c.equals(REFERENCE_CORE)) f.add(String.format(Locale.ROOT, "%s x%.2f (%s)", c, v, String.join("; ", coreFactorFrom.get(c))));
+        });
+        return b.append(String.join(", ", f)).append("\n").toString();
+    }
+
     /** The measurements this model was fitted to. */
     public List<Measurement> rows() { return rows; }
 

@@ -1,7 +1,6 @@
 package org.tinyfit.latency;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +14,12 @@ import java.util.function.Predicate;
  * Micro rows predicted from each board's other workloads.
  */
 public final class Validation {
-    /** One held-out measurement and its prediction; {@code error} is predicted / measured - 1. */
-    public record Row(Measurement measured, double predictedMillis, boolean extrapolated) {
+    /**
+     * One held-out measurement and its prediction; {@code error} is predicted / measured - 1.
+     * {@code coreMeasured} is false when the row's core was never measured beside a Cortex-M4 in the
+     * fit, so its cycles were taken as a Cortex-M4's.
+     */
+    public record Row(Measurement measured, double predictedMillis, boolean coreMeasured) {
         public double error() { return predictedMillis / measured.measuredMillis() - 1; }
     }
 
@@ -46,7 +49,7 @@ public final class Validation {
             if (!out.test(m) || !m.tflm()) continue;
             Prediction p = fit.predict(LatencyFit.workloadFeatures(m.workload()), m.board(), m.core(), m.clockHz(), m.runtime());
             if (p == null) continue;
-            rows.add(new Row(m, p.millis(), p.extrapolated() || !fit.coreMeasured(m.core())));
+            rows.add(new Row(m, p.millis(), fit.coreMeasured(m.core())));
         }
         return rows;
     }
@@ -68,19 +71,51 @@ public final class Validation {
         return rows.stream().mapToDouble(r -> Math.abs(r.error())).max().orElse(Double.NaN);
     }
 
+    /** The targets of the validation: median and maximum |error| leave-one-board-out, and the reference board's rows when it is left out. */
+    public static final double TARGET_MEDIAN = 0.15, TARGET_MAX = 0.30, TARGET_REFERENCE_BOARD = 0.15;
+    public static final String REFERENCE_BOARD = "nucleo-l4r5zi";
+
+    /**
+     * The whole validation report, in Markdown: both tables, their summaries over every TFLite Micro row
+     * and over the Cortex-M rows with CMSIS-NN kernels, and whether the targets are met.
+     */
+    public static String report(List<Measurement> all) {
+        List<Row> lobo = leaveOneBoardOut(all), lomo = leaveOneModelOut(all);
+        StringBuilder b = new StringBuilder("Fitted on every measurement: cycles per unit on a Cortex-M4\n\n").append(LatencyFit.of(all).describe());
+        b.append("\nLeave-one-board-out (every row of the board, of any software, removed before fitting):\n\n").append(table(lobo));
+        b.append(summary("Cortex-M rows with CMSIS-NN kernels on cores measured beside a Cortex-M4", lobo.stream().filter(Validation::cortexMCmsisNn).toList()));
+        List<Row> ref = lobo.stream().filter(r -> r.measured().board().equals(REFERENCE_BOARD)).toList();
+        b.append(summary(REFERENCE_BOARD + " left out", ref));
+        b.append("\nLeave-one-model-out (every row of the workload removed before fitting):\n\n").append(table(lomo));
+        b.append(summary("Cortex-M rows with CMSIS-NN kernels on cores measured beside a Cortex-M4", lomo.stream().filter(Validation::cortexMCmsisNn).toList()));
+        boolean met = medianAbsError(lobo) <= TARGET_MEDIAN && maxAbsError(lobo) <= TARGET_MAX && !ref.isEmpty() && maxAbsError(ref) <= TARGET_REFERENCE_BOARD;
+        b.append(String.format(Locale.ROOT, "%nTargets (leave-one-board-out median |error| <= %.0f%%, max <= %.0f%%, %s within %.0f%%): %s%n",
+                100 * TARGET_MEDIAN, 100 * TARGET_MAX, REFERENCE_BOARD, 100 * TARGET_REFERENCE_BOARD, met ? "met" : "NOT met"));
+        List<Measurement> missing = unpredicted(all, lobo);
+        if (!missing.isEmpty()) {
+            b.append("\nNot predictable when their board is left out (no other board has their runtime): ");
+            b.append(String.join(", ", missing.stream().map(m -> m.boardName() + " " + m.runtime() + " " + m.workload()).distinct().toList())).append("\n");
+        }
+        return b.toString();
+    }
+
+    static boolean cortexMCmsisNn(Row r) {
+        return r.measured().runtime().equals(Runtimes.TFLM_CMSIS_NN) && r.measured().core().startsWith("Cortex-M") && r.coreMeasured();
+    }
+
+    private static String summary(String what, List<Row> rows) {
+        return String.format(Locale.ROOT, "%s: median |error| %.1f%%, max |error| %.1f%% over %d rows%n", what, 100 * medianAbsError(rows), 100 * maxAbsError(rows), rows.size());
+    }
+
     /** A Markdown table of held-out rows with their summary. */
     public static String table(List<Row> rows) {
         StringBuilder b = new StringBuilder("| board | core | MHz | runtime | workload | measured ms | predicted ms | error |\n|---|---|---:|---|---|---:|---:|---:|\n");
         for (Row r : rows) {
             Measurement m = r.measured();
             b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %.2f | %.2f | %+.0f%%%s |%n", m.boardName(), m.core(), m.clockHz() / 1_000_000,
-                    m.runtime(), m.workload(), m.measuredMillis(), r.predictedMillis(), 100 * r.error(), r.extrapolated() ? " (extrapolated)" : ""));
+                    m.runtime(), m.workload(), m.measuredMillis(), r.predictedMillis(), 100 * r.error(), r.coreMeasured() ? "" : " (core factor assumed)"));
         }
         b.append(String.format(Locale.ROOT, "%nmedian |error| %.1f%%, max |error| %.1f%% over %d rows%n", 100 * medianAbsError(rows), 100 * maxAbsError(rows), rows.size()));
         return b.toString();
     }
-
-    static double[] errors(List<Row> rows) { return rows.stream().mapToDouble(Row::error).toArray(); }
-
-    static String describe(double[] e) { return Arrays.toString(e); }
 }
