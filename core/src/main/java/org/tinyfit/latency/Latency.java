@@ -2,6 +2,8 @@ package org.tinyfit.latency;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.tinyfit.cost.Cost;
 import org.tinyfit.cost.Work;
 import org.tinyfit.device.Calibration;
@@ -21,6 +23,8 @@ import org.tinyfit.graph.Node;
  */
 public final class Latency {
     private static volatile LatencyFit builtin;
+    /** Refits for calibrated devices, by the measurements they add (a search asks for the same device many times). */
+    private static final Map<List<Measurement>, LatencyFit> REFITS = new ConcurrentHashMap<>();
 
     private final Device device;
     private final String runtime;
@@ -46,13 +50,18 @@ public final class Latency {
     public static LatencyFit fitFor(Device d) {
         List<Calibration> cal = d.latency().calibrations();
         if (cal.isEmpty()) return builtinFit();
-        List<Measurement> rows = new ArrayList<>(Measurements.builtin());
+        List<Measurement> own = new ArrayList<>();
         for (Calibration c : cal) {
             String rt = c.runtime().isBlank() ? Runtimes.defaultFor(d.core()) : c.runtime();
-            rows.add(new Measurement(d.id(), d.name(), d.core().display(), c.clockHz(), rt,
+            own.add(new Measurement(d.id(), d.name(), d.core().display(), c.clockHz(), rt,
                     c.framework().isBlank() ? "calibration of " + d.id() : c.framework(), c.workload(), c.measuredMillis(), c.source()));
         }
-        return LatencyFit.of(rows);
+        if (REFITS.size() > 64) REFITS.clear();
+        return REFITS.computeIfAbsent(List.copyOf(own), o -> {
+            List<Measurement> rows = new ArrayList<>(Measurements.builtin());
+            rows.addAll(o);
+            return LatencyFit.of(rows);
+        });
     }
 
     /**
@@ -78,9 +87,12 @@ public final class Latency {
 
     public String runtime() { return runtime; }
 
-    /** True when no measurement of this runtime on this board went into the figures (see {@link LatencyFit#extrapolated}). */
+    /**
+     * True when no measurement of this runtime on this board went into the figures (see
+     * {@link LatencyFit#extrapolated}); always for the board's table, which nothing checks.
+     */
     public boolean extrapolated() {
-        return runtime.equals(Runtimes.TABLE) ? !device.latency().calibrated() : fit.extrapolated(device.id(), runtime);
+        return runtime.equals(Runtimes.TABLE) || fit.extrapolated(device.id(), runtime);
     }
 
     /** In words: what the figures rest on. */

@@ -1,5 +1,6 @@
 package org.tinyfit.latency;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.tinyfit.device.Core;
 
@@ -52,7 +53,7 @@ public final class Runtimes {
 
     /** The runtimes tinyfit can predict: those with measurements, plus {@code tinyfit-c} and {@code table}. */
     public static List<String> choices(LatencyFit fit) {
-        List<String> out = new java.util.ArrayList<>(fit.runtimes());
+        List<String> out = new ArrayList<>(fit.runtimes());
         out.add(TINYFIT_C);
         out.add(TABLE);
         return List.copyOf(out);
