@@ -25,11 +25,14 @@ public final class Validation {
 
     private Validation() {}
 
-    public static List<Row> leaveOneBoardOut(List<Measurement> all) {
+    public static List<Row> leaveOneBoardOut(List<Measurement> all) { return leaveOneBoardOut(all, Measurement::tflm); }
+
+    /** Leave-one-board-out over the rows {@code which} selects (every row of the board is still held out). */
+    public static List<Row> leaveOneBoardOut(List<Measurement> all, Predicate<Measurement> which) {
         Set<String> boards = new LinkedHashSet<>();
-        for (Measurement m : all) if (m.tflm()) boards.add(m.board());
+        for (Measurement m : all) if (which.test(m)) boards.add(m.board());
         List<Row> out = new ArrayList<>();
-        for (String b : boards) out.addAll(heldOut(all, m -> m.board().equals(b)));
+        for (String b : boards) out.addAll(heldOut(all, m -> m.board().equals(b), which));
         return out;
     }
 
@@ -42,11 +45,14 @@ public final class Validation {
     }
 
     /** Fits without the rows {@code out} selects and predicts the TFLite Micro ones among them. */
-    static List<Row> heldOut(List<Measurement> all, Predicate<Measurement> out) {
+    static List<Row> heldOut(List<Measurement> all, Predicate<Measurement> out) { return heldOut(all, out, Measurement::tflm); }
+
+    /** Fits without the rows {@code out} selects and predicts those of them {@code which} selects. */
+    static List<Row> heldOut(List<Measurement> all, Predicate<Measurement> out, Predicate<Measurement> which) {
         LatencyFit fit = LatencyFit.of(all.stream().filter(out.negate()).toList());
         List<Row> rows = new ArrayList<>();
         for (Measurement m : all) {
-            if (!out.test(m) || !m.tflm()) continue;
+            if (!out.test(m) || !which.test(m)) continue;
             Prediction p = fit.predict(LatencyFit.workloadFeatures(m.workload()), m.board(), m.core(), m.clockHz(), m.runtime());
             if (p == null) continue;
             rows.add(new Row(m, p.millis(), fit.coreMeasured(m.core())));
@@ -88,6 +94,9 @@ public final class Validation {
         b.append(summary("Cortex-M rows with CMSIS-NN kernels on cores measured beside a Cortex-M4", lobo.stream().filter(Validation::cortexMCmsisNn).toList()));
         List<Row> ref = lobo.stream().filter(r -> r.measured().board().equals(REFERENCE_BOARD)).toList();
         b.append(summary(REFERENCE_BOARD + " left out", ref));
+        List<Row> same = leaveOneBoardOut(all, m -> !m.tflm());
+        b.append("\nFor comparison, leave-one-board-out over the other engines, each one software version on every board (used for the core factors, ")
+                .append("so a left-out board also leaves its core factor to the others):\n\n").append(table(same));
         b.append("\nLeave-one-model-out (every row of the workload removed before fitting):\n\n").append(table(lomo));
         b.append(summary("Cortex-M rows with CMSIS-NN kernels on cores measured beside a Cortex-M4", lomo.stream().filter(Validation::cortexMCmsisNn).toList()));
         boolean met = medianAbsError(mlperf) <= TARGET_MEDIAN && maxAbsError(mlperf) <= TARGET_MAX && !ref.isEmpty() && maxAbsError(ref) <= TARGET_REFERENCE_BOARD;
