@@ -62,8 +62,13 @@ class CalibrationRefitTest {
     @Property(tries = 20)
     void theBoardsOwnMeasurementIsReproducedWhateverItIs(@ForAll("workloads") String workload, @ForAll @DoubleRange(min = 0.5, max = 5000) double ms) throws Exception {
         Path dir = Files.createTempDirectory("calibration");
-        Device mine = board(dir, calibration(workload, ms, null));
-        assertEquals(ms, Latency.predict(Workloads.byName(workload), mine, null).millis(), 1e-6 * ms);
+        try {
+            Device mine = board(dir, calibration(workload, ms, null));
+            assertEquals(ms, Latency.predict(Workloads.byName(workload), mine, null).millis(), 1e-6 * ms);
+        } finally {
+            Files.deleteIfExists(dir.resolve("devices.json"));
+            Files.delete(dir);
+        }
     }
 
     @Provide
