@@ -3,7 +3,10 @@ package org.tinyfit.cli;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code analyze --runtime NAME}: the latency of the software the user will run. */
 class AnalyzeRuntimeTest {
@@ -26,6 +29,27 @@ class AnalyzeRuntimeTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("with tflm-cmsis-nn (extrapolated"), r.out());
         assertTrue(r.out().contains("no published tflm-cmsis-nn measurement on this board"), r.out());
+    }
+
+    /** A user's own person-detection time on their board is what analyze then reports for TFLM's person_detect.tflite. */
+    @Test
+    void calibrationInADevicesFileIsWhatAnalyzeReports(@TempDir Path dir) throws Exception {
+        Path devices = dir.resolve("devices.json");
+        Files.writeString(devices, """
+                {"devices": [{
+                  "id": "my-board", "core": "Cortex-M4F", "clockHz": 100000000, "sramBytes": 262144, "flashBytes": 1048576,
+                  "source": {"title": "my datasheet"},
+                  "latency": {
+                    "int8": {"conv": 4.5, "depthwise": 5.85, "fullyConnected": 4.5, "perElement": 4},
+                    "int16": {"conv": 6.75, "depthwise": 8.8, "fullyConnected": 6.75, "perElement": 5},
+                    "float32": {"conv": 8, "depthwise": 8, "fullyConnected": 8, "perElement": 6},
+                    "calibrations": [{"workload": "tflm-person-detection", "measuredMillis": 321.0, "clockHz": 100000000,
+                                      "runtime": "tflm-cmsis-nn", "source": "my bench"}]}
+                }]}""");
+        JsonNode cost = AnalyzeCommandTest.analyzeJson("analyze", MODEL, "-d", "my-board", "--devices-file", devices.toString(), "--json").get("cost");
+        assertEquals("tflm-cmsis-nn", cost.get("runtime").asText());
+        assertFalse(cost.get("latencyExtrapolated").asBoolean(), cost.get("latencyBasis").asText());
+        assertEquals(321.0, cost.get("latencyMicros").asDouble() / 1000, 321.0 * 0.02);
     }
 
     @Test
