@@ -122,17 +122,21 @@ public final class LatencyFit {
     public String describe() {
         StringBuilder b = new StringBuilder("| runtime | " + String.join(" | ", OpFeatures.NAMES) + " | fitted on |\n|---|");
         b.append("---:|".repeat(OpFeatures.NAMES.size())).append("---|\n");
-        theta.forEach((runtime, t) -> {
-            b.append("| ").append(runtime).append(" |");
-            for (double v : t) b.append(String.format(Locale.ROOT, v >= 100 ? " %.0f |" : " %.2f |", v));
-            b.append(' ').append(String.join(", ", fittedOn.get(runtime))).append(" |\n");
-        });
+        theta.forEach((runtime, t) -> row(b, runtime, t, String.join(", ", fittedOn.get(runtime))));
+        row(b, "(prior, " + Runtimes.TFLM_REF + ")", Runtimes.prior(Runtimes.TFLM_REF), "the starting point of the fit, weight " + PRIOR_WEIGHT);
+        row(b, "(prior, every other runtime)", Runtimes.prior(Runtimes.TFLM_CMSIS_NN), "the starting point of the fit, weight " + PRIOR_WEIGHT);
         b.append("\nCore factors (cycles per Cortex-M4 cycle, same software on both): ");
         List<String> f = new ArrayList<>();
         coreFactor.forEach((c, v) -> {
             if (!c.equals(REFERENCE_CORE)) f.add(String.format(Locale.ROOT, "%s x%.2f (%s)", c, v, String.join("; ", coreFactorFrom.get(c))));
         });
         return b.append(String.join(", ", f)).append("\n").toString();
+    }
+
+    private static void row(StringBuilder b, String name, double[] t, String note) {
+        b.append("| ").append(name).append(" |");
+        for (double v : t) b.append(String.format(Locale.ROOT, v >= 100 ? " %.0f |" : " %.2f |", v));
+        b.append(' ').append(note).append(" |\n");
     }
 
     /** The measurements this model was fitted to. */
