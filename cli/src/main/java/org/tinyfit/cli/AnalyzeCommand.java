@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tinyfit.cost.Cost;
 import org.tinyfit.device.Device;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.tflite.OfflinePlan;
 import org.tinyfit.tflite.TfliteReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,7 +54,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);
         Graph g = TfliteReader.read(model);
-        Cost c = Cost.storedOrder(g, d, fileBytes);
+        String name = model.getFileName() == null ? model.toString() : model.getFileName().toString();
+        Optional<OfflinePlan> plan = OfflinePlan.read(Files.readAllBytes(model), name);
+        Cost c = Cost.storedOrder(g, d, fileBytes, plan.map(OfflinePlan::offsets).orElse(null));
         var out = spec.commandLine().getOut();
         if (json) {
             Report r = new Report(model.toString(), fileBytes, d, c.verdict().sentence(), c);
@@ -60,7 +64,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             return 0;
         }
         out.printf("%s (%,d B, %d ops) on %s%n", model.getFileName(), fileBytes, g.nodes().size(), d.summary());
-        out.println("stored operator order; arena planned by TFLite Micro's greedy planner");
+        out.println(plan.isPresent() ? "stored operator order; arena from the model's offline plan (OfflineMemoryAllocation), the rest by TFLite Micro's greedy planner"
+                : "stored operator order; arena planned by TFLite Micro's greedy planner");
         out.println();
         CostText.table(out, c);
         out.println();

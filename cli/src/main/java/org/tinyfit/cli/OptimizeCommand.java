@@ -29,7 +29,7 @@ import org.tinyfit.memory.Schedule;
 import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.runtime.Interpreter;
 import org.tinyfit.tflite.TfliteReader;
-import org.tinyfit.tflite.TfliteReorder;
+import org.tinyfit.tflite.OptimizedFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -50,6 +50,11 @@ import picocli.CommandLine.Spec;
             "beyond it, it is a beam search and the output says 'not proven minimal'.",
             "Chain-shaped models (most MCU models) have one order; branchy ones",
             "(inception, residual blocks, two towers) gain.",
+            "",
+            "When a plan of its own beats TFLite Micro's greedy planner, it also writes",
+            "that plan into the file as TFLite Micro's offline plan (OfflineMemoryAllocation",
+            "metadata), so TFLite Micro uses the smaller arena itself; --no-offline-plan",
+            "writes only the order.",
             "",
             "It prints, in bytes:",
             "  stored order     TFLite Micro's greedy arena for the order in the file",
@@ -79,6 +84,10 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the figures as JSON instead of a table (always with the memory profiles).")
     boolean json;
 
+    @Option(names = "--no-offline-plan", description = {"Write only the operator order, not tinyfit's best plan as the model's",
+        "OfflineMemoryAllocation metadata (TFLite Micro then plans the arena itself)."})
+    boolean noOfflinePlan;
+
     @Option(names = "--profile", description = {"Also print the memory profile: live activation bytes at every step",
         "of the stored order and of the written order, with the tensors live at each."})
     boolean profile;
@@ -91,7 +100,7 @@ final class OptimizeCommand implements Callable<Integer> {
         Graph g = TfliteReader.read(original, model.getFileName() == null ? model.toString() : model.getFileName().toString());
         MemoryOptimization m = MemoryOptimization.of(g, planners());
         ProvenArena proof = ProvenArena.of(g, m);
-        byte[] written = m.orderChanged() ? TfliteReorder.withOperatorOrder(original, m.chosenOrder().order()) : original;
+        byte[] written = OptimizedFile.write(original, model.getFileName() == null ? model.toString() : model.getFileName().toString(), m, !noOfflinePlan);
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UserException("cannot write " + output + ": the directory " + parent + " does not exist");
@@ -102,14 +111,14 @@ final class OptimizeCommand implements Callable<Integer> {
             Map<String, Object> j = toJson(m, proof);
             Map<String, Object> profiles = new LinkedHashMap<>();
             profiles.put("stored", profileJson(g, Schedule.stored(g)));
-            profiles.put("written", profileJson(g, m.chosenOrder()));
+            profiles.put("written", profileJson(g, m.writtenOrder(!noOfflinePlan)));
             j.put("memoryProfile", profiles);
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(j));
         } else {
             printTable(out, m, proof);
             if (profile) {
                 printProfile(out, g, Schedule.stored(g), "stored order");
-                if (m.orderChanged()) printProfile(out, g, m.chosenOrder(), "written order");
+                if (writtenChangesOrder(m)) printProfile(out, g, m.writtenOrder(!noOfflinePlan), "written order");
             }
         }
         return 0;
@@ -224,8 +233,10 @@ final class OptimizeCommand implements Callable<Integer> {
         j.put("partialExecutionPlanner", proof.planner());
         j.put("partialExecutionVerified", proof.verified());
         j.put("partialExecutionCheck", proof.check());
-        j.put("orderChanged", m.orderChanged());
-        j.put("order", m.chosenOrder().order());
+        j.put("orderChanged", writtenChangesOrder(m));
+        j.put("order", m.writtenOrder(!noOfflinePlan).order());
+        j.put("offlinePlanWritten", writesPlan(m));
+        j.put("writtenArenaBytes", m.writtenArenaBytes(!noOfflinePlan));
         Map<String, Object> search = new LinkedHashMap<>();
         search.put("method", m.orderSearch().method());
         search.put("exact", m.orderSearch().exact());
@@ -264,7 +275,8 @@ final class OptimizeCommand implements Callable<Integer> {
         row(out, "stored order, TFLM greedy arena", stored, stored, "");
         row(out, "optimized order, TFLM greedy arena", m.optimizedArenaBytes(), stored,
                 String.format(Locale.ROOT, "order search %s, %d states, %s", m.orderSearch().method(), m.orderSearch().statesExplored(), millis(m.orderMicros())));
-        row(out, "best plan (" + m.bestPlanPlanner() + ")", m.bestPlanArenaBytes(), stored, "for the min-peak order");
+        row(out, "best plan (" + m.bestPlanPlanner() + ")", m.bestPlanArenaBytes(), stored,
+                writesPlan(m) ? "for the min-peak order; written as TFLM's offline plan" : "for the min-peak order");
         row(out, "live-bytes lower bound", m.lowerBoundBytes(), stored, "no plan of the min-peak order is smaller");
         int splits = m.partialExecution().splits().size();
         row(out, "with partial execution, in place", proof.arenaBytes(), stored,
@@ -277,11 +289,22 @@ final class OptimizeCommand implements Callable<Integer> {
             out.printf("      %d ops from %s in %d %s: %,d -> %,d bytes%n", s.chainLength(), s.headName(), s.parts(),
                     s.along() == PartialExecution.Along.CHANNELS ? "channel groups" : "row bands", s.peakBytesBefore(), s.peakBytesAfter());
         }
-        if (m.orderChanged()) {
+        if (writesPlan(m)) {
+            out.printf("wrote %s: %sthe best plan as TFLite Micro's offline plan, arena %,d -> %,d bytes%n", output,
+                    writtenChangesOrder(m) ? "operators reordered, " : "", stored, m.writtenArenaBytes(true));
+        } else if (writtenChangesOrder(m)) {
             out.printf("wrote %s: operators reordered, arena %,d -> %,d bytes%n", output, stored, m.optimizedArenaBytes());
         } else {
             out.printf("wrote %s: the stored order kept (no order gives TFLite Micro a smaller arena)%n", output);
         }
+    }
+
+    private boolean writesPlan(MemoryOptimization m) { return !noOfflinePlan && m.hasOfflinePlan(); }
+
+    private boolean writtenChangesOrder(MemoryOptimization m) {
+        int[] order = m.writtenOrder(!noOfflinePlan).order();
+        for (int i = 0; i < order.length; i++) if (order[i] != i) return true;
+        return false;
     }
 
     private static void row(PrintWriter out, String label, long bytes, long stored, String note) {

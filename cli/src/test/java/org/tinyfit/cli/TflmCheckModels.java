@@ -163,6 +163,27 @@ public final class TflmCheckModels {
         return b.output(ha, hb).build();
     }
 
+    /**
+     * A MobileNet v1 chain, width 0.25, int8, on a 96x96 image with {@code channels} channels and 2
+     * classes (visual wake words): TFLite Micro's greedy planner needs more than the minimum arena for it.
+     */
+    static Graph mobilenetVww(int channels) {
+        GraphBuilder b = new GraphBuilder("mobilenet-v1-0.25-vww-" + channels);
+        int x = b.input("image", DType.I8, Q, 1, 96, 96, channels);
+        fixedOut = Q; // one activation scale throughout, so a deep chain keeps RELU6 representable
+        x = conv(b, false, "conv0", x, channels, 8, 3, 2, Op.Act.RELU6);
+        int c = 8, hw = 48;
+        int[][] blocks = {{1, 16}, {2, 32}, {1, 32}, {2, 64}, {1, 64}, {2, 128}, {1, 128}, {1, 128}, {1, 128}, {1, 128}, {1, 128}, {2, 256}, {1, 256}};
+        for (int i = 0; i < blocks.length; i++) {
+            x = dw(b, false, "dw" + (i + 1), x, c, blocks[i][0]);
+            hw /= blocks[i][0];
+            x = conv(b, false, "pw" + (i + 1), x, c, blocks[i][1], 1, 1, Op.Act.RELU6);
+            c = blocks[i][1];
+        }
+        fixedOut = null;
+        return b.output(head(b, false, "head", x, hw, c, 2)).build();
+    }
+
     /** A random branchy float DAG on 16x16 maps: 1x1 convs, depthwise, ADD, CONCATENATION; loose ends concatenated. */
     static Graph randomDag(long seed) {
         Random r = new Random(seed);
@@ -209,5 +230,7 @@ public final class TflmCheckModels {
         Files.write(dir.resolve("residual_bfirst_int8.tflite"), TfliteWriter.write(residualBFirst(false)));
         Files.write(dir.resolve("residual_bfirst_f32.tflite"), TfliteWriter.write(residualBFirst(true)));
         Files.write(dir.resolve("two_heads_int8.tflite"), TfliteWriter.write(twoHeads()));
+        Files.write(dir.resolve("mobilenet_vww_int8.tflite"), TfliteWriter.write(mobilenetVww(3)));
+        Files.write(dir.resolve("mobilenet_vww1_int8.tflite"), TfliteWriter.write(mobilenetVww(1)));
     }
 }

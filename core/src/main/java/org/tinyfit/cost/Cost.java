@@ -153,8 +153,19 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
      * {@code modelFileBytes}: the model file's size, -1 if unknown.
      */
     public static Cost storedOrder(Graph g, Device device, long modelFileBytes) {
+        return storedOrder(g, device, modelFileBytes, null);
+    }
+
+    /**
+     * As {@link #storedOrder(Graph, Device, long)} for a model file that carries an offline plan
+     * ("OfflineMemoryAllocation"): {@code offlineOffsets[t]} is tensor {@code t}'s offset in the arena,
+     * -1 for one TFLite Micro plans itself ({@link TflmGreedyPlanner#planWithOffline}). Null: no plan.
+     */
+    public static Cost storedOrder(Graph g, Device device, long modelFileBytes, int[] offlineOffsets) {
         Schedule s = Schedule.stored(g);
-        return of(g, device, s, new TflmGreedyPlanner().plan(g, s), modelFileBytes);
+        TflmGreedyPlanner tflm = new TflmGreedyPlanner();
+        ArenaPlan plan = offlineOffsets == null ? tflm.plan(g, s) : tflm.planWithOffline(g, s, offlineOffsets);
+        return of(g, device, s, plan, modelFileBytes);
     }
 
     /** Latency in milliseconds. */
