@@ -5,13 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.tinyfit.cost.Cost;
 import org.tinyfit.device.Device;
 import org.tinyfit.graph.Graph;
-import org.tinyfit.tflite.OfflinePlan;
-import org.tinyfit.tflite.TfliteReader;
+import org.tinyfit.io.ModelReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -53,10 +51,9 @@ final class AnalyzeCommand implements Callable<Integer> {
         Device d = DevicesCommand.find(DevicesCommand.catalog(devicesFile), device);
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);
-        Graph g = TfliteReader.read(model);
-        String name = model.getFileName() == null ? model.toString() : model.getFileName().toString();
-        Optional<OfflinePlan> plan = OfflinePlan.read(Files.readAllBytes(model), name);
-        Cost c = Cost.storedOrder(g, d, fileBytes, plan.map(OfflinePlan::offsets).orElse(null));
+        Graph g = ModelReader.read(model);
+        int[] offlinePlan = ModelReader.offlinePlan(model);
+        Cost c = Cost.storedOrder(g, d, fileBytes, offlinePlan);
         var out = spec.commandLine().getOut();
         if (json) {
             Report r = new Report(model.toString(), fileBytes, d, c.verdict().sentence(), c);
@@ -64,7 +61,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             return 0;
         }
         out.printf("%s (%,d B, %d ops) on %s%n", model.getFileName(), fileBytes, g.nodes().size(), d.summary());
-        out.println(plan.isPresent() ? "stored operator order; arena from the model's offline plan (OfflineMemoryAllocation), the rest by TFLite Micro's greedy planner"
+        out.println(offlinePlan != null ? "stored operator order; arena from the model's offline plan (OfflineMemoryAllocation), the rest by TFLite Micro's greedy planner"
                 : "stored operator order; arena planned by TFLite Micro's greedy planner");
         out.println();
         CostText.table(out, c);
