@@ -197,16 +197,14 @@ public record OfflinePlan(int version, int subgraph, int[] offsets) {
             int[] modelFieldAt = new int[MODEL_FIELDS];
             // The Model table: vtable, then the table with every field 4 bytes wide (a field absent
             // in the original stays absent).
-            int vtable = p.pos;
-            p.putShort(4 + 2 * MODEL_FIELDS);
-            p.putShort(4 + 4 * MODEL_FIELDS);
+            int[] modelVtable = new int[2 + MODEL_FIELDS];
+            modelVtable[0] = 4 + 2 * MODEL_FIELDS;
+            modelVtable[1] = 4 + 4 * MODEL_FIELDS;
             for (int id = 0; id < MODEL_FIELDS; id++) {
                 boolean present = oldField[id] >= 0 || id == Schema.MODEL_BUFFERS || id == Schema.MODEL_METADATA;
-                p.putShort(present ? 4 + 4 * id : 0);
+                modelVtable[2 + id] = present ? 4 + 4 * id : 0;
             }
-            p.alignTo(4);
-            int table = p.pos;
-            p.putInt(table - vtable);
+            int table = p.table(p.vtable(modelVtable));
             for (int id = 0; id < MODEL_FIELDS; id++) { modelFieldAt[id] = p.pos; p.putInt(0); }
             // Buffers vector: the originals, then the plan's buffer.
             int buffersVec = p.pos;
@@ -219,13 +217,7 @@ public record OfflinePlan(int version, int subgraph, int[] offsets) {
             int[] metaSlots = new int[keptMeta.size() + 1];
             for (int i = 0; i < metaSlots.length; i++) { metaSlots[i] = p.pos; p.putInt(0); }
             // The plan's Metadata table (name, buffer) and its name.
-            int metaVtable = p.pos;
-            p.putShort(8);
-            p.putShort(12);
-            p.putShort(4);
-            p.putShort(8);
-            int metaTable = p.pos;
-            p.putInt(metaTable - metaVtable);
+            int metaTable = p.table(p.vtable(8, 12, 4, 8));
             int metaNameSlot = p.pos;
             p.putInt(0);
             p.putInt(buffers);
@@ -234,14 +226,7 @@ public record OfflinePlan(int version, int subgraph, int[] offsets) {
             p.put(name);
             p.out.put(p.pos++, (byte) 0);
             // The plan's Buffer table and its data, the data 16-byte aligned.
-            p.alignTo(2);
-            int bufVtable = p.pos;
-            p.putShort(6);
-            p.putShort(8);
-            p.putShort(4);
-            p.alignTo(4);
-            int bufTable = p.pos;
-            p.putInt(bufTable - bufVtable);
+            int bufTable = p.table(p.vtable(6, 8, 4));
             int bufDataSlot = p.pos;
             p.putInt(0);
             while ((p.pos + 4) % ALIGN != 0) p.out.put(p.pos++, (byte) 0);
@@ -295,6 +280,22 @@ public record OfflinePlan(int version, int subgraph, int[] offsets) {
         }
 
         private void putShort(int v) { out.putShort(pos, (short) v); pos += 2; }
+
+        /** Writes a vtable (its size, its table's size, then each field's offset in the table); returns where it starts. */
+        private int vtable(int... entries) {
+            alignTo(2);
+            int at = pos;
+            for (int e : entries) putShort(e);
+            return at;
+        }
+
+        /** Starts a table whose vtable is at {@code vtable} (writes its offset to it); returns where the table starts. */
+        private int table(int vtable) {
+            alignTo(4);
+            int at = pos;
+            putInt(at - vtable);
+            return at;
+        }
 
         private void putInt(int v) { out.putInt(pos, v); pos += 4; }
 
