@@ -14,8 +14,11 @@ import javax.imageio.ImageIO;
 import org.tinyfit.data.DataException;
 import org.tinyfit.data.ElementType;
 import org.tinyfit.data.NpyReader;
+import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
+import org.tinyfit.graph.Shape;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.io.SourceLayout;
 import org.tinyfit.runtime.TensorValues;
 
 /**
@@ -23,26 +26,32 @@ import org.tinyfit.runtime.TensorValues;
  * floats are real values, quantized with the input's scale and zero point when it is quantized), an
  * image ({@code .png}, {@code .jpg}, {@code .bmp}, {@code .gif}; resized to the input's height and
  * width, gray or RGB by its channels, pixels mapped linearly from 0..255 to a real range), or raw
- * bytes (any other file: exactly the tensor's bytes, little-endian).
+ * bytes (any other file: exactly the tensor's bytes, little-endian). Arrays and raw bytes are in the
+ * model's own layout (NCHW for an ONNX image model) and are moved to tinyfit's NHWC here.
  */
 final class ModelInputs {
     private ModelInputs() {}
 
-    static byte[] read(Path file, Tensor input, double[] imageRange) throws IOException {
+    /**
+     * Input {@code tensor} of {@code g} from a file holding it in the model file's own layout (NCHW for
+     * an ONNX image), as the bytes tinyfit's runtime takes (NHWC).
+     */
+    static byte[] read(Path file, Graph g, int tensor, double[] imageRange) throws IOException {
+        Tensor input = g.tensor(tensor);
         if (!Files.isRegularFile(file)) throw new UserException("no such file: " + file);
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         String where = file.toString();
         try {
-            if (name.endsWith(".npy")) return npy(file, input);
+            if (name.endsWith(".npy")) return npy(file, g, tensor);
             if (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg") || name.endsWith(".bmp") || name.endsWith(".gif")) {
                 return image(file, input, imageRange);
             }
             byte[] raw = Files.readAllBytes(file);
             if (raw.length != input.bytes()) {
-                throw new UserException(where + ": " + raw.length + " bytes, but input " + input.name() + " " + input.describe() + " needs " + input.bytes()
-                        + " (raw files hold exactly the tensor's bytes; use .npy for shaped data)");
+                throw new UserException(where + ": " + raw.length + " bytes, but input " + input.name() + " " + SourceLayout.asInFile(g, tensor).describe()
+                        + " needs " + input.bytes() + " (raw files hold exactly the tensor's bytes; use .npy for shaped data)");
             }
-            return raw;
+            return SourceLayout.toHeld(g, tensor, raw);
         } catch (DataException e) {
             throw new UserException(e.getMessage());
         } catch (GraphException e) {
@@ -50,11 +59,14 @@ final class ModelInputs {
         }
     }
 
-    static byte[] npy(Path file, Tensor input) throws IOException {
+    static byte[] npy(Path file, Graph g, int tensor) throws IOException {
+        Tensor input = g.tensor(tensor);
         NpyReader.Header h = NpyReader.header(file);
-        int[] want = input.shape().dims();
+        int[] want = SourceLayout.dims(g, tensor);
         if (!sameIgnoringLeadingOnes(h.shape(), want)) {
-            throw new UserException(file + ": array of shape " + Arrays.toString(h.shape()) + ", but input " + input.name() + " has shape " + input.shape());
+            String layout = SourceLayout.name(g, tensor);
+            throw new UserException(file + ": array of shape " + Arrays.toString(h.shape()).replace(" ", "") + ", but input " + input.name() + " has shape "
+                    + Shape.of(want) + (layout == null ? "" : " (" + layout + ", the model's own layout)"));
         }
         int n = input.shape().elements();
         byte[] all = Files.readAllBytes(file);
@@ -72,6 +84,7 @@ final class ModelInputs {
                 case F64 -> b.getDouble(8 * i);
             };
         }
+        v = SourceLayout.toHeld(g, tensor, v);
         return t.isInteger() ? TensorValues.fromStored(input, v, file.toString()) : TensorValues.fromReal(input, v, file.toString());
     }
 

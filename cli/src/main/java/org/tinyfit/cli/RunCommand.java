@@ -19,6 +19,7 @@ import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.runtime.Interpreter;
 import org.tinyfit.runtime.TensorValues;
 import org.tinyfit.io.ModelReader;
+import org.tinyfit.io.SourceLayout;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,8 +28,8 @@ import picocli.CommandLine.Spec;
 
 /** Runs a model once on given inputs in tinyfit's runtime (bit-exact with TFLite Micro) and prints its outputs. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        header = "Runs a .tflite model in Java, bit-exact with TFLite Micro.",
-        description = {"Runs a .tflite model once in tinyfit's Java runtime and prints every",
+        header = "Runs a .tflite or .onnx model in Java, bit-exact with TFLite Micro.",
+        description = {"Runs a .tflite or .onnx model once in tinyfit's Java runtime and prints every",
             "output: stored values, real (dequantized) values, and the top class of a",
             "score vector. The runtime computes what TFLite Micro's reference kernels",
             "compute (byte for byte for int8/int16), in one arena laid out by TFLite",
@@ -42,12 +43,16 @@ import picocli.CommandLine.Spec;
             "  .bmp .gif     its channels, pixels 0..255 mapped to --image-range",
             "  other         raw bytes: exactly the input tensor's bytes",
             "",
+            "Inputs and outputs are in the model's own layout: an ONNX image model",
+            "takes NCHW arrays (a 1-D signal NCL), which run moves to tinyfit's NHWC,",
+            "and its rank-4 outputs are given back NCHW (printed and written).",
+            "",
             "Example: tinyfit run person_detect.tflite --input person.png --image-range=-1,1",
             ""})
 final class RunCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "MODEL", description = "The .tflite model.")
+    @Parameters(index = "0", paramLabel = "MODEL", description = "The .tflite or .onnx model.")
     Path model;
 
     @Option(names = {"-i", "--input"}, paramLabel = "FILE", required = true,
@@ -80,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
             throw new UserException(model.getFileName() + " has " + g.outputs().length + " outputs; got " + outputs.size() + " --output files");
         }
         byte[][] data = new byte[ins.length][];
-        for (int k = 0; k < ins.length; k++) data[k] = ModelInputs.read(inputs.get(k), g.tensor(ins[k]), imageRange);
+        for (int k = 0; k < ins.length; k++) data[k] = ModelInputs.read(inputs.get(k), g, ins[k], imageRange);
         Schedule schedule = Schedule.stored(g);
         ArenaPlan plan = new TflmGreedyPlanner().plan(g, schedule);
         Interpreter it = new Interpreter(g, schedule, plan, Interpreter.defaultProviders(), !reference);
@@ -88,7 +93,12 @@ final class RunCommand implements Callable<Integer> {
         byte[][] result = it.run(data);
         double millis = (System.nanoTime() - t0) / 1e6;
         int[] outs = g.outputs();
-        for (int k = 0; k < outputs.size(); k++) write(outputs.get(k), g.tensor(outs[k]), result[k]);
+        Tensor[] shown = new Tensor[outs.length];
+        for (int k = 0; k < outs.length; k++) {
+            shown[k] = SourceLayout.asInFile(g, outs[k]);
+            result[k] = SourceLayout.toFile(g, outs[k], result[k]);
+        }
+        for (int k = 0; k < outputs.size(); k++) write(outputs.get(k), shown[k], result[k]);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> root = new LinkedHashMap<>();
@@ -96,14 +106,14 @@ final class RunCommand implements Callable<Integer> {
             root.put("arenaBytes", plan.arenaBytes());
             root.put("runMillis", millis);
             List<Object> list = new ArrayList<>();
-            for (int k = 0; k < outs.length; k++) list.add(outputJson(g.tensor(outs[k]), result[k]));
+            for (int k = 0; k < outs.length; k++) list.add(outputJson(shown[k], result[k]));
             root.put("outputs", list);
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(root));
             return 0;
         }
         out.printf(Locale.ROOT, "%s: %d nodes, arena %d bytes (%s plan, stored order), ran in %.2f ms%n",
                 model.getFileName(), g.nodes().size(), plan.arenaBytes(), plan.planner(), millis);
-        for (int k = 0; k < outs.length; k++) printOutput(out, k, g.tensor(outs[k]), result[k]);
+        for (int k = 0; k < outs.length; k++) printOutput(out, k, shown[k], result[k]);
         return 0;
     }
 
