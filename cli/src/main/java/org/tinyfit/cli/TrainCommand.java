@@ -12,6 +12,7 @@ import org.tinyfit.data.Augmentation;
 import org.tinyfit.data.DataException;
 import org.tinyfit.graph.Provenance;
 import org.tinyfit.train.BuiltinSpecs;
+import org.tinyfit.train.Holdout;
 import org.tinyfit.train.TrainConfig;
 import org.tinyfit.train.TrainingRun;
 import picocli.CommandLine.Command;
@@ -67,7 +68,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--flip", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Image augmentation: mirror half the images left-right (default: on; --no-flip turns off).") boolean flip;
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, data order, augmentation and dropout (default: ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--threads", description = "Worker threads (default: the number of cores). Does not change results.") Integer threads;
-    @Option(names = "--val", defaultValue = "5000", paramLabel = "N", description = "Hold out the last N training samples for validation each epoch (default: ${DEFAULT-VALUE}).") int val;
+    @Option(names = "--val", defaultValue = "stratified:0.1", paramLabel = "N|stratified:F", description = "Validation part: stratified:F holds out a seeded fraction F of each class, N the last N training samples (default: ${DEFAULT-VALUE}).") String val;
     @Option(names = "--limit", paramLabel = "N", description = "Train on the first N training samples only (quick runs).") Integer limit;
     @Option(names = "--checkpoint-steps", defaultValue = "100", description = "Also checkpoint every this many steps within an epoch (0: only at epoch ends) (default: ${DEFAULT-VALUE}).") int checkpointSteps;
     @Option(names = "--out", defaultValue = "train-out", paramLabel = "DIR", description = "Output directory: checkpoint, summary.json, the trained model (default: ${DEFAULT-VALUE}).") Path out;
@@ -107,7 +108,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         TrainingRun.Request request = new TrainingRun.Request(data, TrainingRun.Normalize.valueOf(normalize.toUpperCase(Locale.ROOT)), specJson, cfg,
-                val, limit, out, Provenance.of(Main.commandLine(spec)));
+                holdout(), limit, out, Provenance.of(Main.commandLine(spec)));
         TrainingRun.Result r;
         try (TrainProgress progress = new TrainProgress(stdout, noProgress)) {
             r = TrainingRun.run(request, progress);
@@ -126,6 +127,14 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** A random shift (--shift) and a horizontal flip (--flip); the run applies them to images only. */
+    private Holdout holdout() {
+        try {
+            return Holdout.parse(val);
+        } catch (DataException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
     private List<Augmentation> imageAugmentations() {
         List<Augmentation> aug = new ArrayList<>();
         if (shift > 0) aug.add(new Augmentation.RandomCrop(shift));

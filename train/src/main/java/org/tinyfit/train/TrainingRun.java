@@ -16,6 +16,7 @@ import org.tinyfit.data.DataSource;
 import org.tinyfit.data.Dataset;
 import org.tinyfit.data.Datasets;
 import org.tinyfit.data.Normalization;
+import org.tinyfit.data.Split;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Provenance;
 import org.tinyfit.tflite.TfliteWriter;
@@ -47,12 +48,17 @@ public final class TrainingRun {
      * @param data        a dataset as {@link Datasets#open} reads it (a path with optional #options)
      * @param spec        the model spec, JSON
      * @param config      how to train; its augmentations apply to images only
-     * @param validation  how many of the last training samples to hold out for validation (0: none)
+     * @param holdout     which training samples to hold out for validation ({@link Holdout#DEFAULT}: a stratified tenth)
      * @param limit       train on the first this many training samples only (null: all)
      * @param out         the directory of checkpoints, summary and model
      * @param provenance  the version and command; the run adds the data, spec and training to it
      */
-    public record Request(String data, Normalize normalize, String spec, TrainConfig config, int validation, Integer limit, Path out, Provenance provenance) {}
+    public record Request(String data, Normalize normalize, String spec, TrainConfig config, Holdout holdout, Integer limit, Path out, Provenance provenance) {
+        /** Holds out the last {@code validation} samples. */
+        public Request(String data, Normalize normalize, String spec, TrainConfig config, int validation, Integer limit, Path out, Provenance provenance) {
+            this(data, normalize, spec, config, new Holdout.Last(validation), limit, out, provenance);
+        }
+    }
 
     /** What a run is about to do, told to the listener before the first step. */
     public record Plan(ModelSpec spec, long trainableParameters, int trainSamples, int validationSamples, int stepsPerEpoch, TrainConfig config) {}
@@ -77,9 +83,9 @@ public final class TrainingRun {
         Dataset all = source.train();
         boolean images = all.sampleShape().length == 3;
         int n = r.limit() == null ? all.size() : Math.min(all.size(), r.limit());
-        int val = r.validation();
-        if (val < 0 || val >= n) throw new DataException("--val " + val + " must be between 0 and " + (n - 1) + " (the training samples used)");
-        Dataset trainSet = all.subset(range(0, n - val)), valSet = val == 0 ? null : all.subset(range(n - val, n));
+        Split split = r.holdout().split(n == all.size() ? all : all.subset(range(0, n)), r.config().seed());
+        Dataset trainSet = split.train(), valSet = split.validation().size() == 0 ? null : split.validation();
+        int val = split.validation().size();
         Dataset test = source.test().orElse(null);
         Normalization norm = switch (r.normalize()) {
             case UNIT -> Normalization.minMax(trainSet);
