@@ -66,6 +66,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-smoothing", defaultValue = "0.05", description = "Label smoothing of the cross-entropy (default: ${DEFAULT-VALUE}).") float labelSmoothing;
     @Option(names = "--shift", defaultValue = "1", description = "Image augmentation: random shift of up to this many pixels, zero-filled (0: none) (default: ${DEFAULT-VALUE}).") int shift;
     @Option(names = "--flip", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Image augmentation: mirror half the images left-right (default: on; --no-flip turns off).") boolean flip;
+    @Option(names = "--time-shift", defaultValue = "0", paramLabel = "N", description = "Sequence augmentation: random shift along time of up to N steps each way, zero-filled (default: ${DEFAULT-VALUE}).") int timeShift;
+    @Option(names = "--noise", defaultValue = "0", paramLabel = "SIGMA", description = "Augmentation: Gaussian noise of this deviation on every raw value, any data (default: ${DEFAULT-VALUE}).") double noise;
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, data order, augmentation and dropout (default: ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--threads", description = "Worker threads (default: the number of cores). Does not change results.") Integer threads;
     @Option(names = "--val", defaultValue = "stratified:0.1", paramLabel = "N|stratified:F", description = "Validation part: stratified:F holds out a seeded fraction F of each class, N the last N training samples (default: ${DEFAULT-VALUE}).") String val;
@@ -103,7 +105,7 @@ final class TrainCommand implements Callable<Integer> {
             cfg = TrainConfig.builder().epochs(epochs).batch(batch).optimizer(optimizer).lr(lr).schedule(schedule).warmupEpochs(warmup)
                     .weightDecay(weightDecay).labelSmoothing(labelSmoothing).seed(seed)
                     .threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads)
-                    .augmentations(imageAugmentations()).checkpointSteps(Math.max(0, checkpointSteps)).build();
+                    .augmentations(augmentations()).checkpointSteps(Math.max(0, checkpointSteps)).build();
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
@@ -135,10 +137,12 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private List<Augmentation> imageAugmentations() {
+    private List<Augmentation> augmentations() {
         List<Augmentation> aug = new ArrayList<>();
         if (shift > 0) aug.add(new Augmentation.RandomCrop(shift));
         if (flip) aug.add(new Augmentation.HorizontalFlip(0.5));
+        if (timeShift > 0) aug.add(new Augmentation.RandomShift(timeShift));
+        if (noise > 0) aug.add(new Augmentation.GaussianNoise(noise));
         return aug;
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.tinyfit.passes.InferenceForm;
+import org.tinyfit.data.Augmentation;
 import org.tinyfit.data.BatchLoader;
 import org.tinyfit.data.DataException;
 import org.tinyfit.data.DataSource;
@@ -47,7 +48,7 @@ public final class TrainingRun {
      *
      * @param data        a dataset as {@link Datasets#open} reads it (a path with optional #options)
      * @param spec        the model spec, JSON
-     * @param config      how to train; its augmentations apply to images only
+     * @param config      how to train; each of its augmentations applies only if it fits the samples (image ones to images, sequence ones to sequences)
      * @param holdout     which training samples to hold out for validation ({@link Holdout#DEFAULT}: a stratified tenth)
      * @param limit       train on the first this many training samples only (null: all)
      * @param out         the directory of checkpoints, summary and model
@@ -93,7 +94,7 @@ public final class TrainingRun {
             case NONE -> null;
             case AUTO -> images ? Normalization.minMax(trainSet) : Normalization.standardize(trainSet);
         };
-        TrainConfig cfg = images ? r.config() : r.config().toBuilder().augmentations(List.of()).build();
+        TrainConfig cfg = r.config().toBuilder().augmentations(fitting(r.config().augmentations(), all.sampleShape())).build();
         Graph graph = SpecCompiler.compile(modelSpec, cfg.seed());
         Loss loss = new Loss.SoftmaxCrossEntropy(cfg.labelSmoothing());
         try (Trainer trainer = new Trainer(graph, cfg, trainSet, valSet, norm, loss)) {
@@ -147,6 +148,20 @@ public final class TrainingRun {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, bytes);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The augmentations that fit samples of this shape, in order: image ones for images, sequence ones for sequences, noise for any. */
+    static List<Augmentation> fitting(List<Augmentation> augmentations, int[] sampleShape) {
+        List<Augmentation> out = new java.util.ArrayList<>();
+        for (Augmentation a : augmentations) {
+            try {
+                a.check(sampleShape);
+                out.add(a);
+            } catch (DataException e) {
+                // made for another kind of sample: the image defaults on a sequence, say
+            }
+        }
+        return out;
     }
 
     private static int[] range(int from, int to) {
