@@ -68,6 +68,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--flip", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Image augmentation: mirror half the images left-right (default: on; --no-flip turns off).") boolean flip;
     @Option(names = "--time-shift", defaultValue = "0", paramLabel = "N", description = "Sequence augmentation: random shift along time of up to N steps each way, zero-filled (default: ${DEFAULT-VALUE}).") int timeShift;
     @Option(names = "--noise", defaultValue = "0", paramLabel = "SIGMA", description = "Augmentation: Gaussian noise of this deviation on every raw value, any data (default: ${DEFAULT-VALUE}).") double noise;
+    @Option(names = "--class-weights", defaultValue = "none", paramLabel = "none|balanced", description = "balanced: weight each class's loss by count / (classes x its count), for imbalanced data (default: ${DEFAULT-VALUE}).") String classWeights;
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, data order, augmentation and dropout (default: ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--threads", description = "Worker threads (default: the number of cores). Does not change results.") Integer threads;
     @Option(names = "--val", defaultValue = "stratified:0.1", paramLabel = "N|stratified:F", description = "Validation part: stratified:F holds out a seeded fraction F of each class, N the last N training samples (default: ${DEFAULT-VALUE}).") String val;
@@ -105,7 +106,12 @@ final class TrainCommand implements Callable<Integer> {
             cfg = TrainConfig.builder().epochs(epochs).batch(batch).optimizer(optimizer).lr(lr).schedule(schedule).warmupEpochs(warmup)
                     .weightDecay(weightDecay).labelSmoothing(labelSmoothing).seed(seed)
                     .threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads)
-                    .augmentations(augmentations()).checkpointSteps(Math.max(0, checkpointSteps)).build();
+                    .augmentations(augmentations()).checkpointSteps(Math.max(0, checkpointSteps))
+                    .balancedClassWeights(switch (classWeights) {
+                        case "balanced" -> true;
+                        case "none" -> false;
+                        default -> throw new UserException("--class-weights must be none or balanced, got '" + classWeights + "'");
+                    }).build();
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }

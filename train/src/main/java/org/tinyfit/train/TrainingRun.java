@@ -96,7 +96,7 @@ public final class TrainingRun {
         };
         TrainConfig cfg = r.config().toBuilder().augmentations(fitting(r.config().augmentations(), all.sampleShape())).build();
         Graph graph = SpecCompiler.compile(modelSpec, cfg.seed());
-        Loss loss = new Loss.SoftmaxCrossEntropy(cfg.labelSmoothing());
+        Loss loss = new Loss.SoftmaxCrossEntropy(cfg.labelSmoothing(), cfg.balancedClassWeights() ? Loss.SoftmaxCrossEntropy.balancedWeights(trainSet.classCounts()) : null);
         try (Trainer trainer = new Trainer(graph, cfg, trainSet, valSet, norm, loss)) {
             Plan plan = new Plan(modelSpec, trainer.net().trainableCount(), trainSet.size(), val, trainer.stepsPerEpoch(), cfg);
             listener.started(plan);
