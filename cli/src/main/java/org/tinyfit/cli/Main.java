@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             RunCommand.class,
             EvalCommand.class,
             TrainCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Every command takes --help. Set TINYFIT_DEBUG=1 to see stack traces of internal errors."})
