@@ -144,6 +144,14 @@ final class CKernels {
     /** The bytes of tensor {@code t}: a constant's array or its place in the arena. */
     private static String data(Graph g, int t, Symbols sym) { return g.tensor(t).isConstant() ? sym.constant(t) : sym.arena(t); }
 
+    /** The requantization tables and the {@code in}, {@code w} and {@code out} pointers of a convolution or fully connected node. */
+    private static void weightedPreamble(StringBuilder out, KernelParams.Requant q, String in, String weights, String output) {
+        requantTables(out, q);
+        out.append("    const int8_t *in = ").append(in).append(";\n");
+        out.append("    const int8_t *w = ").append(weights).append(";\n");
+        out.append("    int8_t *out = ").append(output).append(";\n");
+    }
+
     private static String bias(Graph g, Node n, int index, Symbols sym) {
         return n.hasInput(index) ? sym.constant(n.input(index)) + "[oc]" : "0";
     }
@@ -159,11 +167,8 @@ final class CKernels {
         int fpg = f[0] / (x[3] / f[3]);
         int padH = padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]);
         int padW = padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]);
-        requantTables(out, q);
+        weightedPreamble(out, q, sym.arena(in.id()), sym.constant(filter.id()), sym.arena(y.id()));
         out.append(String.format(Locale.ROOT, """
-                    const int8_t *in = %s;
-                    const int8_t *w = %s;
-                    int8_t *out = %s;
                     for (int32_t b = 0; b < %d; ++b) {
                         for (int32_t oy = 0; oy < %d; ++oy) {
                             const int32_t iy0 = oy * %d - %d;
@@ -187,8 +192,7 @@ final class CKernels {
                             }
                         }
                     }
-                """, sym.arena(in.id()), sym.constant(filter.id()), sym.arena(y.id()),
-                x[0], o[1], op.strideH(), padH, o[2], op.strideW(), padW, o[1], o[2], o[3], o[3], fpg, bias(g, n, 2, sym),
+                """, x[0], o[1], op.strideH(), padH, o[2], op.strideW(), padW, o[1], o[2], o[3], o[3], fpg, bias(g, n, 2, sym),
                 f[1], op.dilationH(), x[1], f[2], op.dilationW(), x[2], x[1], x[2], x[3], f[3], f[1], f[2], f[3], f[3], q.inputOffset(),
                 q.outputOffset(), q.actMin(), q.actMax()));
     }
@@ -313,18 +317,15 @@ final class CKernels {
         int accumDepth = w.shape().dim(1);
         int batches = outDepth == 0 ? 0 : y.shape().elements() / outDepth;
         KernelParams.Requant q = KernelParams.fullyConnected(n, in, w, y, op.act(), outDepth);
-        requantTables(out, q);
+        weightedPreamble(out, q, sym.arena(in.id()), sym.constant(w.id()), sym.arena(y.id()));
         out.append(String.format(Locale.ROOT, """
-                    const int8_t *in = %s;
-                    const int8_t *w = %s;
-                    int8_t *out = %s;
                     for (int32_t b = 0; b < %d; ++b) {
                         for (int32_t oc = 0; oc < %d; ++oc) {
                             int32_t acc = tf_dot2(in + b * %d, w + oc * %d, %d, %d, %d, %s);
                             out[oc + %d * b] = tf_requant(acc, mult[oc], shift[oc], %d, %d, %d);
                         }
                     }
-                """, sym.arena(in.id()), sym.constant(w.id()), sym.arena(y.id()), batches, outDepth, accumDepth, accumDepth, accumDepth,
+                """, batches, outDepth, accumDepth, accumDepth, accumDepth,
                 q.inputOffset(), q.filterOffset(), bias(g, n, 2, sym), outDepth, q.outputOffset(), q.actMin(), q.actMax()));
     }
 

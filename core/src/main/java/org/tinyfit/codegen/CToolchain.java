@@ -95,21 +95,39 @@ public final class CToolchain {
     }
 
     /**
-     * Runs {@code elf} under QEMU on the board for {@code cpu}, in a fresh directory holding
-     * {@code input.bin}; returns what it wrote to {@code output.bin}.
+     * Under {@code -icount shift=0} QEMU advances virtual time by 1 ns per instruction; mps2-an386's
+     * SysTick counts its 25 MHz core clock, so one tick is 40 instructions.
      */
-    public static byte[] runQemu(Path elfFile, String cpu, byte[] input) {
+    public static final int AN386_INSTRUCTIONS_PER_TICK = 40;
+
+    /**
+     * One run under QEMU: the outputs, and the SysTick ticks {@code model_invoke} took (with {@code
+     * icount}, a deterministic instruction count: times {@link #AN386_INSTRUCTIONS_PER_TICK} on mps2-an386).
+     */
+    public record QemuRun(byte[] output, long systickTicks) {}
+
+    /**
+     * Runs {@code elf} under QEMU on the board for {@code cpu}, in a fresh directory holding
+     * {@code input.bin}; returns what it wrote to {@code output.bin} and {@code systick.txt}.
+     * {@code icount}: one instruction per virtual nanosecond ({@code -icount shift=0}).
+     */
+    public static QemuRun runQemu(Path elfFile, String cpu, byte[] input, boolean icount) {
         Path elf = elfFile.toAbsolutePath();
         try {
             Path work = Files.createTempDirectory(elf.getParent(), "qemu");
             Files.write(work.resolve("input.bin"), input);
-            run(work, Duration.ofMinutes(2), "qemu-system-arm", "-M", qemuMachine(cpu), "-nographic", "-monitor", "none", "-serial", "none",
-                    "-semihosting-config", "enable=on,target=native", "-kernel", elf.toAbsolutePath().toString());
+            List<String> cmd = new ArrayList<>(List.of("qemu-system-arm", "-M", qemuMachine(cpu), "-nographic", "-monitor", "none", "-serial", "none",
+                    "-semihosting-config", "enable=on,target=native"));
+            if (icount) cmd.addAll(List.of("-icount", "shift=0"));
+            cmd.addAll(List.of("-kernel", elf.toString()));
+            run(work, Duration.ofMinutes(2), cmd.toArray(String[]::new));
             byte[] out = Files.readAllBytes(work.resolve("output.bin"));
-            Files.delete(work.resolve("output.bin"));
-            Files.delete(work.resolve("input.bin"));
+            long ticks = Long.parseLong(Files.readString(work.resolve("systick.txt")).trim());
+            try (var files = Files.list(work)) {
+                for (Path f : files.toList()) Files.delete(f);
+            }
             Files.delete(work);
-            return out;
+            return new QemuRun(out, ticks);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -27,10 +27,12 @@ void Reset_Handler(void) {
 
 void Fault_Handler(void) { tf_exit(1); }
 
+__attribute__((weak)) void SysTick_Handler(void) {}
+
 __attribute__((section(".isr_vector"), used))
 const uintptr_t tf_vectors[16] = {
     (uintptr_t)&_estack, (uintptr_t)Reset_Handler,
     (uintptr_t)Fault_Handler, (uintptr_t)Fault_Handler, (uintptr_t)Fault_Handler, (uintptr_t)Fault_Handler, (uintptr_t)Fault_Handler,
     0, 0, 0, 0,
-    (uintptr_t)Fault_Handler, (uintptr_t)Fault_Handler, 0, (uintptr_t)Fault_Handler, (uintptr_t)Fault_Handler,
+    (uintptr_t)Fault_Handler, (uintptr_t)Fault_Handler, 0, (uintptr_t)Fault_Handler, (uintptr_t)SysTick_Handler,
 };
