@@ -9,7 +9,7 @@ import java.util.concurrent.Callable;
 import org.tinyfit.cost.Cost;
 import org.tinyfit.device.Device;
 import org.tinyfit.graph.Graph;
-import org.tinyfit.tflite.TfliteReader;
+import org.tinyfit.io.ModelReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,7 +51,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         Device d = DevicesCommand.find(DevicesCommand.catalog(devicesFile), device);
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);
-        Graph g = TfliteReader.read(model);
+        Graph g = ModelReader.read(model);
         Cost c = Cost.storedOrder(g, d, fileBytes);
         var out = spec.commandLine().getOut();
         if (json) {

@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 import org.tinyfit.codegen.CProject;
 import org.tinyfit.device.Device;
 import org.tinyfit.graph.Graph;
-import org.tinyfit.tflite.TfliteReader;
+import org.tinyfit.io.ModelReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -57,7 +57,7 @@ final class ExportCommand implements Callable<Integer> {
         };
         Device d = device == null ? null : DevicesCommand.find(DevicesCommand.catalog(devicesFile), device);
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
-        Graph g = TfliteReader.read(model);
+        Graph g = ModelReader.read(model);
         String cpu = d == null ? CProject.Options.DEFAULT.cpu() : CProject.cpu(d.core());
         CProject.Project p = CProject.generate(g, new CProject.Options(choice, cpu));
         p.writeTo(dir);

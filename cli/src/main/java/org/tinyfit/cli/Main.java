@@ -1,6 +1,7 @@
 package org.tinyfit.cli;
 
 import java.io.PrintWriter;
+import org.tinyfit.graph.Provenance;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +26,7 @@ import picocli.CommandLine.Command;
         },
         footer = {"", "Every command takes --help. Set TINYFIT_DEBUG=1 to see stack traces of internal errors."})
 public final class Main implements Runnable {
-    public static final String VERSION = "0.1.0";
+    public static final String VERSION = Provenance.VERSION;
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -44,6 +45,11 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new Errors());
         return cl.execute(args);
+    }
+
+    /** The command line a command was run with, as the provenance of what it writes records it: "tinyfit train --data ...". */
+    static String commandLine(CommandLine.Model.CommandSpec command) {
+        return "tinyfit " + String.join(" ", command.commandLine().getParseResult().originalArgs());
     }
 
     static final class Version implements CommandLine.IVersionProvider {

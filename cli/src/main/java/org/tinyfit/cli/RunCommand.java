@@ -18,7 +18,7 @@ import org.tinyfit.memory.Schedule;
 import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.runtime.Interpreter;
 import org.tinyfit.runtime.TensorValues;
-import org.tinyfit.tflite.TfliteReader;
+import org.tinyfit.io.ModelReader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -70,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         double[] imageRange = parseRange(imageRangeText);
-        Graph g = TfliteReader.read(model);
+        Graph g = ModelReader.read(model);
         int[] ins = g.inputs();
         if (inputs.size() != ins.length) {
             throw new UserException(model.getFileName() + " has " + ins.length + " input" + (ins.length == 1 ? "" : "s") + " ("

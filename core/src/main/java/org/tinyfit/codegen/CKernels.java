@@ -6,17 +6,21 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
+import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.ScratchRequirement;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.ConvQuant;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.QuantParams;
 import org.tinyfit.runtime.KernelSupport;
+import org.tinyfit.runtime.kernels.BinaryKernel;
 import org.tinyfit.runtime.kernels.KernelParams;
 
 /**
  * The C code of one node: a function with the node's shapes, strides, offsets, multipliers and
  * shifts as constants. Every parameter is the value tinyfit's runtime computes for the same node
- * ({@link KernelParams}, {@link KernelSupport}, {@link FixedPoint}), so the generated code is
+ * ({@link ConvQuant}, {@link BinaryKernel#addSubQuant}, {@link KernelParams}, {@link KernelSupport}, {@link FixedPoint}), so the generated code is
  * bit-exact with it. Nodes read and write the arena at the plan's offsets; a depthwise convolution
  * or pooling whose output the plan puts over its input runs one channel at a time through the
  * scratch plane the plan reserved.
@@ -135,7 +139,7 @@ final class CKernels {
     }
 
     /** Per-channel multipliers and shifts as static tables {@code mult} and {@code shift}. */
-    private static void requantTables(StringBuilder out, KernelParams.Requant q) {
+    private static void requantTables(StringBuilder out, ConvQuant q) {
         int[] m = q.multipliers(), s = q.shifts();
         out.append("    static const int32_t mult[").append(m.length).append("] = {").append(ints(m)).append("};\n");
         out.append("    static const int8_t shift[").append(s.length).append("] = {").append(ints(s)).append("};\n");
@@ -145,7 +149,7 @@ final class CKernels {
     private static String data(Graph g, int t, Symbols sym) { return g.tensor(t).isConstant() ? sym.constant(t) : sym.arena(t); }
 
     /** The requantization tables and the {@code in}, {@code w} and {@code out} pointers of a convolution or fully connected node. */
-    private static void weightedPreamble(StringBuilder out, KernelParams.Requant q, String in, String weights, String output) {
+    private static void weightedPreamble(StringBuilder out, ConvQuant q, String in, String weights, String output) {
         requantTables(out, q);
         out.append("    const int8_t *in = ").append(in).append(";\n");
         out.append("    const int8_t *w = ").append(weights).append(";\n");
@@ -157,13 +161,13 @@ final class CKernels {
     }
 
     private static int padding(Op.Padding p, int stride, int dilation, int in, int filter) {
-        return KernelSupport.padding(p, stride, dilation, in, filter);
+        return ShapeInference.padBefore(in, filter, stride, dilation, p);
     }
 
     private static void conv(StringBuilder out, Graph g, Node n, Op.Conv2D op, Symbols sym) {
         Tensor in = g.tensor(n.input(0)), filter = g.tensor(n.input(1)), y = g.tensor(n.output(0));
         int[] x = in.shape().dims(), f = filter.shape().dims(), o = y.shape().dims();
-        KernelParams.Requant q = KernelParams.conv(n, in, filter, y, op.act(), f[0]);
+        ConvQuant q = ConvQuant.conv(n, in, filter, y, op.act(), f[0]);
         int fpg = f[0] / (x[3] / f[3]);
         int padH = padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]);
         int padW = padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]);
@@ -212,7 +216,7 @@ final class CKernels {
     private static void depthwise(StringBuilder out, Graph g, Node n, Op.DepthwiseConv2D op, ArenaPlan plan, Symbols sym) {
         Tensor in = g.tensor(n.input(0)), filter = g.tensor(n.input(1)), y = g.tensor(n.output(0));
         int[] x = in.shape().dims(), f = filter.shape().dims(), o = y.shape().dims();
-        KernelParams.Requant q = KernelParams.conv(n, in, filter, y, op.act(), f[3]);
+        ConvQuant q = ConvQuant.conv(n, in, filter, y, op.act(), f[3]);
         int m = f[3] / x[3];
         int padH = padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]);
         int padW = padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]);
@@ -284,7 +288,7 @@ final class CKernels {
                 }
             }
         }
-        int[] r = FixedPoint.activationRange(op.act(), KernelSupport.scale(n, y, "output"), KernelSupport.zeroPoint(n, y, "output"), -128, 127);
+        int[] r = FixedPoint.activationRange(op.act(), QuantParams.scale(n, y, "output"), QuantParams.zeroPoint(n, y, "output"), -128, 127);
         boolean avg = op.pool() == Op.PoolKind.AVG;
         String body = avg ? """
                         int32_t acc = 0, count = 0; \\
@@ -316,7 +320,8 @@ final class CKernels {
         int outDepth = y.shape().dim(-1);
         int accumDepth = w.shape().dim(1);
         int batches = outDepth == 0 ? 0 : y.shape().elements() / outDepth;
-        KernelParams.Requant q = KernelParams.fullyConnected(n, in, w, y, op.act(), outDepth);
+        ConvQuant q = ConvQuant.fullyConnected(n, in, w, y, op.act(), outDepth);
+        int filterOffset = -(int) QuantParams.zeroPoint(n, w, "weights");
         weightedPreamble(out, q, sym.arena(in.id()), sym.constant(w.id()), sym.arena(y.id()));
         out.append(String.format(Locale.ROOT, """
                     for (int32_t b = 0; b < %d; ++b) {
@@ -326,12 +331,12 @@ final class CKernels {
                         }
                     }
                 """, batches, outDepth, accumDepth, accumDepth, accumDepth,
-                q.inputOffset(), q.filterOffset(), bias(g, n, 2, sym), outDepth, q.outputOffset(), q.actMin(), q.actMax()));
+                q.inputOffset(), filterOffset, bias(g, n, 2, sym), outDepth, q.outputOffset(), q.actMin(), q.actMax()));
     }
 
     private static void addSub(StringBuilder out, Graph g, Node n, Op.Act act, boolean sub, Symbols sym) {
         Tensor x = g.tensor(n.input(0)), yIn = g.tensor(n.input(1)), y = g.tensor(n.output(0));
-        KernelParams.AddSub q = KernelParams.addSub(n, x, yIn, y, act, sub);
+        BinaryKernel.AddSubQuant q = BinaryKernel.addSubQuant(n, x, yIn, y, act, sub);
         String call = String.format(Locale.ROOT, "tf_addsub_s8(x[%%s], z[%%s], %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d)",
                 sub ? 1 : 0, q.in1Offset(), q.in2Offset(), q.leftShift(), q.m1(), q.s1(), q.m2(), q.s2(), q.mOut(), q.sOut(), q.outOffset(), q.actMin(), q.actMax());
         out.append("    const int8_t *x = ").append(data(g, x.id(), sym)).append(";\n");
@@ -377,20 +382,20 @@ final class CKernels {
         Tensor in = g.tensor(n.input(0));
         int depth = in.shape().dim(-1);
         int rows = depth == 0 ? 0 : in.shape().elements() / depth;
-        KernelParams.Softmax p = KernelParams.softmax(op.beta(), KernelSupport.scale(n, in, "input"), 8);
+        KernelParams.Softmax p = KernelParams.softmax(op.beta(), QuantParams.scale(n, in, "input"), 8);
         out.append(String.format(Locale.ROOT, "    tf_softmax_s8(%s, %s, %d, %d, %d, %d, %d);\n",
                 sym.arena(in.id()), sym.arena(n.output(0)), rows, depth, p.inputMultiplier(), p.inputLeftShift(), p.diffMin()));
     }
 
     private static void quantize(StringBuilder out, Graph g, Node n, Symbols sym) {
         Tensor in = g.tensor(n.input(0)), y = g.tensor(n.output(0));
-        int[] m = KernelParams.requantize(KernelSupport.scale(n, in, "input"), KernelSupport.scale(n, y, "output"));
+        FixedPoint.Multiplier m = KernelParams.requantize(QuantParams.scale(n, in, "input"), QuantParams.scale(n, y, "output"));
         out.append(String.format(Locale.ROOT, """
                     const int8_t *x = %s;
                     int8_t *out = %s;
                     for (int32_t i = 0; i < %d; ++i) out[i] = (int8_t)tf_clamp(tf_mbqm((int32_t)x[i] - %d, %d, %d) + %d, -128, 127);
-                """, sym.arena(in.id()), sym.arena(y.id()), y.shape().elements(), KernelSupport.zeroPoint(n, in, "input"), m[0], m[1],
-                KernelSupport.zeroPoint(n, y, "output")));
+                """, sym.arena(in.id()), sym.arena(y.id()), y.shape().elements(), QuantParams.zeroPoint(n, in, "input"), m.multiplier(), m.shift(),
+                QuantParams.zeroPoint(n, y, "output")));
     }
 
     private static void concat(StringBuilder out, Graph g, Node n, Op.Concat op, Symbols sym) {
@@ -416,7 +421,7 @@ final class CKernels {
     private static void pad(StringBuilder out, Graph g, Node n, Symbols sym) {
         Tensor in = g.tensor(n.input(0)), y = g.tensor(n.output(0));
         int[] p = KernelSupport.ints(n, g.tensor(n.input(1)), "paddings");
-        int value = n.hasInput(2) ? g.tensor(n.input(2)).data()[0] : KernelSupport.zeroPoint(n, y, "output");
+        int value = n.hasInput(2) ? g.tensor(n.input(2)).data()[0] : QuantParams.zeroPoint(n, y, "output");
         int[] xd = in.shape().dims(), yd = y.shape().dims();
         int rank = xd.length;
         int[] xs = KernelSupport.strides(xd), ys = KernelSupport.strides(yd);

@@ -1,7 +1,5 @@
 package org.tinyfit.graph;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -203,12 +201,23 @@ public final class ShapeInference {
         };
     }
 
-    /** Total padding before the first element along one axis for SAME padding, as TFLite computes it. */
-    public static int padBefore(int in, int out, int kernel, int stride, int dilation, Op.Padding padding) {
-        if (padding == Op.Padding.VALID) return 0;
-        int eff = (kernel - 1) * dilation + 1;
-        int total = Math.max(0, (out - 1) * stride + eff - in);
-        return total / 2;
+    /**
+     * The padding before the first element along one axis of a window op (convolution, depthwise,
+     * pooling; for TRANSPOSE_CONV pass the output size as {@code in}), as TFLite's {@code
+     * ComputePaddingHeightWidth} and {@code ComputePaddingWithOffset} compute it: the output size
+     * from the padding kind (SAME: ceil(in / stride); VALID: (in - effective window) / stride + 1,
+     * never below 0), then half the total padding that output needs; an odd unit goes after. VALID
+     * needs no padding. The one padding rule of tinyfit: shape inference, training and every runtime
+     * kernel (float, int8, int16) use it.
+     */
+    public static int padBefore(int in, int kernel, int stride, int dilation, Op.Padding padding) {
+        long eff = (long) (kernel - 1) * dilation + 1;
+        long out = Math.max(0, switch (padding) {
+            case SAME -> ((long) in + stride - 1) / stride;
+            case VALID -> ((long) in + stride - eff) / stride;
+        });
+        long total = (out - 1) * stride + eff - in;
+        return (int) (Math.max(0, total) / 2);
     }
 
     public static Shape broadcast(Shape a, Shape b, String where) {
@@ -317,16 +326,9 @@ public final class ShapeInference {
     /** The values of a constant i32 (or i64) tensor. */
     public static int[] ints(Tensor t) {
         if (!t.isConstant()) throw new GraphException("tensor " + t.id() + " (" + t.name() + ") is not a constant");
-        ByteBuffer b = ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN);
-        int n = t.shape().elements();
-        int[] v = new int[n];
-        for (int i = 0; i < n; i++) {
-            v[i] = switch (t.dtype()) {
-                case I32 -> b.getInt(i * 4);
-                case I64 -> Math.toIntExact(b.getLong(i * 8));
-                default -> throw new GraphException("tensor " + t.id() + " (" + t.name() + ") holds " + t.dtype().lower() + ", expected int32");
-            };
+        if (t.shape().elements() > 0 && t.dtype() != DType.I32 && t.dtype() != DType.I64) {
+            throw new GraphException("tensor " + t.id() + " (" + t.name() + ") holds " + t.dtype().lower() + ", expected int32");
         }
-        return v;
+        return t.shape().elements() == 0 ? new int[0] : TensorBytes.exactInts(t);
     }
 }

@@ -8,10 +8,11 @@ import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Quantization;
 import org.tinyfit.graph.Shape;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.passes.Renumbering;
 
 /**
  * Builds a changed copy of a graph: new tensors are appended, a run of nodes is replaced, and tensors
- * nothing refers to any more (a filter that was sliced) are dropped, with ids renumbered.
+ * nothing refers to any more (a filter that was sliced) are dropped, with ids renumbered by {@link Renumbering}.
  */
 final class GraphEdit {
     private final Graph g;
@@ -66,9 +67,7 @@ final class GraphEdit {
 
     /** A new int32 constant. */
     int constantInts(String name, Shape shape, int... values) {
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (int v : values) b.putInt(v);
-        return add(new Tensor(-1, name, org.tinyfit.graph.DType.I32, shape, null, b.array(), false));
+        return add(new Tensor(-1, name, org.tinyfit.graph.DType.I32, shape, null, org.tinyfit.graph.TensorBytes.ofInts(values), false));
     }
 
     Tensor tensorForTest(int id) { return tensors.get(id); }
@@ -91,35 +90,6 @@ final class GraphEdit {
         for (int i = 0; i < first; i++) nodes.add(g.node(i));
         nodes.addAll(replacement);
         for (int i = last + 1; i < g.nodes().size(); i++) nodes.add(g.node(i));
-        return compact(nodes);
-    }
-
-    private Graph compact(List<Node> nodes) {
-        boolean[] used = new boolean[tensors.size()];
-        for (int t : g.inputs()) used[t] = true;
-        for (int t : g.outputs()) used[t] = true;
-        for (Node n : nodes) {
-            for (int t : n.inputs()) if (t >= 0) used[t] = true;
-            for (int t : n.outputs()) used[t] = true;
-        }
-        int[] newId = new int[tensors.size()];
-        List<Tensor> kept = new ArrayList<>();
-        for (int t = 0; t < tensors.size(); t++) {
-            newId[t] = -1;
-            if (!used[t]) continue;
-            newId[t] = kept.size();
-            kept.add(tensors.get(t).withId(kept.size()));
-        }
-        List<Node> renumbered = new ArrayList<>();
-        for (Node n : nodes) {
-            renumbered.add(new Node(renumbered.size(), n.op(), remap(n.inputs(), newId), remap(n.outputs(), newId)));
-        }
-        return new Graph(g.name(), kept, renumbered, remap(g.inputs(), newId), remap(g.outputs(), newId), g.metadata());
-    }
-
-    private static int[] remap(int[] ids, int[] newId) {
-        int[] r = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) r[i] = ids[i] < 0 ? -1 : newId[ids[i]];
-        return r;
+        return Renumbering.rebuild(g, tensors, nodes, g.inputs(), g.outputs());
     }
 }

@@ -16,8 +16,16 @@ import org.tinyfit.runtime.kernels.QuantizeKernel;
 import org.tinyfit.runtime.kernels.SoftmaxKernel;
 import org.tinyfit.runtime.kernels.StridedSliceKernel;
 import org.tinyfit.runtime.kernels.TransposeConvKernel;
+import org.tinyfit.runtime.kernels.fast.FastBinary;
+import org.tinyfit.runtime.kernels.fast.FastConv;
+import org.tinyfit.runtime.kernels.fast.FastDepthwiseConv;
+import org.tinyfit.runtime.kernels.fast.FastFullyConnected;
 
-/** The runtime's own kernels (float and int8), one per op kind. */
+/**
+ * The runtime's own kernels (float and int8), one per op kind: the reference kernels of {@code
+ * kernels}, or, when asked for fast ones, those of {@code kernels.fast} where one exists (the same
+ * bytes, tested against the reference).
+ */
 public final class BuiltinKernels {
     private BuiltinKernels() {}
 
@@ -30,14 +38,14 @@ public final class BuiltinKernels {
      */
     public static Kernel forOp(Op op, boolean fast, boolean inPlace) {
         return switch (op) {
-            case Op.Conv2D c -> new Conv2DKernel(fast);
-            case Op.DepthwiseConv2D d -> new DepthwiseConv2DKernel(inPlace, fast);
+            case Op.Conv2D c -> fast ? new FastConv() : new Conv2DKernel();
+            case Op.DepthwiseConv2D d -> fast && !inPlace ? new FastDepthwiseConv() : new DepthwiseConv2DKernel(inPlace);
             case Op.TransposeConv t -> new TransposeConvKernel();
-            case Op.FullyConnected f -> new FullyConnectedKernel(fast);
+            case Op.FullyConnected f -> fast ? new FastFullyConnected() : new FullyConnectedKernel();
             case Op.Pool2D p -> new PoolKernel(inPlace);
-            case Op.Add a -> new BinaryKernel(BinaryKernel.Kind.ADD, a.act(), fast);
-            case Op.Sub s -> new BinaryKernel(BinaryKernel.Kind.SUB, s.act(), fast);
-            case Op.Mul m -> new BinaryKernel(BinaryKernel.Kind.MUL, m.act(), fast);
+            case Op.Add a -> binary(BinaryKernel.Kind.ADD, a.act(), fast);
+            case Op.Sub s -> binary(BinaryKernel.Kind.SUB, s.act(), fast);
+            case Op.Mul m -> binary(BinaryKernel.Kind.MUL, m.act(), fast);
             case Op.Concat c -> new ConcatKernel();
             case Op.Reshape r -> new CopyKernel();
             case Op.Softmax s -> new SoftmaxKernel();
@@ -56,6 +64,10 @@ public final class BuiltinKernels {
             case Op.Svdf s -> unsupported("only integer SVDF with an int8 input runs, on the kernels of org.tinyfit.runtime.int16");
             case Op.Opaque o -> unsupported(null);
         };
+    }
+
+    private static Kernel binary(BinaryKernel.Kind kind, Op.Act act, boolean fast) {
+        return fast ? new FastBinary(kind, act) : new BinaryKernel(kind, act);
     }
 
     private static Kernel unsupported(String why) {

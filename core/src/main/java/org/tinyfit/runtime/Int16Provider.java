@@ -8,7 +8,7 @@ import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.runtime.int16.Int16Kernels;
-import org.tinyfit.runtime.int16.SvdfFast;
+import org.tinyfit.runtime.kernels.fast.SvdfFast;
 
 /**
  * Runs the nodes {@link Int16Kernels} handles (16-bit activations, integer SVDF) on the arena: each
@@ -44,7 +44,7 @@ public final class Int16Provider implements KernelProvider {
     }
 
     private static PreparedKernel svdfInPlace(Node n, Graph g) {
-        SvdfFast svdf = guarded(n, () -> Int16Kernels.prepareSvdfFast(n, g));
+        SvdfFast svdf = guarded(n, () -> SvdfFast.prepare(n, g));
         int ti = n.input(0), ts = n.input(4), to = n.output(0);
         return arena -> {
             if (!arena.writable(ts) || !arena.writable(to)) throw KernelSupport.fail(n, "its state and output must be writable tensors");

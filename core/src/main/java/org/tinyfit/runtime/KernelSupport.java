@@ -1,14 +1,12 @@
 package org.tinyfit.runtime;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Node;
-import org.tinyfit.graph.Quantization;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
 
 /** What kernels share while preparing: typed access to a node's tensors, checks that name the node. */
 public final class KernelSupport {
@@ -54,49 +52,11 @@ public final class KernelSupport {
         if (!t.isConstant()) throw fail(node, what + " (tensor " + t.id() + ") must be a constant");
     }
 
-    /** The tensor's quantization; throws when it has none. */
-    public static Quantization quant(Node node, Tensor t, String what) {
-        if (t.quant() == null) throw fail(node, what + " (tensor " + t.id() + ", " + t.dtype().lower() + ") has no quantization parameters");
-        return t.quant();
-    }
-
-    public static float scale(Node node, Tensor t, String what) { return quant(node, t, what).scale(); }
-
-    public static int zeroPoint(Node node, Tensor t, String what) { return (int) quant(node, t, what).zeroPoint(); }
-
     /** A constant int32 (or int64) tensor's values. */
     public static int[] ints(Node node, Tensor t, String what) {
         requireConstant(node, t, what);
-        ByteBuffer b = ByteBuffer.wrap(t.data()).order(ByteOrder.LITTLE_ENDIAN);
-        int n = t.shape().elements();
-        int[] out = new int[n];
-        switch (t.dtype()) {
-            case I32 -> { for (int i = 0; i < n; i++) out[i] = b.getInt(); }
-            case I64 -> { for (int i = 0; i < n; i++) out[i] = Math.toIntExact(b.getLong()); }
-            default -> throw fail(node, what + " (tensor " + t.id() + ") is " + t.dtype().lower() + ", expected i32");
-        }
-        return out;
-    }
-
-    /** Quantized range of an integer dtype. */
-    public static int qmin(DType d) {
-        return switch (d) {
-            case I8 -> -128;
-            case U8 -> 0;
-            case I16 -> -32768;
-            case I32 -> Integer.MIN_VALUE;
-            default -> throw new IllegalArgumentException(d + " is not a quantized integer type");
-        };
-    }
-
-    public static int qmax(DType d) {
-        return switch (d) {
-            case I8 -> 127;
-            case U8 -> 255;
-            case I16 -> 32767;
-            case I32 -> Integer.MAX_VALUE;
-            default -> throw new IllegalArgumentException(d + " is not a quantized integer type");
-        };
+        if (t.dtype() != DType.I32 && t.dtype() != DType.I64) throw fail(node, what + " (tensor " + t.id() + ") is " + t.dtype().lower() + ", expected i32");
+        return TensorBytes.exactInts(t);
     }
 
     /** Row-major strides of {@code dims}. */
@@ -140,26 +100,5 @@ public final class KernelSupport {
             }
         }
         return map;
-    }
-
-    /** TFLite's output size for a window op (SAME or VALID). */
-    public static int outSize(org.tinyfit.graph.Op.Padding padding, int imageSize, int filterSize, int stride, int dilation) {
-        int effective = (filterSize - 1) * dilation + 1;
-        return switch (padding) {
-            case SAME -> (imageSize + stride - 1) / stride;
-            case VALID -> (imageSize + stride - effective) / stride;
-        };
-    }
-
-    /** TFLite's {@code ComputePaddingWithOffset}: the leading padding (the extra odd pixel goes at the end). */
-    public static int padding(int stride, int dilation, int inSize, int filterSize, int outSize) {
-        int effective = (filterSize - 1) * dilation + 1;
-        int total = (outSize - 1) * stride + effective - inSize;
-        return Math.max(total, 0) / 2;
-    }
-
-    /** Leading padding as TFLite computes it for a window op: from the padding kind and the image, not the declared output. */
-    public static int padding(org.tinyfit.graph.Op.Padding padding, int stride, int dilation, int inSize, int filterSize) {
-        return padding(stride, dilation, inSize, filterSize, outSize(padding, inSize, filterSize, stride, dilation));
     }
 }

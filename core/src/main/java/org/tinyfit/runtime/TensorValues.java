@@ -1,9 +1,12 @@
 package org.tinyfit.runtime;
 
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import org.tinyfit.graph.DType;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.QuantParams;
 
 /**
  * Converts between a tensor's bytes (little-endian, its dtype) and numbers: the stored values
@@ -16,21 +19,11 @@ public final class TensorValues {
     /** The stored values (integers exactly; floats as doubles). */
     public static double[] stored(Tensor t, byte[] bytes) {
         checkLength(t, bytes.length);
-        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = TensorBytes.le(bytes);
         int n = t.shape().elements();
+        if (n > 0) requireKnownType(t);
         double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = switch (t.dtype()) {
-                case F32 -> b.getFloat(4 * i);
-                case I8 -> b.get(i);
-                case U8, BOOL -> b.get(i) & 0xff;
-                case I16 -> b.getShort(2 * i);
-                case I32 -> b.getInt(4 * i);
-                case I64 -> b.getLong(8 * i);
-                case F16 -> Float.float16ToFloat(b.getShort(2 * i));
-                case UNKNOWN -> throw new GraphException("tensor " + t.name() + " has an unknown type");
-            };
-        }
+        for (int i = 0; i < n; i++) out[i] = TensorBytes.get(b, t.dtype(), i);
         return out;
     }
 
@@ -53,21 +46,21 @@ public final class TensorValues {
     /** Bytes holding {@code values} as stored values; an integer out of the dtype's range is an error. */
     public static byte[] fromStored(Tensor t, double[] values, String where) {
         checkCount(t, values.length, where);
-        ByteBuffer b = ByteBuffer.allocate((int) t.bytes()).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] out = new byte[(int) t.bytes()];
+        ByteBuffer b = TensorBytes.le(out);
+        if (values.length > 0) requireKnownType(t);
         for (int i = 0; i < values.length; i++) {
             double v = values[i];
             switch (t.dtype()) {
-                case F32 -> b.putFloat((float) v);
-                case F16 -> b.putShort(Float.floatToFloat16((float) v));
-                case I8 -> b.put((byte) checkInt(t, v, -128, 127, i, where));
-                case U8, BOOL -> b.put((byte) checkInt(t, v, 0, 255, i, where));
-                case I16 -> b.putShort((short) checkInt(t, v, -32768, 32767, i, where));
-                case I32 -> b.putInt((int) checkInt(t, v, Integer.MIN_VALUE, Integer.MAX_VALUE, i, where));
-                case I64 -> b.putLong((long) v);
-                case UNKNOWN -> throw new GraphException("tensor " + t.name() + " has an unknown type");
+                case I8 -> checkInt(t, v, -128, 127, i, where);
+                case U8, BOOL -> checkInt(t, v, 0, 255, i, where);
+                case I16 -> checkInt(t, v, -32768, 32767, i, where);
+                case I32 -> checkInt(t, v, Integer.MIN_VALUE, Integer.MAX_VALUE, i, where);
+                case F32, F16, I64, UNKNOWN -> { }
             }
+            TensorBytes.put(b, t.dtype(), i, v);
         }
-        return b.array();
+        return out;
     }
 
     /** Bytes holding real {@code values}: quantized (rounded, saturated) for an integer tensor with quantization, else as stored. */
@@ -77,13 +70,17 @@ public final class TensorValues {
         if (t.quant().perChannel()) throw new GraphException(where + ": tensor " + t.name() + " is quantized per channel; give its stored integers instead");
         double scale = t.quant().scale();
         long zp = t.quant().zeroPoint();
-        long lo = KernelSupport.qmin(t.dtype()), hi = KernelSupport.qmax(t.dtype());
+        long lo = QuantParams.qmin(t.dtype()), hi = QuantParams.qmax(t.dtype());
         double[] q = new double[values.length];
         for (int i = 0; i < values.length; i++) {
             if (!Double.isFinite(values[i])) throw new GraphException(where + ": value " + i + " is " + values[i]);
             q[i] = FixedPoint.clamp(FixedPoint.round((float) values[i] / (float) scale) + zp, lo, hi);
         }
         return fromStored(t, q, where);
+    }
+
+    private static void requireKnownType(Tensor t) {
+        if (t.dtype() == DType.UNKNOWN) throw new GraphException("tensor " + t.name() + " has an unknown type");
     }
 
     private static long checkInt(Tensor t, double v, long lo, long hi, int i, String where) {

@@ -8,17 +8,17 @@
  *       tensors share bytes, except an output written over a dying input where {@link
  *       org.tinyfit.memory.InPlace} allows), prepares every node, runs; a {@link
  *       org.tinyfit.runtime.StepListener} sees every intermediate tensor.</li>
- *   <li>{@link org.tinyfit.runtime.FixedPoint} and {@link org.tinyfit.runtime.Gemmlowp}: TFLite's
- *       integer arithmetic (quantized multipliers, rounding, saturation, fixed-point exp, logistic,
- *       tanh, reciprocal).</li>
  *   <li>{@link org.tinyfit.runtime.Kernel} / {@link org.tinyfit.runtime.PreparedKernel}: prepare a
  *       node once (checks, multipliers), then run it on an {@link org.tinyfit.runtime.Arena}.
- *       {@link org.tinyfit.runtime.BuiltinKernels} holds the float and int8 kernels (package
- *       {@code kernels}), reference and fast versions.</li>
+ *       {@link org.tinyfit.runtime.BuiltinKernels} picks the float and int8 kernels: the reference
+ *       ones (package {@code kernels}) or the fast ones beside them ({@code kernels.fast}).</li>
+ *   <li>The integer arithmetic the kernels share (multipliers, rounding, clamp ranges) is in
+ *       {@code org.tinyfit.quant}; the padding rule is {@link
+ *       org.tinyfit.graph.ShapeInference#padBefore}.</li>
  *   <li>{@link org.tinyfit.runtime.KernelProvider}: kernels the interpreter asks first; {@link
  *       org.tinyfit.runtime.Int16Provider} brings in the 16-bit-activation kernels and SVDF of
  *       {@code org.tinyfit.runtime.int16}.</li>
- *   <li>{@link org.tinyfit.runtime.TensorValues}: tensor bytes to stored or real values and back.</li>
+ *   <li>{@link org.tinyfit.runtime.TensorValues}: tensor bytes to stored or real (dequantized) values and back, on the raw conversions of {@link org.tinyfit.graph.TensorBytes}.</li>
  * </ul>
  */
 package org.tinyfit.runtime;

@@ -8,69 +8,57 @@ final class OptionsReader {
 
     static Op op(FbTable operator, int code, String customCode, String place) {
         int type = operator.u8(Schema.OP_OPTIONS_TYPE, Schema.OPT_NONE, "builtin_options_type");
-        return switch (code) {
-            case BuiltinOperators.CONV_2D -> {
-                Opts o = options(operator, type, Schema.OPT_CONV2D, "Conv2DOptions", place);
-                yield new Op.Conv2D(padding(o.i8(0), operator, place), o.i32(2, 0), o.i32(1, 0), o.i32(5, 1), o.i32(4, 1), act(o.i8(3), operator, place));
-            }
-            case BuiltinOperators.DEPTHWISE_CONV_2D -> {
-                Opts o = options(operator, type, Schema.OPT_DEPTHWISE_CONV2D, "DepthwiseConv2DOptions", place);
-                yield new Op.DepthwiseConv2D(padding(o.i8(0), operator, place), o.i32(2, 0), o.i32(1, 0), o.i32(6, 1), o.i32(5, 1), o.i32(3, 0), act(o.i8(4), operator, place));
-            }
-            case BuiltinOperators.TRANSPOSE_CONV -> {
-                Opts o = options(operator, type, Schema.OPT_TRANSPOSE_CONV, "TransposeConvOptions", place);
-                yield new Op.TransposeConv(padding(o.i8(0), operator, place), o.i32(2, 0), o.i32(1, 0), act(o.i8(3), operator, place));
-            }
-            case BuiltinOperators.FULLY_CONNECTED -> {
-                Opts o = options(operator, type, Schema.OPT_FULLY_CONNECTED, "FullyConnectedOptions", place);
+        Builtin builtin = Builtin.of(code);
+        if (builtin == null) return new Op.Opaque(BuiltinOperators.name(code), code);
+        if (builtin == Builtin.CUSTOM) return decode(builtin, new Opts(null), customCode, operator, place);
+        return decode(builtin, options(operator, type, builtin, place), customCode, operator, place);
+    }
+
+    /** The op for {@code builtin} with options {@code o}; {@code operator} and {@code place} name a defect. */
+    static Op decode(Builtin builtin, Opts o, String customCode, FbTable operator, String place) {
+        return switch (builtin) {
+            case CONV_2D -> new Op.Conv2D(padding(o.i8(0), operator, place), o.i32(2, 0), o.i32(1, 0), o.i32(5, 1), o.i32(4, 1), act(o.i8(3), operator, place));
+            case DEPTHWISE_CONV_2D -> new Op.DepthwiseConv2D(padding(o.i8(0), operator, place), o.i32(2, 0), o.i32(1, 0), o.i32(6, 1), o.i32(5, 1), o.i32(3, 0), act(o.i8(4), operator, place));
+            case TRANSPOSE_CONV -> new Op.TransposeConv(padding(o.i8(0), operator, place), o.i32(2, 0), o.i32(1, 0), act(o.i8(3), operator, place));
+            case FULLY_CONNECTED -> {
                 int format = o.i8(1);
                 if (format != 0) throw operator.file().fail(place, "weights_format " + format + " (shuffled weights) is not supported; convert the model with the default weights format");
                 yield new Op.FullyConnected(act(o.i8(0), operator, place), o.bool(2));
             }
-            case BuiltinOperators.AVERAGE_POOL_2D, BuiltinOperators.MAX_POOL_2D -> {
-                Opts o = options(operator, type, Schema.OPT_POOL2D, "Pool2DOptions", place);
-                Op.PoolKind kind = code == BuiltinOperators.MAX_POOL_2D ? Op.PoolKind.MAX : Op.PoolKind.AVG;
-                yield new Op.Pool2D(kind, padding(o.i8(0), operator, place), o.i32(2, 0), o.i32(1, 0), o.i32(4, 0), o.i32(3, 0), act(o.i8(5), operator, place));
-            }
-            case BuiltinOperators.ADD -> new Op.Add(act(options(operator, type, Schema.OPT_ADD, "AddOptions", place).i8(0), operator, place));
-            case BuiltinOperators.SUB -> new Op.Sub(act(options(operator, type, Schema.OPT_SUB, "SubOptions", place).i8(0), operator, place));
-            case BuiltinOperators.MUL -> new Op.Mul(act(options(operator, type, Schema.OPT_MUL, "MulOptions", place).i8(0), operator, place));
-            case BuiltinOperators.CONCATENATION -> {
-                Opts o = options(operator, type, Schema.OPT_CONCATENATION, "ConcatenationOptions", place);
-                yield new Op.Concat(o.i32(0, 0), act(o.i8(1), operator, place));
-            }
-            case BuiltinOperators.RESHAPE -> new Op.Reshape(options(operator, type, Schema.OPT_RESHAPE, "ReshapeOptions", place).ints(0));
-            case BuiltinOperators.SOFTMAX -> new Op.Softmax(options(operator, type, Schema.OPT_SOFTMAX, "SoftmaxOptions", place).f32(0));
-            case BuiltinOperators.LEAKY_RELU -> new Op.LeakyRelu(options(operator, type, Schema.OPT_LEAKY_RELU, "LeakyReluOptions", place).f32(0));
-            case BuiltinOperators.STRIDED_SLICE -> {
-                Opts o = options(operator, type, Schema.OPT_STRIDED_SLICE, "StridedSliceOptions", place);
-                yield new Op.StridedSlice(o.i32(0, 0), o.i32(1, 0), o.i32(2, 0), o.i32(3, 0), o.i32(4, 0), o.bool(5));
-            }
-            case BuiltinOperators.SVDF -> {
-                Opts o = options(operator, type, Schema.OPT_SVDF, "SVDFOptions", place);
-                yield new Op.Svdf(o.i32(0, 0), act(o.i8(1), operator, place));
-            }
-            case BuiltinOperators.MEAN -> new Op.Mean(options(operator, type, Schema.OPT_REDUCER, "ReducerOptions", place).bool(0));
-            case BuiltinOperators.RELU -> { options(operator, type, Schema.OPT_NONE, "no options", place); yield new Op.Relu(); }
-            case BuiltinOperators.RELU6 -> { options(operator, type, Schema.OPT_NONE, "no options", place); yield new Op.Relu6(); }
-            case BuiltinOperators.LOGISTIC -> { options(operator, type, Schema.OPT_NONE, "no options", place); yield new Op.Logistic(); }
-            case BuiltinOperators.TANH -> { options(operator, type, Schema.OPT_NONE, "no options", place); yield new Op.Tanh(); }
-            case BuiltinOperators.PAD -> { options(operator, type, Schema.OPT_PAD, "PadOptions", place); yield new Op.Pad(); }
-            case BuiltinOperators.PADV2 -> { options(operator, type, Schema.OPT_PADV2, "PadV2Options", place); yield new Op.Pad(); }
-            case BuiltinOperators.QUANTIZE -> { options(operator, type, Schema.OPT_QUANTIZE, "QuantizeOptions", place); yield new Op.Quantize(); }
-            case BuiltinOperators.DEQUANTIZE -> { options(operator, type, Schema.OPT_DEQUANTIZE, "DequantizeOptions", place); yield new Op.Dequantize(); }
-            case BuiltinOperators.CUSTOM -> new Op.Opaque(customCode == null || customCode.isEmpty() ? "CUSTOM" : customCode, code);
-            default -> new Op.Opaque(BuiltinOperators.name(code), code);
+            case AVERAGE_POOL_2D -> pool(Op.PoolKind.AVG, o, operator, place);
+            case MAX_POOL_2D -> pool(Op.PoolKind.MAX, o, operator, place);
+            case ADD -> new Op.Add(act(o.i8(0), operator, place));
+            case SUB -> new Op.Sub(act(o.i8(0), operator, place));
+            case MUL -> new Op.Mul(act(o.i8(0), operator, place));
+            case CONCATENATION -> new Op.Concat(o.i32(0, 0), act(o.i8(1), operator, place));
+            case RESHAPE -> new Op.Reshape(o.ints(0));
+            case SOFTMAX -> new Op.Softmax(o.f32(0));
+            case LEAKY_RELU -> new Op.LeakyRelu(o.f32(0));
+            case STRIDED_SLICE -> new Op.StridedSlice(o.i32(0, 0), o.i32(1, 0), o.i32(2, 0), o.i32(3, 0), o.i32(4, 0), o.bool(5));
+            case SVDF -> new Op.Svdf(o.i32(0, 0), act(o.i8(1), operator, place));
+            case MEAN -> new Op.Mean(o.bool(0));
+            case RELU -> new Op.Relu();
+            case RELU6 -> new Op.Relu6();
+            case LOGISTIC -> new Op.Logistic();
+            case TANH -> new Op.Tanh();
+            case PAD, PADV2 -> new Op.Pad();
+            case QUANTIZE -> new Op.Quantize();
+            case DEQUANTIZE -> new Op.Dequantize();
+            case CUSTOM -> new Op.Opaque(customCode == null || customCode.isEmpty() ? "CUSTOM" : customCode, builtin.code);
         };
     }
 
+    private static Op pool(Op.PoolKind kind, Opts o, FbTable operator, String place) {
+        return new Op.Pool2D(kind, padding(o.i8(0), operator, place), o.i32(2, 0), o.i32(1, 0), o.i32(4, 0), o.i32(3, 0), act(o.i8(5), operator, place));
+    }
+
     /** The options table, after checking that its union type is the expected one (or NONE). */
-    private static Opts options(FbTable operator, int type, int expected, String expectedName, String place) {
-        if (type != Schema.OPT_NONE && type != expected) {
-            throw operator.file().fail(place, "builtin_options has union type " + type + ", expected " + expected + " (" + expectedName + ")");
+    private static Opts options(FbTable operator, int type, Builtin builtin, String place) {
+        if (type != Schema.OPT_NONE && type != builtin.optionsType) {
+            throw operator.file().fail(place, "builtin_options has union type " + type + ", expected " + builtin.optionsType + " (" + builtin.optionsName + ")");
         }
         if (type == Schema.OPT_NONE) return new Opts(null);
-        return new Opts(operator.table(Schema.OP_OPTIONS, "builtin_options", place + ", " + expectedName));
+        return new Opts(operator.table(Schema.OP_OPTIONS, "builtin_options", place + ", " + builtin.optionsName));
     }
 
     private static Op.Padding padding(int v, FbTable operator, String place) {
@@ -88,7 +76,7 @@ final class OptionsReader {
     }
 
     /** An options table that may be absent (then every field has its schema default). */
-    private record Opts(FbTable t) {
+    record Opts(FbTable t) {
         int i32(int id, int def) { return t == null ? def : t.i32(id, def, "field " + id); }
 
         int i8(int id) { return t == null ? 0 : t.i8(id, 0, "field " + id); }

@@ -183,9 +183,10 @@ public final class TfliteWriter {
 
         private record Encoded(OpCode code, int optionsType, int options) {}
 
-        private Encoded plain(int code) { return new Encoded(new OpCode(code, null), Schema.OPT_NONE, 0); }
+        private Encoded plain(Builtin builtin) { return with(builtin, 0); }
 
-        private Encoded with(int code, int type, int options) { return new Encoded(new OpCode(code, null), type, options); }
+        /** {@code builtin} with its options table at {@code options} (0: none). */
+        private Encoded with(Builtin builtin, int options) { return new Encoded(new OpCode(builtin.code, null), builtin.optionsType, options); }
 
         private int empty() { b.startTable(0); return b.endTable(); }
 
@@ -200,7 +201,7 @@ public final class TfliteWriter {
                     b.addByte(3, (byte) c.act().ordinal(), 0);
                     b.addInt(4, c.dilationW(), 1);
                     b.addInt(5, c.dilationH(), 1);
-                    yield with(BuiltinOperators.CONV_2D, Schema.OPT_CONV2D, b.endTable());
+                    yield with(Builtin.CONV_2D, b.endTable());
                 }
                 case Op.DepthwiseConv2D d -> {
                     b.startTable(7);
@@ -211,7 +212,7 @@ public final class TfliteWriter {
                     b.addByte(4, (byte) d.act().ordinal(), 0);
                     b.addInt(5, d.dilationW(), 1);
                     b.addInt(6, d.dilationH(), 1);
-                    yield with(BuiltinOperators.DEPTHWISE_CONV_2D, Schema.OPT_DEPTHWISE_CONV2D, b.endTable());
+                    yield with(Builtin.DEPTHWISE_CONV_2D, b.endTable());
                 }
                 case Op.TransposeConv t -> {
                     b.startTable(4);
@@ -219,13 +220,13 @@ public final class TfliteWriter {
                     b.addInt(1, t.strideW(), 0);
                     b.addInt(2, t.strideH(), 0);
                     b.addByte(3, (byte) t.act().ordinal(), 0);
-                    yield with(BuiltinOperators.TRANSPOSE_CONV, Schema.OPT_TRANSPOSE_CONV, b.endTable());
+                    yield with(Builtin.TRANSPOSE_CONV, b.endTable());
                 }
                 case Op.FullyConnected f -> {
                     b.startTable(3);
                     b.addByte(0, (byte) f.act().ordinal(), 0);
                     b.addBoolean(2, f.keepNumDims(), false);
-                    yield with(BuiltinOperators.FULLY_CONNECTED, Schema.OPT_FULLY_CONNECTED, b.endTable());
+                    yield with(Builtin.FULLY_CONNECTED, b.endTable());
                 }
                 case Op.Pool2D p -> {
                     b.startTable(6);
@@ -235,34 +236,33 @@ public final class TfliteWriter {
                     b.addInt(3, p.filterW(), 0);
                     b.addInt(4, p.filterH(), 0);
                     b.addByte(5, (byte) p.act().ordinal(), 0);
-                    int code = p.pool() == Op.PoolKind.MAX ? BuiltinOperators.MAX_POOL_2D : BuiltinOperators.AVERAGE_POOL_2D;
-                    yield with(code, Schema.OPT_POOL2D, b.endTable());
+                    yield with(p.pool() == Op.PoolKind.MAX ? Builtin.MAX_POOL_2D : Builtin.AVERAGE_POOL_2D, b.endTable());
                 }
-                case Op.Add a -> with(BuiltinOperators.ADD, Schema.OPT_ADD, actOnly(a.act()));
-                case Op.Sub s -> with(BuiltinOperators.SUB, Schema.OPT_SUB, actOnly(s.act()));
-                case Op.Mul m -> with(BuiltinOperators.MUL, Schema.OPT_MUL, actOnly(m.act()));
+                case Op.Add a -> with(Builtin.ADD, actOnly(a.act()));
+                case Op.Sub s -> with(Builtin.SUB, actOnly(s.act()));
+                case Op.Mul m -> with(Builtin.MUL, actOnly(m.act()));
                 case Op.Concat c -> {
                     b.startTable(2);
                     b.addInt(0, c.axis(), 0);
                     b.addByte(1, (byte) c.act().ordinal(), 0);
-                    yield with(BuiltinOperators.CONCATENATION, Schema.OPT_CONCATENATION, b.endTable());
+                    yield with(Builtin.CONCATENATION, b.endTable());
                 }
                 case Op.Reshape r -> {
                     int[] shape = r.newShape();
                     int vec = shape.length == 0 ? 0 : ints(shape);
                     b.startTable(1);
                     if (vec != 0) b.addOffset(0, vec, 0);
-                    yield with(BuiltinOperators.RESHAPE, Schema.OPT_RESHAPE, b.endTable());
+                    yield with(Builtin.RESHAPE, b.endTable());
                 }
                 case Op.Softmax s -> {
                     b.startTable(1);
                     b.addFloat(0, s.beta(), 0);
-                    yield with(BuiltinOperators.SOFTMAX, Schema.OPT_SOFTMAX, b.endTable());
+                    yield with(Builtin.SOFTMAX, b.endTable());
                 }
                 case Op.LeakyRelu l -> {
                     b.startTable(1);
                     b.addFloat(0, l.alpha(), 0);
-                    yield with(BuiltinOperators.LEAKY_RELU, Schema.OPT_LEAKY_RELU, b.endTable());
+                    yield with(Builtin.LEAKY_RELU, b.endTable());
                 }
                 case Op.StridedSlice s -> {
                     b.startTable(6);
@@ -272,33 +272,33 @@ public final class TfliteWriter {
                     b.addInt(3, s.newAxisMask(), 0);
                     b.addInt(4, s.shrinkAxisMask(), 0);
                     b.addBoolean(5, s.offset(), false);
-                    yield with(BuiltinOperators.STRIDED_SLICE, Schema.OPT_STRIDED_SLICE, b.endTable());
+                    yield with(Builtin.STRIDED_SLICE, b.endTable());
                 }
                 case Op.Svdf s -> {
                     b.startTable(2);
                     b.addInt(0, s.rank(), 0);
                     b.addByte(1, (byte) s.act().ordinal(), 0);
-                    yield with(BuiltinOperators.SVDF, Schema.OPT_SVDF, b.endTable());
+                    yield with(Builtin.SVDF, b.endTable());
                 }
                 case Op.Mean m -> {
                     b.startTable(1);
                     b.addBoolean(0, m.keepDims(), false);
-                    yield with(BuiltinOperators.MEAN, Schema.OPT_REDUCER, b.endTable());
+                    yield with(Builtin.MEAN, b.endTable());
                 }
-                case Op.Relu r -> plain(BuiltinOperators.RELU);
-                case Op.Relu6 r -> plain(BuiltinOperators.RELU6);
-                case Op.Logistic l -> plain(BuiltinOperators.LOGISTIC);
-                case Op.Tanh t -> plain(BuiltinOperators.TANH);
+                case Op.Relu r -> plain(Builtin.RELU);
+                case Op.Relu6 r -> plain(Builtin.RELU6);
+                case Op.Logistic l -> plain(Builtin.LOGISTIC);
+                case Op.Tanh t -> plain(Builtin.TANH);
                 case Op.Pad p -> n.inputCount() > 2
-                        ? with(BuiltinOperators.PADV2, Schema.OPT_PADV2, empty())
-                        : with(BuiltinOperators.PAD, Schema.OPT_PAD, empty());
-                case Op.Quantize q -> with(BuiltinOperators.QUANTIZE, Schema.OPT_QUANTIZE, empty());
-                case Op.Dequantize d -> with(BuiltinOperators.DEQUANTIZE, Schema.OPT_DEQUANTIZE, empty());
+                        ? with(Builtin.PADV2, empty())
+                        : with(Builtin.PAD, empty());
+                case Op.Quantize q -> with(Builtin.QUANTIZE, empty());
+                case Op.Dequantize d -> with(Builtin.DEQUANTIZE, empty());
                 case Op.BatchNorm bn -> throw new GraphException(n.label() + ": BATCH_NORM has no TFLite form; fold it first");
                 case Op.Dropout d -> throw new GraphException(n.label() + ": DROPOUT has no TFLite form; remove it first");
                 case Op.Opaque o -> o.builtinCode() == BuiltinOperators.CUSTOM
                         ? new Encoded(new OpCode(BuiltinOperators.CUSTOM, o.name()), Schema.OPT_NONE, 0)
-                        : plain(o.builtinCode());
+                        : new Encoded(new OpCode(o.builtinCode(), null), Schema.OPT_NONE, 0);
             };
         }
 

@@ -9,6 +9,7 @@ import org.tinyfit.graph.GraphBuilder;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Shape;
+import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
 
 /** A plain float32 evaluator for the few ops the memory tests build, to check that rewrites keep results. */
@@ -71,11 +72,6 @@ final class FloatEval {
         };
     }
 
-    private static int padBefore(int in, int out, int k, int s, int d, Op.Padding p) {
-        if (p == Op.Padding.VALID) return 0;
-        return Math.max((out - 1) * s + (k - 1) * d + 1 - in, 0) / 2;
-    }
-
     private static float[] eval(Graph g, Node n, float[][] v) {
         Shape xs = g.tensor(n.input(0)).shape(), ys = g.tensor(n.output(0)).shape();
         float[] x = v[n.input(0)];
@@ -85,8 +81,8 @@ final class FloatEval {
                 Shape fs = g.tensor(n.input(1)).shape();
                 float[] f = v[n.input(1)], b = n.hasInput(2) ? v[n.input(2)] : null;
                 int kh = fs.dim(1), kw = fs.dim(2), ci = xs.dim(3), co = ys.dim(3);
-                int pt = padBefore(xs.dim(1), ys.dim(1), kh, c.strideH(), c.dilationH(), c.padding());
-                int pl = padBefore(xs.dim(2), ys.dim(2), kw, c.strideW(), c.dilationW(), c.padding());
+                int pt = ShapeInference.padBefore(xs.dim(1), kh, c.strideH(), c.dilationH(), c.padding());
+                int pl = ShapeInference.padBefore(xs.dim(2), kw, c.strideW(), c.dilationW(), c.padding());
                 for (int oy = 0; oy < ys.dim(1); oy++) for (int ox = 0; ox < ys.dim(2); ox++) for (int o = 0; o < co; o++) {
                     float s = b == null ? 0 : b[o];
                     for (int ky = 0; ky < kh; ky++) for (int kx = 0; kx < kw; kx++) {
@@ -101,8 +97,8 @@ final class FloatEval {
                 Shape fs = g.tensor(n.input(1)).shape();
                 float[] f = v[n.input(1)], b = n.hasInput(2) ? v[n.input(2)] : null;
                 int kh = fs.dim(1), kw = fs.dim(2), ci = xs.dim(3), co = ys.dim(3), m = co / ci;
-                int pt = padBefore(xs.dim(1), ys.dim(1), kh, d.strideH(), d.dilationH(), d.padding());
-                int pl = padBefore(xs.dim(2), ys.dim(2), kw, d.strideW(), d.dilationW(), d.padding());
+                int pt = ShapeInference.padBefore(xs.dim(1), kh, d.strideH(), d.dilationH(), d.padding());
+                int pl = ShapeInference.padBefore(xs.dim(2), kw, d.strideW(), d.dilationW(), d.padding());
                 for (int oy = 0; oy < ys.dim(1); oy++) for (int ox = 0; ox < ys.dim(2); ox++) for (int o = 0; o < co; o++) {
                     float s = b == null ? 0 : b[o];
                     for (int ky = 0; ky < kh; ky++) for (int kx = 0; kx < kw; kx++) {
@@ -115,8 +111,8 @@ final class FloatEval {
             }
             case Op.Pool2D p -> {
                 int c = xs.dim(3);
-                int pt = padBefore(xs.dim(1), ys.dim(1), p.filterH(), p.strideH(), 1, p.padding());
-                int pl = padBefore(xs.dim(2), ys.dim(2), p.filterW(), p.strideW(), 1, p.padding());
+                int pt = ShapeInference.padBefore(xs.dim(1), p.filterH(), p.strideH(), 1, p.padding());
+                int pl = ShapeInference.padBefore(xs.dim(2), p.filterW(), p.strideW(), 1, p.padding());
                 for (int oy = 0; oy < ys.dim(1); oy++) for (int ox = 0; ox < ys.dim(2); ox++) for (int o = 0; o < c; o++) {
                     float s = p.pool() == Op.PoolKind.MAX ? Float.NEGATIVE_INFINITY : 0;
                     int count = 0;

@@ -6,11 +6,11 @@ import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.Schedule;
 
 /** Arena plans for tests: trivially valid ones, independent of the planners under test elsewhere. */
-final class TestPlans {
+public final class TestPlans {
     private TestPlans() {}
 
     /** Every activation tensor its own bytes, in id order, with {@code gapBytes} between them. */
-    static ArenaPlan separate(Graph g, int gapBytes) {
+    public static ArenaPlan separate(Graph g, int gapBytes) {
         long[] off = new long[g.tensors().size()];
         long pos = gapBytes;
         for (Tensor t : g.tensors()) {
@@ -22,7 +22,7 @@ final class TestPlans {
     }
 
     /** Every activation tensor its own bytes, in reverse id order (a different valid layout). */
-    static ArenaPlan separateReversed(Graph g) {
+    public static ArenaPlan separateReversed(Graph g) {
         long[] off = new long[g.tensors().size()];
         long pos = 0;
         for (int i = g.tensors().size() - 1; i >= 0; i--) {
@@ -38,7 +38,7 @@ final class TestPlans {
      * A first-fit plan that reuses bytes as soon as a tensor dies, for {@code schedule}: a simple
      * planner with heavy reuse, so a kernel that reads or writes outside its tensor shows up.
      */
-    static ArenaPlan firstFit(Graph g, Schedule schedule) {
+    public static ArenaPlan firstFit(Graph g, Schedule schedule) {
         int nt = g.tensors().size();
         int steps = schedule.size();
         int[] first = new int[nt], last = new int[nt];
@@ -81,7 +81,7 @@ final class TestPlans {
      * {@link #separate} but with every node that {@link org.tinyfit.memory.InPlace} allows writing its
      * output over its first dying input (same offset), in {@code schedule} order.
      */
-    static ArenaPlan inPlace(Graph g, Schedule schedule) {
+    public static ArenaPlan inPlace(Graph g, Schedule schedule) {
         long[] off = separate(g, 0).offsets();
         int[] last = new int[g.tensors().size()];
         java.util.Arrays.fill(last, -1);

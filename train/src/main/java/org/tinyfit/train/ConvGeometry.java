@@ -15,8 +15,8 @@ record ConvGeometry(int h, int w, int c, int kh, int kw, int outC, int oh, int o
         int oh = ShapeInference.outSize(h, kh, strideH, dilationH, padding, where);
         int ow = ShapeInference.outSize(w, kw, strideW, dilationW, padding, where);
         return new ConvGeometry(h, w, c, kh, kw, outC, oh, ow, strideH, strideW, dilationH, dilationW,
-                ShapeInference.padBefore(h, oh, kh, strideH, dilationH, padding),
-                ShapeInference.padBefore(w, ow, kw, strideW, dilationW, padding));
+                ShapeInference.padBefore(h, kh, strideH, dilationH, padding),
+                ShapeInference.padBefore(w, kw, strideW, dilationW, padding));
     }
 
     int inPerSample() { return h * w * c; }

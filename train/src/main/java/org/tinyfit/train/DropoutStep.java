@@ -1,5 +1,7 @@
 package org.tinyfit.train;
 
+import org.tinyfit.data.SeededRandom;
+
 /**
  * Dropout: identity at inference; in training each value is kept with probability 1 - rate and
  * scaled by 1 / (1 - rate). The mask's random stream is derived from the step's seed, the node and
@@ -22,7 +24,7 @@ final class DropoutStep extends Step {
         if (!masked) { System.arraycopy(xs, 0, ys, 0, c.n * per); return; }
         float keep = 1f - rate, scale = 1f / keep;
         c.forChunks((k, from, to) -> {
-            Rng r = Rng.derive(c.seed, node, k);
+            SeededRandom r = SeededRandom.forKeys(c.seed, node, k);
             for (int i = from * per; i < to * per; i++) {
                 mask[i] = r.nextFloat() < keep ? scale : 0f;
                 ys[i] = xs[i] * mask[i];

@@ -8,6 +8,7 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
 
 /**
  * A graph compiled for training: one {@link Step} per node, activation and gradient buffers for a
@@ -147,7 +148,7 @@ public final class Net implements AutoCloseable {
     /** The graph with the params' current values as its constants (running statistics included). */
     public Graph toGraph() {
         List<Tensor> ts = new ArrayList<>(graph.tensors());
-        for (Param p : params) ts.set(p.tensorId, ts.get(p.tensorId).withData(FloatData.bytes(p.value)));
+        for (Param p : params) ts.set(p.tensorId, ts.get(p.tensorId).withData(TensorBytes.ofFloats(p.value)));
         return new Graph(graph.name(), ts, graph.nodes(), graph.inputs(), graph.outputs(), graph.metadata());
     }
 

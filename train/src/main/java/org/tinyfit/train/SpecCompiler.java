@@ -1,14 +1,14 @@
 package org.tinyfit.train;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
+import org.tinyfit.data.SeededRandom;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphBuilder;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Shape;
+import org.tinyfit.graph.TensorBytes;
 
 /**
  * Turns a {@link ModelSpec} into a float graph with batch 1 and seeded initial weights: He normal
@@ -135,16 +135,16 @@ public final class SpecCompiler {
     }
 
     private int weights(String name, Shape shape, int fanIn, int fanOut, ModelSpec.Init init) {
-        float[] v = initial(shape.elements(), fanIn, fanOut, init, Rng.derive(seed, name.hashCode(), layerNo));
-        return b.constant(name, DType.F32, shape, FloatData.bytes(v));
+        float[] v = initial(shape.elements(), fanIn, fanOut, init, SeededRandom.forKeys(seed, name.hashCode(), layerNo));
+        return b.constant(name, DType.F32, shape, TensorBytes.ofFloats(v));
     }
 
     /** Seeded initial weights: He normal or Glorot uniform. */
-    public static float[] initial(int count, int fanIn, int fanOut, ModelSpec.Init init, Rng rng) {
+    public static float[] initial(int count, int fanIn, int fanOut, ModelSpec.Init init, SeededRandom rng) {
         float[] v = new float[count];
         if (init == ModelSpec.Init.HE) {
             double std = Math.sqrt(2.0 / fanIn);
-            for (int i = 0; i < count; i++) v[i] = (float) (rng.nextGaussian() * std);
+            for (int i = 0; i < count; i++) v[i] = (float) (rng.nextGaussianBoxMuller() * std);
         } else {
             double limit = Math.sqrt(6.0 / (fanIn + fanOut));
             for (int i = 0; i < count; i++) v[i] = (float) ((rng.nextDouble() * 2 - 1) * limit);
@@ -157,14 +157,10 @@ public final class SpecCompiler {
     private int constant(String name, int n, float value) {
         float[] v = new float[n];
         java.util.Arrays.fill(v, value);
-        return b.constant(name, DType.F32, Shape.of(n), FloatData.bytes(v));
+        return b.constant(name, DType.F32, Shape.of(n), TensorBytes.ofFloats(v));
     }
 
-    private static byte[] ints(int... v) {
-        ByteBuffer buf = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (int i : v) buf.putInt(i);
-        return buf.array();
-    }
+    private static byte[] ints(int... v) { return TensorBytes.ofInts(v); }
 
     private static void needRank4(Shape s, String name, String kind) {
         if (s.rank() != 4) throw new GraphException("model spec: " + kind + " layer " + name + " needs an image input [N,H,W,C], but gets " + s + "; put it before flatten/gap/dense");

@@ -7,6 +7,7 @@ import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
 
 /** Builds the {@link Step} for each node (exhaustive over {@link Op}) and registers the float constants it reads as params. */
 final class StepFactory {
@@ -136,7 +137,7 @@ final class StepFactory {
             throw new GraphException(n.label() + ": input " + i + " (" + tensor.name() + ") is " + (tensor.isConstant() ? tensor.dtype().lower() : "computed at run time") + "; training needs a float32 constant there");
         }
         Param old = ctx.params[t];
-        if (old == null) ctx.params[t] = new Param(t, tensor.name(), FloatData.of(tensor), trainable, decay);
+        if (old == null) ctx.params[t] = new Param(t, tensor.name(), TensorBytes.floats(tensor), trainable, decay);
         else if (old.trainable != trainable) throw new GraphException(n.label() + ": tensor " + t + " (" + tensor.name() + ") is used both as a trained weight and as running statistics");
         return t;
     }

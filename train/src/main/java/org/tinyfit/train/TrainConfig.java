@@ -27,33 +27,82 @@ public record TrainConfig(int epochs, int batch, String optimizer, float lr, Str
 
     /** AdamW, lr 0.003 with a cosine schedule and one warm-up epoch, weight decay 5e-4 (decoupled), label smoothing 0.05, random crop with padding 2 + horizontal flips. */
     public static TrainConfig defaults() {
-        return new TrainConfig(15, 128, "adamw", 3e-3f, "cosine", 1f, 0f, 5, 0.3f, 0.9f, 5e-4f, 0.05f, 1L,
-                Math.max(1, Runtime.getRuntime().availableProcessors()), List.of(new Augmentation.RandomCrop(2), new Augmentation.HorizontalFlip(0.5)), 100);
+        return builder().build();
     }
 
-    public TrainConfig withEpochs(int e) { return new TrainConfig(e, batch, optimizer, lr, schedule, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum, weightDecay, labelSmoothing, seed, threads, augmentations, checkpointSteps); }
+    /** A builder that starts from {@link #defaults()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
 
-    public TrainConfig withBatch(int b) { return new TrainConfig(epochs, b, optimizer, lr, schedule, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum, weightDecay, labelSmoothing, seed, threads, augmentations, checkpointSteps); }
+    /** A builder that starts from this config. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.epochs = epochs; b.batch = batch; b.optimizer = optimizer; b.lr = lr; b.schedule = schedule; b.warmupEpochs = warmupEpochs;
+        b.minLr = minLr; b.stepEveryEpochs = stepEveryEpochs; b.stepGamma = stepGamma; b.momentum = momentum; b.weightDecay = weightDecay;
+        b.labelSmoothing = labelSmoothing; b.seed = seed; b.threads = threads; b.augmentations = augmentations; b.checkpointSteps = checkpointSteps;
+        return b;
+    }
 
-    public TrainConfig withLr(float l) { return new TrainConfig(epochs, batch, optimizer, l, schedule, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum, weightDecay, labelSmoothing, seed, threads, augmentations, checkpointSteps); }
+    /** Builds a {@link TrainConfig} by name, each field starting at its default; {@link #build} checks the values. */
+    public static final class Builder {
+        private int epochs = 15, batch = 128, stepEveryEpochs = 5, checkpointSteps = 100;
+        private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private String optimizer = "adamw", schedule = "cosine";
+        private float lr = 3e-3f, warmupEpochs = 1f, minLr = 0f, stepGamma = 0.3f, momentum = 0.9f, weightDecay = 5e-4f, labelSmoothing = 0.05f;
+        private long seed = 1L;
+        private List<Augmentation> augmentations = List.of(new Augmentation.RandomCrop(2), new Augmentation.HorizontalFlip(0.5));
 
-    public TrainConfig withSeed(long s) { return new TrainConfig(epochs, batch, optimizer, lr, schedule, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum, weightDecay, labelSmoothing, s, threads, augmentations, checkpointSteps); }
+        private Builder() {}
 
-    public TrainConfig withThreads(int t) { return new TrainConfig(epochs, batch, optimizer, lr, schedule, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum, weightDecay, labelSmoothing, seed, t, augmentations, checkpointSteps); }
+        public Builder epochs(int v) { epochs = v; return this; }
 
-    public TrainConfig withOptimizer(String o) { return new TrainConfig(epochs, batch, o, lr, schedule, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum, weightDecay, labelSmoothing, seed, threads, augmentations, checkpointSteps); }
+        public Builder batch(int v) { batch = v; return this; }
 
-    public TrainConfig withSchedule(String s) { return new TrainConfig(epochs, batch, optimizer, lr, s, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum, weightDecay, labelSmoothing, seed, threads, augmentations, checkpointSteps); }
+        /** "adamw", "adam" or "sgd". */
+        public Builder optimizer(String v) { optimizer = v; return this; }
 
-    public TrainConfig withWarmupEpochs(float w) { return new TrainConfig(epochs, batch, optimizer, lr, schedule, w, minLr, stepEveryEpochs, stepGamma, momentum, weightDecay, labelSmoothing, seed, threads, augmentations, checkpointSteps); }
+        /** The peak learning rate. */
+        public Builder lr(float v) { lr = v; return this; }
 
-    public TrainConfig withWeightDecay(float w) { return new TrainConfig(epochs, batch, optimizer, lr, schedule, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum, w, labelSmoothing, seed, threads, augmentations, checkpointSteps); }
+        /** "cosine", "step" or "constant". */
+        public Builder schedule(String v) { schedule = v; return this; }
 
-    public TrainConfig withLabelSmoothing(float s) { return new TrainConfig(epochs, batch, optimizer, lr, schedule, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum, weightDecay, s, seed, threads, augmentations, checkpointSteps); }
+        /** Linear warm-up length, in epochs (fractions allowed). */
+        public Builder warmupEpochs(float v) { warmupEpochs = v; return this; }
 
-    public TrainConfig withAugmentations(List<Augmentation> a) { return new TrainConfig(epochs, batch, optimizer, lr, schedule, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum, weightDecay, labelSmoothing, seed, threads, a, checkpointSteps); }
+        /** Where the cosine schedule ends. */
+        public Builder minLr(float v) { minLr = v; return this; }
 
-    public TrainConfig withCheckpointSteps(int c) { return new TrainConfig(epochs, batch, optimizer, lr, schedule, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum, weightDecay, labelSmoothing, seed, threads, augmentations, c); }
+        /** The step schedule multiplies the rate by {@code gamma} every {@code everyEpochs} epochs. */
+        public Builder stepDecay(int everyEpochs, float gamma) { stepEveryEpochs = everyEpochs; stepGamma = gamma; return this; }
+
+        /** SGD's momentum. */
+        public Builder momentum(float v) { momentum = v; return this; }
+
+        /** Weight decay on weights (not biases or batch norm). */
+        public Builder weightDecay(float v) { weightDecay = v; return this; }
+
+        public Builder labelSmoothing(float v) { labelSmoothing = v; return this; }
+
+        /** Seeds weights, data order, augmentation and dropout. */
+        public Builder seed(long v) { seed = v; return this; }
+
+        /** Worker threads; results do not depend on them. */
+        public Builder threads(int v) { threads = v; return this; }
+
+        /** Applied per sample, in order, before normalization. */
+        public Builder augmentations(List<Augmentation> v) { augmentations = v; return this; }
+
+        /** A mid-epoch checkpoint every this many steps (0: only at epoch ends). */
+        public Builder checkpointSteps(int v) { checkpointSteps = v; return this; }
+
+        /** @throws IllegalArgumentException naming the first value out of range */
+        public TrainConfig build() {
+            return new TrainConfig(epochs, batch, optimizer, lr, schedule, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum,
+                    weightDecay, labelSmoothing, seed, threads, augmentations, checkpointSteps);
+        }
+    }
 
     public Optimizer newOptimizer() {
         return switch (optimizer) {

@@ -8,6 +8,7 @@ import org.tinyfit.data.Batch;
 import org.tinyfit.data.BatchLoader;
 import org.tinyfit.data.Dataset;
 import org.tinyfit.data.Normalization;
+import org.tinyfit.data.SeededRandom;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Tensor;
@@ -99,7 +100,7 @@ public final class Trainer implements AutoCloseable {
                 if (!trainLoader.next(batch)) throw new IllegalStateException("epoch " + state.epoch + " ended before step " + state.stepInEpoch);
                 int n = batch.size();
                 int[] y = batch.labels();
-                float[] out = net.forward(batch.features(), n, true, Rng.derive(cfg.seed(), 2, state.epoch, state.stepInEpoch).nextLong());
+                float[] out = net.forward(batch.features(), n, true, SeededRandom.forKeys(cfg.seed(), 2, state.epoch, state.stepInEpoch).nextLong());
                 state.lossSum += loss.compute(out, n, k, y, null, grad) * n;
                 state.correct += correct(out, n, k, y);
                 state.seen += n;

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.ShapeInference;
+import org.tinyfit.passes.BatchNormFolding;
+import org.tinyfit.passes.InferenceForm;
 
 class BatchNormFoldingTest {
     /** A graph with conv/dwconv/dense + BN (+ activation), its BN statistics moved off their defaults by a little training. */
@@ -44,7 +46,7 @@ class BatchNormFoldingTest {
 
     @Test void theInferenceFormHasNoDropoutOrBatchNormAndTheSameOutputs() {
         Graph g = SpecCompiler.compile(ModelSpec.parse(BuiltinSpecs.FASHION_MNIST), 2);
-        Graph inf = ExportPasses.forInference(g);
+        Graph inf = InferenceForm.of(g);
         ShapeInference.check(inf);
         assertTrue(inf.nodes().stream().noneMatch(n -> n.op() instanceof Op.Dropout || n.op() instanceof Op.BatchNorm), inf.nodes().toString());
         float[] x = KernelTest.random(2 * 784, 3);

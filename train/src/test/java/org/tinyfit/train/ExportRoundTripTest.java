@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.memory.Schedule;
+import org.tinyfit.passes.InferenceForm;
 import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.runtime.Interpreter;
 import org.tinyfit.tflite.TfliteReader;
@@ -20,7 +21,7 @@ class ExportRoundTripTest {
     @Test void theExportedTfliteGivesTheTrainedNetworksOutputsInTheRuntime(@TempDir Path tmp) throws Exception {
         Graph g = BatchNormFoldingTest.trainedWithBatchNorm();
         Path file = tmp.resolve("m.tflite");
-        Files.write(file, TfliteWriter.write(ExportPasses.forInference(g)));
+        Files.write(file, TfliteWriter.write(InferenceForm.of(g)));
         Graph read = TfliteReader.read(file);
         Interpreter it = new Interpreter(read, Schedule.stored(read), new TflmGreedyPlanner().plan(read, Schedule.stored(read)));
         float[] x = KernelTest.random(3 * 64, 11);

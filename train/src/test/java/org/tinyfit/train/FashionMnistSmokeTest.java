@@ -23,7 +23,7 @@ class FashionMnistSmokeTest {
         Dataset all = Datasets.open(DATA.toString()).train();
         Dataset train = all.subset(range(0, 600)), val = all.subset(range(59000, 59500));
         Graph g = SpecCompiler.compile(ModelSpec.parse(BuiltinSpecs.TINY), 1);
-        TrainConfig cfg = TrainConfig.defaults().withEpochs(4).withBatch(32).withLr(0.01f).withThreads(2).withAugmentations(List.of()).withWarmupEpochs(0.5f);
+        TrainConfig cfg = TrainConfig.builder().epochs(4).batch(32).lr(0.01f).threads(2).augmentations(List.of()).warmupEpochs(0.5f).build();
         List<EpochResult> epochs = new ArrayList<>();
         try (Trainer t = new Trainer(g, cfg, train, val, Normalization.minMax(train), new Loss.SoftmaxCrossEntropy(0f))) {
             double before = t.evaluateValidation()[1];

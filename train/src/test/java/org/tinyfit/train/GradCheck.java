@@ -2,6 +2,7 @@ package org.tinyfit.train;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.tinyfit.data.SeededRandom;
 import org.tinyfit.graph.Graph;
 
 /**
@@ -17,7 +18,7 @@ final class GradCheck {
     static void check(Graph g, int batch, long seed, float eps, double tol) {
         try (Net net = Net.compile(g, 2)) {
             net.trackInputGrad();
-            Rng r = new Rng(seed);
+            SeededRandom r = new SeededRandom(seed);
             float[] x = new float[batch * net.inputSize()];
             for (int i = 0; i < x.length; i++) x[i] = r.nextFloat() * 2 - 1;
             float[] out = net.forward(x, batch, true, 42);

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
+import org.tinyfit.data.SeededRandom;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphBuilder;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Shape;
+import org.tinyfit.graph.TensorBytes;
 
 /** Every trainable op's backward pass against finite differences. */
 class GradientCheckTest {
@@ -19,10 +21,10 @@ class GradientCheckTest {
 
     static int rand(GraphBuilder b, String name, long seed, int... dims) {
         Shape s = new Shape(dims);
-        Rng r = new Rng(seed);
+        SeededRandom r = new SeededRandom(seed);
         float[] v = new float[s.elements()];
         for (int i = 0; i < v.length; i++) v[i] = r.nextFloat() - 0.5f;
-        return b.constant(name, DType.F32, s, FloatData.bytes(v));
+        return b.constant(name, DType.F32, s, TensorBytes.ofFloats(v));
     }
 
     static int ints(GraphBuilder b, String name, int... v) {
@@ -124,7 +126,7 @@ class GradientCheckTest {
     @Test void batchNormInTrainingModeMatchesFiniteDifferences() {
         GraphBuilder b = new GraphBuilder("t");
         int x = b.input("x", DType.F32, 1, 3, 3, 4);
-        int y = b.node(new Op.BatchNorm(1e-3f, 0.9f), "bn", x, rand(b, "g", 20, 4), rand(b, "b", 21, 4), rand(b, "m", 22, 4), b.constant("v", DType.F32, Shape.of(4), FloatData.bytes(new float[] {1, 2, 3, 4})));
+        int y = b.node(new Op.BatchNorm(1e-3f, 0.9f), "bn", x, rand(b, "g", 20, 4), rand(b, "b", 21, 4), rand(b, "m", 22, 4), b.constant("v", DType.F32, Shape.of(4), TensorBytes.ofFloats(new float[] {1, 2, 3, 4})));
         GradCheck.check(b.output(y).build(), 3, 19);
     }
 
@@ -135,7 +137,7 @@ class GradientCheckTest {
         int q = b.node(new Op.Logistic(), "sig", x);
         int r = b.node(new Op.Tanh(), "tanh", x);
         int s = b.node(new Op.LeakyRelu(0.1f), "leaky", x);
-        int t = b.node(new Op.Relu6(), "relu6", b.node(new Op.Mul(Op.Act.NONE), "big", x, b.constant("k", DType.F32, Shape.of(1, 10), FloatData.bytes(new float[] {8, 8, 8, 8, 8, 8, 8, 8, 8, 8}))));
+        int t = b.node(new Op.Relu6(), "relu6", b.node(new Op.Mul(Op.Act.NONE), "big", x, b.constant("k", DType.F32, Shape.of(1, 10), TensorBytes.ofFloats(new float[] {8, 8, 8, 8, 8, 8, 8, 8, 8, 8}))));
         int sum = b.node(new Op.Add(Op.Act.NONE), "s1", b.node(new Op.Add(Op.Act.NONE), "s0", p, q), b.node(new Op.Add(Op.Act.NONE), "s2", r, b.node(new Op.Add(Op.Act.NONE), "s3", s, t)));
         GradCheck.check(b.output(sum).build(), 3, 20, 1e-3f, 3e-2);
     }

@@ -6,13 +6,14 @@ import net.jqwik.api.ForAll;
 import org.junit.jupiter.api.Test;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.tinyfit.data.SeededRandom;
 import org.tinyfit.graph.Op;
 
 /** The fast kernels against the plain reference definitions, on random geometries. */
 class KernelTest {
 
     static float[] random(int n, long seed) {
-        Rng r = new Rng(seed);
+        SeededRandom r = new SeededRandom(seed);
         float[] v = new float[n];
         for (int i = 0; i < n; i++) v[i] = r.nextFloat() * 2 - 1;
         return v;

@@ -1,5 +1,6 @@
 package org.tinyfit.train;
 
+import org.tinyfit.graph.TensorBytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,10 +99,10 @@ class LossOptimizerScheduleTest {
         org.tinyfit.graph.GraphBuilder b = new org.tinyfit.graph.GraphBuilder("bn");
         int x = b.input("x", org.tinyfit.graph.DType.F32, 1, 2);
         int c = (int) 0;
-        int g = b.constant("g", org.tinyfit.graph.DType.F32, org.tinyfit.graph.Shape.of(2), FloatData.bytes(new float[] {2, 1}));
-        int be = b.constant("b", org.tinyfit.graph.DType.F32, org.tinyfit.graph.Shape.of(2), FloatData.bytes(new float[] {0, 1}));
-        int m = b.constant("m", org.tinyfit.graph.DType.F32, org.tinyfit.graph.Shape.of(2), FloatData.bytes(new float[] {1, 0}));
-        int v = b.constant("v", org.tinyfit.graph.DType.F32, org.tinyfit.graph.Shape.of(2), FloatData.bytes(new float[] {4, 1}));
+        int g = b.constant("g", org.tinyfit.graph.DType.F32, org.tinyfit.graph.Shape.of(2), TensorBytes.ofFloats(new float[] {2, 1}));
+        int be = b.constant("b", org.tinyfit.graph.DType.F32, org.tinyfit.graph.Shape.of(2), TensorBytes.ofFloats(new float[] {0, 1}));
+        int m = b.constant("m", org.tinyfit.graph.DType.F32, org.tinyfit.graph.Shape.of(2), TensorBytes.ofFloats(new float[] {1, 0}));
+        int v = b.constant("v", org.tinyfit.graph.DType.F32, org.tinyfit.graph.Shape.of(2), TensorBytes.ofFloats(new float[] {4, 1}));
         int y = b.node(new org.tinyfit.graph.Op.BatchNorm(0f, 0.9f), "y", x, g, be, m, v);
         try (Net net = Net.compile(b.output(y).build(), 1)) {
             float[] out = net.forward(new float[] {3, 5}, 1, false, 0);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.tinyfit.data.SeededRandom;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Op;
@@ -50,11 +51,11 @@ class ModelSpecTest {
     }
 
     @Test void heInitialWeightsHaveTheirStandardDeviationAndGlorotStaysInItsLimit() {
-        float[] he = SpecCompiler.initial(20000, 50, 10, ModelSpec.Init.HE, new Rng(1));
+        float[] he = SpecCompiler.initial(20000, 50, 10, ModelSpec.Init.HE, new SeededRandom(1));
         double sq = 0;
         for (float v : he) sq += v * v;
         assertEquals(Math.sqrt(2.0 / 50), Math.sqrt(sq / he.length), 0.01);
-        float[] gl = SpecCompiler.initial(20000, 50, 10, ModelSpec.Init.GLOROT, new Rng(1));
+        float[] gl = SpecCompiler.initial(20000, 50, 10, ModelSpec.Init.GLOROT, new SeededRandom(1));
         double limit = Math.sqrt(6.0 / 60);
         for (float v : gl) assertTrue(Math.abs(v) <= limit);
     }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.tinyfit.data.Augmentation;
 import org.tinyfit.data.Dataset;
 import org.tinyfit.data.InMemory;
+import org.tinyfit.data.SeededRandom;
 import org.tinyfit.graph.Graph;
 
 /** Same seed, same curve — with any thread count, and across a kill and resume. */
@@ -25,7 +26,7 @@ class TrainingDeterminismTest {
 
     /** 3 classes of 8×8 images: a bright row, column or diagonal, with noise. */
     static Dataset synthetic(int n, long seed) {
-        Rng r = new Rng(seed);
+        SeededRandom r = new SeededRandom(seed);
         float[] x = new float[n * 64];
         int[] y = new int[n];
         for (int s = 0; s < n; s++) {
@@ -42,8 +43,8 @@ class TrainingDeterminismTest {
     }
 
     static TrainConfig config(int threads) {
-        return TrainConfig.defaults().withEpochs(3).withBatch(20).withThreads(threads).withLr(0.01f).withCheckpointSteps(4)
-                .withAugmentations(List.of(new Augmentation.RandomCrop(1), new Augmentation.HorizontalFlip(0.5)));
+        return TrainConfig.builder().epochs(3).batch(20).threads(threads).lr(0.01f).checkpointSteps(4)
+                .augmentations(List.of(new Augmentation.RandomCrop(1), new Augmentation.HorizontalFlip(0.5))).build();
     }
 
     record Run(List<Double> losses, Graph trained) {}
@@ -91,7 +92,7 @@ class TrainingDeterminismTest {
         int[] steps = {0};
         train(1, tmp, () -> ++steps[0] == 5);
         Graph g = SpecCompiler.compile(ModelSpec.parse(SPEC), 5);
-        try (Trainer t = new Trainer(g, config(1).withLr(0.5f), synthetic(150, 1), null, null, new Loss.SoftmaxCrossEntropy(0.1f))) {
+        try (Trainer t = new Trainer(g, config(1).toBuilder().lr(0.5f).build(), synthetic(150, 1), null, null, new Loss.SoftmaxCrossEntropy(0.1f))) {
             IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> t.run(tmp, new Trainer.Listener() {}, null));
             assertTrue(e.getMessage().contains("different settings"), e.getMessage());
         }

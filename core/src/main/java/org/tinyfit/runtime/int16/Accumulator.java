@@ -1,6 +1,6 @@
 package org.tinyfit.runtime.int16;
 
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * The last step of TFLite Micro's 16-bit convolution and fully connected kernels: the sum of

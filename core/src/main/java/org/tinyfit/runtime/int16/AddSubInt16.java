@@ -1,7 +1,7 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * ADD and SUB on int16 tensors with broadcasting, bit-exact with TFLite Micro's reference kernels

@@ -1,7 +1,9 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.graph.ShapeInference;
+import org.tinyfit.quant.ChannelMultipliers;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * CONV_2D with int16 activations and int8 per-channel weights (TFLite Micro's 16x8 reference
@@ -24,29 +26,20 @@ public final class ConvInt16 {
     public static Params prepare(Op.Conv2D op, int inH, int inW, int filterH, int filterW, int outChannels,
                                  float inputScale, float[] filterScales, float outputScale, int outputZeroPoint,
                                  boolean int32Bias) {
-        int padH = ConvPadding.padding(op.padding(), inH, filterH, op.strideH(), op.dilationH());
-        int padW = ConvPadding.padding(op.padding(), inW, filterW, op.strideW(), op.dilationW());
-        int[][] ms = perChannelMultipliers(inputScale, filterScales, outputScale, outChannels);
+        int padH = ShapeInference.padBefore(inH, filterH, op.strideH(), op.dilationH(), op.padding());
+        int padW = ShapeInference.padBefore(inW, filterW, op.strideW(), op.dilationW(), op.padding());
+        ChannelMultipliers ms = perChannelMultipliers(inputScale, filterScales, outputScale, outChannels);
         int[] range = FixedPoint.activationRange(op.act(), outputScale, outputZeroPoint, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
-        return new Params(op.strideH(), op.strideW(), op.dilationH(), op.dilationW(), padH, padW, ms[0], ms[1],
+        return new Params(op.strideH(), op.strideW(), op.dilationH(), op.dilationW(), padH, padW, ms.multipliers(), ms.shifts(),
                 range[0], range[1], int32Bias);
     }
 
-    /** {@code PopulateConvolutionQuantizationParams}' per-channel part: [multipliers, shifts]. */
-    static int[][] perChannelMultipliers(float inputScale, float[] filterScales, float outputScale, int channels) {
+    /** {@code PopulateConvolutionQuantizationParams}' per-channel part ({@link ChannelMultipliers#perChannel}); one scale per channel, or one for all. */
+    static ChannelMultipliers perChannelMultipliers(float inputScale, float[] filterScales, float outputScale, int channels) {
         if (filterScales.length != 1 && filterScales.length != channels) {
             throw new IllegalArgumentException("filter has " + filterScales.length + " scales for " + channels + " output channels");
         }
-        int[] mult = new int[channels];
-        int[] shift = new int[channels];
-        for (int c = 0; c < channels; c++) {
-            double filterScale = filterScales[filterScales.length == 1 ? 0 : c];
-            double effective = (double) inputScale * filterScale / (double) outputScale;
-            FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier(effective);
-            mult[c] = m.multiplier();
-            shift[c] = m.shift();
-        }
-        return new int[][] {mult, shift};
+        return ChannelMultipliers.perChannel(inputScale, filterScales, outputScale, channels);
     }
 
     /**

@@ -1,7 +1,9 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.graph.ShapeInference;
+import org.tinyfit.quant.ChannelMultipliers;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * DEPTHWISE_CONV_2D with int16 activations and int8 per-channel weights (TFLite Micro's 16x8
@@ -22,11 +24,11 @@ public final class DepthwiseConvInt16 {
             throw new IllegalArgumentException(inChannels + " input channels with depth multiplier " + m + " do not make "
                     + outChannels + " output channels");
         }
-        int padH = ConvPadding.padding(op.padding(), inH, filterH, op.strideH(), op.dilationH());
-        int padW = ConvPadding.padding(op.padding(), inW, filterW, op.strideW(), op.dilationW());
-        int[][] ms = ConvInt16.perChannelMultipliers(inputScale, filterScales, outputScale, outChannels);
+        int padH = ShapeInference.padBefore(inH, filterH, op.strideH(), op.dilationH(), op.padding());
+        int padW = ShapeInference.padBefore(inW, filterW, op.strideW(), op.dilationW(), op.padding());
+        ChannelMultipliers ms = ConvInt16.perChannelMultipliers(inputScale, filterScales, outputScale, outChannels);
         int[] range = FixedPoint.activationRange(op.act(), outputScale, outputZeroPoint, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
-        return new Params(op.strideH(), op.strideW(), op.dilationH(), op.dilationW(), padH, padW, m, ms[0], ms[1], range[0], range[1]);
+        return new Params(op.strideH(), op.strideW(), op.dilationH(), op.dilationW(), padH, padW, m, ms.multipliers(), ms.shifts(), range[0], range[1]);
     }
 
     /** Runs the op; {@code bias} (length C*M) may be null. */

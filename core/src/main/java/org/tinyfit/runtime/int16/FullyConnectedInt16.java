@@ -1,7 +1,8 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.ChannelMultipliers;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * FULLY_CONNECTED with int16 activations and int8 weights (TFLite Micro's 16x8 reference kernel),
@@ -22,21 +23,11 @@ public final class FullyConnectedInt16 {
      */
     public static Params prepare(Op.FullyConnected op, int outChannels, float inputScale, int inputZeroPoint,
                                  float[] filterScales, float outputScale, int outputZeroPoint, boolean int32Bias) {
-        int[] mult;
-        int[] shift;
-        if (filterScales.length > 1) {
-            int[][] ms = ConvInt16.perChannelMultipliers(inputScale, filterScales, outputScale, outChannels);
-            mult = ms[0];
-            shift = ms[1];
-        } else {
-            FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) (inputScale * filterScales[0]) / (double) outputScale);
-            mult = new int[outChannels];
-            shift = new int[outChannels];
-            java.util.Arrays.fill(mult, m.multiplier());
-            java.util.Arrays.fill(shift, m.shift());
-        }
+        ChannelMultipliers ms = filterScales.length > 1
+                ? ConvInt16.perChannelMultipliers(inputScale, filterScales, outputScale, outChannels)
+                : ChannelMultipliers.perTensor(inputScale, filterScales[0], outputScale, outChannels);
         int[] range = FixedPoint.activationRange(op.act(), outputScale, outputZeroPoint, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
-        return new Params(-inputZeroPoint, outputZeroPoint, mult, shift, range[0], range[1], int32Bias);
+        return new Params(-inputZeroPoint, outputZeroPoint, ms.multipliers(), ms.shifts(), range[0], range[1], int32Bias);
     }
 
     /** Runs the op: {@code out} holds [batches, outChannels]; {@code bias} may be null. */

@@ -7,6 +7,7 @@ import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Quantization;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
 
 /**
  * The entry point for an interpreter: which nodes run on the 16-bit-activation kernels
@@ -167,7 +168,7 @@ public final class Int16Kernels {
         if (in.dtype() != DType.I16) throw new IllegalArgumentException("int16 MEAN needs an int16 input, got " + in.dtype().lower());
         Quantization qi = quant(in, node), qo = quant(o, node);
         int[] is = in.shape().dims();
-        MeanInt16.Params p = MeanInt16.prepare(is, TensorData.constInts(constant(g, node, 1, "axes")), qi.scale(), (int) qi.zeroPoint(),
+        MeanInt16.Params p = MeanInt16.prepare(is, TensorBytes.constInts(constant(g, node, 1, "axes")), qi.scale(), (int) qi.zeroPoint(),
                 qo.scale(), (int) qo.zeroPoint());
         int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
         return shortsToShorts(ii, n, io, no, (x, out) -> MeanInt16.run(x, is, out, p));
@@ -198,8 +199,8 @@ public final class Int16Kernels {
     private static Kernel pad(Node node, Graph g) {
         Tensor in = g.tensor(node.input(0));
         Tensor o = g.tensor(node.output(0));
-        int[] paddings = TensorData.constInts(constant(g, node, 1, "paddings"));
-        Short value = node.hasInput(2) ? (short) TensorData.constInts(constant(g, node, 2, "pad value"))[0] : null;
+        int[] paddings = TensorBytes.constInts(constant(g, node, 1, "paddings"));
+        Short value = node.hasInput(2) ? (short) TensorBytes.constInts(constant(g, node, 2, "pad value"))[0] : null;
         PadInt16.Params p = PadInt16.prepare(paddings, value);
         int[] inShape = in.shape().dims();
         int[] expected = PadInt16.outputShape(inShape, p);
@@ -215,18 +216,18 @@ public final class Int16Kernels {
         Tensor in = g.tensor(node.input(0));
         Tensor o = g.tensor(node.output(0));
         StridedSliceInt16.Params p = StridedSliceInt16.prepare(in.shape().dims(),
-                TensorData.constInts(constant(g, node, 1, "begin")), TensorData.constInts(constant(g, node, 2, "end")),
-                TensorData.constInts(constant(g, node, 3, "strides")), op.beginMask(), op.endMask(), op.shrinkAxisMask());
+                TensorBytes.constInts(constant(g, node, 1, "begin")), TensorBytes.constInts(constant(g, node, 2, "end")),
+                TensorBytes.constInts(constant(g, node, 3, "strides")), op.beginMask(), op.endMask(), op.shrinkAxisMask());
         int[] idx = StridedSliceInt16.indices(p);
         if (idx.length != o.shape().elements()) {
             throw new IllegalArgumentException("the slice selects " + idx.length + " elements but the output " + o.shape() + " holds " + o.shape().elements());
         }
         int n = in.shape().elements(), ii = in.id(), io = o.id();
         return t -> {
-            short[] x = TensorData.shorts(t.bytes(ii), n);
+            short[] x = TensorBytes.shorts(t.bytes(ii), n);
             short[] out = new short[idx.length];
             for (int i = 0; i < idx.length; i++) out[i] = x[idx[i]];
-            TensorData.putShorts(t.bytes(io), out);
+            TensorBytes.putShorts(t.bytes(io), out);
         };
     }
 
@@ -266,7 +267,7 @@ public final class Int16Kernels {
         FullyConnectedInt16.Params p = FullyConnectedInt16.prepare(op, outChannels, qi.scale(), (int) qi.zeroPoint(), qw.scales(),
                 qo.scale(), (int) qo.zeroPoint(), bias != null && bias.dtype() == DType.I32);
         byte[] weights = w.data().clone();
-        long[] b = bias == null ? null : TensorData.constLongs(bias);
+        long[] b = bias == null ? null : TensorBytes.constLongs(bias);
         int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
         if (no != (n / depth) * outChannels) {
             throw new IllegalArgumentException("input " + in.shape() + " and weights " + w.shape() + " give " + (n / depth) * outChannels
@@ -289,7 +290,7 @@ public final class Int16Kernels {
         TransposeConvInt16.Params p = TransposeConvInt16.prepare(op, os[1], os[2], fs[1], fs[2], fs[0], qi.scale(), qf.scales(),
                 qo.scale(), (int) qo.zeroPoint());
         byte[] filter = f.data().clone();
-        long[] b = bias == null ? null : TensorData.constLongs(bias);
+        long[] b = bias == null ? null : TensorBytes.constLongs(bias);
         int n = in.shape().elements(), no = o.shape().elements(), ii = in.id(), io = o.id();
         return shortsToShorts(ii, n, io, no, (x, out) -> TransposeConvInt16.run(x, is, filter, fs, b, out, os, p));
     }
@@ -306,23 +307,40 @@ public final class Int16Kernels {
             int zp = (int) qo.zeroPoint();
             return t -> {
                 int[] out = new int[n];
-                QuantizeInt16.quantize(TensorData.floats(t.bytes(ii), n), out, scale, zp, outType);
-                TensorData.putInts(t.bytes(io), outType, out);
+                QuantizeInt16.quantize(TensorBytes.floats(t.bytes(ii), n), out, scale, zp, outType);
+                TensorBytes.putInts(t.bytes(io), outType, out);
             };
         }
         Quantization qi = quant(in, node);
         QuantizeInt16.Requantize p = QuantizeInt16.prepare(qi.scale(), (int) qi.zeroPoint(), qo.scale(), (int) qo.zeroPoint(), outType);
         int[] x = new int[n], out = new int[n];
         return t -> {
-            TensorData.intsInto(t.bytes(ii), inType, x);
+            TensorBytes.intsInto(t.bytes(ii), inType, x);
             QuantizeInt16.requantize(x, out, p);
-            TensorData.putInts(t.bytes(io), outType, out);
+            TensorBytes.putInts(t.bytes(io), outType, out);
         };
     }
 
-    /** An integer SVDF node's checked tensors and prepared parameters. */
-    private record SvdfSetup(Tensor in, Tensor state, Tensor out, SvdfInteger.Params params, int batch, int inputSize,
+    /** An integer SVDF node's checked tensors and prepared parameters ({@link SvdfInteger#run}'s arguments but the data). */
+    public record SvdfSetup(Tensor in, Tensor state, Tensor out, SvdfInteger.Params params, int batch, int inputSize,
                              byte[] featureWeights, int filters, int[] timeWeights, int memory, int[] bias) {}
+
+    /**
+     * Checks an integer SVDF node (one {@link #handles} accepts) and prepares its parameters, as
+     * {@link #prepare} does; its input, state and output are tensors {@code node.input(0)}, {@code
+     * node.input(4)} and {@code node.output(0)}. Throws {@link IllegalArgumentException} naming the
+     * node.
+     */
+    public static SvdfSetup svdfSetup(Node node, Graph graph) {
+        if (!(node.op() instanceof Op.Svdf op) || !handles(node, graph)) {
+            throw new IllegalArgumentException(node.label() + ": not an integer SVDF node");
+        }
+        try {
+            return svdfSetup(node, graph, op);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new IllegalArgumentException(node.label() + ": " + e.getMessage(), e);
+        }
+    }
 
     private static SvdfSetup svdfSetup(Node node, Graph g, Op.Svdf op) {
         Tensor in = g.tensor(node.input(0));
@@ -339,7 +357,7 @@ public final class Int16Kernels {
         SvdfInteger.Params p = SvdfInteger.prepare(op.rank(), qi.scale(), (int) qi.zeroPoint(), qf.scale(), qs.scale(),
                 (int) qs.zeroPoint(), state.dtype() == DType.I16, qt.scale(), qo.scale(), (int) qo.zeroPoint());
         return new SvdfSetup(in, state, o, p, in.shape().dim(0), in.shape().dim(1), wf.data().clone(), wf.shape().dim(0),
-                TensorData.constInts(wt), wt.shape().dim(1), bias == null ? null : TensorData.constInts(bias));
+                TensorBytes.constInts(wt), wt.shape().dim(1), bias == null ? null : TensorBytes.constInts(bias));
     }
 
     private static Kernel svdf(Node node, Graph g, Op.Svdf op) {
@@ -348,35 +366,13 @@ public final class Int16Kernels {
         int ii = v.in().id(), is = v.state().id(), io = v.out().id();
         DType stateType = v.state().dtype();
         return t -> {
-            int[] s = TensorData.ints(t.bytes(is), stateType, ns);
+            int[] s = TensorBytes.ints(t.bytes(is), stateType, ns);
             byte[] out = new byte[no];
-            SvdfInteger.run(TensorData.bytes(t.bytes(ii), ni), v.batch(), v.inputSize(), v.featureWeights(), v.filters(), v.timeWeights(),
+            SvdfInteger.run(TensorBytes.bytes(t.bytes(ii), ni), v.batch(), v.inputSize(), v.featureWeights(), v.filters(), v.timeWeights(),
                     v.memory(), v.bias(), s, out, v.params());
-            TensorData.putInts(t.bytes(is), stateType, s);
-            TensorData.putBytes(t.bytes(io), out);
+            TensorBytes.putInts(t.bytes(is), stateType, s);
+            TensorBytes.putBytes(t.bytes(io), out);
         };
-    }
-
-    /**
-     * The in-place form of an integer SVDF node (same checks and parameters as {@link #prepare});
-     * its input, state and output are tensors {@code node.input(0)}, {@code node.input(4)} and
-     * {@code node.output(0)}.
-     */
-    public static SvdfFast prepareSvdfFast(Node node, Graph graph) {
-        if (!(node.op() instanceof Op.Svdf op) || !handles(node, graph)) {
-            throw new IllegalArgumentException(node.label() + ": not an integer SVDF node");
-        }
-        try {
-            SvdfSetup v = svdfSetup(node, graph, op);
-            SvdfFast fast = new SvdfFast(v.batch(), v.inputSize(), v.featureWeights(), v.filters(), v.timeWeights(), v.memory(), v.bias(),
-                    v.state().dtype() == DType.I16, v.params());
-            if (fast.inputBytes() > v.in().bytes() || fast.stateBytes() > v.state().bytes() || fast.outputBytes() > v.out().bytes()) {
-                throw new IllegalArgumentException("the SVDF geometry needs more values than its input, state or output tensor holds");
-            }
-            return fast;
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new IllegalArgumentException(node.label() + ": " + e.getMessage(), e);
-        }
     }
 
     /** One int16 tensor in, one out: what most of these kernels are. */
@@ -389,8 +385,8 @@ public final class Int16Kernels {
     private static Kernel shortsToShorts(int ii, int n, int io, int no, ShortsOp op) {
         return t -> {
             short[] out = new short[no];
-            op.run(TensorData.shorts(t.bytes(ii), n), out);
-            TensorData.putShorts(t.bytes(io), out);
+            op.run(TensorBytes.shorts(t.bytes(ii), n), out);
+            TensorBytes.putShorts(t.bytes(io), out);
         };
     }
 
@@ -407,8 +403,8 @@ public final class Int16Kernels {
         int ia = a.id(), ib = b.id(), io = o.id();
         return t -> {
             short[] out = new short[no];
-            op.run(TensorData.shorts(t.bytes(ia), na), sa, TensorData.shorts(t.bytes(ib), nb), sb, out);
-            TensorData.putShorts(t.bytes(io), out);
+            op.run(TensorBytes.shorts(t.bytes(ia), na), sa, TensorBytes.shorts(t.bytes(ib), nb), sb, out);
+            TensorBytes.putShorts(t.bytes(io), out);
         };
     }
 
@@ -418,7 +414,7 @@ public final class Int16Kernels {
 
         byte[] weightBytes() { return weights.data().clone(); }
 
-        long[] biasValues() { return bias == null ? null : TensorData.constLongs(bias); }
+        long[] biasValues() { return bias == null ? null : TensorBytes.constLongs(bias); }
     }
 
     private static Weighted weighted(Graph g, Node node, String what, boolean int32BiasAllowed) {

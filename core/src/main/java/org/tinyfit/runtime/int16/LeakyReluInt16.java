@@ -1,6 +1,6 @@
 package org.tinyfit.runtime.int16;
 
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * LEAKY_RELU on int16 (TFLite Micro's {@code QuantizeLeakyRelu}): a non-negative input (after its

@@ -1,6 +1,6 @@
 package org.tinyfit.runtime.int16;
 
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * MEAN on int16 over any set of axes (TFLite Micro's {@code QuantizedMeanOrSum}): 32-bit sums over

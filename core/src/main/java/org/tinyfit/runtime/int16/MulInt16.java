@@ -1,7 +1,7 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * MUL on int16 with broadcasting (TFLite Micro's reference kernel): zero points must be 0; the

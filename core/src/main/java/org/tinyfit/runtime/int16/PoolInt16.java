@@ -1,7 +1,8 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.graph.ShapeInference;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * AVERAGE_POOL_2D and MAX_POOL_2D on int16 (TFLite Micro's reference kernels): windows are clipped
@@ -14,8 +15,8 @@ public final class PoolInt16 {
                          int activationMin, int activationMax) {}
 
     public static Params prepare(Op.Pool2D op, int inH, int inW, float outputScale, int outputZeroPoint) {
-        int padH = ConvPadding.padding(op.padding(), inH, op.filterH(), op.strideH(), 1);
-        int padW = ConvPadding.padding(op.padding(), inW, op.filterW(), op.strideW(), 1);
+        int padH = ShapeInference.padBefore(inH, op.filterH(), op.strideH(), 1, op.padding());
+        int padW = ShapeInference.padBefore(inW, op.filterW(), op.strideW(), 1, op.padding());
         int[] range = FixedPoint.activationRange(op.act(), outputScale, outputZeroPoint, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
         return new Params(op.pool() == Op.PoolKind.AVG, op.strideH(), op.strideW(), op.filterH(), op.filterW(), padH, padW,
                 range[0], range[1]);

@@ -1,7 +1,7 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.DType;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * QUANTIZE between integer types (requantize: int8/int16/int32 to int8/int16/int32) and from float

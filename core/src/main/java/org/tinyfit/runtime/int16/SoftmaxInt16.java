@@ -1,7 +1,7 @@
 package org.tinyfit.runtime.int16;
 
 import java.util.function.DoubleUnaryOperator;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * SOFTMAX on int16 over the last dimension (TFLite Micro's {@code SoftmaxInt16}): differences from

@@ -1,6 +1,6 @@
 package org.tinyfit.runtime.int16;
 
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * SVDF with int8 input, int8 feature weights, int8 or int16 time weights and activation state,

@@ -1,7 +1,9 @@
 package org.tinyfit.runtime.int16;
 
 import org.tinyfit.graph.Op;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.graph.ShapeInference;
+import org.tinyfit.quant.ChannelMultipliers;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * TRANSPOSE_CONV with int16 activations and int8 per-channel weights (TFLite Micro's 16x8
@@ -22,11 +24,11 @@ public final class TransposeConvInt16 {
      */
     public static Params prepare(Op.TransposeConv op, int outH, int outW, int filterH, int filterW, int outChannels,
                                  float inputScale, float[] filterScales, float outputScale, int outputZeroPoint) {
-        int padH = ConvPadding.padding(op.padding(), outH, filterH, op.strideH(), 1);
-        int padW = ConvPadding.padding(op.padding(), outW, filterW, op.strideW(), 1);
-        int[][] ms = ConvInt16.perChannelMultipliers(inputScale, filterScales, outputScale, outChannels);
+        int padH = ShapeInference.padBefore(outH, filterH, op.strideH(), 1, op.padding());
+        int padW = ShapeInference.padBefore(outW, filterW, op.strideW(), 1, op.padding());
+        ChannelMultipliers ms = ConvInt16.perChannelMultipliers(inputScale, filterScales, outputScale, outChannels);
         int[] range = FixedPoint.activationRange(op.act(), outputScale, outputZeroPoint, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
-        return new Params(op.strideH(), op.strideW(), padH, padW, ms[0], ms[1], range[0], range[1]);
+        return new Params(op.strideH(), op.strideW(), padH, padW, ms.multipliers(), ms.shifts(), range[0], range[1]);
     }
 
     /** Runs the op; {@code bias} (length O) may be null. */

@@ -6,8 +6,9 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
-import org.tinyfit.runtime.FixedPoint;
-import org.tinyfit.runtime.Gemmlowp;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.Gemmlowp;
+import org.tinyfit.quant.QuantParams;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -43,8 +44,8 @@ public final class ActivationKernel implements Kernel {
                 case LEAKY_RELU -> a -> { for (int i = 0; i < n; i++) { float v = a.f32(ti, i); a.setF32(to, i, v > 0f ? v : v * al); } };
             };
         }
-        float inScale = KernelSupport.scale(node, in, "input"), outScale = KernelSupport.scale(node, out, "output");
-        int inZp = KernelSupport.zeroPoint(node, in, "input"), outZp = KernelSupport.zeroPoint(node, out, "output");
+        float inScale = QuantParams.scale(node, in, "input"), outScale = QuantParams.scale(node, out, "output");
+        int inZp = QuantParams.zeroPoint(node, in, "input"), outZp = QuantParams.zeroPoint(node, out, "output");
         return switch (kind) {
             case RELU -> {
                 FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) (inScale / outScale));
@@ -64,10 +65,10 @@ public final class ActivationKernel implements Kernel {
             case LOGISTIC, TANH -> {
                 if (kind == Kind.LOGISTIC && outZp != -128) throw fail(node, "an int8 logistic output must have zero point -128, not " + outZp);
                 double real = (double) inScale * (double) (1 << (31 - 4));
-                FixedPoint.Frexp f = FixedPoint.frexp(real);
-                int leftShift = f.exponent();
+                FixedPoint.Multiplier im = FixedPoint.frexpMultiplier(real);
+                int leftShift = im.shift();
                 if (leftShift < 0 || leftShift > 31) throw fail(node, "input scale " + inScale + " is outside the range TFLite's int8 " + kind + " handles");
-                int multiplier = (int) (long) FixedPoint.roundHalfAwayFromZero(f.fraction() * (double) (1L << 31));
+                int multiplier = im.multiplier();
                 int radius = (int) Math.floor(1.0 * ((1 << 4) - 1) * (double) (1L << (31 - 4)) / (double) (1L << leftShift));
                 boolean logistic = kind == Kind.LOGISTIC;
                 yield a -> {

@@ -5,8 +5,9 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.QuantParams;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -19,28 +20,24 @@ import org.tinyfit.runtime.PreparedKernel;
 public final class BinaryKernel implements Kernel {
     public enum Kind { ADD, SUB, MUL }
 
-    /** Below this many output elements a lookup table (65536 entries, built in prepare) does not pay for itself. */
-    static final int TABLE_MIN_ELEMENTS = 4096;
-
     private final Kind kind;
     private final Op.Act act;
-    private final boolean fast;
 
-    public BinaryKernel(Kind kind, Op.Act act) { this(kind, act, false); }
-
-    /**
-     * {@code fast}: a large int8 ADD, SUB or MUL reads its result from a table of all 256 x 256
-     * input pairs, filled in prepare by the reference arithmetic (so the bytes are the same).
-     */
-    public BinaryKernel(Kind kind, Op.Act act, boolean fast) {
+    public BinaryKernel(Kind kind, Op.Act act) {
         this.kind = kind;
         this.act = act;
-        this.fast = fast;
     }
 
-    record AddSubQuant(int in1Offset, int in2Offset, int outOffset, int leftShift, int m1, int s1, int m2, int s2, int mOut, int sOut, int actMin, int actMax) {}
+    /** int8 ADD/SUB parameters: input and output offsets, the common left shift, and the three rescales. */
+    public record AddSubQuant(int in1Offset, int in2Offset, int outOffset, int leftShift, int m1, int s1, int m2, int s2, int mOut, int sOut, int actMin, int actMax) {}
 
-    record MulQuant(int in1Offset, int in2Offset, int outOffset, int m, int s, int actMin, int actMax) {}
+    /** int8 MUL parameters. */
+    public record MulQuant(int in1Offset, int in2Offset, int outOffset, int m, int s, int actMin, int actMax) {
+        /** The reference result for int8 inputs {@code x} and {@code y}. */
+        public int apply(int x, int y) {
+            return FixedPoint.clamp(outOffset + FixedPoint.multiplyByQuantizedMultiplier((in1Offset + x) * (in2Offset + y), m, s), actMin, actMax);
+        }
+    }
 
     @Override
     public PreparedKernel prepare(Node node, Graph g) {
@@ -79,20 +76,10 @@ public final class BinaryKernel implements Kernel {
             }
             default -> { }
         }
-        if (fast && n >= TABLE_MIN_ELEMENTS) {
-            byte[] table = int8Table(kind == Kind.MUL ? null : addSubQuant(node, x, y, out, act, kind == Kind.SUB),
-                    kind == Kind.MUL ? mulQuant(node, x, y, out, act) : null, kind == Kind.SUB);
-            return int8ByTable(node, table, n, t1, t2, to, x.shape().elements() == n && y.shape().elements() == n, map1, map2);
-        }
         if (kind == Kind.MUL) {
             MulQuant q = mulQuant(node, x, y, out, act);
             return a -> {
-                for (int i = 0; i < n; i++) {
-                    int p = q.in1Offset() + a.i8(t1, map1[i]);
-                    int r = q.in2Offset() + a.i8(t2, map2[i]);
-                    int v = q.outOffset() + FixedPoint.multiplyByQuantizedMultiplier(p * r, q.m(), q.s());
-                    a.setI8(to, i, FixedPoint.clamp(v, q.actMin(), q.actMax()));
-                }
+                for (int i = 0; i < n; i++) a.setI8(to, i, q.apply(a.i8(t1, map1[i]), a.i8(t2, map2[i])));
             };
         }
         AddSubQuant q = addSubQuant(node, x, y, out, act, kind == Kind.SUB);
@@ -111,42 +98,8 @@ public final class BinaryKernel implements Kernel {
         };
     }
 
-    /** Entry {@code (x & 0xff) << 8 | (y & 0xff)}: the reference result for int8 inputs x and y. */
-    static byte[] int8Table(AddSubQuant add, MulQuant mul, boolean sub) {
-        byte[] table = new byte[1 << 16];
-        for (int x = -128; x < 128; x++) {
-            for (int y = -128; y < 128; y++) {
-                int v;
-                if (mul != null) {
-                    int p = mul.in1Offset() + x, r = mul.in2Offset() + y;
-                    v = FixedPoint.clamp(mul.outOffset() + FixedPoint.multiplyByQuantizedMultiplier(p * r, mul.m(), mul.s()), mul.actMin(), mul.actMax());
-                } else {
-                    v = addSub(add, x, y, sub);
-                }
-                table[(x & 0xff) << 8 | (y & 0xff)] = (byte) v;
-            }
-        }
-        return table;
-    }
-
-    private static PreparedKernel int8ByTable(Node node, byte[] table, int n, int t1, int t2, int to, boolean sameShape, int[] map1, int[] map2) {
-        if (sameShape) {
-            return a -> {
-                if (a.elements(t1) != n || a.elements(t2) != n || a.elements(to) != n) throw new IllegalStateException(node.label() + ": tensor sizes changed");
-                byte[] p = a.array(t1), r = a.array(t2), o = a.array(to);
-                int pb = a.offset(t1), rb = a.offset(t2), ob = a.offset(to);
-                java.util.Objects.checkFromIndexSize(pb, n, p.length);
-                java.util.Objects.checkFromIndexSize(rb, n, r.length);
-                java.util.Objects.checkFromIndexSize(ob, n, o.length);
-                for (int i = 0; i < n; i++) o[ob + i] = table[(p[pb + i] & 0xff) << 8 | (r[rb + i] & 0xff)];
-            };
-        }
-        return a -> {
-            for (int i = 0; i < n; i++) a.setI8(to, i, table[(a.i8(t1, map1[i]) & 0xff) << 8 | (a.i8(t2, map2[i]) & 0xff)]);
-        };
-    }
-
-    static int addSub(AddSubQuant q, int x, int y, boolean sub) {
+    /** The reference int8 ADD (or SUB) of {@code x} and {@code y}. */
+    public static int addSub(AddSubQuant q, int x, int y, boolean sub) {
         int s1 = (q.in1Offset() + x) * (1 << q.leftShift());
         int s2 = (q.in2Offset() + y) * (1 << q.leftShift());
         int v1 = FixedPoint.multiplyByQuantizedMultiplierSmallerThanOneExp(s1, q.m1(), q.s1());
@@ -156,8 +109,9 @@ public final class BinaryKernel implements Kernel {
         return FixedPoint.clamp(out, q.actMin(), q.actMax());
     }
 
-    static AddSubQuant addSubQuant(Node node, Tensor x, Tensor y, Tensor out, Op.Act act, boolean sub) {
-        float sx = KernelSupport.scale(node, x, "input 0"), sy = KernelSupport.scale(node, y, "input 1"), so = KernelSupport.scale(node, out, "output");
+    /** Prepares int8 ADD/SUB as TFLite Micro does (SUB's multipliers in float, ADD's in double). */
+    public static AddSubQuant addSubQuant(Node node, Tensor x, Tensor y, Tensor out, Op.Act act, boolean sub) {
+        float sx = QuantParams.scale(node, x, "input 0"), sy = QuantParams.scale(node, y, "input 1"), so = QuantParams.scale(node, out, "output");
         int leftShift = out.dtype() == DType.I16 ? 15 : 20;
         double r1, r2, rOut;
         if (sub) {
@@ -172,9 +126,9 @@ public final class BinaryKernel implements Kernel {
             rOut = twiceMax / ((1 << leftShift) * (double) so);
         }
         FixedPoint.Multiplier m1 = smallerThanOne(node, r1), m2 = smallerThanOne(node, r2), mo = smallerThanOne(node, rOut);
-        int outZp = KernelSupport.zeroPoint(node, out, "output");
-        int[] range = FixedPoint.activationRange(act, so, outZp, KernelSupport.qmin(out.dtype()), KernelSupport.qmax(out.dtype()));
-        return new AddSubQuant(-KernelSupport.zeroPoint(node, x, "input 0"), -KernelSupport.zeroPoint(node, y, "input 1"), outZp, leftShift,
+        int outZp = QuantParams.zeroPoint(node, out, "output");
+        int[] range = FixedPoint.activationRange(act, so, outZp, QuantParams.qmin(out.dtype()), QuantParams.qmax(out.dtype()));
+        return new AddSubQuant(-QuantParams.zeroPoint(node, x, "input 0"), -QuantParams.zeroPoint(node, y, "input 1"), outZp, leftShift,
                 m1.multiplier(), m1.shift(), m2.multiplier(), m2.shift(), mo.multiplier(), mo.shift(), range[0], range[1]);
     }
 
@@ -183,11 +137,12 @@ public final class BinaryKernel implements Kernel {
         return FixedPoint.quantizeMultiplier(real);
     }
 
-    static MulQuant mulQuant(Node node, Tensor x, Tensor y, Tensor out, Op.Act act) {
-        float sx = KernelSupport.scale(node, x, "input 0"), sy = KernelSupport.scale(node, y, "input 1"), so = KernelSupport.scale(node, out, "output");
+    /** Prepares int8 MUL. */
+    public static MulQuant mulQuant(Node node, Tensor x, Tensor y, Tensor out, Op.Act act) {
+        float sx = QuantParams.scale(node, x, "input 0"), sy = QuantParams.scale(node, y, "input 1"), so = QuantParams.scale(node, out, "output");
         FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) sx * (double) sy / (double) so);
-        int outZp = KernelSupport.zeroPoint(node, out, "output");
-        int[] range = FixedPoint.activationRange(act, so, outZp, KernelSupport.qmin(out.dtype()), KernelSupport.qmax(out.dtype()));
-        return new MulQuant(-KernelSupport.zeroPoint(node, x, "input 0"), -KernelSupport.zeroPoint(node, y, "input 1"), outZp, m.multiplier(), m.shift(), range[0], range[1]);
+        int outZp = QuantParams.zeroPoint(node, out, "output");
+        int[] range = FixedPoint.activationRange(act, so, outZp, QuantParams.qmin(out.dtype()), QuantParams.qmax(out.dtype()));
+        return new MulQuant(-QuantParams.zeroPoint(node, x, "input 0"), -QuantParams.zeroPoint(node, y, "input 1"), outZp, m.multiplier(), m.shift(), range[0], range[1]);
     }
 }

@@ -7,6 +7,7 @@ import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Quantization;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.QuantParams;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -36,7 +37,7 @@ public final class ConcatKernel implements Kernel {
                 if (d != axis && t.shape().dim(d) != out.shape().dim(d)) throw fail(node, "input " + i + " has shape " + t.shape() + ", which does not fit the output " + out.shape() + " outside axis " + axis);
             }
             if (out.dtype().isQuantizedInt()) {
-                Quantization q = KernelSupport.quant(node, t, "input " + i), qo = KernelSupport.quant(node, out, "output");
+                Quantization q = QuantParams.quant(node, t, "input " + i), qo = QuantParams.quant(node, out, "output");
                 if (q.scale() != qo.scale() || q.zeroPoint() != qo.zeroPoint()) {
                     throw fail(node, "input " + i + " has scale " + q.scale() + " and zero point " + q.zeroPoint() + ", the output " + qo.scale() + " and " + qo.zeroPoint() + "; TFLite Micro needs them equal");
                 }

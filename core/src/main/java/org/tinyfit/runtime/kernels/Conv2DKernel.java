@@ -6,33 +6,53 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
+import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.ConvQuant;
+import org.tinyfit.quant.FixedPoint;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
 
 /**
  * CONV_2D, float and int8 (per-channel int8 weights, int32 bias), as TFLite's reference kernels:
- * padding, stride, dilation, groups, fused activation. {@code fast} selects the blocked version
- * (same results; tested against this reference).
+ * padding, stride, dilation, groups, fused activation. {@link #plan} checks a node and computes what
+ * any CONV_2D kernel needs; the fast one ({@code kernels.fast.FastConv}) starts from it too and is
+ * tested against this reference.
  */
 public final class Conv2DKernel implements Kernel {
-    private final boolean fast;
+    public Conv2DKernel() {}
 
-    public Conv2DKernel(boolean fast) { this.fast = fast; }
+    /** The geometry of one convolution (filter [outC, kH, kW, filterInC]; {@code inC / filterInC} groups). */
+    public record Geometry(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kH, int kW, int filterInC,
+                           int strideH, int strideW, int dilH, int dilW, int padH, int padW) {
+        public int groups() { return inC / filterInC; }
 
-    /** The geometry of one convolution. */
-    record Geometry(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kH, int kW, int filterInC,
-                    int strideH, int strideW, int dilH, int dilW, int padH, int padW) {
-        int groups() { return inC / filterInC; }
+        public int filtersPerGroup() { return outC / groups(); }
+    }
 
-        int filtersPerGroup() { return outC / groups(); }
+    /**
+     * A checked CONV_2D node: its geometry, tensor ids ({@code bias} -1 when absent), and either the
+     * float activation range ({@code quant} null) or the int8 requantization; {@code constantWeights}:
+     * filter and bias are constants.
+     */
+    public record Plan(Geometry geometry, int input, int filter, int bias, int output, float min, float max, ConvQuant quant,
+                       boolean constantWeights) {
+        public boolean int8() { return quant != null; }
     }
 
     @Override
     public PreparedKernel prepare(Node node, Graph g) {
+        Plan p = plan(node, g);
+        Geometry geo = p.geometry();
+        int ti = p.input(), tf = p.filter(), tb = p.bias(), to = p.output();
+        if (!p.int8()) return a -> floatConv(a, geo, ti, tf, tb, to, p.min(), p.max());
+        return a -> int8Conv(a, geo, p.quant(), ti, tf, tb, to);
+    }
+
+    /** Checks a CONV_2D node's tensors and computes its geometry and (for int8) requantization. */
+    public static Plan plan(Node node, Graph g) {
         Op.Conv2D op = (Op.Conv2D) node.op();
         ConvTensors ct = ConvTensors.of(node, g, 0, 1, 2);
         Tensor in = ct.in(), filter = ct.filter(), bias = ct.bias(), out = ct.out();
@@ -43,8 +63,8 @@ public final class Conv2DKernel implements Kernel {
         if (bias != null && bias.shape().elements() != f[0]) throw fail(node, "the bias has " + bias.shape().elements() + " values for " + f[0] + " output channels");
         Geometry geo = new Geometry(x[0], x[1], x[2], x[3], y[1], y[2], y[3], f[1], f[2], f[3], op.strideH(), op.strideW(),
                 op.dilationH(), op.dilationW(),
-                KernelSupport.padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]),
-                KernelSupport.padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]));
+                ShapeInference.padBefore(x[1], f[1], op.strideH(), op.dilationH(), op.padding()),
+                ShapeInference.padBefore(x[2], f[2], op.strideW(), op.dilationW(), op.padding()));
         if (y[0] != x[0]) throw fail(node, "the output's batch " + y[0] + " differs from the input's " + x[0]);
         int ti = in.id(), tf = filter.id(), tb = bias == null ? -1 : bias.id(), to = out.id();
         if (in.dtype() == DType.F32) {
@@ -52,12 +72,11 @@ public final class Conv2DKernel implements Kernel {
             KernelSupport.requireDType(node, out, "the output", DType.F32);
             if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.F32);
             float[] range = FixedPoint.activationRangeFloat(op.act());
-            return fast ? FastConv.floatConv(geo, ti, tf, tb, to, range[0], range[1], filter.isConstant() && (bias == null || bias.isConstant()))
-                    : a -> floatConv(a, geo, ti, tf, tb, to, range[0], range[1]);
+            return new Plan(geo, ti, tf, tb, to, range[0], range[1], null, filter.isConstant() && (bias == null || bias.isConstant()));
         }
         ct.requireInt8(node, "input 0");
-        ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[0]);
-        return fast ? FastConv.int8Conv(geo, q, ti, tf, tb, to) : a -> int8Conv(a, geo, q, ti, tf, tb, to);
+        ConvQuant q = ConvQuant.conv(node, in, filter, out, op.act(), f[0]);
+        return new Plan(geo, ti, tf, tb, to, 0f, 0f, q, filter.isConstant() && (bias == null || bias.isConstant()));
     }
 
     static void int8Conv(Arena a, Geometry g, ConvQuant q, int ti, int tf, int tb, int to) {
@@ -120,5 +139,6 @@ public final class Conv2DKernel implements Kernel {
         }
     }
 
-    static float clamp(float v, float min, float max) { return Math.min(Math.max(v, min), max); }
+    /** Clamps a float result to the fused activation's range. */
+    public static float clamp(float v, float min, float max) { return Math.min(Math.max(v, min), max); }
 }

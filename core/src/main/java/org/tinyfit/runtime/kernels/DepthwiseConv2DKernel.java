@@ -6,34 +6,45 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
+import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.ConvQuant;
+import org.tinyfit.quant.FixedPoint;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
 
-/** DEPTHWISE_CONV_2D, float and int8 per-channel, with depth multiplier, as TFLite's reference kernels. */
+/**
+ * DEPTHWISE_CONV_2D, float and int8 per-channel, with depth multiplier, as TFLite's reference kernels.
+ * {@link #plan} checks a node for any depthwise kernel, the fast one ({@code
+ * kernels.fast.FastDepthwiseConv}) included.
+ */
 public final class DepthwiseConv2DKernel implements Kernel {
     private final boolean inPlace;
-    private final boolean fast;
 
-    public DepthwiseConv2DKernel() { this(false, false); }
+    public DepthwiseConv2DKernel() { this(false); }
 
     /**
      * {@code inPlace}: the output shares the input's bytes; runs one channel at a time through a plane
-     * of scratch. {@code fast}: channel-inner loops over int arrays (same results).
+     * of scratch.
      */
-    public DepthwiseConv2DKernel(boolean inPlace, boolean fast) {
-        this.inPlace = inPlace;
-        this.fast = fast;
+    public DepthwiseConv2DKernel(boolean inPlace) { this.inPlace = inPlace; }
+
+    /** The geometry of one depthwise convolution (filter [1, kH, kW, outC], {@code outC = inC * multiplier}). */
+    public record Geometry(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kH, int kW, int multiplier,
+                           int strideH, int strideW, int dilH, int dilW, int padH, int padW) {}
+
+    /**
+     * A checked DEPTHWISE_CONV_2D node: geometry, tensor ids ({@code bias} -1 when absent), and the
+     * float activation range ({@code quant} null) or the int8 requantization.
+     */
+    public record Plan(Geometry geometry, int input, int filter, int bias, int output, float min, float max, ConvQuant quant) {
+        public boolean int8() { return quant != null; }
     }
 
-    record Geometry(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kH, int kW, int multiplier,
-                    int strideH, int strideW, int dilH, int dilW, int padH, int padW) {}
-
-    @Override
-    public PreparedKernel prepare(Node node, Graph g) {
+    /** Checks a DEPTHWISE_CONV_2D node's tensors and computes its geometry and (for int8) requantization. */
+    public static Plan plan(Node node, Graph g) {
         Op.DepthwiseConv2D op = (Op.DepthwiseConv2D) node.op();
         ConvTensors ct = ConvTensors.of(node, g, 0, 1, 2);
         Tensor in = ct.in(), filter = ct.filter(), bias = ct.bias(), out = ct.out();
@@ -44,13 +55,26 @@ public final class DepthwiseConv2DKernel implements Kernel {
         if (bias != null && bias.shape().elements() != f[3]) throw fail(node, "the bias has " + bias.shape().elements() + " values for " + f[3] + " output channels");
         Geometry geo = new Geometry(x[0], x[1], x[2], x[3], y[1], y[2], y[3], f[1], f[2], m, op.strideH(), op.strideW(),
                 op.dilationH(), op.dilationW(),
-                KernelSupport.padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]),
-                KernelSupport.padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]));
+                ShapeInference.padBefore(x[1], f[1], op.strideH(), op.dilationH(), op.padding()),
+                ShapeInference.padBefore(x[2], f[2], op.strideW(), op.dilationW(), op.padding()));
         int ti = in.id(), tf = filter.id(), tb = bias == null ? -1 : bias.id(), to = out.id();
         if (in.dtype() == DType.F32) {
             KernelSupport.requireDType(node, filter, "the filter", DType.F32);
             KernelSupport.requireDType(node, out, "the output", DType.F32);
             float[] range = FixedPoint.activationRangeFloat(op.act());
+            return new Plan(geo, ti, tf, tb, to, range[0], range[1], null);
+        }
+        ct.requireInt8(node, "input 0");
+        return new Plan(geo, ti, tf, tb, to, 0f, 0f, ConvQuant.conv(node, in, filter, out, op.act(), f[3]));
+    }
+
+    @Override
+    public PreparedKernel prepare(Node node, Graph g) {
+        Plan plan = plan(node, g);
+        Geometry geo = plan.geometry();
+        int ti = plan.input(), tf = plan.filter(), tb = plan.bias(), to = plan.output();
+        if (!plan.int8()) {
+            float[] range = {plan.min(), plan.max()};
             if (inPlace) {
                 checkInPlace(node, geo);
                 float[] plane = new float[geo.outH() * geo.outW()];
@@ -62,10 +86,9 @@ public final class DepthwiseConv2DKernel implements Kernel {
                     }
                 };
             }
-            return a -> floatConv(a, geo, ti, tf, tb, to, range[0], range[1]);
+            return reference(plan);
         }
-        ct.requireInt8(node, "input 0");
-        ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[3]);
+        ConvQuant q = plan.quant();
         if (inPlace) {
             checkInPlace(node, geo);
             byte[] plane = new byte[geo.outH() * geo.outW()];
@@ -77,54 +100,15 @@ public final class DepthwiseConv2DKernel implements Kernel {
                 }
             };
         }
-        return fast ? fastInt8(geo, q, ti, tf, tb, to) : a -> int8Conv(a, geo, q, ti, tf, tb, to);
+        return reference(plan);
     }
 
-    /** Channel-inner accumulation per output pixel; integer sums are exact, so equal to {@link #int8Conv}. */
-    static PreparedKernel fastInt8(Geometry g, ConvQuant q, int ti, int tf, int tb, int to) {
-        int c = g.outC(), m = g.multiplier();
-        int[] filter = new int[g.kH() * g.kW() * c];
-        int[] bias = new int[c];
-        boolean[] ready = new boolean[1];
-        boolean parallel = (long) g.batches() * g.outH() * g.outW() * c * g.kH() * g.kW() > FastConv.PARALLEL_MACS;
-        return a -> {
-            if (!ready[0]) {
-                for (int i = 0; i < filter.length; i++) filter[i] = a.i8(tf, i);
-                for (int oc = 0; oc < c; oc++) bias[oc] = tb >= 0 ? a.i32(tb, oc) : 0;
-                ready[0] = true;
-            }
-            checkBounds(a, g, ti, tf, to);
-            byte[] in = a.array(ti), out = a.array(to);
-            int inBase = a.offset(ti), outBase = a.offset(to);
-            FastConv.forEachRow(g.batches() * g.outH(), parallel, row -> {
-                int b = row / g.outH(), oy = row % g.outH();
-                int[] acc = new int[c];
-                int[] x = new int[c];
-                int iy0 = oy * g.strideH() - g.padH();
-                for (int ox = 0; ox < g.outW(); ox++) {
-                    int ix0 = ox * g.strideW() - g.padW();
-                    System.arraycopy(bias, 0, acc, 0, c);
-                    for (int fy = 0; fy < g.kH(); fy++) {
-                        int iy = iy0 + g.dilH() * fy;
-                        if (iy < 0 || iy >= g.inH()) continue;
-                        for (int fx = 0; fx < g.kW(); fx++) {
-                            int ix = ix0 + g.dilW() * fx;
-                            if (ix < 0 || ix >= g.inW()) continue;
-                            int src = inBase + ((b * g.inH() + iy) * g.inW() + ix) * g.inC();
-                            int tap = (fy * g.kW() + fx) * c;
-                            if (m == 1) {
-                                for (int oc = 0; oc < c; oc++) acc[oc] += filter[tap + oc] * (in[src + oc] + q.inputOffset());
-                            } else {
-                                for (int oc = 0; oc < c; oc++) x[oc] = in[src + oc / m] + q.inputOffset();
-                                for (int oc = 0; oc < c; oc++) acc[oc] += filter[tap + oc] * x[oc];
-                            }
-                        }
-                    }
-                    int dst = outBase + ((b * g.outH() + oy) * g.outW() + ox) * c;
-                    for (int oc = 0; oc < c; oc++) out[dst + oc] = (byte) q.requantize(acc[oc], oc);
-                }
-            });
-        };
+    /** The reference kernel (not in place) for a planned node. */
+    public static PreparedKernel reference(Plan p) {
+        Geometry geo = p.geometry();
+        int ti = p.input(), tf = p.filter(), tb = p.bias(), to = p.output();
+        if (!p.int8()) return a -> floatConv(a, geo, ti, tf, tb, to, p.min(), p.max());
+        return a -> int8Conv(a, geo, p.quant(), ti, tf, tb, to);
     }
 
     private static void checkInPlace(Node node, Geometry g) {
@@ -177,7 +161,7 @@ public final class DepthwiseConv2DKernel implements Kernel {
     }
 
     /** The raw loops above index inside each tensor only if the shapes agree with the byte counts. */
-    private static void checkBounds(Arena a, Geometry g, int ti, int tf, int to) {
+    public static void checkBounds(Arena a, Geometry g, int ti, int tf, int to) {
         if ((long) g.batches() * g.inH() * g.inW() * g.inC() > a.elements(ti)
                 || (long) g.kH() * g.kW() * g.outC() > a.elements(tf)
                 || (long) g.batches() * g.outH() * g.outW() * g.outC() > a.elements(to)) {

@@ -6,10 +6,10 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
-import org.tinyfit.graph.Quantization;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.ConvQuant;
+import org.tinyfit.quant.FixedPoint;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -18,17 +18,33 @@ import org.tinyfit.runtime.PreparedKernel;
  * FULLY_CONNECTED, float and int8 (per-tensor or per-channel weights), as TFLite Micro's reference
  * kernel. A per-tensor multiplier is {@code (double) (inputScale * filterScale) / outputScale} (the
  * product in float, as TFLite's {@code GetQuantizedConvolutionMultipler}); per-channel ones take the
- * product in double.
+ * product in double ({@link ConvQuant#fullyConnected}). {@link #plan} checks a node for any
+ * FULLY_CONNECTED kernel, the fast one ({@code kernels.fast.FastFullyConnected}) included.
  */
 public final class FullyConnectedKernel implements Kernel {
-    private final boolean fast;
+    public FullyConnectedKernel() {}
 
-    public FullyConnectedKernel(boolean fast) { this.fast = fast; }
-
-    record Quant(int inputOffset, int filterOffset, int outputOffset, int[] multipliers, int[] shifts, int actMin, int actMax) {}
+    /**
+     * A checked FULLY_CONNECTED node: {@code batches} rows of {@code accumDepth} inputs give {@code
+     * outDepth} outputs each; tensor ids ({@code bias} -1 when absent); the float activation range
+     * ({@code quant} null) or the int8 requantization and the weights' offset ({@code -zeroPoint}).
+     */
+    public record Plan(int batches, int outDepth, int accumDepth, int input, int weights, int bias, int output,
+                       float min, float max, ConvQuant quant, int filterOffset, boolean constantWeights) {
+        public boolean int8() { return quant != null; }
+    }
 
     @Override
     public PreparedKernel prepare(Node node, Graph g) {
+        Plan p = plan(node, g);
+        int batches = p.batches(), outDepth = p.outDepth(), accumDepth = p.accumDepth();
+        int ti = p.input(), tw = p.weights(), tb = p.bias(), to = p.output();
+        if (!p.int8()) return a -> floatFc(a, batches, outDepth, accumDepth, ti, tw, tb, to, p.min(), p.max());
+        return a -> int8Fc(a, p.quant(), p.filterOffset(), batches, outDepth, accumDepth, ti, tw, tb, to);
+    }
+
+    /** Checks a FULLY_CONNECTED node's tensors and computes its sizes and (for int8) requantization. */
+    public static Plan plan(Node node, Graph g) {
         Op.FullyConnected op = (Op.FullyConnected) node.op();
         Tensor in = KernelSupport.input(g, node, 0, "input");
         Tensor w = KernelSupport.input(g, node, 1, "weights");
@@ -48,67 +64,33 @@ public final class FullyConnectedKernel implements Kernel {
             KernelSupport.requireDType(node, w, "the weights", DType.F32);
             KernelSupport.requireDType(node, out, "the output", DType.F32);
             float[] range = FixedPoint.activationRangeFloat(op.act());
-            if (fast && w.isConstant() && (bias == null || bias.isConstant())) {
-                return FastFullyConnected.f32(floats(w.data(), outDepth * accumDepth), bias == null ? null : floats(bias.data(), outDepth),
-                        batches, outDepth, accumDepth, ti, to, range[0], range[1]);
-            }
-            return a -> floatFc(a, batches, outDepth, accumDepth, ti, tw, tb, to, range[0], range[1]);
+            return new Plan(batches, outDepth, accumDepth, ti, tw, tb, to, range[0], range[1], null, 0, w.isConstant() && (bias == null || bias.isConstant()));
         }
         KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
         KernelSupport.requireDType(node, w, "the weights", DType.I8);
         KernelSupport.requireDType(node, out, "the output", DType.I8);
         if (bias != null) KernelSupport.requireDType(node, bias, "the bias", DType.I32);
-        Quant q = quant(node, in, w, out, op.act(), outDepth);
-        return fast ? FastFullyConnected.int8(q, batches, outDepth, accumDepth, ti, tw, tb, to)
-                : a -> int8Fc(a, q, batches, outDepth, accumDepth, ti, tw, tb, to);
+        ConvQuant q = ConvQuant.fullyConnected(node, in, w, out, op.act(), outDepth);
+        return new Plan(batches, outDepth, accumDepth, ti, tw, tb, to, 0f, 0f, q, -(int) w.quant().zeroPoint(), w.isConstant() && (bias == null || bias.isConstant()));
     }
 
-    private static float[] floats(byte[] data, int n) {
-        float[] v = new float[n];
-        java.nio.ByteBuffer.wrap(data).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
-        return v;
-    }
-
-    static Quant quant(Node node, Tensor in, Tensor w, Tensor out, Op.Act act, int outDepth) {
-        float inputScale = KernelSupport.scale(node, in, "input");
-        float outputScale = KernelSupport.scale(node, out, "output");
-        Quantization wq = KernelSupport.quant(node, w, "weights");
-        int[] m = new int[outDepth];
-        int[] s = new int[outDepth];
-        if (wq.perChannel()) {
-            if (wq.channels() < outDepth) throw fail(node, "the weights have " + wq.channels() + " per-channel scales for " + outDepth + " outputs");
-            for (int c = 0; c < outDepth; c++) {
-                FixedPoint.Multiplier mm = FixedPoint.quantizeMultiplier((double) inputScale * (double) wq.scale(c) / (double) outputScale);
-                m[c] = mm.multiplier();
-                s[c] = mm.shift();
-            }
-        } else {
-            FixedPoint.Multiplier mm = FixedPoint.quantizeMultiplier((double) (inputScale * wq.scale()) / (double) outputScale);
-            java.util.Arrays.fill(m, mm.multiplier());
-            java.util.Arrays.fill(s, mm.shift());
-        }
-        int outZp = KernelSupport.zeroPoint(node, out, "output");
-        int[] range = FixedPoint.activationRange(act, outputScale, outZp, KernelSupport.qmin(out.dtype()), KernelSupport.qmax(out.dtype()));
-        return new Quant(-KernelSupport.zeroPoint(node, in, "input"), -(int) wq.zeroPoint(), outZp, m, s, range[0], range[1]);
-    }
-
-    static void int8Fc(Arena a, Quant q, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to) {
+    static void int8Fc(Arena a, ConvQuant q, int filterOffset, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to) {
         for (int b = 0; b < batches; b++) {
             for (int oc = 0; oc < outDepth; oc++) {
                 int acc = 0;
                 for (int d = 0; d < accumDepth; d++) {
                     int iv = a.i8(ti, b * accumDepth + d);
                     int fv = a.i8(tw, oc * accumDepth + d);
-                    acc += (fv + q.filterOffset()) * (iv + q.inputOffset());
+                    acc += (fv + filterOffset) * (iv + q.inputOffset());
                 }
                 if (tb >= 0) acc += a.i32(tb, oc);
-                int v = FixedPoint.multiplyByQuantizedMultiplier(acc, q.multipliers()[oc], q.shifts()[oc]) + q.outputOffset();
-                a.setI8(to, oc + outDepth * b, FixedPoint.clamp(v, q.actMin(), q.actMax()));
+                a.setI8(to, oc + outDepth * b, q.requantize(acc, oc));
             }
         }
     }
 
-    static void floatFc(Arena a, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to, float min, float max) {
+    /** The reference float FULLY_CONNECTED. */
+    public static void floatFc(Arena a, int batches, int outDepth, int accumDepth, int ti, int tw, int tb, int to, float min, float max) {
         for (int b = 0; b < batches; b++) {
             for (int oc = 0; oc < outDepth; oc++) {
                 float total = 0f;

@@ -6,7 +6,8 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
-import org.tinyfit.runtime.FixedPoint;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.QuantParams;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -64,8 +65,8 @@ public final class MeanKernel implements Kernel {
                 for (int o = 0; o < outCount; o++) a.setF32(to, o, num > 0 ? sum[o] / (float) num : 0f);
             };
         }
-        int inZp = KernelSupport.zeroPoint(node, in, "input"), outZp = KernelSupport.zeroPoint(node, out, "output");
-        FixedPoint.Multiplier base = FixedPoint.quantizeMultiplier((double) KernelSupport.scale(node, in, "input") / (double) KernelSupport.scale(node, out, "output"));
+        int inZp = QuantParams.zeroPoint(node, in, "input"), outZp = QuantParams.zeroPoint(node, out, "output");
+        FixedPoint.Multiplier base = FixedPoint.quantizeMultiplier((double) QuantParams.scale(node, in, "input") / (double) QuantParams.scale(node, out, "output"));
         int multiplier = base.multiplier(), shift = base.shift();
         if (num > 0) {
             int s = 63 - Long.numberOfLeadingZeros(num);

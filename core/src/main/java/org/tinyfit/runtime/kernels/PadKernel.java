@@ -6,6 +6,7 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.QuantParams;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -38,7 +39,7 @@ public final class PadKernel implements Kernel {
             KernelSupport.requireConstant(node, value, "the pad value");
             System.arraycopy(value.data(), 0, padBytes, 0, elem);
         } else if (in.dtype() == DType.I8 || in.dtype() == DType.U8) {
-            padBytes[0] = (byte) KernelSupport.zeroPoint(node, out, "output");
+            padBytes[0] = (byte) QuantParams.zeroPoint(node, out, "output");
         }
         int[] inStrides = KernelSupport.strides(inDims);
         int n = out.shape().elements();

@@ -6,9 +6,11 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
+import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.QuantParams;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -34,8 +36,8 @@ public final class PoolKernel implements Kernel {
         int[] x = in.shape().dims(), y = out.shape().dims();
         if (x[0] != y[0] || x[3] != y[3]) throw fail(node, "input 0 has shape " + in.shape() + ", the output " + out.shape() + ": batch and channels must match");
         Geometry geo = new Geometry(x[0], x[1], x[2], x[3], y[1], y[2], op.filterH(), op.filterW(), op.strideH(), op.strideW(),
-                KernelSupport.padding(op.padding(), op.strideH(), 1, x[1], op.filterH()),
-                KernelSupport.padding(op.padding(), op.strideW(), 1, x[2], op.filterW()));
+                ShapeInference.padBefore(x[1], op.filterH(), op.strideH(), 1, op.padding()),
+                ShapeInference.padBefore(x[2], op.filterW(), op.strideW(), 1, op.padding()));
         boolean avg = op.pool() == Op.PoolKind.AVG;
         int ti = in.id(), to = out.id();
         KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8);
@@ -58,7 +60,7 @@ public final class PoolKernel implements Kernel {
             return a -> floatPool(a, geo, avg, ti, to, r[0], r[1]);
         }
         Tensor outT = out;
-        int[] r = FixedPoint.activationRange(op.act(), KernelSupport.scale(node, outT, "output"), KernelSupport.zeroPoint(node, outT, "output"), -128, 127);
+        int[] r = FixedPoint.activationRange(op.act(), QuantParams.scale(node, outT, "output"), QuantParams.zeroPoint(node, outT, "output"), -128, 127);
         if (inPlace) {
             byte[] plane = new byte[geo.outH() * geo.outW()];
             return a -> {

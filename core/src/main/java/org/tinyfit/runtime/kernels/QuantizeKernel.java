@@ -6,8 +6,9 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.QuantParams;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -31,8 +32,8 @@ public final class QuantizeKernel implements Kernel {
         if (dequantize) {
             KernelSupport.requireDType(node, in, "input 0", DType.I8, DType.U8, DType.I16);
             KernelSupport.requireDType(node, out, "the output", DType.F32);
-            double scale = KernelSupport.scale(node, in, "input");
-            int zp = KernelSupport.zeroPoint(node, in, "input");
+            double scale = QuantParams.scale(node, in, "input");
+            int zp = QuantParams.zeroPoint(node, in, "input");
             DType dt = in.dtype();
             return a -> {
                 for (int i = 0; i < n; i++) a.setF32(to, i, (float) (scale * (read(a, dt, ti, i) - zp)));
@@ -40,10 +41,10 @@ public final class QuantizeKernel implements Kernel {
         }
         KernelSupport.requireDType(node, out, "the output", DType.I8, DType.U8, DType.I16, DType.I32);
         KernelSupport.requireDType(node, in, "input 0", DType.F32, DType.I8, DType.U8, DType.I16, DType.I32);
-        if (KernelSupport.quant(node, out, "output").perChannel()) throw fail(node, "per-channel output quantization is not supported");
-        float outScale = KernelSupport.scale(node, out, "output");
-        int outZp = KernelSupport.zeroPoint(node, out, "output");
-        int lo = KernelSupport.qmin(out.dtype()), hi = KernelSupport.qmax(out.dtype());
+        if (QuantParams.quant(node, out, "output").perChannel()) throw fail(node, "per-channel output quantization is not supported");
+        float outScale = QuantParams.scale(node, out, "output");
+        int outZp = QuantParams.zeroPoint(node, out, "output");
+        int lo = QuantParams.qmin(out.dtype()), hi = QuantParams.qmax(out.dtype());
         DType od = out.dtype(), id = in.dtype();
         if (id == DType.F32) {
             if (od != DType.I8 && od != DType.I16) throw fail(node, "float input quantizes to int8 or int16 only, not " + od.lower());
@@ -56,8 +57,8 @@ public final class QuantizeKernel implements Kernel {
                 }
             };
         }
-        float inScale = KernelSupport.scale(node, in, "input");
-        int inZp = KernelSupport.zeroPoint(node, in, "input");
+        float inScale = QuantParams.scale(node, in, "input");
+        int inZp = QuantParams.zeroPoint(node, in, "input");
         FixedPoint.Multiplier m = requantizeMultiplier(inScale, outScale);
         boolean sameScale = m.multiplier() == 1 << 30 && m.shift() == 1;
         boolean flip = sameScale && ((id == DType.I8 && od == DType.U8 && inZp - outZp == -128) || (id == DType.U8 && od == DType.I8 && inZp - outZp == 128));

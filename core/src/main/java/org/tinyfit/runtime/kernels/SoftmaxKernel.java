@@ -7,9 +7,10 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.Gemmlowp;
+import org.tinyfit.quant.QuantParams;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
-import org.tinyfit.runtime.Gemmlowp;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -43,15 +44,15 @@ public final class SoftmaxKernel implements Kernel {
             return a -> floatSoftmax(a, outer, depth, beta, ti, to);
         }
         KernelSupport.requireDType(node, out, "the output", DType.I8, DType.I16);
-        int outZp = KernelSupport.zeroPoint(node, out, "output");
-        float outScale = KernelSupport.scale(node, out, "output");
+        int outZp = QuantParams.zeroPoint(node, out, "output");
+        float outScale = QuantParams.scale(node, out, "output");
         if (out.dtype() == DType.I8 && (outZp != -128 || outScale != 1f / 256)) {
             throw fail(node, "an int8 softmax output must have scale 1/256 and zero point -128, not " + outScale + " and " + outZp);
         }
         if (out.dtype() == DType.I16 && (outZp != -32768 || Math.abs(outScale - 1f / 65536) > 0.001f / 65536)) {
             throw fail(node, "an int16 softmax output of an int8 input must have scale 1/65536 and zero point -32768");
         }
-        Int8Params p = int8Params(op.beta(), KernelSupport.scale(node, in, "input"), out.dtype() == DType.I8 ? 8 : 16);
+        Int8Params p = int8Params(op.beta(), QuantParams.scale(node, in, "input"), out.dtype() == DType.I8 ? 8 : 16);
         return a -> int8Softmax(a, p, outer, depth, ti, to, out.dtype() == DType.I16);
     }
 

@@ -6,9 +6,11 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
+import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.quant.ConvQuant;
+import org.tinyfit.quant.FixedPoint;
 import org.tinyfit.runtime.Arena;
-import org.tinyfit.runtime.FixedPoint;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.KernelSupport;
 import org.tinyfit.runtime.PreparedKernel;
@@ -34,8 +36,8 @@ public final class TransposeConvKernel implements Kernel {
         if (y[3] != f[0]) throw fail(node, "the output has " + y[3] + " channels, the filter " + f[0]);
         if (x[0] != y[0]) throw fail(node, "the output's batch " + y[0] + " differs from the input's " + x[0]);
         Geometry geo = new Geometry(x[0], x[1], x[2], x[3], y[1], y[2], y[3], f[1], f[2], op.strideH(), op.strideW(),
-                KernelSupport.padding(op.padding(), op.strideH(), 1, y[1], f[1]),
-                KernelSupport.padding(op.padding(), op.strideW(), 1, y[2], f[2]));
+                ShapeInference.padBefore(y[1], f[1], op.strideH(), 1, op.padding()),
+                ShapeInference.padBefore(y[2], f[2], op.strideW(), 1, op.padding()));
         int ti = in.id(), tf = filter.id(), tb = bias == null ? -1 : bias.id(), to = out.id();
         int n = out.shape().elements();
         if (in.dtype() == DType.F32) {
@@ -45,7 +47,7 @@ public final class TransposeConvKernel implements Kernel {
             return a -> floatTransposeConv(a, geo, ti, tf, tb, to, r[0], r[1], new float[n]);
         }
         ct.requireInt8(node, "input 2");
-        ConvQuant q = ConvQuant.of(node, in, filter, out, op.act(), f[0]);
+        ConvQuant q = ConvQuant.conv(node, in, filter, out, op.act(), f[0]);
         int[] heap = new int[n];
         int nodeId = node.id();
         return a -> {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.tinyfit.graph.Op;
+import org.tinyfit.quant.FixedPoint;
 
 class DepthwiseAndFullyConnectedInt16Test {
 
@@ -44,7 +45,7 @@ class DepthwiseAndFullyConnectedInt16Test {
         float in = 0.0074087814f, w = 0.0011047316f, o = 0.004200808f;
         FullyConnectedInt16.Params p = FullyConnectedInt16.prepare(op, 1, in, 0, new float[] {w}, o, 0, false);
         FullyConnectedInt16.Params perChannel = FullyConnectedInt16.prepare(op, 2, in, 0, new float[] {w, w}, o, 0, false);
-        org.tinyfit.runtime.FixedPoint.Multiplier inFloat = org.tinyfit.runtime.FixedPoint.quantizeMultiplier((double) (in * w) / (double) o);
+        org.tinyfit.quant.FixedPoint.Multiplier inFloat = org.tinyfit.quant.FixedPoint.quantizeMultiplier((double) (in * w) / (double) o);
         assertEquals(inFloat.multiplier(), p.multipliers()[0]);
         // per-channel scales are multiplied in double, as for CONV_2D, and so differ here
         org.junit.jupiter.api.Assertions.assertNotEquals(p.multipliers()[0], perChannel.multipliers()[0]);

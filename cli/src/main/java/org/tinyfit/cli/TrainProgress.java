@@ -1,0 +1,59 @@
+package org.tinyfit.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.tinyfit.train.EpochResult;
+import org.tinyfit.train.TrainState;
+import org.tinyfit.train.Trainer;
+import org.tinyfit.train.TrainingRun;
+
+/** The plan and a line per finished epoch (stdout), and a progress bar per epoch (stderr) unless plain. */
+final class TrainProgress implements TrainingRun.Listener, AutoCloseable {
+    private final PrintWriter out;
+    private final boolean plain;
+    private ProgressBar bar;
+    private int barEpoch = -1;
+
+    TrainProgress(PrintWriter out, boolean plain) { this.out = out; this.plain = plain; }
+
+    @Override public void resumed(TrainState st) {
+        out.printf(Locale.ROOT, "resuming from the checkpoint: epoch %d, step %d%n", st.epoch() + 1, st.stepInEpoch());
+        out.flush();
+    }
+
+    @Override public void step(Trainer.Progress p) {
+        if (plain) return;
+        if (bar == null || barEpoch != p.epoch()) {
+            close();
+            bar = new ProgressBarBuilder().setTaskName(String.format(Locale.ROOT, "epoch %d/%d", p.epoch() + 1, p.epochs()))
+                    .setInitialMax(p.stepsPerEpoch()).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500)
+                    .startsFrom(p.step() - 1, java.time.Duration.ZERO)
+                    .setConsumer(new ConsoleProgressBarConsumer(System.err, 120)).build();
+            barEpoch = p.epoch();
+        }
+        bar.stepTo(p.step());
+        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f acc %.2f%% %.0f samples/s", p.loss(), 100 * p.accuracy(), p.samplesPerSecond()));
+    }
+
+    @Override public void epoch(EpochResult r) {
+        close();
+        out.printf(Locale.ROOT, "epoch %d: train loss %.4f acc %.2f%%%s, %.1f s, %.0f samples/s%n", r.epoch() + 1, r.trainLoss(), 100 * r.trainAccuracy(),
+                Double.isNaN(r.valAccuracy()) ? "" : String.format(Locale.ROOT, ", val loss %.4f acc %.2f%%", r.valLoss(), 100 * r.valAccuracy()),
+                r.seconds(), r.samplesPerSecond());
+        out.flush();
+    }
+
+    @Override public void started(TrainingRun.Plan p) {
+        out.printf(Locale.ROOT, "model %s: %d trainable parameters; %d training samples, %d validation; %d steps of %d per epoch; %d threads%n",
+                p.spec().name(), p.trainableParameters(), p.trainSamples(), p.validationSamples(), p.stepsPerEpoch(), p.config().batch(), p.config().threads());
+        out.flush();
+    }
+
+    @Override public void close() {
+        if (bar != null) { bar.close(); bar = null; }
+    }
+}

@@ -1,0 +1,101 @@
+package org.tinyfit.train;
+
+import java.util.Arrays;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.tinyfit.data.DataException;
+import org.tinyfit.data.Dataset;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.GraphException;
+import org.tinyfit.graph.Tensor;
+import org.tinyfit.memory.ArenaPlan;
+import org.tinyfit.memory.Schedule;
+import org.tinyfit.memory.TflmGreedyPlanner;
+import org.tinyfit.runtime.Interpreter;
+import org.tinyfit.runtime.TensorValues;
+
+/**
+ * The top-1 accuracy of a classifier graph on a labelled dataset, each sample run in the
+ * interpreter (what TFLite Micro computes, byte for byte for integer models) in TFLite Micro's arena
+ * plan of the stored order. Sample value v becomes the real input {@code v * scale + offset},
+ * quantized by the input's scale and zero point when the model is quantized; the predicted class is
+ * the largest output value. Unlike {@link Trainer#evaluate}, which runs a float training network,
+ * this runs the model as a device would.
+ *
+ * @param samples   how many samples were evaluated
+ * @param correct   how many of them the model classified right
+ * @param seconds   the wall time the evaluation took
+ * @param threads   the worker threads used, each with its own arena
+ */
+public record Evaluation(int samples, int correct, double seconds, int threads) {
+    /** The share of samples classified right. */
+    public double accuracy() { return (double) correct / samples; }
+
+    /**
+     * Evaluates the first {@code limit} samples of {@code ds} (all when null).
+     *
+     * @param modelName how messages name the model
+     * @param dataName  how messages name the dataset
+     * @throws GraphException if the model is not a classifier of one input and one output
+     * @throws DataException  if the samples do not fit the model's input or its classes
+     */
+    public static Evaluation topOne(Graph g, String modelName, Dataset ds, String dataName, double scale, double offset, Integer limit, int threads) {
+        if (g.inputs().length != 1 || g.outputs().length != 1) {
+            throw new GraphException("eval needs a model with one input and one output; " + modelName + " has " + g.inputs().length + " and " + g.outputs().length);
+        }
+        Tensor in = g.tensor(g.inputs()[0]), out = g.tensor(g.outputs()[0]);
+        int classes = out.shape().rank() == 0 ? 1 : out.shape().dim(-1);
+        if (classes < 2 || out.shape().elements() != classes) {
+            throw new GraphException("eval measures classification accuracy, but output " + out.name() + " " + out.describe() + " is not one vector of class scores");
+        }
+        if (ds.sampleLength() != in.shape().elements()) {
+            throw new DataException(dataName + ": samples of shape " + Arrays.toString(ds.sampleShape()) + " (" + ds.sampleLength() + " values), but input "
+                    + in.name() + " " + in.describe() + " needs " + in.shape().elements() + " values");
+        }
+        if (ds.numClasses() > classes) {
+            throw new DataException(dataName + ": labels go up to " + (ds.numClasses() - 1) + ", but the model scores only " + classes + " classes");
+        }
+        int n = limit == null ? ds.size() : Math.max(0, Math.min(limit, ds.size()));
+        if (n == 0) throw new DataException(dataName + ": no samples to evaluate");
+        Schedule schedule = Schedule.stored(g);
+        ArenaPlan plan = new TflmGreedyPlanner().plan(g, schedule);
+        int workers = Math.max(1, Math.min(threads, n));
+        AtomicInteger next = new AtomicInteger(), correct = new AtomicInteger();
+        long t0 = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        try {
+            Future<?>[] fs = new Future<?>[workers];
+            for (int w = 0; w < workers; w++) {
+                fs[w] = pool.submit(() -> {
+                    Interpreter it = new Interpreter(g, schedule, plan);
+                    float[] sample = new float[ds.sampleLength()];
+                    double[] real = new double[sample.length];
+                    for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                        ds.copySample(i, sample, 0);
+                        for (int j = 0; j < sample.length; j++) real[j] = sample[j] * scale + offset;
+                        byte[] input = TensorValues.fromReal(in, real, dataName + " sample " + i);
+                        double[] scores = TensorValues.real(out, it.run(new byte[][] {input})[0]);
+                        int best = 0;
+                        for (int c = 1; c < scores.length; c++) if (scores[c] > scores[best]) best = c;
+                        if (best == ds.label(i)) correct.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+            for (Future<?> f : fs) f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while evaluating", e);
+        } finally {
+            pool.shutdownNow();
+        }
+        return new Evaluation(n, correct.get(), (System.nanoTime() - t0) / 1e9, workers);
+    }
+}

@@ -1,0 +1,151 @@
+package org.tinyfit.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.tinyfit.passes.InferenceForm;
+import org.tinyfit.data.BatchLoader;
+import org.tinyfit.data.DataException;
+import org.tinyfit.data.DataSource;
+import org.tinyfit.data.Dataset;
+import org.tinyfit.data.Datasets;
+import org.tinyfit.data.Normalization;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Provenance;
+import org.tinyfit.tflite.TfliteWriter;
+
+/**
+ * One training run from a spec and a dataset to a deployable model: opens the data, holds out the
+ * last samples for validation, normalizes, compiles the spec, trains with checkpoints (resuming from
+ * the last one in the output directory), folds batch norm and removes dropout for inference, scores
+ * the test part when there is one, and writes {@code summary.json} and {@code model.tflite} (with its
+ * {@link Provenance}) to the output directory.
+ */
+public final class TrainingRun {
+    private TrainingRun() {}
+
+    /** How sample values are scaled before training (after augmentation). */
+    public enum Normalize {
+        /** {@link #UNIT} for images [h,w,c], {@link #STANDARDIZE} for anything else. */
+        AUTO,
+        /** Each channel's range on the training part to [0,1]. */
+        UNIT,
+        /** Each channel to mean 0, deviation 1 on the training part. */
+        STANDARDIZE,
+        NONE
+    }
+
+    /**
+     * What to train.
+     *
+     * @param data        a dataset as {@link Datasets#open} reads it (a path with optional #options)
+     * @param spec        the model spec, JSON
+     * @param config      how to train; its augmentations apply to images only
+     * @param validation  how many of the last training samples to hold out for validation (0: none)
+     * @param limit       train on the first this many training samples only (null: all)
+     * @param out         the directory of checkpoints, summary and model
+     * @param provenance  the version and command; the run adds the data, spec and training to it
+     */
+    public record Request(String data, Normalize normalize, String spec, TrainConfig config, int validation, Integer limit, Path out, Provenance provenance) {}
+
+    /** What a run is about to do, told to the listener before the first step. */
+    public record Plan(ModelSpec spec, long trainableParameters, int trainSamples, int validationSamples, int stepsPerEpoch, TrainConfig config) {}
+
+    /** Hears a run's plan, then its progress. */
+    public interface Listener extends Trainer.Listener {
+        default void started(Plan plan) {}
+    }
+
+    /**
+     * What a run ended with.
+     *
+     * @param testScore   the test loss and accuracy, or null when the data has no test part
+     * @param testSamples the size of the test part (0 when there is none)
+     * @param summary     what summary.json holds
+     */
+    public record Result(Plan plan, TrainState state, double[] testScore, int testSamples, Graph model, ObjectNode summary) {}
+
+    public static Result run(Request r, Listener listener) throws IOException {
+        ModelSpec modelSpec = ModelSpec.parse(r.spec());
+        DataSource source = Datasets.open(r.data());
+        Dataset all = source.train();
+        boolean images = all.sampleShape().length == 3;
+        int n = r.limit() == null ? all.size() : Math.min(all.size(), r.limit());
+        int val = r.validation();
+        if (val < 0 || val >= n) throw new DataException("--val " + val + " must be between 0 and " + (n - 1) + " (the training samples used)");
+        Dataset trainSet = all.subset(range(0, n - val)), valSet = val == 0 ? null : all.subset(range(n - val, n));
+        Dataset test = source.test().orElse(null);
+        Normalization norm = switch (r.normalize()) {
+            case UNIT -> Normalization.minMax(trainSet);
+            case STANDARDIZE -> Normalization.standardize(trainSet);
+            case NONE -> null;
+            case AUTO -> images ? Normalization.minMax(trainSet) : Normalization.standardize(trainSet);
+        };
+        TrainConfig cfg = images ? r.config() : r.config().toBuilder().augmentations(List.of()).build();
+        Graph graph = SpecCompiler.compile(modelSpec, cfg.seed());
+        Loss loss = new Loss.SoftmaxCrossEntropy(cfg.labelSmoothing());
+        try (Trainer trainer = new Trainer(graph, cfg, trainSet, valSet, norm, loss)) {
+            Plan plan = new Plan(modelSpec, trainer.net().trainableCount(), trainSet.size(), val, trainer.stepsPerEpoch(), cfg);
+            listener.started(plan);
+            TrainState st = trainer.run(r.out(), listener, null);
+            Provenance provenance = r.provenance().withData(source.description()).withSpec(modelSpec.toJson()).withTraining(cfg.fingerprint());
+            Graph exported = provenance.attachTo(InferenceForm.of(trainer.net().toGraph()));
+            double[] testScore = null;
+            if (test != null) {
+                try (Net inference = Net.compile(exported, cfg.threads())) {
+                    testScore = Trainer.evaluate(inference, BatchLoader.builder(test).batchSize(256).normalize(norm).build(), loss);
+                }
+            }
+            ObjectNode summary = summary(plan, st, testScore);
+            writeAtomically(r.out().resolve("summary.json"), summary.toPrettyString().getBytes(StandardCharsets.UTF_8));
+            writeAtomically(r.out().resolve("model.tflite"), TfliteWriter.write(exported));
+            return new Result(plan, st, testScore, test == null ? 0 : test.size(), exported, summary);
+        }
+    }
+
+    private static ObjectNode summary(Plan plan, TrainState st, double[] test) {
+        ObjectNode root = new ObjectMapper().createObjectNode();
+        root.put("model", plan.spec().name());
+        root.put("parameters", plan.trainableParameters());
+        root.put("config", plan.config().fingerprint());
+        root.put("threads", plan.config().threads());
+        ArrayNode eps = root.putArray("epochs");
+        for (EpochResult r : st.history()) {
+            ObjectNode e = eps.addObject();
+            e.put("epoch", r.epoch() + 1);
+            e.put("trainLoss", r.trainLoss());
+            e.put("trainAccuracy", r.trainAccuracy());
+            if (!Double.isNaN(r.valAccuracy())) {
+                e.put("valLoss", r.valLoss());
+                e.put("valAccuracy", r.valAccuracy());
+            }
+            e.put("seconds", r.seconds());
+            e.put("samplesPerSecond", r.samplesPerSecond());
+        }
+        if (test != null) {
+            root.put("testLoss", test[0]);
+            root.put("testAccuracy", test[1]);
+        }
+        root.put("spec", plan.spec().toJson());
+        return root;
+    }
+
+    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.write(tmp, bytes);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) r[i] = from + i;
+        return r;
+    }
+}

@@ -1,0 +1,79 @@
+package org.tinyfit.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.tinyfit.data.DataException;
+import org.tinyfit.data.Dataset;
+import org.tinyfit.data.InMemory;
+import org.tinyfit.graph.DType;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.GraphBuilder;
+import org.tinyfit.graph.GraphException;
+import org.tinyfit.graph.Op;
+import org.tinyfit.graph.Shape;
+
+class EvaluationTest {
+    /** A float classifier that scores class c with input value c: its prediction is the argmax of the input. */
+    static Graph identityClassifier(int classes) {
+        GraphBuilder b = new GraphBuilder("identity");
+        int x = b.input("x", DType.F32, 1, classes);
+        ByteBuffer w = ByteBuffer.allocate(classes * classes * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < classes; i++) for (int j = 0; j < classes; j++) w.putFloat(i == j ? 1f : 0f);
+        int fc = b.node(new Op.FullyConnected(Op.Act.NONE, false), "fc", x, b.constant("w", DType.F32, Shape.of(classes, classes), w.array()), -1);
+        return b.output(fc).build();
+    }
+
+    /** Sample i is one-hot at i % 3; label i is right for the first {@code right} samples and off by one after. */
+    static Dataset data(int n, int right) {
+        float[] v = new float[n * 3];
+        int[] y = new int[n];
+        for (int i = 0; i < n; i++) {
+            v[i * 3 + i % 3] = 1f;
+            y[i] = i < right ? i % 3 : (i + 1) % 3;
+        }
+        return InMemory.of(v, y, 3);
+    }
+
+    @Property(tries = 20)
+    void countsExactlyTheSamplesWhoseTopClassIsTheLabel(@ForAll @IntRange(min = 1, max = 40) int n, @ForAll @IntRange(min = 0, max = 40) int right,
+                                                       @ForAll @IntRange(min = 1, max = 4) int threads) {
+        int r = Math.min(right, n);
+        Evaluation e = Evaluation.topOne(identityClassifier(3), "identity", data(n, r), "data", 1, 0, null, threads);
+        assertEquals(n, e.samples());
+        assertEquals(r, e.correct());
+        assertEquals(Math.min(threads, n), e.threads());
+    }
+
+    @Test
+    void scaleAndOffsetApplyBeforeTheModelSeesTheSample() {
+        Evaluation e = Evaluation.topOne(identityClassifier(3), "identity", data(9, 9), "data", -1, 0, null, 2);
+        assertEquals(0, e.correct(), "negated one-hot inputs make another class the largest");
+    }
+
+    @Test
+    void aLimitEvaluatesTheFirstSamplesOnly() {
+        Evaluation e = Evaluation.topOne(identityClassifier(3), "identity", data(10, 4), "data", 1, 0, 4, 1);
+        assertEquals(4, e.samples());
+        assertEquals(1.0, e.accuracy());
+    }
+
+    @Test
+    void samplesOfAnotherSizeAreRefused() {
+        DataException e = assertThrows(DataException.class, () -> Evaluation.topOne(identityClassifier(4), "identity", data(3, 3), "d.csv", 1, 0, null, 1));
+        assertTrue(e.getMessage().startsWith("d.csv: samples of shape [3]"), e.getMessage());
+    }
+
+    @Test
+    void aModelWithoutClassScoresIsRefused() {
+        GraphException e = assertThrows(GraphException.class, () -> Evaluation.topOne(identityClassifier(1), "one.tflite", InMemory.of(new float[] {1}, new int[] {0}, 1), "d", 1, 0, null, 1));
+        assertTrue(e.getMessage().contains("classification"), e.getMessage());
+    }
+}
