@@ -63,12 +63,13 @@ final class ExportCommand implements Callable<Integer> {
         p.writeTo(dir);
         var out = spec.commandLine().getOut();
         out.printf("%s -> %s (%d files)%n", model.getFileName(), dir, p.files().size());
-        out.printf("  arena    %,9d B  (%s; TFLite Micro plans %,d B)%n", p.arenaBytes(), p.layout().plan().planner(), p.tflmArenaBytes());
+        out.printf("  arena    %,9d B  (%s; TFLite Micro plans %,d B), plus a %,d B im2col column%n", p.arenaBytes(), p.layout().plan().planner(),
+                p.tflmArenaBytes(), p.columnBytes());
         out.printf("  weights  %,9d B  in flash, plus the code%n", p.weightBytes());
         out.printf("  kernels  %s (-mcpu=%s)%n", p.layout().graph().nodes().size() + " operator functions", cpu);
         if (d != null) {
             out.printf("  %s: arena %s its %,d B of SRAM; weights %s its %,d B of flash%n", d.name(),
-                    p.arenaBytes() <= d.sramBytes() ? "fits" : "DOES NOT FIT", d.sramBytes(),
+                    p.arenaBytes() + p.columnBytes() <= d.sramBytes() ? "fits" : "DOES NOT FIT", d.sramBytes(),
                     p.weightBytes() <= d.flashBytes() ? "fit" : "DO NOT FIT", d.flashBytes());
         }
         out.println("  build    make -C " + dir + " host   |   make -C " + dir + " arm size CPU=" + cpu);

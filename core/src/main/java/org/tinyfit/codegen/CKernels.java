@@ -38,7 +38,20 @@ final class CKernels {
 
         /** A C expression of type {@code int8_t *} for scratch buffer {@code index} of {@code node}. */
         String scratch(int node, int index);
+
+        /**
+         * The name of constant int8 tensor {@code t} as {@code rows} rows of {@code rowLength}
+         * values, each row padded with zeros to a multiple of 4 and each group of 4 stored as w0 w2 w1 w3
+         * (what {@code tf_dot_col} reads); the project then emits it.
+         */
+        String packed(int t, int rows, int rowLength);
+
+        /** The name of the shared {@code int16_t} im2col column, which must hold at least {@code values} values. */
+        String column(int values);
     }
+
+    /** {@code n} rounded up to a multiple of 4. */
+    static int roundUp4(int n) { return (n + 3) & ~3; }
 
     /** Why the generator has no code for {@code n}, or null when it has. */
     static String unsupported(Graph g, Node n) {
@@ -168,9 +181,13 @@ final class CKernels {
         Tensor in = g.tensor(n.input(0)), filter = g.tensor(n.input(1)), y = g.tensor(n.output(0));
         int[] x = in.shape().dims(), f = filter.shape().dims(), o = y.shape().dims();
         ConvQuant q = ConvQuant.conv(n, in, filter, y, op.act(), f[0]);
-        int fpg = f[0] / (x[3] / f[3]);
         int padH = padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]);
         int padW = padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]);
+        if (f[3] == x[3]) {
+            im2colConv(out, g, n, op, q, padH, padW, sym);
+            return;
+        }
+        int fpg = f[0] / (x[3] / f[3]);
         weightedPreamble(out, q, sym.arena(in.id()), sym.constant(filter.id()), sym.arena(y.id()));
         out.append(String.format(Locale.ROOT, """
                     for (int32_t b = 0; b < %d; ++b) {
@@ -201,6 +218,54 @@ final class CKernels {
                 q.outputOffset(), q.actMin(), q.actMax()));
     }
 
+    /**
+     * A convolution without groups: for each output pixel the receptive field is gathered once into
+     * an int16 column (input offset added, padding 0), then every output channel is a dot product
+     * of that column with its packed filter row, two channels at a time.
+     */
+    private static void im2colConv(StringBuilder out, Graph g, Node n, Op.Conv2D op, ConvQuant q, int padH, int padW, Symbols sym) {
+        Tensor in = g.tensor(n.input(0)), filter = g.tensor(n.input(1)), y = g.tensor(n.output(0));
+        int[] x = in.shape().dims(), f = filter.shape().dims(), o = y.shape().dims();
+        int length = f[1] * f[2] * f[3], padded = roundUp4(length);
+        String column = sym.column(padded);
+        weightedPreamble(out, q, sym.arena(in.id()), sym.packed(filter.id(), f[0], length), sym.arena(y.id()));
+        String bias0 = bias(g, n, 2, sym), bias1 = bias0.replace("[oc]", "[oc + 1]");
+        out.append(String.format(Locale.ROOT, """
+                    for (int32_t b = 0; b < %1$d; ++b) {
+                        for (int32_t oy = 0; oy < %2$d; ++oy) {
+                            const int32_t iy0 = oy * %3$d - %4$d;
+                            for (int32_t ox = 0; ox < %5$d; ++ox) {
+                                const int32_t ix0 = ox * %6$d - %7$d;
+                                int16_t *c = %8$s;
+                                for (int32_t fy = 0; fy < %9$d; ++fy) {
+                                    const int32_t iy = iy0 + %10$d * fy;
+                                    for (int32_t fx = 0; fx < %11$d; ++fx) {
+                                        const int32_t ix = ix0 + %12$d * fx;
+                                        if (iy < 0 || iy >= %13$d || ix < 0 || ix >= %14$d) {
+                                            for (int32_t ic = 0; ic < %15$d; ++ic) *c++ = 0;
+                                        } else {
+                                            const int8_t *p = in + ((b * %13$d + iy) * %14$d + ix) * %15$d;
+                                            for (int32_t ic = 0; ic < %15$d; ++ic) *c++ = (int16_t)(p[ic] + %16$d);
+                                        }
+                                    }
+                                }
+                                for (int32_t i = %17$d; i < %18$d; ++i) *c++ = 0;
+                                int8_t *y = out + ((b * %2$d + oy) * %5$d + ox) * %19$d;
+                                int32_t oc = 0;
+                                for (; oc + 2 <= %19$d; oc += 2) {
+                                    int32_t acc0 = %20$s, acc1 = %21$s;
+                                    tf_dot_col2(%8$s, w + oc * %18$d, %18$d, &acc0, &acc1);
+                                    y[oc] = tf_requant(acc0, mult[oc], shift[oc], %22$d, %23$d, %24$d);
+                                    y[oc + 1] = tf_requant(acc1, mult[oc + 1], shift[oc + 1], %22$d, %23$d, %24$d);
+                                }
+                                if (oc < %19$d) y[oc] = tf_requant(tf_dot_col(%8$s, w + oc * %18$d, %18$d, %20$s), mult[oc], shift[oc], %22$d, %23$d, %24$d);
+                            }
+                        }
+                    }
+                """, x[0], o[1], op.strideH(), padH, o[2], op.strideW(), padW, column, f[1], op.dilationH(), f[2], op.dilationW(), x[1], x[2], x[3],
+                q.inputOffset(), length, padded, o[3], bias0, bias1, q.outputOffset(), q.actMin(), q.actMax()));
+    }
+
     /** The index of the scratch plane an in-place per-channel node uses, or -1 when {@code n} does not run in place. */
     private static int planeIndex(Graph g, Node n, ArenaPlan plan) {
         int in = n.input(0), o = n.output(0);
@@ -222,31 +287,63 @@ final class CKernels {
         int padW = padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]);
         requantTables(out, q);
         String bias = n.hasInput(2) ? sym.constant(n.input(2)) + "[oc]" : "0";
+        out.append("    const int8_t *w = ").append(sym.constant(filter.id())).append(";\n");
+        window(out, op.strideH(), op.strideW(), padH, padW, op.dilationH(), op.dilationW(), f[1], f[2], x[1], x[2]);
+        StringBuilder interior = new StringBuilder();
+        for (int fy = 0; fy < f[1]; fy++) {
+            for (int fx = 0; fx < f[2]; fx++) {
+                interior.append(String.format(Locale.ROOT, " \\\n                acc += (int32_t)w[%d + (oc)] * ((int32_t)(in)[row + %d] + %d);",
+                        (fy * f[2] + fx) * o[3], (fy * op.dilationH() * x[2] + fx * op.dilationW()) * x[3], q.inputOffset()));
+            }
+        }
         out.append(String.format(Locale.ROOT, """
-                    const int8_t *w = %s;
-                #define TF_VALUE(in, b, oy, ox, oc, result) do { \\
-                        const int32_t iy0 = (oy) * %d - %d, ix0 = (ox) * %d - %d, ic = (oc) / %d; \\
+                #define TF_VALUE(in, b, oc, result) do { \\
                         int32_t acc = %s; \\
-                        for (int32_t fy = 0; fy < %d; ++fy) { \\
-                            const int32_t iy = iy0 + %d * fy; \\
-                            if (iy < 0 || iy >= %d) continue; \\
-                            for (int32_t fx = 0; fx < %d; ++fx) { \\
-                                const int32_t ix = ix0 + %d * fx; \\
-                                if (ix < 0 || ix >= %d) continue; \\
-                                acc += (int32_t)w[(fy * %d + fx) * %d + (oc)] * ((int32_t)(in)[(((b) * %d + iy) * %d + ix) * %d + ic] + %d); \\
+                        if (fy0 == 0 && fy1 == %d && fx0 == 0 && fx1 == %d) { \\
+                            const int32_t row = (((b) * %d + iy0) * %d + ix0) * %d + (oc) / %d;%s \\
+                        } else { \\
+                            for (int32_t fy = fy0; fy < fy1; ++fy) { \\
+                                const int8_t *wr = w + fy * %d + (oc); \\
+                                const int32_t row = (((b) * %d + iy0 + %d * fy) * %d + ix0) * %d + (oc) / %d; \\
+                                for (int32_t fx = fx0; fx < fx1; ++fx) acc += (int32_t)wr[fx * %d] * ((int32_t)(in)[row + fx * %d] + %d); \\
                             } \\
                         } \\
                         (result) = tf_requant(acc, mult[oc], shift[oc], %d, %d, %d); \\
                     } while (0)
-                """, sym.constant(filter.id()), op.strideH(), padH, op.strideW(), padW, m, bias, f[1], op.dilationH(), x[1], f[2], op.dilationW(), x[2],
-                f[2], o[3], x[1], x[2], x[3], q.inputOffset(), q.outputOffset(), q.actMin(), q.actMax()));
+                """, bias, f[1], f[2], x[1], x[2], x[3], m, interior, f[2] * o[3], x[1], op.dilationH(), x[2], x[3], m, o[3], op.dilationW() * x[3],
+                q.inputOffset(), q.outputOffset(), q.actMin(), q.actMax()));
         perChannelLoops(out, g, n, plan, sym, o);
-        out.append("#undef TF_VALUE\n");
     }
 
     /**
-     * The loops around {@code TF_VALUE(in, b, oy, ox, oc, result)}: over the whole output, or, in
-     * place, one channel at a time into the scratch plane, then back over the channel's bytes.
+     * {@code TF_WINDOW(oy, ox)}: the window of output pixel (oy, ox) as block-local constants: its
+     * top-left input position {@code iy0, ix0}, and the taps that fall inside the input,
+     * {@code fy0 <= fy < fy1}, {@code fx0 <= fx < fx1}.
+     */
+    private static void window(StringBuilder out, int strideH, int strideW, int padH, int padW, int dilH, int dilW, int kH, int kW, int inH, int inW) {
+        out.append(String.format(Locale.ROOT, """
+                #define TF_WINDOW(oy, ox) \\
+                        const int32_t iy0 = (oy) * %d - %d, ix0 = (ox) * %d - %d; \\
+                        const int32_t fy0 = %s, fy1 = %s; \\
+                        const int32_t fx0 = %s, fx1 = %s
+                """, strideH, padH, strideW, padW, first("iy0", dilH), last("iy0", dilH, kH, inH), first("ix0", dilW), last("ix0", dilW, kW, inW)));
+    }
+
+    /** The first tap {@code f} with {@code at + dilation * f >= 0}. */
+    private static String first(String at, int dilation) {
+        return dilation == 1 ? "(" + at + " < 0 ? -" + at + " : 0)" : "(" + at + " < 0 ? (" + (dilation - 1) + " - " + at + ") / " + dilation + " : 0)";
+    }
+
+    /** One past the last tap {@code f < kernel} with {@code at + dilation * f < size}. */
+    private static String last(String at, int dilation, int kernel, int size) {
+        String inside = dilation == 1 ? "(" + size + " - " + at + ")" : "((" + size + " - " + at + " + " + (dilation - 1) + ") / " + dilation + ")";
+        return "(" + inside + " < " + kernel + " ? " + inside + " : " + kernel + ")";
+    }
+
+    /**
+     * The loops around {@code TF_WINDOW(oy, ox)} and {@code TF_VALUE(in, b, oc, result)}: over the
+     * whole output, or, in place, one channel at a time into the scratch plane, then back over the
+     * channel's bytes.
      */
     private static void perChannelLoops(StringBuilder out, Graph g, Node n, ArenaPlan plan, Symbols sym, int[] o) {
         int plane = planeIndex(g, n, plan);
@@ -257,22 +354,27 @@ final class CKernels {
                         for (int32_t b = 0; b < %d; ++b)
                             for (int32_t oy = 0; oy < %d; ++oy)
                                 for (int32_t ox = 0; ox < %d; ++ox) {
+                                    TF_WINDOW(oy, ox);
                                     int8_t *y = out + ((b * %d + oy) * %d + ox) * %d;
-                                    for (int32_t oc = 0; oc < %d; ++oc) TF_VALUE(in, b, oy, ox, oc, y[oc]);
+                                    for (int32_t oc = 0; oc < %d; ++oc) TF_VALUE(in, b, oc, y[oc]);
                                 }
                     """, sym.arena(n.input(0)), sym.arena(n.output(0)), o[0], o[1], o[2], o[1], o[2], o[3], o[3]));
-            return;
+        } else {
+            out.append(String.format(Locale.ROOT, """
+                        /* in place: the output overwrites the input, one channel at a time through a plane of scratch */
+                        int8_t *data = %s;
+                        int8_t *plane = %s;
+                        for (int32_t oc = 0; oc < %d; ++oc) {
+                            for (int32_t oy = 0; oy < %d; ++oy)
+                                for (int32_t ox = 0; ox < %d; ++ox) {
+                                    TF_WINDOW(oy, ox);
+                                    TF_VALUE(data, 0, oc, plane[oy * %d + ox]);
+                                }
+                            for (int32_t p = 0; p < %d; ++p) data[p * %d + oc] = plane[p];
+                        }
+                    """, sym.arena(n.input(0)), sym.scratch(n.id(), plane), o[3], o[1], o[2], o[2], o[1] * o[2], o[3]));
         }
-        out.append(String.format(Locale.ROOT, """
-                    /* in place: the output overwrites the input, one channel at a time through a plane of scratch */
-                    int8_t *data = %s;
-                    int8_t *plane = %s;
-                    for (int32_t oc = 0; oc < %d; ++oc) {
-                        for (int32_t oy = 0; oy < %d; ++oy)
-                            for (int32_t ox = 0; ox < %d; ++ox) TF_VALUE(data, 0, oy, ox, oc, plane[oy * %d + ox]);
-                        for (int32_t p = 0; p < %d; ++p) data[p * %d + oc] = plane[p];
-                    }
-                """, sym.arena(n.input(0)), sym.scratch(n.id(), plane), o[3], o[1], o[2], o[2], o[1] * o[2], o[3]));
+        out.append("#undef TF_VALUE\n#undef TF_WINDOW\n");
     }
 
     private static void pool(StringBuilder out, Graph g, Node n, Op.Pool2D op, ArenaPlan plan, Symbols sym) {
@@ -300,19 +402,14 @@ final class CKernels {
                         for (int32_t fy = fy0; fy < fy1; ++fy) \\
                             for (int32_t fx = fx0; fx < fx1; ++fx) { int32_t e = (in)[(((b) * %d + iy0 + fy) * %d + ix0 + fx) * %d + (oc)]; if (e > v) v = e; } \\
                 """;
-        out.append(String.format(Locale.ROOT, """
-                #define TF_VALUE(in, b, oy, ox, oc, result) do { \\
-                        const int32_t iy0 = (oy) * %d - %d, ix0 = (ox) * %d - %d; \\
-                        const int32_t fx0 = ix0 < 0 ? -ix0 : 0, fy0 = iy0 < 0 ? -iy0 : 0; \\
-                        const int32_t fx1 = %d - ix0 < %d ? %d - ix0 : %d, fy1 = %d - iy0 < %d ? %d - iy0 : %d; \\
-                """, op.strideH(), padH, op.strideW(), padW, x[2], op.filterW(), x[2], op.filterW(), x[1], op.filterH(), x[1], op.filterH()));
+        window(out, op.strideH(), op.strideW(), padH, padW, 1, 1, op.filterH(), op.filterW(), x[1], x[2]);
+        out.append("#define TF_VALUE(in, b, oc, result) do { \\\n");
         out.append(String.format(Locale.ROOT, body, x[1], x[2], x[3]));
         out.append(String.format(Locale.ROOT, """
                         (result) = (int8_t)tf_clamp(v, %d, %d); \\
                     } while (0)
                 """, r[0], r[1]));
         perChannelLoops(out, g, n, plan, sym, o);
-        out.append("#undef TF_VALUE\n");
     }
 
     private static void fullyConnected(StringBuilder out, Graph g, Node n, Op.FullyConnected op, Symbols sym) {

@@ -67,10 +67,11 @@ public final class CProject {
     /**
      * @param files path (relative to the project directory) to content
      * @param arenaBytes the static arena of the generated code
+     * @param columnBytes the one other static buffer: the int16 im2col column convolutions share
      * @param tflmArenaBytes the arena TFLite Micro plans for the model (stored order, its greedy planner), for comparison
      * @param weightBytes bytes of the constant arrays (flash)
      */
-    public record Project(Map<String, String> files, Layout layout, long arenaBytes, long tflmArenaBytes, long weightBytes) {
+    public record Project(Map<String, String> files, Layout layout, long arenaBytes, long columnBytes, long tflmArenaBytes, long weightBytes) {
         public Project { files = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(files)); }
 
         /** Writes every file under {@code dir} (created if missing). */
@@ -120,7 +121,7 @@ public final class CProject {
     /** The project for {@code g} with the arena {@code options} chooses. */
     public static Project generate(Graph g, Options options) {
         Project p = generate(layout(g, options.arena()), options);
-        return new Project(p.files(), p.layout(), p.arenaBytes(), new TflmGreedyPlanner().plan(g, Schedule.stored(g)).arenaBytes(), p.weightBytes());
+        return new Project(p.files(), p.layout(), p.arenaBytes(), p.columnBytes(), new TflmGreedyPlanner().plan(g, Schedule.stored(g)).arenaBytes(), p.weightBytes());
     }
 
     /** The {@code -mcpu} value for a core, or a {@link CodegenException} for a core that is not a Cortex-M. */
@@ -153,6 +154,8 @@ public final class CProject {
             if (!plan.inArena(t)) throw new CodegenException("output " + g.tensor(t).name() + " is not computed in the arena");
         }
         TreeSet<Integer> constants = new TreeSet<>();
+        java.util.TreeMap<Integer, int[]> packed = new java.util.TreeMap<>();
+        int[] column = {0};
         CKernels.Symbols sym = new CKernels.Symbols() {
             @Override public String arena(int t) {
                 if (!plan.inArena(t)) throw new CodegenException("tensor " + t + " (" + g.tensor(t).name() + ") has no place in the arena");
@@ -165,6 +168,17 @@ public final class CProject {
             }
 
             @Override public String scratch(int node, int index) { return "TF_ARENA(" + plan.scratchOffset(node, index) + ")"; }
+
+            @Override public String packed(int t, int rows, int rowLength) {
+                int[] shape = packed.putIfAbsent(t, new int[] {rows, rowLength});
+                if (shape != null && (shape[0] != rows || shape[1] != rowLength)) throw new IllegalStateException("tensor " + t + " packed two ways");
+                return "tf_packed_" + t;
+            }
+
+            @Override public String column(int values) {
+                column[0] = Math.max(column[0], values);
+                return "tf_column";
+            }
         };
         StringBuilder nodes = new StringBuilder();
         StringBuilder invoke = new StringBuilder();
@@ -177,10 +191,11 @@ public final class CProject {
         Map<String, String> files = new LinkedHashMap<>();
         long weightBytes = 0;
         for (int t : constants) weightBytes += g.tensor(t).bytes();
-        files.put("model.h", header(layout));
-        files.put("model.c", source(layout, nodes, invoke, sym));
-        files.put("model_weights.h", weightsHeader(g, constants));
-        files.put("model_weights.c", weights(g, constants));
+        for (int[] p : packed.values()) weightBytes += (long) p[0] * CKernels.roundUp4(p[1]);
+        files.put("model.h", header(layout, 2L * column[0]));
+        files.put("model.c", source(layout, nodes, invoke, sym, column[0]));
+        files.put("model_weights.h", weightsHeader(g, constants, packed));
+        files.put("model_weights.c", weights(g, constants, packed));
         files.put("model_io.h", io(g));
         files.put("tinyfit_kernels.h", resource("tinyfit_kernels.h"));
         files.put("main_host.c", resource("main_host.c"));
@@ -189,7 +204,7 @@ public final class CProject {
         files.put("mps2.ld", resource("mps2.ld"));
         files.put("Makefile", resource("Makefile").replace("@CPU@", options.cpu()));
         files.put("README.md", readme(layout, weightBytes, options));
-        return new Project(files, layout, plan.arenaBytes(), new TflmGreedyPlanner().plan(g, Schedule.stored(g)).arenaBytes(), weightBytes);
+        return new Project(files, layout, plan.arenaBytes(), 2L * column[0], new TflmGreedyPlanner().plan(g, Schedule.stored(g)).arenaBytes(), weightBytes);
     }
 
     static String resource(String name) {
@@ -210,13 +225,15 @@ public final class CProject {
         return b.append('}').toString();
     }
 
-    private static String header(Layout layout) {
+    private static String header(Layout layout, long columnBytes) {
         Graph g = layout.graph();
         StringBuilder h = new StringBuilder();
         h.append("/* ").append(g.name()).append(": generated by tinyfit. int8 in, int8 out; real = scale * (q - zero_point). */\n");
         h.append("#ifndef MODEL_H\n#define MODEL_H\n\n#include <stdint.h>\n\n");
         h.append("/* The one static arena (").append(layout.plan().planner()).append(", ").append(layout.choice().lower()).append("). */\n");
         h.append("#define MODEL_ARENA_BYTES ").append(layout.plan().arenaBytes()).append('\n');
+        h.append("/* The one other static buffer: the im2col column the convolutions share. */\n");
+        h.append("#define MODEL_COLUMN_BYTES ").append(columnBytes).append('\n');
         h.append("#define MODEL_INPUT_COUNT ").append(g.inputs().length).append('\n');
         h.append("#define MODEL_OUTPUT_COUNT ").append(g.outputs().length).append("\n\n");
         describe(h, g, g.inputs(), "INPUT");
@@ -246,7 +263,7 @@ public final class CProject {
         return String.join(", ", ps);
     }
 
-    private static String source(Layout layout, StringBuilder nodes, StringBuilder invoke, CKernels.Symbols sym) {
+    private static String source(Layout layout, StringBuilder nodes, StringBuilder invoke, CKernels.Symbols sym, int columnValues) {
         Graph g = layout.graph();
         long arena = Math.max(layout.plan().arenaBytes(), 1);
         StringBuilder c = new StringBuilder();
@@ -254,7 +271,9 @@ public final class CProject {
                 .append(" gives, in one ").append(layout.plan().arenaBytes()).append("-byte arena planned by ").append(layout.plan().planner()).append(". */\n");
         c.append("#include <string.h>\n#include \"model.h\"\n#include \"model_weights.h\"\n#include \"tinyfit_kernels.h\"\n\n");
         c.append("static int8_t tf_arena[").append(arena).append("] __attribute__((aligned(16)));\n");
-        c.append("#define TF_ARENA(offset) (tf_arena + (offset))\n\n");
+        c.append("#define TF_ARENA(offset) (tf_arena + (offset))\n");
+        if (columnValues > 0) c.append("static int16_t tf_column[").append(columnValues).append("] __attribute__((aligned(4)));\n");
+        c.append('\n');
         c.append(nodes);
         c.append("void model_invoke(").append(params(g)).append(") {\n");
         int[] ins = g.inputs(), outs = g.outputs();
@@ -293,16 +312,19 @@ public final class CProject {
         };
     }
 
-    private static String weightsHeader(Graph g, TreeSet<Integer> constants) {
+    private static String weightsHeader(Graph g, TreeSet<Integer> constants, Map<Integer, int[]> packed) {
         StringBuilder h = new StringBuilder("#ifndef MODEL_WEIGHTS_H\n#define MODEL_WEIGHTS_H\n\n#include <stdint.h>\n\n");
         for (int t : constants) {
             Tensor c = g.tensor(t);
             h.append("extern const ").append(cType(c.dtype())).append(" tf_const_").append(t).append('[').append(Math.max(1, c.shape().elements())).append("];\n");
         }
+        for (Map.Entry<Integer, int[]> p : packed.entrySet()) {
+            h.append("extern const int8_t tf_packed_").append(p.getKey()).append('[').append(Math.max(1, p.getValue()[0] * CKernels.roundUp4(p.getValue()[1]))).append("];\n");
+        }
         return h.append("\n#endif\n").toString();
     }
 
-    private static String weights(Graph g, TreeSet<Integer> constants) {
+    private static String weights(Graph g, TreeSet<Integer> constants, Map<Integer, int[]> packed) {
         StringBuilder w = new StringBuilder("/* The model's constants, in flash. */\n#include \"model_weights.h\"\n\n");
         for (int t : constants) {
             Tensor c = g.tensor(t);
@@ -315,6 +337,24 @@ public final class CProject {
                 w.append(c.dtype() == DType.I8 ? b.get() : b.getInt()).append(',');
             }
             if (n == 0) w.append('0');
+            w.append("\n};\n\n");
+        }
+        for (Map.Entry<Integer, int[]> p : packed.entrySet()) {
+            Tensor c = g.tensor(p.getKey());
+            int rows = p.getValue()[0], length = p.getValue()[1], padded = CKernels.roundUp4(length);
+            byte[] data = c.data();
+            w.append("/* ").append(cName(c.name())).append(' ').append(c.describe()).append(": ").append(rows).append(" rows of ").append(padded)
+                    .append(", each group of 4 stored as w0 w2 w1 w3 */\n");
+            w.append("const int8_t tf_packed_").append(p.getKey()).append('[').append(Math.max(1, rows * padded)).append("] __attribute__((aligned(4))) = {");
+            int k = 0;
+            for (int r = 0; r < rows; r++) {
+                for (int i = 0; i < padded; i++) {
+                    int group = i & ~3, lane = i & 3;
+                    int src = group + (lane == 1 ? 2 : lane == 2 ? 1 : lane);
+                    w.append(k++ % 24 == 0 ? "\n    " : " ").append(src < length ? data[r * length + src] : 0).append(',');
+                }
+            }
+            if (k == 0) w.append('0');
             w.append("\n};\n\n");
         }
         return w.toString();

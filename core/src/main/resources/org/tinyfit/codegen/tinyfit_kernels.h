@@ -10,6 +10,12 @@
 
 #if defined(__ARM_FEATURE_DSP)
 #include <arm_acle.h>
+/* A 32-bit load from any address (Cortex-M4/M7/M33 load unaligned words), allowed to alias int8/int16 data. */
+typedef int32_t tf_word __attribute__((may_alias, aligned(1)));
+#define TF_LOAD32(p) (*(const tf_word *)(const void *)(p))
+/* The same for a 4-byte aligned address. */
+typedef int32_t tf_aligned_word __attribute__((may_alias));
+#define TF_LOAD32A(p) (*(const tf_aligned_word *)(const void *)(p))
 #endif
 
 #define TF_INLINE static inline __attribute__((always_inline))
@@ -65,9 +71,7 @@ TF_INLINE int32_t tf_dot(const int8_t *x, const int8_t *w, int32_t n, int32_t x_
 #if defined(__ARM_FEATURE_DSP)
     int32_t off2 = (int32_t)(((uint32_t)(uint16_t)x_offset << 16) | (uint16_t)x_offset);
     for (; i + 4 <= n; i += 4) {
-        uint32_t xv, wv;
-        __builtin_memcpy(&xv, x + i, 4);
-        __builtin_memcpy(&wv, w + i, 4);
+        uint32_t xv = (uint32_t)TF_LOAD32(x + i), wv = (uint32_t)TF_LOAD32(w + i);
         int32_t x02 = __sxtab16(off2, (int32_t)xv);
         int32_t x13 = __sxtab16(off2, (int32_t)((xv >> 8) | (xv << 24)));
         int32_t w02 = __sxtb16((int32_t)wv);
@@ -96,6 +100,48 @@ TF_INLINE int8_t tf_addsub_s8(int32_t x, int32_t y, int sub, int32_t off1, int32
     int32_t raw = sub ? tf_subw(v1, v2) : tf_addw(v1, v2);
     int32_t out = tf_rdbpot(tf_srdhm(raw, m_out), -s_out) + out_offset;
     return (int8_t)tf_clamp(out, act_min, act_max);
+}
+
+/*
+ * Dot products of an int16 column (input values with the input offset added, as im2col gathers
+ * them; taps in the padding are 0) with packed int8 filter rows: n is a multiple of 4, and each
+ * group of 4 weights is stored as w0 w2 w1 w3, so that one sign extension of a 32-bit word gives
+ * the pairs (w0, w1) and (w2, w3) that line up with two 32-bit loads of the column.
+ */
+TF_INLINE int32_t tf_dot_col(const int16_t *c, const int8_t *w, int32_t n, int32_t acc) {
+    for (int32_t i = 0; i < n; i += 4) {
+#if defined(__ARM_FEATURE_DSP)
+        uint32_t wv = (uint32_t)TF_LOAD32A(w + i);
+        int32_t c01 = TF_LOAD32A(c + i), c23 = TF_LOAD32A(c + i + 2);
+        acc = __smlad(c01, __sxtb16((int32_t)wv), acc);
+        acc = __smlad(c23, __sxtb16((int32_t)((wv >> 8) | (wv << 24))), acc);
+#else
+        acc += c[i] * w[i] + c[i + 1] * w[i + 2] + c[i + 2] * w[i + 1] + c[i + 3] * w[i + 3];
+#endif
+    }
+    return acc;
+}
+
+/* Two consecutive packed filter rows (w and w + n) against one column: each column word is loaded once for both. */
+TF_INLINE void tf_dot_col2(const int16_t *c, const int8_t *w, int32_t n, int32_t *acc0, int32_t *acc1) {
+    int32_t a0 = *acc0, a1 = *acc1;
+    const int16_t *end = c + n;
+    for (; c < end; c += 4, w += 4) {
+#if defined(__ARM_FEATURE_DSP)
+        int32_t c01 = TF_LOAD32A(c), c23 = TF_LOAD32A(c + 2);
+        uint32_t v0 = (uint32_t)TF_LOAD32A(w), v1 = (uint32_t)TF_LOAD32A(w + n);
+        a0 = __smlad(c01, __sxtb16((int32_t)v0), a0);
+        a0 = __smlad(c23, __sxtb16((int32_t)((v0 >> 8) | (v0 << 24))), a0);
+        a1 = __smlad(c01, __sxtb16((int32_t)v1), a1);
+        a1 = __smlad(c23, __sxtb16((int32_t)((v1 >> 8) | (v1 << 24))), a1);
+#else
+        const int8_t *u = w + n;
+        a0 += c[0] * w[0] + c[1] * w[2] + c[2] * w[1] + c[3] * w[3];
+        a1 += c[0] * u[0] + c[1] * u[2] + c[2] * u[1] + c[3] * u[3];
+#endif
+    }
+    *acc0 = a0;
+    *acc1 = a1;
 }
 
 /* gemmlowp's fixed-point exp, 1/(1+x) and reciprocal on raw int32 values (Q0.31 results). */
