@@ -18,9 +18,11 @@ import picocli.CommandLine.Command;
             DevicesCommand.class,
             AnalyzeCommand.class,
             OptimizeCommand.class,
+            ConvertCommand.class,
             RunCommand.class,
             EvalCommand.class,
             TrainCommand.class,
+            SearchCommand.class,
             ExportCommand.class,
             CommandLine.HelpCommand.class
         },
