@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             QuantizeCommand.class,
             TrainCommand.class,
             SearchCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Every command takes --help. Set TINYFIT_DEBUG=1 to see stack traces of internal errors."})
