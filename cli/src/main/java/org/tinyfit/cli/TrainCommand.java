@@ -117,8 +117,8 @@ final class TrainCommand implements Callable<Integer> {
         if (json) {
             stdout.println(r.summary().toPrettyString());
         } else if (r.testScore() != null) {
-            stdout.printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) on %d samples; model.tflite, summary.json and the checkpoint are in %s%n",
-                    100 * r.testScore()[1], r.testScore()[0], r.testSamples(), out);
+            stdout.printf(Locale.ROOT, "test accuracy %.2f%% (%d of %d correct, loss %.4f); model.tflite, summary.json and the checkpoint are in %s%n",
+                    100 * r.testScore()[1], r.summary().get("testCorrect").asInt(), r.testSamples(), r.testScore()[0], out);
         } else {
             stdout.printf(Locale.ROOT, "done; model.tflite, summary.json and the checkpoint are in %s%n", out);
         }
