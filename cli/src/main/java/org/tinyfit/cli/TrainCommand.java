@@ -72,7 +72,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-steps", defaultValue = "100", description = "Also checkpoint every this many steps within an epoch (0: only at epoch ends) (default: ${DEFAULT-VALUE}).") int checkpointSteps;
     @Option(names = "--out", defaultValue = "train-out", paramLabel = "DIR", description = "Output directory: checkpoint, summary.json, the trained model (default: ${DEFAULT-VALUE}).") Path out;
     @Option(names = "--no-progress", description = "Print a line per epoch instead of a progress bar (for logs).") boolean noProgress;
-    @Option(names = "--json", description = "Print the summary as JSON.") boolean json;
+    @Option(names = "--json", description = "Print the summary as JSON: stdout holds one JSON document, progress goes to stderr.") boolean json;
 
     static String loadSpec(String model) {
         String builtin = BuiltinSpecs.all().get(model);
@@ -109,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Request request = new TrainingRun.Request(data, TrainingRun.Normalize.valueOf(normalize.toUpperCase(Locale.ROOT)), specJson, cfg,
                 val, limit, out, Provenance.of(Main.commandLine(spec)));
         TrainingRun.Result r;
-        try (TrainProgress progress = new TrainProgress(stdout, noProgress)) {
+        try (TrainProgress progress = new TrainProgress(json ? spec.commandLine().getErr() : stdout, noProgress)) {
             r = TrainingRun.run(request, progress);
         } catch (DataException e) {
             throw new UserException(e.getMessage());
