@@ -18,9 +18,11 @@ import picocli.CommandLine.Command;
             DevicesCommand.class,
             AnalyzeCommand.class,
             OptimizeCommand.class,
+            ConvertCommand.class,
             RunCommand.class,
             EvalCommand.class,
             TrainCommand.class,
+            SearchCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Every command takes --help. Set TINYFIT_DEBUG=1 to see stack traces of internal errors."})
