@@ -80,7 +80,7 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         return new Cost(g.name(), device.id(), plan.planner(), rows, macs, ops, parameters, constantBytes, modelBytes, measured,
                 code, flash, plan.arenaBytes(), persistent, peak, lowerBoundBytes, micros,
                 device.power() == null ? null : micros * device.power().activeMilliwatts() / 1000.0, Support.isHybrid(g),
-                Support.findings(g, device), Verdict.of(constraints));
+                Support.findings(g, device), Verdict.of(constraints, Support.cannotRun(g)));
     }
 
     private static NodeCost row(Graph g, Device device, Node n, int step, Set<Integer> paramTensors) {
