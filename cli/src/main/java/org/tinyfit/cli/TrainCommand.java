@@ -96,6 +96,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!List.of("auto", "unit", "standardize", "none").contains(normalize)) {
             throw new UserException("--normalize " + normalize + ": use auto, unit, standardize or none");
         }
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new UserException("--out " + out + " is a file; give a directory (new or one to resume in)");
+        if (Files.isDirectory(Path.of(dataPath)) && dataPath.endsWith(".csv")) throw new UserException("--data " + dataPath + " is a directory, not a .csv file");
         String specJson = loadSpec(model);
         TrainConfig cfg;
         try {

@@ -63,8 +63,9 @@ final class TrainProgress implements TrainingRun.Listener, AutoCloseable {
     }
 
     @Override public void started(TrainingRun.Plan p) {
-        out.printf(Locale.ROOT, "model %s: %d trainable parameters; %d training samples, %d validation; %d steps of %d per epoch; %d threads%n",
-                p.spec().name(), p.trainableParameters(), p.trainSamples(), p.validationSamples(), p.stepsPerEpoch(), p.config().batch(), p.config().threads());
+        out.printf(Locale.ROOT, "model %s: %d trainable parameters; %d training samples, %d validation; %d step%s of %d per epoch; %d thread%s%n",
+                p.spec().name(), p.trainableParameters(), p.trainSamples(), p.validationSamples(), p.stepsPerEpoch(), p.stepsPerEpoch() == 1 ? "" : "s",
+                p.config().batch(), p.config().threads(), p.config().threads() == 1 ? "" : "s");
         out.flush();
     }
 

@@ -78,9 +78,11 @@ public final class TrainingRun {
         DataSource source = Datasets.open(r.data());
         Dataset all = source.train();
         boolean images = all.sampleShape().length == 3;
+        if (r.limit() != null && r.limit() < 1) throw new DataException("--limit " + r.limit() + ": train on at least 1 sample");
+        if (all.numClasses() < 2) throw new DataException(source.description() + ": every label is 0, so there is only one class; a classifier needs at least two");
         int n = r.limit() == null ? all.size() : Math.min(all.size(), r.limit());
         int val = r.validation();
-        if (val < 0 || val >= n) throw new DataException("--val " + val + " must be between 0 and " + (n - 1) + " (the training samples used)");
+        if (val < 0 || val >= n) throw new DataException("--val " + val + " must be at least 0 and below the " + n + " training samples used");
         Dataset trainSet = all.subset(range(0, n - val)), valSet = val == 0 ? null : all.subset(range(n - val, n));
         Dataset test = source.test().orElse(null);
         Normalization norm = switch (r.normalize()) {
