@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.tinyfit.cost.Cost;
 import org.tinyfit.device.Device;
+import org.tinyfit.device.DeviceException;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.io.ModelReader;
 import picocli.CommandLine.Command;
@@ -51,6 +52,11 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--devices-file", paramLabel = "FILE", description = "Extra boards from a JSON file (see 'tinyfit devices --help').")
     Path devicesFile;
 
+    @Option(names = "--runtime", paramLabel = "NAME",
+            description = "The software that runs the model, for its latency: tflm-cmsis-nn, tflm-ref, tflm-esp-nn, tinyfit-c, table, ... "
+                    + "(default: tflm-cmsis-nn on Cortex-M cores with the DSP extension, tflm-esp-nn on ESP32, else tflm-ref).")
+    String runtime;
+
     /** What --json prints. */
     record Report(String file, long fileBytes, Device device, String verdict, Cost cost) {}
 
@@ -64,9 +70,15 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);
         Graph g = ModelReader.read(model);
+        int[] offlinePlan = ModelReader.offlinePlan(model);
         List<Report> reports = new ArrayList<>();
         for (Device d : boards) {
-            Cost c = Cost.storedOrder(g, d, fileBytes);
+            Cost c;
+            try {
+                c = Cost.storedOrder(g, d, fileBytes, offlinePlan, runtime);
+            } catch (DeviceException e) {
+                throw new UserException(e.getMessage());
+            }
             reports.add(new Report(model.toString(), fileBytes, d, c.verdict().sentence(), c));
         }
         var out = spec.commandLine().getOut();
@@ -77,7 +89,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             Cost c = reports.get(0).cost();
             Device d = reports.get(0).device();
             out.printf("%s (%,d B, %d ops) on %s%n", model.getFileName(), fileBytes, g.nodes().size(), d.summary());
-            out.println("stored operator order; arena planned by TFLite Micro's greedy planner");
+            out.println(offlinePlan != null ? "stored operator order; arena from the model's offline plan (OfflineMemoryAllocation), the rest by TFLite Micro's greedy planner"
+                    : "stored operator order; arena planned by TFLite Micro's greedy planner");
             out.println();
             CostText.table(out, c);
             out.println();

@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             ConvertCommand.class,
             RunCommand.class,
             EvalCommand.class,
+            QuantizeCommand.class,
             TrainCommand.class,
             SearchCommand.class,
             CommandLine.HelpCommand.class

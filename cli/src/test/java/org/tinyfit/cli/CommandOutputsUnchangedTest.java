@@ -20,8 +20,8 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Every command's output on the shared models, pinned: stdout, stderr and the exit code of
  * {@code analyze}, {@code optimize} (and the SHA-256 of the model it writes), {@code run},
- * {@code eval}, {@code devices}, {@code demo} and {@code train} (its summary and the SHA-256 of the
- * model it writes) must stay exactly as stored under {@code src/test/resources/command-outputs/}.
+ * {@code eval}, {@code devices}, {@code demo}, {@code train} (its summary and the SHA-256 of the
+ * model it writes) and {@code quantize} (of the model train wrote; the SHA-256 of the file) must stay exactly as stored under {@code src/test/resources/command-outputs/}.
  *
  * <p>Only what is not a property of the code is normalized: the absolute paths of the shared
  * models and of the scratch directory, and measured times (optimize's search micros and
@@ -75,6 +75,10 @@ class CommandOutputsUnchangedTest {
         Path trainCsv = TrainCommandTest.csv(SCRATCH);
         cases.add(new Case("train", trainArgs(trainCsv, "train-text", false), CommandOutputsUnchangedTest::trainTimes));
         cases.add(new Case("train-json", trainArgs(trainCsv, "train-json", true), CommandOutputsUnchangedTest::trainTimes));
+        String trained = SCRATCH.resolve("train-text").resolve("model.tflite").toString();
+        cases.add(new Case("quantize", new String[] {"quantize", trained, "--calibrate", trainCsv.toString(), "-o", SCRATCH.resolve("quantized.tflite").toString()}, s -> s));
+        cases.add(new Case("quantize-json", new String[] {"quantize", trained, "--calibrate", trainCsv.toString(), "--calibration", "mse",
+            "-o", SCRATCH.resolve("quantized-mse.tflite").toString(), "--json"}, s -> s));
         return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
     }
 

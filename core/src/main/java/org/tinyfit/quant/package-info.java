@@ -23,6 +23,13 @@
  *       errors that name the node.</li>
  * </ul>
  *
+ * <p>Post-training quantization lives here too: {@link org.tinyfit.quant.PostTrainingQuantization}
+ * (the entry point: a float graph and calibration samples in, an int8 graph out),
+ * {@link org.tinyfit.quant.Calibration} (activation ranges observed by running the float graph:
+ * minmax, percentile, mse), {@link org.tinyfit.quant.Quantizer} (TFLite's full-integer rules) and
+ * {@link org.tinyfit.quant.AffineParams} (scales and zero points chosen from ranges, and the
+ * integers they give to float data).
+ *
  * <p>Shifts follow TFLite: positive is a left shift, negative a right shift, and a multiplier
  * {@code m} with shift {@code s} stands for the real number {@code m * 2^(s - 31)}.
  */

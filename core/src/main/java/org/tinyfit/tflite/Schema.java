@@ -8,7 +8,7 @@ final class Schema {
 
     // Model
     static final int MODEL_VERSION = 0, MODEL_OPERATOR_CODES = 1, MODEL_SUBGRAPHS = 2, MODEL_DESCRIPTION = 3,
-            MODEL_BUFFERS = 4, MODEL_METADATA_BUFFER = 5, MODEL_METADATA = 6;
+            MODEL_BUFFERS = 4, MODEL_METADATA_BUFFER = 5, MODEL_METADATA = 6, MODEL_SIGNATURE_DEFS = 7;
     // OperatorCode
     static final int OPCODE_DEPRECATED_BUILTIN = 0, OPCODE_CUSTOM = 1, OPCODE_VERSION = 2, OPCODE_BUILTIN = 3;
     // SubGraph
@@ -26,6 +26,9 @@ final class Schema {
     static final int BUFFER_DATA = 0, BUFFER_OFFSET = 1, BUFFER_SIZE = 2;
     // Metadata
     static final int METADATA_NAME = 0, METADATA_BUFFER = 1;
+    // SignatureDef (field 3, deprecated_tag, is not written) and TensorMap
+    static final int SIGNATURE_INPUTS = 0, SIGNATURE_OUTPUTS = 1, SIGNATURE_KEY = 2, SIGNATURE_SUBGRAPH_INDEX = 4;
+    static final int TENSORMAP_NAME = 0, TENSORMAP_TENSOR_INDEX = 1;
 
     // TensorType
     static final int FLOAT32 = 0, FLOAT16 = 1, INT32 = 2, UINT8 = 3, INT64 = 4, BOOL = 6, INT16 = 7, INT8 = 9;

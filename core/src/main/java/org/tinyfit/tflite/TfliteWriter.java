@@ -17,13 +17,19 @@ import org.tinyfit.graph.Tensor;
 /**
  * Writes a {@link Graph} as a complete .tflite model (schema version 3, one subgraph) that TFLite
  * Micro can load. The graph's metadata is stored as Model.metadata entries whose buffers hold the
- * UTF-8 text, so a written model carries its provenance.
+ * UTF-8 text, so a written model carries its provenance. Each operator code carries the version
+ * TFLite assigns for the features its nodes use ({@link OpVersions}); one signature,
+ * {@value #SIGNATURE_KEY}, names the graph's inputs and outputs by their tensor names. The same
+ * graph always gives the same bytes.
  */
 public final class TfliteWriter {
     private TfliteWriter() {}
 
     /** Metadata keys the reader derives from the file itself; they are not written back as entries. */
     private static final List<String> DERIVED = List.of("tflite.version", "tflite.description", "tflite.subgraphs", "tflite.source", "tflite.subgraph_name");
+
+    /** The key of the one signature written, as TFLite's converter names its default signature. */
+    public static final String SIGNATURE_KEY = "serving_default";
 
     public static byte[] write(Graph g) {
         return new Writer(g).write();
@@ -36,6 +42,7 @@ public final class TfliteWriter {
         private final FlatBufferBuilder b = new FlatBufferBuilder(1024);
         private final List<byte[]> buffers = new ArrayList<>();
         private final Map<OpCode, Integer> opcodes = new LinkedHashMap<>();
+        private final Map<OpCode, Integer> versions = new LinkedHashMap<>();
 
         Writer(Graph g) { this.g = g; }
 
@@ -60,6 +67,7 @@ public final class TfliteWriter {
             int subgraph = b.endTable();
 
             int[] metaOffsets = metadata();
+            int signature = signature();
             int[] codeOffsets = new int[opcodes.size()];
             int k = 0;
             for (OpCode c : opcodes.keySet()) codeOffsets[k++] = operatorCode(c);
@@ -71,13 +79,15 @@ public final class TfliteWriter {
             int subgraphsVec = offsets(new int[] {subgraph});
             int buffersVec = offsets(bufferOffsets);
             int metaVec = offsets(metaOffsets);
-            b.startTable(7);
+            int signaturesVec = offsets(new int[] {signature});
+            b.startTable(8);
             b.addInt(Schema.MODEL_VERSION, 3, 0);
             b.addOffset(Schema.MODEL_OPERATOR_CODES, codesVec, 0);
             b.addOffset(Schema.MODEL_SUBGRAPHS, subgraphsVec, 0);
             b.addOffset(Schema.MODEL_DESCRIPTION, description, 0);
             b.addOffset(Schema.MODEL_BUFFERS, buffersVec, 0);
             if (metaOffsets.length > 0) b.addOffset(Schema.MODEL_METADATA, metaVec, 0);
+            b.addOffset(Schema.MODEL_SIGNATURE_DEFS, signaturesVec, 0);
             int model = b.endTable();
             b.finish(model, Schema.IDENTIFIER);
             return b.sizedByteArray();
@@ -101,6 +111,31 @@ public final class TfliteWriter {
                 out.add(b.endTable());
             }
             return out.stream().mapToInt(Integer::intValue).toArray();
+        }
+
+        /** The signature of subgraph 0: each graph input and output under its tensor's name. */
+        private int signature() {
+            int inputs = tensorMaps(g.inputs());
+            int outputs = tensorMaps(g.outputs());
+            int key = b.createString(SIGNATURE_KEY);
+            b.startTable(5);
+            b.addOffset(Schema.SIGNATURE_INPUTS, inputs, 0);
+            b.addOffset(Schema.SIGNATURE_OUTPUTS, outputs, 0);
+            b.addOffset(Schema.SIGNATURE_KEY, key, 0);
+            b.addInt(Schema.SIGNATURE_SUBGRAPH_INDEX, 0, 0);
+            return b.endTable();
+        }
+
+        private int tensorMaps(int[] ids) {
+            int[] maps = new int[ids.length];
+            for (int i = 0; i < ids.length; i++) {
+                int name = b.createString(g.tensor(ids[i]).name());
+                b.startTable(2);
+                b.addOffset(Schema.TENSORMAP_NAME, name, 0);
+                b.addInt(Schema.TENSORMAP_TENSOR_INDEX, ids[i], 0);
+                maps[i] = b.endTable();
+            }
+            return offsets(maps);
         }
 
         private int tensor(Tensor t) {
@@ -160,7 +195,7 @@ public final class TfliteWriter {
             b.startTable(4);
             b.addByte(Schema.OPCODE_DEPRECATED_BUILTIN, (byte) Math.min(c.code(), BuiltinOperators.PLACEHOLDER_FOR_GREATER_OP_CODES), 0);
             if (custom != 0) b.addOffset(Schema.OPCODE_CUSTOM, custom, 0);
-            b.addInt(Schema.OPCODE_VERSION, 1, 1);
+            b.addInt(Schema.OPCODE_VERSION, versions.get(c), 1);
             b.addInt(Schema.OPCODE_BUILTIN, c.code(), 0);
             return b.endTable();
         }
@@ -168,6 +203,7 @@ public final class TfliteWriter {
         private int operator(Node n) {
             Encoded e = encode(n);
             int index = opcodes.computeIfAbsent(e.code(), c -> opcodes.size());
+            versions.merge(e.code(), OpVersions.of(g, n), Math::max);
             int ins = ints(n.inputs());
             int outs = ints(n.outputs());
             b.startTable(5);
