@@ -47,6 +47,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new Errors());
+        cl.setParameterExceptionHandler(new Errors.Usage());
         return cl.execute(args);
     }
 
