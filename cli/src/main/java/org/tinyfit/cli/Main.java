@@ -18,10 +18,12 @@ import picocli.CommandLine.Command;
             DevicesCommand.class,
             AnalyzeCommand.class,
             OptimizeCommand.class,
+            ConvertCommand.class,
             RunCommand.class,
             EvalCommand.class,
             QuantizeCommand.class,
             TrainCommand.class,
+            SearchCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Every command takes --help. Set TINYFIT_DEBUG=1 to see stack traces of internal errors."})

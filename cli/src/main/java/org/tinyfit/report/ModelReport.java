@@ -41,16 +41,21 @@ public final class ModelReport {
 
     /** Adds the model's sections to {@code r}. */
     public static void add(Report r, Graph g, Device device, long modelFileBytes, Plans plans) {
+        add(r, g, device, device.sramBytes(), device.flashBytes(), modelFileBytes, plans);
+    }
+
+    /** Adds the model's sections to {@code r}, judged against the given SRAM and flash limits on {@code device}. */
+    public static void add(Report r, Graph g, Device device, long sramLimitBytes, long flashLimitBytes, long modelFileBytes, Plans plans) {
         Cost c = Cost.of(g, device, plans.stored(), plans.tflm(), modelFileBytes);
         r.fact("board", device.name()).fact("verdict", c.verdict().fits() ? "FITS" : "DOES NOT FIT (" + c.verdict().binding() + ")")
                 .fact("MACs", Html.count(c.macs())).fact("parameters", Html.count(c.parameters()))
                 .fact("arena (TFLite Micro)", Html.bytes(plans.tflm().arenaBytes()))
                 .fact("arena (tinyfit)", Html.bytes(plans.best().arenaBytes()));
-        r.resources(c, device, null);
+        r.resources(c, device, sramLimitBytes, flashLimitBytes, null);
         r.memoryTimeline(g, plans.optimized().equals(plans.stored())
                 ? List.of(new Report.NamedSchedule("stored order", plans.stored()))
                 : List.of(new Report.NamedSchedule("stored order", plans.stored()), new Report.NamedSchedule("optimized order", plans.optimized())),
-                device.sramBytes());
+                sramLimitBytes);
         r.arenaLayout("arena-tflm", "Arena: TFLite Micro's plan", g, plans.stored(), plans.tflm());
         if (plans.best().arenaBytes() < plans.tflm().arenaBytes()) {
             r.arenaLayout("arena-tinyfit", "Arena: tinyfit's plan", g, plans.optimized(), plans.best());

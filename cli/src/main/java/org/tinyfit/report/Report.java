@@ -56,18 +56,23 @@ public final class Report {
                 + "activation bytes it reads and writes, and its estimated latency on the board. Click a heading to sort.", b.toString());
     }
 
-    /** Flash, SRAM and (when {@code latencyLimitMillis} is given) latency against the board's limits. */
+    /** Flash, SRAM and (when {@code latencyLimitMillis} is given) latency against the board's own limits. */
     public Report resources(Cost c, Device d, Double latencyLimitMillis) {
-        List<Svg.Bar> bars = new ArrayList<>();
-        bars.add(new Svg.Bar("SRAM", c.peakSramBytes(), d.sramBytes(), Html.bytes(c.peakSramBytes()), Html.bytes(d.sramBytes())));
-        bars.add(new Svg.Bar("flash", c.flashBytes(), d.flashBytes(), Html.bytes(c.flashBytes()), Html.bytes(d.flashBytes())));
+        return resources(c, d, d.sramBytes(), d.flashBytes(), latencyLimitMillis);
+    }
+
+    /** Flash, SRAM and (when {@code latencyLimitMillis} is given) latency against the given limits on board {@code d}. */
+    public Report resources(Cost c, Device d, long sramLimitBytes, long flashLimitBytes, Double latencyLimitMillis) {
+        List<Bars.Bar> bars = new ArrayList<>();
+        bars.add(new Bars.Bar("SRAM", c.peakSramBytes(), sramLimitBytes, Html.bytes(c.peakSramBytes()), Html.bytes(sramLimitBytes)));
+        bars.add(new Bars.Bar("flash", c.flashBytes(), flashLimitBytes, Html.bytes(c.flashBytes()), Html.bytes(flashLimitBytes)));
         if (latencyLimitMillis != null) {
             double ms = c.latencyMicros() / 1000;
-            bars.add(new Svg.Bar("latency", ms, latencyLimitMillis, fmtMs(ms), fmtMs(latencyLimitMillis)));
+            bars.add(new Bars.Bar("latency", ms, latencyLimitMillis, fmtMs(ms), fmtMs(latencyLimitMillis)));
         }
         return section("resources", "Against " + d.name(), c.verdict().sentence() + ". SRAM = arena " + Html.bytes(c.arenaBytes())
                 + " + runtime data " + Html.bytes(c.persistentBytes()) + "; flash = model " + Html.bytes(c.modelBytes()) + " + runtime code "
-                + Html.bytes(c.codeBytes()) + "; latency " + fmtMs(c.latencyMicros() / 1000) + " (estimated).", Svg.bars("resources", bars));
+                + Html.bytes(c.codeBytes()) + "; latency " + fmtMs(c.latencyMicros() / 1000) + " (estimated).", Bars.of("resources", bars));
     }
 
     /**
@@ -108,14 +113,20 @@ public final class Report {
                 blocks, ranges.lastTime() + 1, plan.arenaBytes(), Svg.BYTES));
     }
 
-    /** The search: every candidate's accuracy against its peak SRAM, with the Pareto front. */
+    /** The search: every candidate's accuracy against its peak SRAM, with the front of those no other beats on both. */
     public Report searchScatter(List<Candidate> candidates) {
         List<Svg.Point> pts = new ArrayList<>();
+        long front = 0;
         for (Candidate c : candidates) {
+            boolean onFront = true;
+            for (Candidate o : candidates) {
+                if (o != c && o.sramBytes() <= c.sramBytes() && o.accuracyPercent() >= c.accuracyPercent()
+                        && (o.sramBytes() < c.sramBytes() || o.accuracyPercent() > c.accuracyPercent())) onFront = false;
+            }
+            if (onFront) front++;
             pts.add(new Svg.Point(c.label() + ": " + String.format(Locale.ROOT, "%.2f%%", c.accuracyPercent()) + ", " + Html.bytes(c.sramBytes()),
-                    c.sramBytes(), c.accuracyPercent(), c.onFront()));
+                    c.sramBytes(), c.accuracyPercent(), onFront));
         }
-        long front = candidates.stream().filter(Candidate::onFront).count();
         return section("search", "Search", candidates.size() + " candidates evaluated; " + front + " on the Pareto front (red): "
                 + "no other candidate is both smaller and more accurate.",
                 Svg.scatter("search", "peak SRAM", "validation accuracy (%)", pts, Svg.BYTES));
@@ -138,7 +149,7 @@ public final class Report {
     public record NamedSchedule(String name, Schedule schedule) {}
 
     /** One evaluated candidate of a search. */
-    public record Candidate(String label, long sramBytes, double accuracyPercent, boolean onFront) {}
+    public record Candidate(String label, long sramBytes, double accuracyPercent) {}
 
     private Report section(String id, String heading, String intro, String body) {
         sections.add("<section id=\"" + esc(id) + "\"><h2>" + esc(heading) + "</h2>" + (intro == null ? "" : "<p>" + esc(intro) + "</p>")

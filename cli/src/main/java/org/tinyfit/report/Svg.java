@@ -16,7 +16,7 @@ final class Svg {
     private Svg() {}
 
     static final String[] COLORS = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"};
-    private static final int W = 760, H = 300, LEFT = 70, RIGHT = 20, TOP = 24, BOTTOM = 44;
+    static final int W = 760, H = 300, LEFT = 70, RIGHT = 20, TOP = 24, BOTTOM = 44;
 
     /** A block of the arena layout: live from {@code x0} to {@code x1}, at bytes {@code y0} to {@code y1}. */
     record Block(String label, double x0, double x1, double y0, double y1, int colorIndex) {}
@@ -24,8 +24,6 @@ final class Svg {
     /** A point of a scatter plot; {@code highlighted} points are drawn filled and joined in x order. */
     record Point(String label, double x, double y, boolean highlighted) {}
 
-    /** A resource bar: {@code used} of {@code limit}. */
-    record Bar(String name, double used, double limit, String usedText, String limitText) {}
 
     /** Lines over a common x axis (steps drawn as stairs when {@code stairs}), with an optional limit line. */
     static String lines(String plot, String xLabel, String yLabel, List<Series> series, boolean stairs,
@@ -55,6 +53,12 @@ final class Svg {
             }
             b.append("<path class=\"mark\" fill=\"none\" stroke-width=\"2\" stroke=\"").append(COLORS[k % COLORS.length])
                     .append("\" d=\"").append(d.toString().trim()).append("\"><title>").append(esc(s.name())).append("</title></path>\n");
+            if (!stairs) {
+                for (int i = 0; i < s.size(); i++) {
+                    b.append("<circle cx=\"").append(num(f.px(s.xAt(i)))).append("\" cy=\"").append(num(f.py(s.yAt(i))))
+                            .append("\" r=\"3\" fill=\"").append(COLORS[k % COLORS.length]).append("\"/>");
+                }
+            }
         }
         if (limit != null && !limitAbove) {
             double py = f.py(limit);
@@ -117,37 +121,6 @@ final class Svg {
                     .append("\" fill=\"").append(p.highlighted() ? COLORS[1] : "#9aa").append("\"><title>").append(esc(p.label()))
                     .append("</title></circle>\n");
         }
-        return b.append("</svg>\n").toString();
-    }
-
-    /** Horizontal bars, each a resource's share of its limit, with the limit at 100 %. */
-    static String bars(String plot, List<Bar> bars) {
-        int rowH = 34, h = TOP + BOTTOM + rowH * Math.max(1, bars.size());
-        int left = 150, width = W - left - 150;
-        double maxShare = 1;
-        for (Bar r : bars) if (r.limit() > 0) maxShare = Math.max(maxShare, r.used() / r.limit());
-        StringBuilder b = new StringBuilder();
-        b.append("<svg class=\"plot\" data-plot=\"").append(esc(plot)).append("\" xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(W)
-                .append("\" height=\"").append(h).append("\" viewBox=\"0 0 ").append(W).append(' ').append(h).append("\" font-family=\"sans-serif\">\n");
-        for (int i = 0; i < bars.size(); i++) {
-            Bar r = bars.get(i);
-            double share = r.limit() > 0 ? r.used() / r.limit() : 0;
-            double y = TOP + i * rowH;
-            double bw = Math.max(1, width * share / maxShare);
-            String color = share <= 1 ? COLORS[2] : COLORS[1];
-            b.append("<text x=\"").append(left - 8).append("\" y=\"").append(num(y + 17)).append("\" text-anchor=\"end\" font-size=\"12\">")
-                    .append(esc(r.name())).append("</text>\n");
-            b.append("<rect class=\"mark\" x=\"").append(left).append("\" y=\"").append(num(y + 4)).append("\" width=\"").append(num(bw))
-                    .append("\" height=\"20\" fill=\"").append(color).append("\"><title>").append(esc(r.name() + ": " + r.usedText() + " of " + r.limitText()))
-                    .append("</title></rect>\n");
-            b.append("<text x=\"").append(num(left + bw + 6)).append("\" y=\"").append(num(y + 18)).append("\" font-size=\"11\">")
-                    .append(esc(r.usedText() + " / " + r.limitText() + String.format(java.util.Locale.ROOT, " (%.0f%%)", share * 100)))
-                    .append("</text>\n");
-        }
-        double x100 = left + width / maxShare;
-        b.append("<line class=\"limit\" x1=\"").append(num(x100)).append("\" x2=\"").append(num(x100)).append("\" y1=\"").append(TOP - 4)
-                .append("\" y2=\"").append(h - BOTTOM + 4).append("\" stroke=\"#444\" stroke-dasharray=\"6 4\"/>\n");
-        b.append("<text x=\"").append(num(x100)).append("\" y=\"").append(TOP - 8).append("\" text-anchor=\"middle\" font-size=\"11\">limit</text>\n");
         return b.append("</svg>\n").toString();
     }
 

@@ -17,14 +17,14 @@ class CliTest {
 
     @Test
     void demoRunsWithoutFiles() {
-        Run r = run("demo");
+        Run r = run("demo", "boards");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("CONV_2D"), r.out());
     }
 
     @Test
     void unknownOptionIsAOneLineUsageError() {
-        Run r = run("demo", "--no-such-option");
+        Run r = run("demo", "boards", "--no-such-option");
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("Unknown option"), r.err());
     }

@@ -51,8 +51,8 @@ class CommandOutputsUnchangedTest {
         List<Case> cases = new ArrayList<>();
         cases.add(new Case("devices", new String[] {"devices"}, s -> s));
         cases.add(new Case("devices-json", new String[] {"devices", "--json"}, s -> s));
-        cases.add(new Case("demo", new String[] {"demo"}, s -> s));
-        cases.add(new Case("demo-json", new String[] {"demo", "--json"}, s -> s));
+        cases.add(new Case("demo", new String[] {"demo", "boards"}, s -> s));
+        cases.add(new Case("demo-json", new String[] {"demo", "boards", "--json"}, s -> s));
         for (String m : MODEL_NAMES) {
             String model = MODELS.resolve(m + ".tflite").toString();
             cases.add(new Case("analyze-" + m, new String[] {"analyze", model, "--device", "nucleo-f446re"}, s -> s));

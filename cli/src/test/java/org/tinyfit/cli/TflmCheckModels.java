@@ -202,7 +202,7 @@ public final class TflmCheckModels {
     public static void main(String[] args) throws Exception {
         for (long seed = 1; seed <= 8; seed++) Files.write(Path.of(args[0]).resolve("random_dag_" + seed + ".tflite"), TfliteWriter.write(randomDag(seed)));
         Path dir = Path.of(args[0]);
-        Files.write(dir.resolve("demo_cnn.tflite"), TfliteWriter.write(DemoCommand.demoNetwork()));
+        Files.write(dir.resolve("demo_cnn.tflite"), TfliteWriter.write(BoardsDemo.demoNetwork()));
         Files.write(dir.resolve("inception_int8.tflite"), TfliteWriter.write(inception(false)));
         Files.write(dir.resolve("inception_f32.tflite"), TfliteWriter.write(inception(true)));
         Files.write(dir.resolve("residual_int8.tflite"), TfliteWriter.write(residual()));

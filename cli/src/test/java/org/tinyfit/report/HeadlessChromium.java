@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Debian's Chromium, headless: the DOM of a page after its scripts ran, its console messages, a screenshot. */
-final class HeadlessChromium {
+public final class HeadlessChromium {
     private final String binary;
 
     private HeadlessChromium(String binary) { this.binary = binary; }
 
     /** The installed browser, or null when there is none. */
-    static HeadlessChromium find() {
+    public static HeadlessChromium find() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
                 if (Files.isExecutable(Path.of(dir, name))) return new HeadlessChromium(Path.of(dir, name).toString());
@@ -25,9 +25,9 @@ final class HeadlessChromium {
     }
 
     /** What one page load gave: the serialized DOM and the page's console lines. */
-    record Page(String dom, List<String> console) {}
+    public record Page(String dom, List<String> console) {}
 
-    Page load(Path html) throws IOException, InterruptedException {
+    public Page load(Path html) throws IOException, InterruptedException {
         Path err = Files.createTempFile("chromium", ".log");
         Path out = Files.createTempFile("chromium", ".html");
         try {
@@ -41,7 +41,7 @@ final class HeadlessChromium {
         }
     }
 
-    void screenshot(Path html, Path png, int width, int height) throws IOException, InterruptedException {
+    public void screenshot(Path html, Path png, int width, int height) throws IOException, InterruptedException {
         Path err = Files.createTempFile("chromium", ".log");
         try {
             run(err, null, "--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height, "--hide-scrollbars",

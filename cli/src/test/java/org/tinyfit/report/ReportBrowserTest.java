@@ -84,8 +84,8 @@ class ReportBrowserTest {
 
     @Test void searchAndTrainingPlotsRenderEveryPoint() throws Exception {
         Report r = new Report("search");
-        List<Report.Candidate> cands = List.of(new Report.Candidate("c0", 30_000, 85.5, true), new Report.Candidate("c1", 52_000, 88.0, true),
-                new Report.Candidate("c2", 60_000, 86.0, false), new Report.Candidate("c3 <b>", 20_000, 70.25, true));
+        List<Report.Candidate> cands = List.of(new Report.Candidate("c0", 30_000, 85.5), new Report.Candidate("c1", 52_000, 88.0),
+                new Report.Candidate("c2", 60_000, 86.0), new Report.Candidate("c3 <b>", 20_000, 70.25));
         r.searchScatter(cands);
         r.trainingCurves("Training loss", "loss", List.of(Series.of("train", 2.1, 1.2, 0.8, 0.6), Series.of("validation", 2.0, 1.3, 0.9, 0.8)));
         checkInBrowser("search", r, Map.of("search", 4, "training-loss", 2), 0);

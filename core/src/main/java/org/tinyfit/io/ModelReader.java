@@ -14,6 +14,7 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
+import org.tinyfit.onnx.OnnxReader;
 import org.tinyfit.tflite.TfliteReader;
 
 /**
@@ -53,8 +54,14 @@ public final class ModelReader {
     public static final Format TFLITE = new Format("TFLite", List.of(".tflite"), ModelReader::hasTfliteIdentifier,
             TfliteReader::read, TfliteReader::read);
 
+    /**
+     * ONNX's protobuf ModelProto. Exporters write its ir_version (field 1, a varint) first; a file named
+     * otherwise that starts so is tried as ONNX (the reader then checks everything).
+     */
+    public static final Format ONNX = new Format("ONNX", List.of(".onnx"), ModelReader::startsLikeOnnx, OnnxReader::read, OnnxReader::read);
+
     /** Every format tinyfit reads, in the order they are tried on content. */
-    public static final List<Format> FORMATS = List.of(TFLITE);
+    public static final List<Format> FORMATS = List.of(TFLITE, ONNX);
 
     /** How many leading bytes {@link Format#recognizes} sees of a file read by path. */
     public static final int HEAD_BYTES = 64;
@@ -93,6 +100,10 @@ public final class ModelReader {
     /** The file name of a path, or the whole path when it has none. */
     public static String nameOf(Path path) {
         return path.getFileName() == null ? path.toString() : path.getFileName().toString();
+    }
+
+    private static boolean startsLikeOnnx(byte[] b) {
+        return b.length >= 2 && b[0] == 0x08 && b[1] >= 1 && b[1] <= 64;
     }
 
     private static boolean hasTfliteIdentifier(byte[] b) {

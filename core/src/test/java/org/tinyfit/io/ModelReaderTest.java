@@ -51,10 +51,10 @@ class ModelReaderTest {
 
     @Test
     void anUnknownFormatIsOneLineNamingTheFileAndTheFormatsKnown() throws IOException {
-        Path junk = tmp.resolve("model.onnx");
-        Files.write(junk, new byte[] {8, 7, 0, 0, 1, 2, 3, 4, 5, 6});
+        Path junk = tmp.resolve("model.bin");
+        Files.write(junk, new byte[] {7, 7, 0, 0, 1, 2, 3, 4, 5, 6});
         GraphException e = assertThrows(GraphException.class, () -> ModelReader.read(junk));
-        assertEquals("model.onnx: not a model format tinyfit reads; it reads TFLite (.tflite)", e.getMessage());
+        assertEquals("model.bin: not a model format tinyfit reads; it reads TFLite (.tflite), ONNX (.onnx)", e.getMessage());
     }
 
     @Test

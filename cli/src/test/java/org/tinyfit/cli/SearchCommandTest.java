@@ -1,0 +1,60 @@
+package org.tinyfit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SearchCommandTest {
+    static final String CREDIT = TrainCommandTest.SHARED_DATA.resolve("credit-default.csv") + "#test=5:4";
+    @TempDir Path dir;
+
+    @Test void searchesCreditDataAndWritesTheParetoModels() throws Exception {
+        CliTest.Run r = CliTest.run("search", "--data", CREDIT, "--device", "arduino-nano-33-ble-sense", "--max-ram", "16KB",
+                "--max-flash", "64KB", "--max-candidates", "3", "--max-epochs", "1", "--limit", "3000", "--threads", "2",
+                "--out", dir.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(3, j.get("trained").asInt());
+        JsonNode best = j.get("best");
+        assertTrue(best.get("sramBytes").asLong() <= 16 * 1024 && best.get("flashBytes").asLong() <= 64 * 1024, best.toString());
+        assertTrue(best.get("validationAccuracy").asDouble() > 0.7, "above chance on credit default: " + best);
+        assertTrue(Files.size(dir.resolve("best.tflite")) > 0);
+        assertTrue(Files.exists(dir.resolve("pareto.json")) && Files.exists(dir.resolve("journal.db")));
+        for (JsonNode m : j.get("pareto")) assertTrue(Files.exists(dir.resolve(m.get("file").asText())), m.toString());
+    }
+
+    @Test void unknownBoardIsOneLine() {
+        CliTest.Run r = CliTest.run("search", "--data", CREDIT, "--device", "no-such-board", "--out", dir.toString());
+        assertEquals(1, r.code());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
+    @Test void limitsNoCandidateMeetsAreSaidEarly() {
+        CliTest.Run r = CliTest.run("search", "--data", CREDIT, "--device", "arduino-nano-33-ble-sense", "--max-ram", "200B",
+                "--max-candidates", "2", "--limit", "500", "--out", dir.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().startsWith("tinyfit: no candidate can meet the limits (SRAM <= 200 B"), r.err());
+        assertTrue(r.err().contains("the smallest network"), r.err());
+    }
+
+    @Test void badBudgetAndSizesAreOneLine() {
+        CliTest.Run b = CliTest.run("search", "--data", CREDIT, "--device", "arduino-nano-33-ble-sense", "--budget", "5x", "--out", dir.toString());
+        assertEquals("tinyfit: --budget 5x: give a time such as 90s, 20m, 2h or 1h30m", b.err().strip());
+        CliTest.Run s = CliTest.run("search", "--data", CREDIT, "--device", "arduino-nano-33-ble-sense", "--max-ram", "lots", "--out", dir.toString());
+        assertEquals("tinyfit: --max-ram lots: give a size such as 65536, 64KB or 1MB", s.err().strip());
+    }
+
+    @Test void unitsParseAsUsersWriteThem() {
+        assertEquals(65536, Units.bytes("64KB", "x"));
+        assertEquals(1536, Units.bytes("1.5k", "x"));
+        assertEquals(5400, Units.seconds("1h30m", "x"));
+        assertEquals(0.1, Units.seconds("100ms", "x"), 1e-12);
+        assertEquals("1h05m", Units.duration(3900));
+    }
+}

@@ -1,0 +1,31 @@
+package org.tinyfit.search;
+
+import java.util.List;
+import org.tinyfit.cost.Cost;
+import org.tinyfit.device.Device;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.memory.ArenaPlan;
+import org.tinyfit.memory.MemoryOptimization;
+import org.tinyfit.memory.MinimumArenaPlanner;
+import org.tinyfit.memory.Schedule;
+import org.tinyfit.memory.TflmGreedyPlanner;
+
+/**
+ * What an int8 model needs on a device once tinyfit has optimized its deployment: SRAM (the
+ * smallest arena tinyfit plans for the runtime, plus the runtime's own data), flash, MACs and
+ * latency. {@code storedOrderSramBytes} is what TensorFlow Lite Micro would need without tinyfit
+ * (its greedy plan of the stored order), kept to show what the joint optimization gains.
+ */
+public record Footprint(long sramBytes, long storedOrderSramBytes, long flashBytes, long macs, long parameters, double latencyMillis) {
+
+    /** The footprint of the int8 graph {@code g} on {@code device} for {@code runtime} ("tflm" or "c"). */
+    public static Footprint of(Graph g, Device device, String runtime) {
+        MemoryOptimization m = MemoryOptimization.of(g, List.of(new TflmGreedyPlanner(), new MinimumArenaPlanner()));
+        Schedule stored = Schedule.stored(g);
+        ArenaPlan storedPlan = new TflmGreedyPlanner().plan(g, stored);
+        Cost c = Cost.of(g, device, stored, storedPlan);
+        long arena = runtime.equals("c") ? m.partialExecutionPeakBytes() : m.bestPlanArenaBytes();
+        long persistent = runtime.equals("c") ? 0 : c.persistentBytes();
+        return new Footprint(arena + persistent, c.peakSramBytes(), c.flashBytes(), c.macs(), c.parameters(), c.latencyMicros() / 1000);
+    }
+}

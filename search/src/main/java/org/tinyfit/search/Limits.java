@@ -1,0 +1,49 @@
+package org.tinyfit.search;
+
+import java.util.Locale;
+import org.tinyfit.device.Device;
+
+/**
+ * Hard limits a candidate must meet: SRAM and flash in bytes, latency in milliseconds (0: none), on
+ * {@code runtime}: "tflm" (TensorFlow Lite Micro with the offline arena plan tinyfit writes) or "c"
+ * (tinyfit's generated C, which also runs ops in place and in parts).
+ */
+public record Limits(long maxRamBytes, long maxFlashBytes, double maxLatencyMillis, String runtime, boolean storedOrderMemory) {
+    /** Limits judged by the memory tinyfit's optimized deployment needs. */
+    public Limits(long maxRamBytes, long maxFlashBytes, double maxLatencyMillis, String runtime) {
+        this(maxRamBytes, maxFlashBytes, maxLatencyMillis, runtime, false);
+    }
+
+    public Limits {
+        if (maxRamBytes <= 0 || maxFlashBytes <= 0) throw new SearchException("memory limits must be positive");
+        if (maxLatencyMillis < 0) throw new SearchException("--max-latency must not be negative");
+        if (!runtime.equals("tflm") && !runtime.equals("c")) throw new SearchException("--runtime " + runtime + ": use tflm or c");
+    }
+
+    /** The device's own SRAM and flash, each lowered to an override where one is given (null: none). */
+    public static Limits of(Device d, Long maxRam, Long maxFlash, Double maxLatencyMillis, String runtime) {
+        long ram = maxRam == null ? d.sramBytes() : Math.min(maxRam, d.sramBytes());
+        long flash = maxFlash == null ? d.flashBytes() : Math.min(maxFlash, d.flashBytes());
+        return new Limits(ram, flash, maxLatencyMillis == null ? 0 : maxLatencyMillis, runtime);
+    }
+
+    /** Why {@code f} breaks these limits, or null if it meets them. */
+    public String violation(Footprint f) {
+        long sram = storedOrderMemory ? f.storedOrderSramBytes() : f.sramBytes();
+        if (sram > maxRamBytes) return String.format(Locale.ROOT, "SRAM %,d B > %,d B", sram, maxRamBytes);
+        if (f.flashBytes() > maxFlashBytes) return String.format(Locale.ROOT, "flash %,d B > %,d B", f.flashBytes(), maxFlashBytes);
+        if (maxLatencyMillis > 0 && f.latencyMillis() > maxLatencyMillis) {
+            return String.format(Locale.ROOT, "latency %.1f ms > %.1f ms", f.latencyMillis(), maxLatencyMillis);
+        }
+        return null;
+    }
+
+    /** The same limits judged as TensorFlow Lite Micro needs without tinyfit: the stored order's greedy arena. */
+    public Limits judgedByStoredOrder() { return new Limits(maxRamBytes, maxFlashBytes, maxLatencyMillis, runtime, true); }
+
+    public String describe() {
+        return String.format(Locale.ROOT, "SRAM <= %,d B, flash <= %,d B%s, runtime %s%s", maxRamBytes, maxFlashBytes,
+                maxLatencyMillis > 0 ? String.format(Locale.ROOT, ", latency <= %.1f ms", maxLatencyMillis) : "", runtime,
+                storedOrderMemory ? ", memory as stored" : "");
+    }
+}

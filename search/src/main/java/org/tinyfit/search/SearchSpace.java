@@ -1,0 +1,190 @@
+package org.tinyfit.search;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.GraphException;
+import org.tinyfit.graph.Op;
+import org.tinyfit.train.ModelSpec;
+import org.tinyfit.train.SpecCompiler;
+
+/**
+ * The candidates for one data set: their shape follows from the samples' shape ({@link DataKind}),
+ * their size from bounds chosen for microcontrollers. {@link #random} and {@link #mutate} only
+ * return genomes that compile into a valid graph for the data's input.
+ */
+public final class SearchSpace {
+    static final int[] WIDTHS = {4, 8, 12, 16, 24, 32, 48, 64, 96, 128};
+    static final int[] DENSE = {16, 32, 64, 128, 256};
+    static final int[] KERNELS = {3, 5};
+    static final float[] LRS = {0.001f, 0.002f, 0.003f, 0.005f, 0.01f};
+    static final int MAX_STAGES = 6, MAX_DENSE = 3, MAX_ATTEMPTS = 200;
+
+    private final DataKind kind;
+    private final int[] input;
+    private final int classes;
+    private final int maxEpochs;
+
+    /**
+     * @param input     one sample's shape
+     * @param classes   classes to tell apart
+     * @param maxEpochs the most epochs a recipe may ask for
+     */
+    public SearchSpace(int[] input, int classes, int maxEpochs) {
+        this.kind = DataKind.of(input);
+        this.input = input.clone();
+        this.classes = classes;
+        this.maxEpochs = Math.max(1, maxEpochs);
+        if (kind == DataKind.SEQUENCE) {
+            throw new SearchException("sequence data " + Arrays.toString(input) + " needs 1-D convolutions, which the trainer does not have yet; "
+                    + "give the samples as rows (a shape of [features]) to search MLPs");
+        }
+        if (classes < 2) throw new SearchException("the data has " + classes + " class; a classifier needs at least 2");
+    }
+
+    public DataKind kind() { return kind; }
+
+    public int[] input() { return input.clone(); }
+
+    public int classes() { return classes; }
+
+    /** The smallest network of this space: the one to report when even it does not fit. */
+    public Genome smallest() {
+        List<Genome.Stage> stages = kind == DataKind.IMAGE
+                ? List.of(new Genome.Stage(Genome.Block.CONV, WIDTHS[0], 3, 2, true, false)) : List.of();
+        return new Genome(stages, kind == DataKind.TABULAR ? List.of(DENSE[0]) : List.of(), 0f, new Genome.Recipe(0.003f, 1, 128, 0));
+    }
+
+    /** A random valid genome. */
+    public Genome random(SplittableRandom rng) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            List<Genome.Stage> stages = new ArrayList<>();
+            if (kind == DataKind.IMAGE) {
+                int n = 1 + rng.nextInt(4);
+                for (int i = 0; i < n; i++) stages.add(randomStage(rng, i));
+            }
+            List<Integer> dense = new ArrayList<>();
+            int nd = kind == DataKind.TABULAR ? 1 + rng.nextInt(MAX_DENSE) : rng.nextInt(2);
+            for (int i = 0; i < nd; i++) dense.add(DENSE[rng.nextInt(DENSE.length)]);
+            Genome g = new Genome(stages, dense, rng.nextInt(3) == 0 ? 0.2f : 0f, randomRecipe(rng));
+            if (valid(g)) return g;
+        }
+        return smallest();
+    }
+
+    private Genome.Stage randomStage(SplittableRandom rng, int index) {
+        Genome.Block block = index == 0 || rng.nextBoolean() ? Genome.Block.CONV : Genome.Block.DWSEP;
+        return new Genome.Stage(block, WIDTHS[1 + rng.nextInt(6)], KERNELS[rng.nextInt(KERNELS.length)], 1 + rng.nextInt(2),
+                rng.nextInt(3) == 0, rng.nextInt(4) == 0);
+    }
+
+    private Genome.Recipe randomRecipe(SplittableRandom rng) {
+        return new Genome.Recipe(LRS[rng.nextInt(LRS.length)], 1 + rng.nextInt(maxEpochs), 128, kind == DataKind.IMAGE ? rng.nextInt(2) : 0);
+    }
+
+    /** One random change to {@code parent} that gives another valid genome (the parent itself if none is found). */
+    public Genome mutate(Genome parent, SplittableRandom rng) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Genome child = mutateOnce(parent, rng);
+            if (!child.equals(parent) && valid(child)) return child;
+        }
+        return parent;
+    }
+
+    private Genome mutateOnce(Genome p, SplittableRandom rng) {
+        List<Genome.Stage> stages = new ArrayList<>(p.stages());
+        List<Integer> dense = new ArrayList<>(p.dense());
+        float dropout = p.dropout();
+        Genome.Recipe r = p.recipe();
+        int what = rng.nextInt(kind == DataKind.IMAGE ? 12 : 6);
+        switch (what) {
+            case 0 -> r = new Genome.Recipe(LRS[rng.nextInt(LRS.length)], r.epochs(), r.batch(), r.shift());
+            case 1 -> r = new Genome.Recipe(r.lr(), clamp(r.epochs() + (rng.nextBoolean() ? 1 : -1), 1, maxEpochs), r.batch(), r.shift());
+            case 2 -> dropout = dropout > 0 ? 0f : 0.2f;
+            case 3 -> { if (dense.size() < MAX_DENSE) dense.add(rng.nextInt(dense.size() + 1), DENSE[rng.nextInt(DENSE.length)]); }
+            case 4 -> { if (!dense.isEmpty() && (kind != DataKind.TABULAR || dense.size() > 1)) dense.remove(rng.nextInt(dense.size())); }
+            case 5 -> { if (!dense.isEmpty()) { int i = rng.nextInt(dense.size()); dense.set(i, step(DENSE, dense.get(i), rng)); } }
+            case 6 -> { if (stages.size() < MAX_STAGES) stages.add(rng.nextInt(stages.size() + 1), randomStage(rng, stages.size())); }
+            case 7 -> { if (stages.size() > 1) stages.remove(rng.nextInt(stages.size())); }
+            case 8 -> { int i = rng.nextInt(stages.size()); Genome.Stage s = stages.get(i);
+                stages.set(i, new Genome.Stage(s.block(), step(WIDTHS, s.width(), rng), s.kernel(), s.stride(), s.pool(), s.residual())); }
+            case 9 -> { int i = rng.nextInt(stages.size()); Genome.Stage s = stages.get(i);
+                stages.set(i, new Genome.Stage(s.block() == Genome.Block.CONV ? Genome.Block.DWSEP : Genome.Block.CONV, s.width(),
+                        s.kernel(), s.stride(), s.pool(), s.residual())); }
+            case 10 -> { int i = rng.nextInt(stages.size()); Genome.Stage s = stages.get(i);
+                switch (rng.nextInt(4)) {
+                    case 0 -> stages.set(i, new Genome.Stage(s.block(), s.width(), s.kernel() == 3 ? 5 : 3, s.stride(), s.pool(), s.residual()));
+                    case 1 -> stages.set(i, new Genome.Stage(s.block(), s.width(), s.kernel(), 3 - s.stride(), s.pool(), s.residual()));
+                    case 2 -> stages.set(i, new Genome.Stage(s.block(), s.width(), s.kernel(), s.stride(), !s.pool(), s.residual()));
+                    default -> stages.set(i, new Genome.Stage(s.block(), s.width(), s.kernel(), s.stride(), s.pool(), !s.residual()));
+                } }
+            default -> r = new Genome.Recipe(r.lr(), r.epochs(), r.batch(), 1 - Math.min(1, r.shift()));
+        }
+        return new Genome(stages, dense, dropout, r);
+    }
+
+    /** A neighbour of {@code v} in the ladder {@code values} (one rung up or down). */
+    private static int step(int[] values, int v, SplittableRandom rng) {
+        int i = 0;
+        while (i < values.length - 1 && values[i] < v) i++;
+        return values[clamp(i + (rng.nextBoolean() ? 1 : -1), 0, values.length - 1)];
+    }
+
+    private static int clamp(int v, int lo, int hi) { return Math.max(lo, Math.min(hi, v)); }
+
+    /** True if the genome compiles into a valid graph for this data. */
+    public boolean valid(Genome g) {
+        try {
+            SpecCompiler.compile(spec(g), 0);
+            return true;
+        } catch (GraphException e) {
+            return false;
+        }
+    }
+
+    /** The genome as a model spec the trainer compiles (softmax left to the loss). */
+    public ModelSpec spec(Genome g) {
+        ModelSpec.Builder b = ModelSpec.builder(input).name("candidate");
+        int channels = kind == DataKind.IMAGE ? input[2] : 0;
+        int h = kind == DataKind.IMAGE ? input[0] : 0, w = kind == DataKind.IMAGE ? input[1] : 0;
+        for (Genome.Stage s : g.stages()) {
+            if (h < s.stride() || w < s.stride()) throw new GraphException("stage too deep for the input");
+            block(b, s.block(), s.width(), s.kernel(), s.stride(), channels);
+            h = (h + s.stride() - 1) / s.stride();
+            w = (w + s.stride() - 1) / s.stride();
+            if (s.residual()) {
+                List<ModelSpec.Layer> inner = new ArrayList<>();
+                ModelSpec.Builder ib = ModelSpec.builder(input);
+                block(ib, s.block(), s.width(), s.kernel(), 1, s.width());
+                inner.addAll(ib.build().layers());
+                b.add(new ModelSpec.Residual(inner));
+            }
+            channels = s.width();
+            if (s.pool() && h >= 2 && w >= 2) {
+                b.maxPool(2);
+                h /= 2;
+                w /= 2;
+            }
+        }
+        if (kind == DataKind.IMAGE) b.gap();
+        for (int d : g.dense()) b.add(new ModelSpec.Dense(d, ModelSpec.Activation.RELU, false, ModelSpec.Init.AUTO));
+        if (g.dropout() > 0) b.dropout(g.dropout());
+        b.dense(classes);
+        return b.build();
+    }
+
+    private static void block(ModelSpec.Builder b, Genome.Block block, int width, int kernel, int stride, int inChannels) {
+        switch (block) {
+            case CONV -> b.add(new ModelSpec.Conv(width, kernel, stride, 1, Op.Padding.SAME, ModelSpec.Activation.RELU, true, ModelSpec.Init.AUTO));
+            case DWSEP -> {
+                b.add(new ModelSpec.DepthwiseConv(kernel, stride, 1, 1, Op.Padding.SAME, ModelSpec.Activation.RELU, true, ModelSpec.Init.AUTO));
+                b.add(new ModelSpec.Conv(width, 1, 1, 1, Op.Padding.SAME, ModelSpec.Activation.RELU, true, ModelSpec.Init.AUTO));
+            }
+        }
+    }
+
+    /** The float training graph of a genome, with seeded initial weights. */
+    public Graph graph(Genome g, long seed) { return SpecCompiler.compile(spec(g), seed); }
+}
