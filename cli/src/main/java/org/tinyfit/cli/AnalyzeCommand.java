@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tinyfit.cost.Cost;
 import org.tinyfit.device.Device;
+import org.tinyfit.device.DeviceException;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.io.ModelReader;
 import picocli.CommandLine.Command;
@@ -44,6 +45,11 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--devices-file", paramLabel = "FILE", description = "Extra boards from a JSON file (see 'tinyfit devices --help').")
     Path devicesFile;
 
+    @Option(names = "--runtime", paramLabel = "NAME",
+            description = "The software that runs the model, for its latency: tflm-cmsis-nn, tflm-ref, tflm-esp-nn, tinyfit-c, table, ... "
+                    + "(default: tflm-cmsis-nn on Cortex-M cores with the DSP extension, tflm-esp-nn on ESP32, else tflm-ref).")
+    String runtime;
+
     /** What --json prints. */
     record Report(String file, long fileBytes, Device device, String verdict, Cost cost) {}
 
@@ -52,7 +58,12 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);
         Graph g = ModelReader.read(model);
-        Cost c = Cost.storedOrder(g, d, fileBytes);
+        Cost c;
+        try {
+            c = Cost.storedOrder(g, d, fileBytes, runtime);
+        } catch (DeviceException e) {
+            throw new UserException(e.getMessage());
+        }
         var out = spec.commandLine().getOut();
         if (json) {
             Report r = new Report(model.toString(), fileBytes, d, c.verdict().sentence(), c);

@@ -42,8 +42,8 @@ final class CostText {
         out.printf("SRAM:     %,d B arena (%s; live-bytes lower bound %,d B) + %,d B TFLite Micro persistent (estimate) = %,d B of %,d B (%.1f%%)%n",
                 c.arenaBytes(), c.planner(), c.lowerBoundBytes(), c.persistentBytes(), c.peakSramBytes(), d.sramBytes(),
                 100.0 * c.peakSramBytes() / d.sramBytes());
-        out.printf("latency:  %,.2f ms at %d MHz (%s)%n", c.latencyMillis(), d.clockHz() / 1_000_000,
-                d.latency().calibrated() ? "model fitted to " + d.latency().calibrations().get(0).workload() + "; see docs/devices.md" : "uncalibrated estimate");
+        out.printf("latency:  %,.2f ms at %d MHz with %s (%s; see docs/devices.md)%n", c.latencyMillis(), d.clockHz() / 1_000_000, c.runtime(),
+                c.latencyExtrapolated() ? "extrapolated: no published measurement of it on this board" : "fitted to this board's published measurements");
         energy(out, c, d);
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.tinyfit.device.Device;
 import org.tinyfit.device.DeviceCatalog;
 import org.tinyfit.device.DeviceException;
+import org.tinyfit.latency.Latency;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "devices", mixinStandardHelpOptions = true,
         header = "Lists the boards tinyfit knows, with their datasheets.",
         description = {"Lists the boards tinyfit can analyze a model against: core, clock, SRAM, flash,",
-            "and whether the latency model is calibrated against a published measurement.",
+            "and the default runtime's latency: measured on this board, or extrapolated from others.",
             "",
             "Add your own boards with --devices-file FILE, in the schema --json prints",
             "(docs/devices.md). A board in FILE with a built-in id replaces the built-in one."})
@@ -61,10 +62,16 @@ final class DevicesCommand implements Callable<Integer> {
         out.printf("%-26s %-28s %-11s %5s %9s %10s  %s%n", "ID", "BOARD", "CORE", "MHz", "SRAM KiB", "FLASH KiB", "LATENCY MODEL");
         for (Device d : devices) {
             out.printf("%-26s %-28s %-11s %5d %9d %10d  %s%n", d.id(), abbreviate(d.name(), 28), d.core().display(), d.clockHz() / 1_000_000,
-                    d.sramBytes() / 1024, d.flashBytes() / 1024, d.latency().calibrated() ? "fitted to " + d.latency().calibrations().get(0).workload() : "estimate (uncalibrated)");
+                    d.sramBytes() / 1024, d.flashBytes() / 1024, latencyModel(d));
         }
         out.printf("%n%d devices. Sources: tinyfit devices --json; add your own with --devices-file FILE.%n", devices.size());
         return 0;
+    }
+
+    /** "tflm-cmsis-nn, measured on this board" or "..., extrapolated": the default runtime and what its figures rest on. */
+    private static String latencyModel(Device d) {
+        Latency l = Latency.of(d, null);
+        return l.runtime() + (l.extrapolated() ? ", extrapolated" : ", measured on this board");
     }
 
     private static String abbreviate(String s, int n) { return s.length() <= n ? s : s.substring(0, n - 1) + "~"; }

@@ -13,7 +13,6 @@ import org.tinyfit.report.Report;
 import org.tinyfit.report.Series;
 import org.tinyfit.search.Finalist;
 import org.tinyfit.search.Footprint;
-import org.tinyfit.search.Int8Layout;
 import org.tinyfit.search.Limits;
 import org.tinyfit.search.Pareto;
 import org.tinyfit.search.Record;
@@ -80,13 +79,13 @@ public final class Demo {
         Finalist f = Finalist.train(space, data, best.candidate().genome(), o.finalEpochs(), o.seed(), o.threads(), new Trainer.Listener() {
             @Override public void epoch(EpochResult r) { stages.epoch(r, o.finalEpochs()); }
         });
-        stages.end("train", String.format(Locale.ROOT, "test accuracy %.2f%%", 100 * f.testAccuracy()));
+        stages.end("train", String.format(Locale.ROOT, "int8 test accuracy %.2f%%", 100 * f.testAccuracy()));
 
         stages.start("deploy", "the model's memory plan on " + o.device().name());
-        Graph deployed = Int8Layout.of(f.inference());
+        Graph deployed = f.int8();
         Footprint fp = Footprint.of(deployed, o.device(), o.limits().runtime());
         Path model = o.out().resolve("model.tflite");
-        Files.write(model, TfliteWriter.write(f.inference()));
+        Files.write(model, TfliteWriter.write(deployed));
         stages.end("deploy", String.format(Locale.ROOT, "SRAM %,d B (TFLite Micro as stored: %,d B), flash %,d B, %.1f ms", fp.sramBytes(),
                 fp.storedOrderSramBytes(), fp.flashBytes(), fp.latencyMillis()));
 

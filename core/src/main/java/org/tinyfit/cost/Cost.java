@@ -5,11 +5,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.tinyfit.device.Device;
-import org.tinyfit.device.KernelCycles;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.latency.Latency;
+import org.tinyfit.latency.Runtimes;
 import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.MemoryProfile;
 import org.tinyfit.memory.TflmGreedyPlanner;
@@ -22,15 +23,16 @@ import org.tinyfit.memory.Schedule;
  * <p>Flash = the model (its file size when known, else constant data plus an estimate of the
  * flatbuffer structure) + TFLite Micro's code ({@link TflmOverhead#codeBytes}). Peak SRAM = the
  * arena plan's size (the non-persistent head) + TFLite Micro's persistent tail
- * ({@link TflmOverhead#persistentBytes}). Latency per node = MACs x cycles per MAC of its kernel
- * class and data type + element ops x cycles per element + the per-op overhead, at the device's
- * clock (see {@link Work} for how work is counted). Energy per inference = latency x the device's
- * published inference power, when it has one (null otherwise).
+ * ({@link TflmOverhead#persistentBytes}). Latency per node comes from {@link Latency} for the
+ * runtime chosen (TFLite Micro with CMSIS-NN by default where the core has the DSP extension): the
+ * fitted per-op model for int8 ops, the board's cycles-per-MAC table for the rest. Energy per
+ * inference = latency x the device's published inference power, when it has one (null otherwise).
  */
 public record Cost(String model, String device, String planner, List<NodeCost> nodes,
                    long macs, long elementOps, long parameters, long constantBytes, long modelBytes, boolean modelBytesMeasured,
                    long codeBytes, long flashBytes, long arenaBytes, long persistentBytes, long peakSramBytes,
-                   long lowerBoundBytes, double latencyMicros, Double energyMicrojoules, boolean hybrid, List<Finding> findings, Verdict verdict) {
+                   long lowerBoundBytes, double latencyMicros, Double energyMicrojoules, boolean hybrid, List<Finding> findings, Verdict verdict,
+                   String runtime, boolean latencyExtrapolated, String latencyBasis) {
     public Cost {
         nodes = List.copyOf(nodes);
         findings = List.copyOf(findings);
@@ -41,13 +43,20 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         return of(g, device, schedule, plan, -1);
     }
 
+    /** The cost with the core's default runtime ({@link Runtimes#defaultFor}). */
+    public static Cost of(Graph g, Device device, Schedule schedule, ArenaPlan plan, long modelFileBytes) {
+        return of(g, device, schedule, plan, modelFileBytes, null);
+    }
+
     /**
      * The cost. {@code modelFileBytes} is the size of the model file as it will sit in flash (-1 if
      * unknown: estimated). {@code lowerBoundBytes} is the live-bytes lower bound of the schedule
-     * ({@link MemoryProfile}): no plan for this schedule has a smaller arena.
+     * ({@link MemoryProfile}): no plan for this schedule has a smaller arena. {@code runtime} names
+     * the software that runs the model ({@link Runtimes}; null: the core's default).
      */
-    public static Cost of(Graph g, Device device, Schedule schedule, ArenaPlan plan, long modelFileBytes) {
+    public static Cost of(Graph g, Device device, Schedule schedule, ArenaPlan plan, long modelFileBytes, String runtime) {
         schedule.check(g);
+        Latency latency = Latency.of(device, runtime);
         long lowerBoundBytes = MemoryProfile.of(g, schedule).lowerBoundBytes();
         List<NodeCost> rows = new ArrayList<>();
         long macs = 0, ops = 0;
@@ -55,7 +64,7 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         Set<Integer> paramTensors = new LinkedHashSet<>();
         for (int step = 0; step < schedule.size(); step++) {
             Node n = g.node(schedule.node(step));
-            NodeCost row = row(g, device, n, step, paramTensors);
+            NodeCost row = row(g, latency, n, step, paramTensors);
             rows.add(row);
             macs += row.macs();
             ops += row.elementOps();
@@ -80,10 +89,10 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         return new Cost(g.name(), device.id(), plan.planner(), rows, macs, ops, parameters, constantBytes, modelBytes, measured,
                 code, flash, plan.arenaBytes(), persistent, peak, lowerBoundBytes, micros,
                 device.power() == null ? null : micros * device.power().activeMilliwatts() / 1000.0, Support.isHybrid(g),
-                Support.findings(g, device), Verdict.of(constraints));
+                Support.findings(g, device, latency), Verdict.of(constraints), latency.runtime(), latency.extrapolated(), latency.basis());
     }
 
-    private static NodeCost row(Graph g, Device device, Node n, int step, Set<Integer> paramTensors) {
+    private static NodeCost row(Graph g, Latency latency, Node n, int step, Set<Integer> paramTensors) {
         Work w = Work.of(g, n);
         long params = 0, weightBytes = 0, activationBytes = 0;
         List<int[]> inShapes = new ArrayList<>();
@@ -110,21 +119,13 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
             outShapes.add(g.tensor(t).shape().dims());
             if (seen.add(t)) activationBytes += g.tensor(t).bytes();
         }
-        String dtype = tableName(activationType(g, n));
-        KernelCycles k = table(device, dtype);
-        double perMac = switch (w.kernel()) {
-            case CONV -> k.conv();
-            case DEPTHWISE -> k.depthwise();
-            case FULLY_CONNECTED -> k.fullyConnected();
-            case ELEMENTWISE, NONE -> 0;
-        };
-        double cycles = w.macs() * perMac + w.elementOps() * k.perElement() + device.latency().opOverheadCycles();
-        return new NodeCost(step, n.id(), n.op().kind(), dtype, inShapes, outShapes, w.macs(), w.elementOps(), params,
-                weightBytes, activationBytes, cycles * device.microsPerCycle());
+        DType computeType = activationType(g, n);
+        return new NodeCost(step, n.id(), n.op().kind(), tableName(computeType), inShapes, outShapes, w.macs(), w.elementOps(), params,
+                weightBytes, activationBytes, latency.micros(g, n, computeType));
     }
 
     /** The type a node computes in: that of its activation input for weighted ops, else of its first non-constant input, else its output. */
-    static DType activationType(Graph g, Node n) {
+    public static DType activationType(Graph g, Node n) {
         int act = Support.activationInput(n);
         if (act >= 0) return g.tensor(act).dtype();
         for (int t : n.inputs()) if (t >= 0 && !g.tensor(t).isConstant()) return g.tensor(t).dtype();
@@ -140,21 +141,18 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         };
     }
 
-    static KernelCycles table(Device d, String name) {
-        return switch (name) {
-            case "float32" -> d.latency().float32();
-            case "int16" -> d.latency().int16();
-            default -> d.latency().int8();
-        };
-    }
-
     /**
      * The model as TFLite Micro runs it: the stored order, planned by TFLite Micro's greedy planner.
      * {@code modelFileBytes}: the model file's size, -1 if unknown.
      */
     public static Cost storedOrder(Graph g, Device device, long modelFileBytes) {
+        return storedOrder(g, device, modelFileBytes, null);
+    }
+
+    /** The model as TFLite Micro runs it, its latency for {@code runtime} (null: the core's default). */
+    public static Cost storedOrder(Graph g, Device device, long modelFileBytes, String runtime) {
         Schedule s = Schedule.stored(g);
-        return of(g, device, s, new TflmGreedyPlanner().plan(g, s), modelFileBytes);
+        return of(g, device, s, new TflmGreedyPlanner().plan(g, s), modelFileBytes, runtime);
     }
 
     /** Latency in milliseconds. */

@@ -14,7 +14,7 @@ public record Finding(Code code, int node, boolean blocking, String message) {
         UNSUPPORTED_BY_TINYFIT,
         /** An op whose work tinyfit cannot count (its latency is only the per-op overhead). */
         UNKNOWN_COST,
-        /** The device's latency model is an estimate with no published measurement behind it. */
+        /** No published measurement of the runtime on this board: its latency is extrapolated from other boards (or the runtime never measured). */
         UNCALIBRATED_LATENCY
     }
 }

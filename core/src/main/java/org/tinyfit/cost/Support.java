@@ -8,6 +8,7 @@ import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
+import org.tinyfit.latency.Latency;
 
 /** What can run where: hybrid quantization, ops TFLite Micro lacks, ops tinyfit's runtime lacks. */
 public final class Support {
@@ -31,8 +32,11 @@ public final class Support {
             "SQUARED_DIFFERENCE", "SQUEEZE", "STRIDED_SLICE", "SUB", "SUM", "SVDF", "TANH", "TFLite_Detection_PostProcess",
             "TRANSPOSE", "TRANSPOSE_CONV", "UNIDIRECTIONAL_SEQUENCE_LSTM", "UNPACK", "VAR_HANDLE", "WHILE", "ZEROS_LIKE");
 
-    /** The findings for {@code g} on {@code device}, nodes in stored order, model-level findings last. */
-    public static List<Finding> findings(Graph g, Device device) {
+    /**
+     * The findings for {@code g} on {@code device} with {@code latency}'s runtime, nodes in stored
+     * order, model-level findings last.
+     */
+    public static List<Finding> findings(Graph g, Device device, Latency latency) {
         List<Finding> out = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (isHybrid(g, n)) {
@@ -49,9 +53,9 @@ public final class Support {
                         n.label() + ": its MACs and latency are not counted (only the per-op overhead)"));
             }
         }
-        if (!device.latency().calibrated()) {
-            out.add(new Finding(Finding.Code.UNCALIBRATED_LATENCY, -1, false, device.id() + ": the latency model is an uncalibrated estimate ("
-                    + device.core().display() + "): treat latencies as rough"));
+        if (latency.extrapolated()) {
+            out.add(new Finding(Finding.Code.UNCALIBRATED_LATENCY, -1, false, device.id() + ": no published " + latency.runtime()
+                    + " measurement on this board: its latency is extrapolated from other boards (" + device.core().display() + "); treat it as rough"));
         }
         return out;
     }

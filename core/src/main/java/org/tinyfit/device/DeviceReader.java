@@ -48,8 +48,13 @@ final class DeviceReader {
                 JsonNode c = arr.get(i);
                 String f = "latency.calibrations[" + i + "]";
                 if (!c.isObject()) throw fail(f, "must be an object");
-                cal.add(new Calibration(text(c, f + ".workload", "workload", true), positiveDouble(c, f + ".measuredMillis", "measuredMillis"),
-                        (long) positiveDouble(c, f + ".clockHz", "clockHz"), text(c, f + ".framework", "framework", false), text(c, f + ".source", "source", false)));
+                String workload = text(c, f + ".workload", "workload", true);
+                if (!Calibration.WORKLOADS.contains(workload)) {
+                    throw fail(f + ".workload", "\"" + workload + "\" is not a known workload; use one of " + String.join(", ", Calibration.WORKLOADS));
+                }
+                cal.add(new Calibration(workload, positiveDouble(c, f + ".measuredMillis", "measuredMillis"),
+                        (long) positiveDouble(c, f + ".clockHz", "clockHz"), text(c, f + ".framework", "framework", false), text(c, f + ".source", "source", false),
+                        text(c, f + ".runtime", "runtime", false)));
             }
         }
         double overhead = l.has("opOverheadCycles") ? nonNegativeDouble(l, "latency.opOverheadCycles", "opOverheadCycles") : 0;

@@ -20,6 +20,7 @@ import org.tinyfit.graph.GraphBuilder;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Shape;
+import org.tinyfit.latency.Runtimes;
 import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.Schedule;
 
@@ -36,8 +37,9 @@ class CostTest {
 
     static Cost cost(Graph g, Device d) { return cost(g, d, 0); }
 
+    /** The cost with the board's own cycle table, so that latencies can be checked by hand. */
     static Cost cost(Graph g, Device d, long arenaBytes) {
-        return Cost.of(g, d, Schedule.stored(g), new ArenaPlan(new long[g.tensors().size()], arenaBytes, "test"));
+        return Cost.of(g, d, Schedule.stored(g), new ArenaPlan(new long[g.tensors().size()], arenaBytes, "test"), -1, Runtimes.TABLE);
     }
 
     static byte[] ints(int... v) {

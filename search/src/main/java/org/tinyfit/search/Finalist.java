@@ -4,13 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import org.tinyfit.data.Augmentation;
-import org.tinyfit.data.BatchLoader;
-import org.tinyfit.data.Dataset;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.train.EpochResult;
 import org.tinyfit.passes.InferenceForm;
 import org.tinyfit.train.Loss;
-import org.tinyfit.train.Net;
 import org.tinyfit.train.TrainConfig;
 import org.tinyfit.train.Trainer;
 
@@ -18,11 +15,12 @@ import org.tinyfit.train.Trainer;
  * The search's chosen genome trained again, longer, on the training part, validated each epoch on
  * the validation part and scored once on the test part: the model a user deploys.
  *
- * @param inference the trained inference graph (batch norm folded, dropout removed)
+ * @param inference the trained float inference graph (batch norm folded, dropout removed)
+ * @param int8      its int8 model ({@link Int8Model}), which the accuracies are measured on
  * @param history   per-epoch training and validation figures
  * @param testAccuracy accuracy on the test part (NaN when the data has none)
  */
-public record Finalist(Genome genome, Graph inference, List<EpochResult> history, double validationAccuracy, double testAccuracy) {
+public record Finalist(Genome genome, Graph inference, Graph int8, List<EpochResult> history, double validationAccuracy, double testAccuracy) {
     public Finalist { history = List.copyOf(history); }
 
     /** Trains {@code genome} for {@code epochs} epochs with its recipe's learning rate. */
@@ -35,19 +33,13 @@ public record Finalist(Genome genome, Graph inference, List<EpochResult> history
         try (Trainer trainer = new Trainer(space.graph(genome, seed), cfg, data.train(), data.validation(), data.normalization(), loss)) {
             trainer.run(null, listener, null);
             Graph inference = InferenceForm.of(trainer.net().toGraph());
+            Graph int8 = Int8Model.quantize(inference, data);
             List<EpochResult> history = trainer.state().history();
-            double test = Double.NaN;
-            if (data.test() != null) test = accuracy(inference, data.test(), data, threads);
-            return new Finalist(genome, inference, history, history.get(history.size() - 1).valAccuracy(), test);
+            double val = Int8Model.accuracy(int8, data.validation(), data, threads);
+            double test = data.test() == null ? Double.NaN : Int8Model.accuracy(int8, data.test(), data, threads);
+            return new Finalist(genome, inference, int8, history, val, test);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static double accuracy(Graph inference, Dataset part, SearchData data, int threads) {
-        try (Net net = Net.compile(inference, threads)) {
-            return Trainer.evaluate(net, BatchLoader.builder(part).batchSize(256).normalize(data.normalization()).build(),
-                    new Loss.SoftmaxCrossEntropy(0f))[1];
         }
     }
 }

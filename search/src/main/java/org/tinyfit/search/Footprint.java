@@ -4,6 +4,7 @@ import java.util.List;
 import org.tinyfit.cost.Cost;
 import org.tinyfit.device.Device;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.latency.Runtimes;
 import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.MemoryOptimization;
 import org.tinyfit.memory.MinimumArenaPlanner;
@@ -18,12 +19,16 @@ import org.tinyfit.memory.TflmGreedyPlanner;
  */
 public record Footprint(long sramBytes, long storedOrderSramBytes, long flashBytes, long macs, long parameters, double latencyMillis) {
 
-    /** The footprint of the int8 graph {@code g} on {@code device} for {@code runtime} ("tflm" or "c"). */
+    /**
+     * The footprint of the int8 graph {@code g} on {@code device} for {@code runtime} ("tflm" or "c").
+     * Latency is that of the core's default TensorFlow Lite Micro kernels ({@link Runtimes#defaultFor})
+     * for "tflm", and the estimate for tinyfit's generated C ({@link Runtimes#TINYFIT_C}) for "c".
+     */
     public static Footprint of(Graph g, Device device, String runtime) {
         MemoryOptimization m = MemoryOptimization.of(g, List.of(new TflmGreedyPlanner(), new MinimumArenaPlanner()));
         Schedule stored = Schedule.stored(g);
         ArenaPlan storedPlan = new TflmGreedyPlanner().plan(g, stored);
-        Cost c = Cost.of(g, device, stored, storedPlan);
+        Cost c = Cost.of(g, device, stored, storedPlan, -1, runtime.equals("c") ? Runtimes.TINYFIT_C : null);
         long arena = runtime.equals("c") ? m.partialExecutionPeakBytes() : m.bestPlanArenaBytes();
         long persistent = runtime.equals("c") ? 0 : c.persistentBytes();
         return new Footprint(arena + persistent, c.peakSramBytes(), c.flashBytes(), c.macs(), c.parameters(), c.latencyMicros() / 1000);

@@ -9,18 +9,17 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.tinyfit.data.Augmentation;
-import org.tinyfit.data.BatchLoader;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.tflite.TfliteWriter;
 import org.tinyfit.passes.InferenceForm;
 import org.tinyfit.train.Loss;
-import org.tinyfit.train.Net;
 import org.tinyfit.train.TrainConfig;
 import org.tinyfit.train.Trainer;
 
 /**
  * Evaluates candidates on this machine, several at once: each is trained by its genome's recipe
- * on the training part and scored on the validation part. The trainer gives the same weights
+ * on the training part, quantized to int8 ({@link Int8Model}) and its int8 model scored on the
+ * validation part. The trainer gives the same weights
  * for any thread count, so a candidate's result does not depend on how many run beside it.
  */
 public final class LocalEvaluator implements Evaluator {
@@ -69,12 +68,9 @@ public final class LocalEvaluator implements Evaluator {
         Graph graph = space.graph(c.genome(), c.seed());
         try (Trainer trainer = new Trainer(graph, cfg, data.train(), null, data.normalization(), loss)) {
             trainer.run(null, new Trainer.Listener() {}, null);
-            Graph inference = InferenceForm.of(trainer.net().toGraph());
-            double accuracy;
-            try (Net net = Net.compile(inference, threads)) {
-                accuracy = Trainer.evaluate(net, BatchLoader.builder(data.validation()).batchSize(256).normalize(data.normalization()).build(), loss)[1];
-            }
-            return new Evaluation(c.id(), accuracy, TfliteWriter.write(inference), (System.nanoTime() - t0) / 1e9);
+            Graph int8 = Int8Model.quantize(InferenceForm.of(trainer.net().toGraph()), data);
+            double accuracy = Int8Model.accuracy(int8, data.validation(), data, threads);
+            return new Evaluation(c.id(), accuracy, TfliteWriter.write(int8), (System.nanoTime() - t0) / 1e9);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

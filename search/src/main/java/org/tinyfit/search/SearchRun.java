@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.tinyfit.data.BatchLoader;
 import org.tinyfit.data.DataException;
 import org.tinyfit.data.DataSource;
 import org.tinyfit.data.Dataset;
@@ -21,11 +20,7 @@ import org.tinyfit.data.Normalization;
 import org.tinyfit.data.Split;
 import org.tinyfit.data.Splits;
 import org.tinyfit.device.Device;
-import org.tinyfit.graph.Graph;
 import org.tinyfit.tflite.TfliteReader;
-import org.tinyfit.train.Loss;
-import org.tinyfit.train.Net;
-import org.tinyfit.train.Trainer;
 
 /**
  * {@code tinyfit search} as a library call: opens the data, holds out a stratified validation
@@ -133,13 +128,7 @@ public final class SearchRun {
     /** The figures of a written model, its test accuracy measured on the file itself. */
     private static Model model(Record r, Path file, Path out, SearchData data) throws IOException {
         Double test = null;
-        if (data.test() != null) {
-            Graph g = TfliteReader.read(file);
-            try (Net net = Net.compile(g, 1)) {
-                test = Trainer.evaluate(net, BatchLoader.builder(data.test()).batchSize(256).normalize(data.normalization()).build(),
-                        new Loss.SoftmaxCrossEntropy(0f))[1];
-            }
-        }
+        if (data.test() != null) test = Int8Model.accuracy(TfliteReader.read(file), data.test(), data, Runtime.getRuntime().availableProcessors());
         Footprint f = r.footprint();
         return new Model(r.candidate().id(), r.candidate().genome().key(), out.relativize(file).toString(), r.evaluation().valAccuracy(), test, f.sramBytes(),
                 f.storedOrderSramBytes(), f.flashBytes(), f.macs(), f.parameters(), f.latencyMillis());

@@ -1,28 +1,41 @@
-package org.tinyfit.cost;
+package org.tinyfit.latency;
 
+import java.util.List;
+import org.tinyfit.device.Calibration;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphBuilder;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Shape;
 
-/** The published benchmark networks the latency models are calibrated on, built layer by layer (int8). */
-final class Workloads {
+/**
+ * The published benchmark networks latency measurements are made on, built layer by layer from their
+ * published layer lists (int8), so that the latency model can be evaluated on them:
+ * MLPerf Tiny's four reference models (github.com/mlcommons/tiny, benchmark/training/: keyword
+ * spotting DS-CNN, visual wake words MobileNet v1 0.25, image classification ResNet-8, anomaly
+ * detection FC autoencoder) and TFLite Micro's person detection example (MobileNet v1 0.25 on a
+ * one-channel image).
+ */
+public final class Workloads {
     private Workloads() {}
 
-    static Graph byName(String workload) {
+    /** Every workload name a measurement or a calibration may use. */
+    public static final List<String> NAMES = Calibration.WORKLOADS;
+
+    /** The workload called {@code workload}, one of {@link #NAMES}. */
+    public static Graph byName(String workload) {
         return switch (workload) {
             case "mlperf-tiny-vww" -> mobileNetV1Quarter(3);
             case "tflm-person-detection" -> mobileNetV1Quarter(1);
             case "mlperf-tiny-kws" -> dsCnn();
             case "mlperf-tiny-ic" -> resNet8();
             case "mlperf-tiny-ad" -> fcAutoencoder();
-            default -> throw new IllegalArgumentException("no calibration workload " + workload);
+            default -> throw new IllegalArgumentException("no workload \"" + workload + "\"; use one of " + String.join(", ", NAMES));
         };
     }
 
     /** MobileNet v1 with width 0.25 on a 96x96 image with {@code channels} channels, 2 classes (VWW; TFLM's person detection has 1 channel). */
-    static Graph mobileNetV1Quarter(int channels) {
+    public static Graph mobileNetV1Quarter(int channels) {
         GraphBuilder b = new GraphBuilder("mobilenet_v1_0.25_96x96x" + channels);
         int x = b.input("image", DType.I8, 1, 96, 96, channels);
         x = conv(b, "conv0", x, channels, 8, 3, 3, 2);
@@ -41,7 +54,7 @@ final class Workloads {
     }
 
     /** MLPerf Tiny's keyword-spotting DS-CNN: 49x10 MFCC input, a 10x4 stride-2 conv, four depthwise-separable blocks of 64 channels, 12 classes. */
-    static Graph dsCnn() {
+    public static Graph dsCnn() {
         GraphBuilder b = new GraphBuilder("ds_cnn");
         int x = b.input("mfcc", DType.I8, 1, 49, 10, 1);
         x = conv(b, "conv0", x, 1, 64, 10, 4, 2);
@@ -59,7 +72,7 @@ final class Workloads {
     }
 
     /** MLPerf Tiny's image-classification ResNet-8 on 32x32x3 CIFAR-10 images: three residual stacks of 16, 32, 64 channels. */
-    static Graph resNet8() {
+    public static Graph resNet8() {
         GraphBuilder b = new GraphBuilder("resnet8");
         int x = b.input("image", DType.I8, 1, 32, 32, 3);
         x = conv(b, "conv0", x, 3, 16, 3, 3, 1);
@@ -80,7 +93,7 @@ final class Workloads {
     }
 
     /** MLPerf Tiny's anomaly-detection autoencoder: 640 inputs, dense layers 128-128-128-128-8-128-128-128-128-640. */
-    static Graph fcAutoencoder() {
+    public static Graph fcAutoencoder() {
         GraphBuilder b = new GraphBuilder("fc_autoencoder");
         int x = b.input("frames", DType.I8, 1, 640);
         int[] sizes = {640, 128, 128, 128, 128, 8, 128, 128, 128, 128, 640};
@@ -88,19 +101,19 @@ final class Workloads {
         return b.output(x).build();
     }
 
-    static int fc(GraphBuilder b, String name, int x, int in, int out) {
+    private static int fc(GraphBuilder b, String name, int x, int in, int out) {
         int w = b.constant(name + "/w", DType.I8, Shape.of(out, in), new byte[out * in]);
         int bias = b.constant(name + "/b", DType.I32, Shape.of(out), new byte[out * 4]);
         return b.node(new Op.FullyConnected(Op.Act.RELU, false), name, x, w, bias);
     }
 
-    static int conv(GraphBuilder b, String name, int x, int in, int out, int kh, int kw, int stride) {
+    private static int conv(GraphBuilder b, String name, int x, int in, int out, int kh, int kw, int stride) {
         int w = b.constant(name + "/w", DType.I8, Shape.of(out, kh, kw, in), new byte[out * kh * kw * in]);
         int bias = b.constant(name + "/b", DType.I32, Shape.of(out), new byte[out * 4]);
         return b.node(new Op.Conv2D(Op.Padding.SAME, stride, stride, 1, 1, Op.Act.RELU6), name, x, w, bias);
     }
 
-    static int depthwise(GraphBuilder b, String name, int x, int c, int k, int stride) {
+    private static int depthwise(GraphBuilder b, String name, int x, int c, int k, int stride) {
         int w = b.constant(name + "/w", DType.I8, Shape.of(1, k, k, c), new byte[k * k * c]);
         int bias = b.constant(name + "/b", DType.I32, Shape.of(c), new byte[c * 4]);
         return b.node(new Op.DepthwiseConv2D(Op.Padding.SAME, stride, stride, 1, 1, 1, Op.Act.RELU6), name, x, w, bias);

@@ -1,0 +1,223 @@
+package org.tinyfit.latency;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.tinyfit.graph.Graph;
+
+/**
+ * The latency model fitted to a set of measurements. Cycles of a node on a board =
+ * {@code core factor x board factor x (counts . cycles per unit)}, where
+ * <ul>
+ * <li>the counts are the node's {@link OpFeatures} (shape-dependent: regular, shallow, 1x1 and
+ *     depthwise convolutions, fully connected layers, requantized outputs, element ops, ops);</li>
+ * <li>the cycles per unit are fitted per runtime by least squares ({@link LeastSquares}, relative
+ *     errors, a weak prior from {@link Runtimes#prior}) over every measurement of that runtime, for a
+ *     Cortex-M4;</li>
+ * <li>the core factor is how many cycles a core takes for what a Cortex-M4 does in one, measured from
+ *     the same software (same version) run on both (MLPerf Tiny submissions of one engine on several
+ *     boards); a core never run beside a Cortex-M4 has none and is taken as 1;</li>
+ * <li>the board factor is the geometric mean of measured over modelled time across the board's own
+ *     measurements of that runtime (memory wait states, compiler, software version); a board with none
+ *     has 1, and its prediction is marked extrapolated.</li>
+ * </ul>
+ */
+public final class LatencyFit {
+    /** Weight of the prior against the measurements: a coefficient twice its prior costs as much as a 32% error on one measurement. */
+    static final double PRIOR_WEIGHT = 0.1;
+    static final String REFERENCE_CORE = "Cortex-M4";
+
+    private static final Map<String, double[]> WORKLOAD_FEATURES = new ConcurrentHashMap<>();
+
+    private final List<Measurement> rows;
+    private final Map<String, double[]> theta = new LinkedHashMap<>();
+    private final Map<String, Set<String>> fittedOn = new LinkedHashMap<>();
+    private final Map<String, Double> coreFactor = new LinkedHashMap<>();
+    private final Map<String, Set<String>> coreFactorFrom = new LinkedHashMap<>();
+    private final Map<String, Double> boardFactor = new LinkedHashMap<>();
+    private final Map<String, Integer> boardRows = new LinkedHashMap<>();
+
+    private LatencyFit(List<Measurement> rows) {
+        this.rows = List.copyOf(rows);
+        fitCoreFactors();
+        fitRuntimes();
+        fitBoards();
+    }
+
+    /** The model fitted to {@code rows}. */
+    public static LatencyFit of(List<Measurement> rows) { return new LatencyFit(rows); }
+
+    /** The counts of a named workload (cached: the graphs are fixed). */
+    static double[] workloadFeatures(String workload) {
+        return WORKLOAD_FEATURES.computeIfAbsent(workload, w -> OpFeatures.of(Workloads.byName(w)));
+    }
+
+    /** The core a factor is kept for: the FPU does not change int8 kernels, so Cortex-M4F is a Cortex-M4. */
+    static String coreClass(String core) {
+        String c = core.trim();
+        return c.equalsIgnoreCase("Cortex-M4F") ? REFERENCE_CORE : c;
+    }
+
+    private void fitCoreFactors() {
+        coreFactor.put(REFERENCE_CORE, 1.0);
+        Map<String, List<Measurement>> groups = new LinkedHashMap<>();
+        for (Measurement m : rows) groups.computeIfAbsent(m.software() + "\u0000" + m.workload(), k -> new ArrayList<>()).add(m);
+        Map<String, List<Double>> logs = new LinkedHashMap<>();
+        for (List<Measurement> g : groups.values()) {
+            double sum = 0;
+            int n = 0;
+            for (Measurement m : g) if (coreClass(m.core()).equals(REFERENCE_CORE)) { sum += Math.log(m.cycles()); n++; }
+            if (n == 0) continue;
+            double ref = sum / n;
+            for (Measurement m : g) {
+                String c = coreClass(m.core());
+                if (c.equals(REFERENCE_CORE)) continue;
+                logs.computeIfAbsent(c, k -> new ArrayList<>()).add(Math.log(m.cycles()) - ref);
+                coreFactorFrom.computeIfAbsent(c, k -> new LinkedHashSet<>()).add(m.software());
+            }
+        }
+        logs.forEach((c, l) -> coreFactor.put(c, Math.exp(l.stream().mapToDouble(Double::doubleValue).average().orElse(0))));
+    }
+
+    private void fitRuntimes() {
+        Map<String, List<Measurement>> byRuntime = new LinkedHashMap<>();
+        for (Measurement m : rows) byRuntime.computeIfAbsent(m.runtime(), k -> new ArrayList<>()).add(m);
+        byRuntime.forEach((runtime, all) -> {
+            List<Measurement> linked = all.stream().filter(m -> coreFactor.containsKey(coreClass(m.core()))).toList();
+            List<Measurement> use = linked.isEmpty() ? all : linked;
+            double[][] a = new double[use.size()][];
+            double[] y = new double[use.size()];
+            Set<String> boards = new LinkedHashSet<>();
+            for (int i = 0; i < use.size(); i++) {
+                Measurement m = use.get(i);
+                a[i] = workloadFeatures(m.workload());
+                y[i] = m.cycles() / coreFactor(m.core());
+                boards.add(m.boardName());
+            }
+            theta.put(runtime, LeastSquares.solve(a, y, Runtimes.prior(runtime), PRIOR_WEIGHT));
+            fittedOn.put(runtime, boards);
+        });
+    }
+
+    private void fitBoards() {
+        Map<String, List<Double>> logs = new LinkedHashMap<>();
+        for (Measurement m : rows) {
+            double model = coreFactor(m.core()) * OpFeatures.dot(workloadFeatures(m.workload()), theta.get(m.runtime()));
+            logs.computeIfAbsent(key(m.board(), m.runtime()), k -> new ArrayList<>()).add(Math.log(m.cycles() / model));
+        }
+        logs.forEach((k, l) -> {
+            boardFactor.put(k, Math.exp(l.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+            boardRows.put(k, l.size());
+        });
+    }
+
+    private static String key(String board, String runtime) { return board.toLowerCase(Locale.ROOT) + "\u0000" + runtime; }
+
+    /** In Markdown: the fitted cycles per unit of every runtime (for a Cortex-M4) and the core factors. */
+    public String describe() {
+        StringBuilder b = new StringBuilder("| runtime | " + String.join(" | ", OpFeatures.NAMES) + " | fitted on |\n|---|");
+        b.append("---:|".repeat(OpFeatures.NAMES.size())).append("---|\n");
+        theta.forEach((runtime, t) -> row(b, runtime, t, String.join(", ", fittedOn.get(runtime))));
+        row(b, "(prior, " + Runtimes.TFLM_REF + ")", Runtimes.prior(Runtimes.TFLM_REF), "the starting point of the fit, weight " + PRIOR_WEIGHT);
+        row(b, "(prior, every other runtime)", Runtimes.prior(Runtimes.TFLM_CMSIS_NN), "the starting point of the fit, weight " + PRIOR_WEIGHT);
+        b.append("\nCore factors (cycles per Cortex-M4 cycle, same software on both): ");
+        List<String> f = new ArrayList<>();
+        coreFactor.forEach((c, v) -> {
+            if (!c.equals(REFERENCE_CORE)) f.add(String.format(Locale.ROOT, "%s x%.2f (%s)", c, v, String.join("; ", coreFactorFrom.get(c))));
+        });
+        return b.append(String.join(", ", f)).append("\n").toString();
+    }
+
+    private static void row(StringBuilder b, String name, double[] t, String note) {
+        b.append("| ").append(name).append(" |");
+        for (double v : t) b.append(String.format(Locale.ROOT, v >= 100 ? " %.0f |" : " %.2f |", v));
+        b.append(' ').append(note).append(" |\n");
+    }
+
+    /** The measurements this model was fitted to. */
+    public List<Measurement> rows() { return rows; }
+
+    /** The runtimes with a fit, in the order first measured. */
+    public List<String> runtimes() { return List.copyOf(theta.keySet()); }
+
+    /** The fitted cycles per unit of each {@link OpFeatures} column for {@code runtime} on a Cortex-M4, or null if it has no fit. */
+    public double[] cyclesPerUnit(String runtime) {
+        if (Runtimes.TINYFIT_C.equals(runtime)) {
+            double[] ref = theta.get(Runtimes.TFLM_REF);
+            if (ref == null) return null;
+            double[] t = ref.clone();
+            t[OpFeatures.OPS] = Runtimes.TINYFIT_C_OP_CYCLES;
+            return t;
+        }
+        double[] t = theta.get(runtime);
+        return t == null ? null : t.clone();
+    }
+
+    /** Cycles on {@code core} per cycle on a Cortex-M4 for the same work; 1 when never measured beside one. */
+    public double coreFactor(String core) { return coreFactor.getOrDefault(coreClass(core), 1.0); }
+
+    /** True if the core's factor was measured (or it is the reference core). */
+    public boolean coreMeasured(String core) { return coreFactor.containsKey(coreClass(core)); }
+
+    /** The board's own factor for a runtime (1 when it has no measurement of it). */
+    public double boardFactor(String board, String runtime) { return boardFactor.getOrDefault(key(board, runtime), 1.0); }
+
+    /** How many of the board's own measurements of the runtime the model uses. */
+    public int boardMeasurements(String board, String runtime) { return boardRows.getOrDefault(key(board, runtime), 0); }
+
+    /** Cycles of one node's counts on a board: core factor x board factor x counts . cycles per unit. Null if the runtime has no fit. */
+    public Double cycles(double[] counts, String board, String core, String runtime) {
+        double[] t = cyclesPerUnit(runtime);
+        if (t == null) return null;
+        return coreFactor(core) * boardFactor(board, runtime) * OpFeatures.dot(counts, t);
+    }
+
+    /** The predicted time of a whole graph; null if the runtime has no fit. */
+    public Prediction predict(Graph g, String board, String core, long clockHz, String runtime) {
+        return predict(OpFeatures.of(g), board, core, clockHz, runtime);
+    }
+
+    Prediction predict(double[] counts, String board, String core, long clockHz, String runtime) {
+        Double c = cycles(counts, board, core, runtime);
+        if (c == null) return null;
+        return new Prediction(runtime, c / clockHz * 1e3, extrapolated(board, runtime), basis(board, core, runtime));
+    }
+
+    /** True when no measurement of this runtime on this board went into the model, or the runtime was never measured. */
+    public boolean extrapolated(String board, String runtime) {
+        return Runtimes.TINYFIT_C.equals(runtime) || boardMeasurements(board, runtime) == 0;
+    }
+
+    /** In words: what a prediction for this board, core and runtime rests on. */
+    public String basis(String board, String core, String runtime) {
+        StringBuilder b = new StringBuilder();
+        if (Runtimes.TINYFIT_C.equals(runtime)) {
+            b.append("estimated, never measured: tinyfit's generated C is taken to cost what TFLite Micro's reference kernels cost (fitted on ")
+                    .append(String.join(", ", fittedOn.getOrDefault(Runtimes.TFLM_REF, Set.of())))
+                    .append(") without the interpreter's per-op dispatch");
+        } else {
+            int own = boardMeasurements(board, runtime);
+            b.append("per-op costs of ").append(runtime).append(" fitted by least squares on ")
+                    .append(String.join(", ", fittedOn.getOrDefault(runtime, Set.of())));
+            if (own > 0) {
+                b.append(String.format(Locale.ROOT, "; scaled by x%.2f to this board's own %d published measurement%s", boardFactor(board, runtime), own, own == 1 ? "" : "s"));
+            } else {
+                b.append("; extrapolated: no published ").append(runtime).append(" measurement on this board");
+            }
+        }
+        String cc = coreClass(core);
+        if (cc.equals(REFERENCE_CORE)) return b.toString();
+        if (coreMeasured(core)) {
+            b.append(String.format(Locale.ROOT, "; %s takes x%.2f the cycles of a Cortex-M4 (same software on both: %s)", core, coreFactor(core),
+                    String.join("; ", coreFactorFrom.getOrDefault(cc, Set.of()))));
+        } else {
+            b.append("; ").append(core).append(" was never measured beside a Cortex-M4: taken as cycle for cycle equal");
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,132 @@
+package org.tinyfit.latency;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * How well the latency model predicts a measurement it was not fitted to. Leave-one-board-out: every
+ * measurement of a board (of any software) is removed, the model refitted, and the board's TFLite
+ * Micro rows predicted. Leave-one-model-out: every measurement of a workload is removed, and its TFLite
+ * Micro rows predicted from each board's other workloads.
+ */
+public final class Validation {
+    /**
+     * One held-out measurement and its prediction; {@code error} is predicted / measured - 1.
+     * {@code coreMeasured} is false when the row's core was never measured beside a Cortex-M4 in the
+     * fit, so its cycles were taken as a Cortex-M4's.
+     */
+    public record Row(Measurement measured, double predictedMillis, boolean coreMeasured) {
+        public double error() { return predictedMillis / measured.measuredMillis() - 1; }
+    }
+
+    private Validation() {}
+
+    public static List<Row> leaveOneBoardOut(List<Measurement> all) { return leaveOneBoardOut(all, Measurement::tflm); }
+
+    /** Leave-one-board-out over the rows {@code which} selects (every row of the board is still held out). */
+    public static List<Row> leaveOneBoardOut(List<Measurement> all, Predicate<Measurement> which) {
+        Set<String> boards = new LinkedHashSet<>();
+        for (Measurement m : all) if (which.test(m)) boards.add(m.board());
+        List<Row> out = new ArrayList<>();
+        for (String b : boards) out.addAll(heldOut(all, m -> m.board().equals(b), which));
+        return out;
+    }
+
+    public static List<Row> leaveOneModelOut(List<Measurement> all) {
+        Set<String> workloads = new LinkedHashSet<>();
+        for (Measurement m : all) if (m.tflm()) workloads.add(m.workload());
+        List<Row> out = new ArrayList<>();
+        for (String w : workloads) out.addAll(heldOut(all, m -> m.workload().equals(w)));
+        return out;
+    }
+
+    /** Fits without the rows {@code out} selects and predicts the TFLite Micro ones among them. */
+    static List<Row> heldOut(List<Measurement> all, Predicate<Measurement> out) { return heldOut(all, out, Measurement::tflm); }
+
+    /** Fits without the rows {@code out} selects and predicts those of them {@code which} selects. */
+    static List<Row> heldOut(List<Measurement> all, Predicate<Measurement> out, Predicate<Measurement> which) {
+        LatencyFit fit = LatencyFit.of(all.stream().filter(out.negate()).toList());
+        List<Row> rows = new ArrayList<>();
+        for (Measurement m : all) {
+            if (!out.test(m) || !which.test(m)) continue;
+            Prediction p = fit.predict(LatencyFit.workloadFeatures(m.workload()), m.board(), m.core(), m.clockHz(), m.runtime());
+            if (p == null) continue;
+            rows.add(new Row(m, p.millis(), fit.coreMeasured(m.core())));
+        }
+        return rows;
+    }
+
+    /** Rows that no runtime fit could predict are missing: {@code heldOut} skips a runtime measured on the left-out board only. */
+    public static List<Measurement> unpredicted(List<Measurement> all, List<Row> rows) {
+        List<Measurement> out = new ArrayList<>();
+        for (Measurement m : all) if (m.tflm() && rows.stream().noneMatch(r -> r.measured() == m)) out.add(m);
+        return out;
+    }
+
+    public static double medianAbsError(List<Row> rows) {
+        double[] e = rows.stream().mapToDouble(r -> Math.abs(r.error())).sorted().toArray();
+        if (e.length == 0) return Double.NaN;
+        return e.length % 2 == 1 ? e[e.length / 2] : (e[e.length / 2 - 1] + e[e.length / 2]) / 2;
+    }
+
+    public static double maxAbsError(List<Row> rows) {
+        return rows.stream().mapToDouble(r -> Math.abs(r.error())).max().orElse(Double.NaN);
+    }
+
+    /** The targets of the validation: median and maximum |error| leave-one-board-out, and the reference board's rows when it is left out. */
+    public static final double TARGET_MEDIAN = 0.15, TARGET_MAX = 0.30, TARGET_REFERENCE_BOARD = 0.15;
+    public static final String REFERENCE_BOARD = "nucleo-l4r5zi";
+
+    /**
+     * The whole validation report, in Markdown: both tables, their summaries over every TFLite Micro row
+     * and over the Cortex-M rows with CMSIS-NN kernels, and whether the targets are met.
+     */
+    public static String report(List<Measurement> all) {
+        List<Row> lobo = leaveOneBoardOut(all), lomo = leaveOneModelOut(all);
+        StringBuilder b = new StringBuilder("Fitted on every measurement: cycles per unit on a Cortex-M4\n\n").append(LatencyFit.of(all).describe());
+        b.append("\nLeave-one-board-out (every row of the board, of any software, removed before fitting):\n\n").append(table(lobo));
+        List<Row> mlperf = lobo.stream().filter(r -> r.measured().workload().startsWith("mlperf-tiny-")).toList();
+        b.append(summary("MLPerf Tiny rows", mlperf));
+        b.append(summary("Cortex-M rows with CMSIS-NN kernels on cores measured beside a Cortex-M4", lobo.stream().filter(Validation::cortexMCmsisNn).toList()));
+        List<Row> ref = lobo.stream().filter(r -> r.measured().board().equals(REFERENCE_BOARD)).toList();
+        b.append(summary(REFERENCE_BOARD + " left out", ref));
+        List<Row> same = leaveOneBoardOut(all, m -> !m.tflm());
+        b.append("\nFor comparison, leave-one-board-out over the other engines, each one software version on every board (used for the core factors, ")
+                .append("so a left-out board also leaves its core factor to the others):\n\n").append(table(same));
+        b.append("\nLeave-one-model-out (every row of the workload removed before fitting):\n\n").append(table(lomo));
+        b.append(summary("Cortex-M rows with CMSIS-NN kernels on cores measured beside a Cortex-M4", lomo.stream().filter(Validation::cortexMCmsisNn).toList()));
+        boolean met = medianAbsError(mlperf) <= TARGET_MEDIAN && maxAbsError(mlperf) <= TARGET_MAX && !ref.isEmpty() && maxAbsError(ref) <= TARGET_REFERENCE_BOARD;
+        b.append(String.format(Locale.ROOT, "%nTargets (leave-one-board-out over the MLPerf Tiny rows: median |error| <= %.0f%%, max <= %.0f%%; %s within %.0f%%): %s%n",
+                100 * TARGET_MEDIAN, 100 * TARGET_MAX, REFERENCE_BOARD, 100 * TARGET_REFERENCE_BOARD, met ? "met" : "NOT met"));
+        List<Measurement> missing = unpredicted(all, lobo);
+        if (!missing.isEmpty()) {
+            b.append("\nNot predictable when their board is left out (no other board has their runtime): ");
+            b.append(String.join(", ", missing.stream().map(m -> m.boardName() + " " + m.runtime() + " " + m.workload()).distinct().toList())).append("\n");
+        }
+        return b.toString();
+    }
+
+    static boolean cortexMCmsisNn(Row r) {
+        return r.measured().runtime().equals(Runtimes.TFLM_CMSIS_NN) && r.measured().core().startsWith("Cortex-M") && r.coreMeasured();
+    }
+
+    private static String summary(String what, List<Row> rows) {
+        return String.format(Locale.ROOT, "- %s: median |error| %.1f%%, max |error| %.1f%% over %d rows%n", what, 100 * medianAbsError(rows), 100 * maxAbsError(rows), rows.size());
+    }
+
+    /** A Markdown table of held-out rows with their summary. */
+    public static String table(List<Row> rows) {
+        StringBuilder b = new StringBuilder("| board | core | MHz | runtime | workload | measured ms | predicted ms | error |\n|---|---|---:|---|---|---:|---:|---:|\n");
+        for (Row r : rows) {
+            Measurement m = r.measured();
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %.2f | %.2f | %+.0f%%%s |%n", m.boardName(), m.core(), m.clockHz() / 1_000_000,
+                    m.runtime(), m.workload(), m.measuredMillis(), r.predictedMillis(), 100 * r.error(), r.coreMeasured() ? "" : " (core factor assumed)"));
+        }
+        b.append('\n').append(summary("all rows", rows));
+        return b.toString();
+    }
+}

@@ -1,0 +1,41 @@
+package org.tinyfit.search;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.tinyfit.data.Dataset;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.quant.PostTrainingQuantization;
+import org.tinyfit.quant.PtqOptions;
+import org.tinyfit.train.Evaluation;
+
+/**
+ * A trained float inference graph made into the int8 model a device runs: post-training
+ * quantization by TFLite's rules, calibrated on the first training samples (as normalized for
+ * training), and scored by running the int8 graph in tinyfit's runtime, which computes what
+ * TensorFlow Lite Micro computes, byte for byte.
+ */
+public final class Int8Model {
+    /** Training samples the calibration observes. */
+    public static final int CALIBRATION_SAMPLES = 256;
+
+    private Int8Model() {}
+
+    /** The int8 graph of {@code inference}, calibrated on {@code data}'s training part. */
+    public static Graph quantize(Graph inference, SearchData data) {
+        Dataset train = data.normalization() == null ? data.train() : data.normalization().applyTo(data.train());
+        int n = Math.min(CALIBRATION_SAMPLES, train.size());
+        List<float[][]> samples = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            float[] x = new float[train.sampleLength()];
+            train.copySample(i, x, 0);
+            samples.add(new float[][] {x});
+        }
+        return PostTrainingQuantization.quantize(inference, samples, PtqOptions.defaults()).graph();
+    }
+
+    /** Top-1 accuracy of the int8 graph on {@code part} (normalized as in training), run in tinyfit's runtime. */
+    public static double accuracy(Graph int8, Dataset part, SearchData data, int threads) {
+        Dataset normalized = data.normalization() == null ? part : data.normalization().applyTo(part);
+        return Evaluation.topOne(int8, "candidate", normalized, "data", 1, 0, null, threads).accuracy();
+    }
+}
