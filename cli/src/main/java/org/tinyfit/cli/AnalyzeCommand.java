@@ -58,9 +58,10 @@ final class AnalyzeCommand implements Callable<Integer> {
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);
         Graph g = ModelReader.read(model);
+        int[] offlinePlan = ModelReader.offlinePlan(model);
         Cost c;
         try {
-            c = Cost.storedOrder(g, d, fileBytes, runtime);
+            c = Cost.storedOrder(g, d, fileBytes, offlinePlan, runtime);
         } catch (DeviceException e) {
             throw new UserException(e.getMessage());
         }
@@ -71,7 +72,8 @@ final class AnalyzeCommand implements Callable<Integer> {
             return 0;
         }
         out.printf("%s (%,d B, %d ops) on %s%n", model.getFileName(), fileBytes, g.nodes().size(), d.summary());
-        out.println("stored operator order; arena planned by TFLite Micro's greedy planner");
+        out.println(offlinePlan != null ? "stored operator order; arena from the model's offline plan (OfflineMemoryAllocation), the rest by TFLite Micro's greedy planner"
+                : "stored operator order; arena planned by TFLite Micro's greedy planner");
         out.println();
         CostText.table(out, c);
         out.println();

@@ -31,6 +31,11 @@ import picocli.CommandLine.Spec;
             "Chain-shaped models (most MCU models) have one order; branchy ones",
             "(inception, residual blocks, two towers) gain.",
             "",
+            "When a plan of its own beats TFLite Micro's greedy planner, it also writes",
+            "that plan into the file as TFLite Micro's offline plan (OfflineMemoryAllocation",
+            "metadata), so TFLite Micro uses the smaller arena itself; --no-offline-plan",
+            "writes only the order.",
+            "",
             "It prints, in bytes:",
             "  stored order     TFLite Micro's greedy arena for the order in the file",
             "  optimized order  the same planner on the order written (what TFLM needs)",
@@ -59,6 +64,10 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the figures as JSON instead of a table (always with the memory profiles).")
     boolean json;
 
+    @Option(names = "--no-offline-plan", description = {"Write only the operator order, not tinyfit's best plan as the model's",
+        "OfflineMemoryAllocation metadata (TFLite Micro then plans the arena itself)."})
+    boolean noOfflinePlan;
+
     @Option(names = "--profile", description = {"Also print the memory profile: live activation bytes at every step",
         "of the stored order and of the written order, with the tensors live at each."})
     boolean profile;
@@ -67,7 +76,7 @@ final class OptimizeCommand implements Callable<Integer> {
         if (Files.exists(output) && Files.exists(model) && Files.isSameFile(model, output)) {
             throw new UserException("-o " + output + " is the input model; write the optimized model to another file");
         }
-        OptimizedModel o = OptimizedModel.of(model, Provenance.of(Main.commandLine(spec)));
+        OptimizedModel o = OptimizedModel.of(model, Provenance.of(Main.commandLine(spec)), !noOfflinePlan);
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UserException("cannot write " + output + ": the directory " + parent + " does not exist");
@@ -80,7 +89,7 @@ final class OptimizeCommand implements Callable<Integer> {
             OptimizeReport.table(out, model, output, o);
             if (profile) {
                 OptimizeReport.profile(out, o.graph(), Schedule.stored(o.graph()), "stored order");
-                if (o.memory().orderChanged()) OptimizeReport.profile(out, o.graph(), o.memory().chosenOrder(), "written order");
+                if (o.orderChanged()) OptimizeReport.profile(out, o.graph(), o.writtenOrder(), "written order");
             }
         }
         return 0;

@@ -68,8 +68,10 @@ final class OptimizeReport {
         j.put("partialExecutionPlanner", proof.planner());
         j.put("partialExecutionVerified", proof.verified());
         j.put("partialExecutionCheck", proof.check());
-        j.put("orderChanged", m.orderChanged());
-        j.put("order", m.chosenOrder().order());
+        j.put("orderChanged", o.orderChanged());
+        j.put("order", o.writtenOrder().order());
+        j.put("offlinePlanWritten", o.offlinePlanWritten());
+        j.put("writtenArenaBytes", o.writtenArenaBytes());
         Map<String, Object> search = new LinkedHashMap<>();
         search.put("method", m.orderSearch().method());
         search.put("exact", m.orderSearch().exact());
@@ -100,7 +102,7 @@ final class OptimizeReport {
         j.put("partialExecution", pe);
         Map<String, Object> profiles = new LinkedHashMap<>();
         profiles.put("stored", profileJson(o.graph(), Schedule.stored(o.graph())));
-        profiles.put("written", profileJson(o.graph(), m.chosenOrder()));
+        profiles.put("written", profileJson(o.graph(), o.writtenOrder()));
         j.put("memoryProfile", profiles);
         return j;
     }
@@ -115,7 +117,8 @@ final class OptimizeReport {
         row(out, "stored order, TFLM greedy arena", stored, stored, "");
         row(out, "optimized order, TFLM greedy arena", m.optimizedArenaBytes(), stored,
                 String.format(Locale.ROOT, "order search %s, %d states, %s", m.orderSearch().method(), m.orderSearch().statesExplored(), millis(m.orderMicros())));
-        row(out, "best plan (" + m.bestPlanPlanner() + ")", m.bestPlanArenaBytes(), stored, "for the min-peak order");
+        row(out, "best plan (" + m.bestPlanPlanner() + ")", m.bestPlanArenaBytes(), stored,
+                o.offlinePlanWritten() ? "for the min-peak order; written as TFLM's offline plan" : "for the min-peak order");
         row(out, "live-bytes lower bound", m.lowerBoundBytes(), stored, "no plan of the min-peak order is smaller");
         int splits = m.partialExecution().splits().size();
         row(out, "with partial execution, in place", proof.arenaBytes(), stored,
@@ -128,8 +131,11 @@ final class OptimizeReport {
             out.printf("      %d ops from %s in %d %s: %,d -> %,d bytes%n", s.chainLength(), s.headName(), s.parts(),
                     s.along() == PartialExecution.Along.CHANNELS ? "channel groups" : "row bands", s.peakBytesBefore(), s.peakBytesAfter());
         }
-        if (m.orderChanged()) {
-            out.printf("wrote %s: operators reordered, arena %,d -> %,d bytes%n", output, stored, m.optimizedArenaBytes());
+        if (o.offlinePlanWritten()) {
+            out.printf("wrote %s: %sthe best plan as TFLite Micro's offline plan, arena %,d -> %,d bytes%n", output,
+                    o.orderChanged() ? "operators reordered, " : "", stored, o.writtenArenaBytes());
+        } else if (o.orderChanged()) {
+            out.printf("wrote %s: operators reordered, arena %,d -> %,d bytes%n", output, stored, o.writtenArenaBytes());
         } else {
             out.printf("wrote %s: the stored order kept (no order gives TFLite Micro a smaller arena)%n", output);
         }

@@ -163,6 +163,40 @@ public final class TflmCheckModels {
         return b.output(ha, hb).build();
     }
 
+    /**
+     * A MobileNet v1 chain, width 0.25, int8, on a 96x96 image with {@code channels} channels and 2
+     * classes (visual wake words): TFLite Micro's greedy planner needs more than the minimum arena for it.
+     */
+    static Graph mobilenetVww(int channels) { return mobilenetVww(channels, false); }
+
+    /**
+     * The same chain; with {@code meanHead} its classifier pools with an int8 MEAN, whose kernel asks
+     * TFLite Micro for scratch buffers (int32 accumulators, iterators) that must fit around an offline plan.
+     */
+    static Graph mobilenetVww(int channels, boolean meanHead) {
+        GraphBuilder b = new GraphBuilder("mobilenet-v1-0.25-vww-" + channels + (meanHead ? "-mean" : ""));
+        int x = b.input("image", DType.I8, Q, 1, 96, 96, channels);
+        fixedOut = Q; // one activation scale throughout, so a deep chain keeps RELU6 representable
+        x = conv(b, false, "conv0", x, channels, 8, 3, 2, Op.Act.RELU6);
+        int c = 8, hw = 48;
+        int[][] blocks = {{1, 16}, {2, 32}, {1, 32}, {2, 64}, {1, 64}, {2, 128}, {1, 128}, {1, 128}, {1, 128}, {1, 128}, {1, 128}, {2, 256}, {1, 256}};
+        for (int i = 0; i < blocks.length; i++) {
+            x = dw(b, false, "dw" + (i + 1), x, c, blocks[i][0]);
+            hw /= blocks[i][0];
+            x = conv(b, false, "pw" + (i + 1), x, c, blocks[i][1], 1, 1, Op.Act.RELU6);
+            c = blocks[i][1];
+        }
+        fixedOut = null;
+        if (!meanHead) return b.output(head(b, false, "head", x, hw, c, 2)).build();
+        ByteBuffer axes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(1).putInt(2);
+        int ax = b.constant("head/axes", DType.I32, Shape.of(2), axes.array());
+        int pooled = b.node(new Op.Mean(false), "head/mean", DType.I8, Q, x, ax);
+        int w = b.constant("head/fc/w", DType.I8, Shape.of(2, c), Quantization.perTensor(0.01f, 0), w8(2 * c, 4));
+        int bias = b.constant("head/fc/b", DType.I32, Shape.of(2), Quantization.perTensor(Q.scales()[0] * 0.01f, 0), bias32(2, 4));
+        int fc = b.node(new Op.FullyConnected(Op.Act.NONE, false), "head/fc", DType.I8, Quantization.perTensor(0.05f, 0), pooled, w, bias);
+        return b.output(b.node(new Op.Softmax(1f), "head/probs", DType.I8, Quantization.perTensor(1f / 256, -128), fc)).build();
+    }
+
     /** A random branchy float DAG on 16x16 maps: 1x1 convs, depthwise, ADD, CONCATENATION; loose ends concatenated. */
     static Graph randomDag(long seed) {
         Random r = new Random(seed);
@@ -209,5 +243,8 @@ public final class TflmCheckModels {
         Files.write(dir.resolve("residual_bfirst_int8.tflite"), TfliteWriter.write(residualBFirst(false)));
         Files.write(dir.resolve("residual_bfirst_f32.tflite"), TfliteWriter.write(residualBFirst(true)));
         Files.write(dir.resolve("two_heads_int8.tflite"), TfliteWriter.write(twoHeads()));
+        Files.write(dir.resolve("mobilenet_vww_int8.tflite"), TfliteWriter.write(mobilenetVww(3)));
+        Files.write(dir.resolve("mobilenet_vww1_int8.tflite"), TfliteWriter.write(mobilenetVww(1)));
+        Files.write(dir.resolve("mobilenet_vww_mean_int8.tflite"), TfliteWriter.write(mobilenetVww(3, true)));
     }
 }

@@ -146,13 +146,24 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
      * {@code modelFileBytes}: the model file's size, -1 if unknown.
      */
     public static Cost storedOrder(Graph g, Device device, long modelFileBytes) {
-        return storedOrder(g, device, modelFileBytes, null);
+        return storedOrder(g, device, modelFileBytes, null, null);
     }
 
     /** The model as TFLite Micro runs it, its latency for {@code runtime} (null: the core's default). */
     public static Cost storedOrder(Graph g, Device device, long modelFileBytes, String runtime) {
+        return storedOrder(g, device, modelFileBytes, null, runtime);
+    }
+
+    /**
+     * As {@link #storedOrder(Graph, Device, long, String)} for a model file that carries an offline plan
+     * ("OfflineMemoryAllocation"): {@code offlineOffsets[t]} is tensor {@code t}'s offset in the arena,
+     * -1 for one TFLite Micro plans itself ({@link TflmGreedyPlanner#planWithOffline}). Null: no plan.
+     */
+    public static Cost storedOrder(Graph g, Device device, long modelFileBytes, int[] offlineOffsets, String runtime) {
         Schedule s = Schedule.stored(g);
-        return of(g, device, s, new TflmGreedyPlanner().plan(g, s), modelFileBytes, runtime);
+        TflmGreedyPlanner tflm = new TflmGreedyPlanner();
+        ArenaPlan plan = offlineOffsets == null ? tflm.plan(g, s) : tflm.planWithOffline(g, s, offlineOffsets);
+        return of(g, device, s, plan, modelFileBytes, runtime);
     }
 
     /** Latency in milliseconds. */

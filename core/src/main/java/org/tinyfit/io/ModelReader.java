@@ -15,6 +15,7 @@ import java.util.function.Predicate;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.onnx.OnnxReader;
+import org.tinyfit.tflite.OfflinePlan;
 import org.tinyfit.tflite.TfliteReader;
 
 /**
@@ -95,6 +96,25 @@ public final class ModelReader {
         for (Format f : FORMATS) if (f.recognizes().test(bytes)) return f;
         throw new GraphException(fileName + ": not a model format tinyfit reads; it reads "
                 + String.join(", ", FORMATS.stream().map(Format::toString).toList()));
+    }
+
+    /**
+     * The offline arena plan a model file carries (TFLite Micro's {@code OfflineMemoryAllocation}:
+     * one arena offset per tensor, -1 for one TFLite Micro plans itself), or null when it has none or
+     * is not a TFLite file.
+     */
+    public static int[] offlinePlan(Path path) {
+        String name = nameOf(path);
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new GraphException(name + ": no such file (" + path.toAbsolutePath() + ")");
+        } catch (IOException e) {
+            throw new GraphException(name + ": cannot read the file (" + e + ")", e);
+        }
+        if (formatOf(bytes, name) != TFLITE) return null;
+        return OfflinePlan.read(bytes, name).map(OfflinePlan::offsets).orElse(null);
     }
 
     /** The file name of a path, or the whole path when it has none. */

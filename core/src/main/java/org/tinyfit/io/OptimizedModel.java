@@ -11,6 +11,8 @@ import org.tinyfit.memory.MemoryOptimization;
 import org.tinyfit.memory.MinimumArenaPlanner;
 import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.runtime.ArenaProof;
+import org.tinyfit.memory.Schedule;
+import org.tinyfit.tflite.OfflinePlan;
 import org.tinyfit.tflite.TfliteReorder;
 import org.tinyfit.tflite.TfliteWriter;
 
@@ -22,33 +24,55 @@ import org.tinyfit.tflite.TfliteWriter;
  * <p>A TFLite file is only reordered, byte-preserving ({@link TfliteReorder}): tensors, buffers,
  * options and metadata stay as they were, and a file whose order does not change is written back
  * unchanged, so no provenance is added to it. A model of another format is written through the
- * graph writer, with the provenance attached.
+ * graph writer, with the provenance attached. When asked and when it makes TFLite Micro's arena
+ * smaller, the best plan is added as the model's offline plan ({@link OfflinePlan}).
  *
  * @param graph        the model as read
  * @param memory       the order search and plans
  * @param proof        the partial-execution arena and its check
  * @param bytes        the .tflite to write
+ * @param offlinePlanWritten whether {@code bytes} carry the best plan as offline plan
  */
-public record OptimizedModel(Graph graph, MemoryOptimization memory, ArenaProof proof, byte[] bytes) {
+public record OptimizedModel(Graph graph, MemoryOptimization memory, ArenaProof proof, byte[] bytes, boolean offlinePlanWritten) {
     /** The planners tried for the best plan. */
     public static List<ArenaPlanner> planners() {
         return List.of(new TflmGreedyPlanner(), new MinimumArenaPlanner());
     }
 
-    /** Reads a model file, finds its min-peak order, proves the partial-execution arena, and makes the bytes to write. */
+    /** As {@link #of(Path, Provenance, boolean)} with the offline plan written when it helps. */
     public static OptimizedModel of(Path model, Provenance provenance) throws IOException {
+        return of(model, provenance, true);
+    }
+
+    /**
+     * Reads a model file, finds its min-peak order, proves the partial-execution arena, and makes the
+     * bytes to write: with {@code withOfflinePlan}, the best plan goes into the file as TFLite Micro's
+     * offline plan when it needs a smaller arena than TFLite Micro's own planner on the best order.
+     */
+    public static OptimizedModel of(Path model, Provenance provenance, boolean withOfflinePlan) throws IOException {
         byte[] original = Files.readAllBytes(model);
         String name = ModelReader.nameOf(model);
         ModelReader.Format format = ModelReader.formatOf(original, name);
         Graph g = format.reader().apply(original, name);
         MemoryOptimization m = MemoryOptimization.of(g, planners());
         ArenaProof proof = ArenaProof.of(g, m);
+        boolean plan = withOfflinePlan && m.hasOfflinePlan();
         byte[] written;
         if (format == ModelReader.TFLITE) {
-            written = m.orderChanged() ? TfliteReorder.withOperatorOrder(original, m.chosenOrder().order()) : original;
+            written = OptimizedFile.write(original, name, m, plan);
         } else {
-            written = TfliteWriter.write(provenance.attachTo(g.reordered(m.chosenOrder().order())));
+            written = TfliteWriter.write(provenance.attachTo(g.reordered(m.writtenOrder(plan).order())));
+            if (plan) written = OfflinePlan.write(written, OfflinePlan.of(m.offlineTensorOffsets()), name);
         }
-        return new OptimizedModel(g, m, proof, written);
+        return new OptimizedModel(g, m, proof, written, plan);
     }
+
+    /** The operator order written. */
+    public Schedule writtenOrder() { return memory.writtenOrder(offlinePlanWritten); }
+
+    /** Whether the order written differs from the stored order. */
+    public boolean orderChanged() { return !OptimizedFile.isIdentity(writtenOrder().order()); }
+
+    /** TFLite Micro's planned arena for the written file. */
+    public long writtenArenaBytes() { return memory.writtenArenaBytes(offlinePlanWritten); }
 }
