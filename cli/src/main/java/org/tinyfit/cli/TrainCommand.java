@@ -12,6 +12,7 @@ import org.tinyfit.data.Augmentation;
 import org.tinyfit.data.DataException;
 import org.tinyfit.graph.Provenance;
 import org.tinyfit.train.BuiltinSpecs;
+import org.tinyfit.train.Holdout;
 import org.tinyfit.train.TrainConfig;
 import org.tinyfit.train.TrainingRun;
 import picocli.CommandLine.Command;
@@ -65,9 +66,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--label-smoothing", defaultValue = "0.05", description = "Label smoothing of the cross-entropy (default: ${DEFAULT-VALUE}).") float labelSmoothing;
     @Option(names = "--shift", defaultValue = "1", description = "Image augmentation: random shift of up to this many pixels, zero-filled (0: none) (default: ${DEFAULT-VALUE}).") int shift;
     @Option(names = "--flip", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Image augmentation: mirror half the images left-right (default: on; --no-flip turns off).") boolean flip;
+    @Option(names = "--time-shift", defaultValue = "0", paramLabel = "N", description = "Sequence augmentation: random shift along time of up to N steps each way, zero-filled (default: ${DEFAULT-VALUE}).") int timeShift;
+    @Option(names = "--noise", defaultValue = "0", paramLabel = "SIGMA", description = "Augmentation: Gaussian noise of this deviation on every raw value, any data (default: ${DEFAULT-VALUE}).") double noise;
+    @Option(names = "--class-weights", defaultValue = "none", paramLabel = "none|balanced", description = "balanced: weight each class's loss by count / (classes x its count), for imbalanced data (default: ${DEFAULT-VALUE}).") String classWeights;
     @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, data order, augmentation and dropout (default: ${DEFAULT-VALUE}).") long seed;
     @Option(names = "--threads", description = "Worker threads (default: the number of cores). Does not change results.") Integer threads;
-    @Option(names = "--val", defaultValue = "5000", paramLabel = "N", description = "Hold out the last N training samples for validation each epoch (default: ${DEFAULT-VALUE}).") int val;
+    @Option(names = "--val", defaultValue = "stratified:0.1", paramLabel = "N|stratified:F", description = "Validation part: stratified:F holds out a seeded fraction F of each class, N the last N training samples (default: ${DEFAULT-VALUE}).") String val;
     @Option(names = "--limit", paramLabel = "N", description = "Train on the first N training samples only (quick runs).") Integer limit;
     @Option(names = "--checkpoint-steps", defaultValue = "100", description = "Also checkpoint every this many steps within an epoch (0: only at epoch ends) (default: ${DEFAULT-VALUE}).") int checkpointSteps;
     @Option(names = "--out", defaultValue = "train-out", paramLabel = "DIR", description = "Output directory: checkpoint, summary.json, the trained model (default: ${DEFAULT-VALUE}).") Path out;
@@ -102,12 +106,17 @@ final class TrainCommand implements Callable<Integer> {
             cfg = TrainConfig.builder().epochs(epochs).batch(batch).optimizer(optimizer).lr(lr).schedule(schedule).warmupEpochs(warmup)
                     .weightDecay(weightDecay).labelSmoothing(labelSmoothing).seed(seed)
                     .threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads)
-                    .augmentations(imageAugmentations()).checkpointSteps(Math.max(0, checkpointSteps)).build();
+                    .augmentations(augmentations()).checkpointSteps(Math.max(0, checkpointSteps))
+                    .balancedClassWeights(switch (classWeights) {
+                        case "balanced" -> true;
+                        case "none" -> false;
+                        default -> throw new UserException("--class-weights must be none or balanced, got '" + classWeights + "'");
+                    }).build();
         } catch (IllegalArgumentException e) {
             throw new UserException(e.getMessage());
         }
         TrainingRun.Request request = new TrainingRun.Request(data, TrainingRun.Normalize.valueOf(normalize.toUpperCase(Locale.ROOT)), specJson, cfg,
-                val, limit, out, Provenance.of(Main.commandLine(spec)));
+                holdout(), limit, out, Provenance.of(Main.commandLine(spec)));
         TrainingRun.Result r;
         try (TrainProgress progress = new TrainProgress(stdout, noProgress)) {
             r = TrainingRun.run(request, progress);
@@ -126,10 +135,20 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** A random shift (--shift) and a horizontal flip (--flip); the run applies them to images only. */
-    private List<Augmentation> imageAugmentations() {
+    private Holdout holdout() {
+        try {
+            return Holdout.parse(val);
+        } catch (DataException e) {
+            throw new UserException(e.getMessage());
+        }
+    }
+
+    private List<Augmentation> augmentations() {
         List<Augmentation> aug = new ArrayList<>();
         if (shift > 0) aug.add(new Augmentation.RandomCrop(shift));
         if (flip) aug.add(new Augmentation.HorizontalFlip(0.5));
+        if (timeShift > 0) aug.add(new Augmentation.RandomShift(timeShift));
+        if (noise > 0) aug.add(new Augmentation.GaussianNoise(noise));
         return aug;
     }
 }

@@ -8,9 +8,12 @@ import java.util.List;
 import java.util.Locale;
 import org.tinyfit.device.Device;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Provenance;
+import org.tinyfit.io.OptimizedModel;
 import org.tinyfit.report.ModelReport;
 import org.tinyfit.report.Report;
 import org.tinyfit.report.Series;
+import org.tinyfit.search.Deployment;
 import org.tinyfit.search.Finalist;
 import org.tinyfit.search.Footprint;
 import org.tinyfit.search.Limits;
@@ -20,7 +23,6 @@ import org.tinyfit.search.Search;
 import org.tinyfit.search.SearchData;
 import org.tinyfit.search.SearchRun;
 import org.tinyfit.search.SearchSpace;
-import org.tinyfit.tflite.TfliteWriter;
 import org.tinyfit.train.EpochResult;
 import org.tinyfit.train.Trainer;
 
@@ -85,8 +87,11 @@ public final class Demo {
         Graph deployed = f.int8();
         Footprint fp = Footprint.of(deployed, o.device(), o.limits().runtime());
         Path model = o.out().resolve("model.tflite");
-        Files.write(model, TfliteWriter.write(deployed));
-        stages.end("deploy", String.format(Locale.ROOT, "SRAM %,d B (TFLite Micro as stored: %,d B), flash %,d B, %.1f ms", fp.sramBytes(),
+        Provenance provenance = Provenance.of("tinyfit demo").withData(o.dataName() + " (" + o.data() + ")")
+                .withSpec(f.genome().toJson()).withTraining(f.genome().recipe() + ", " + o.finalEpochs() + " epochs, seed " + o.seed());
+        OptimizedModel written = Deployment.write(deployed, provenance, model);
+        stages.end("deploy", String.format(Locale.ROOT, "int8 model.tflite: TFLite Micro arena %,d B%s; SRAM %,d B (as stored: %,d B), flash %,d B, %.1f ms",
+                written.writtenArenaBytes(), written.offlinePlanWritten() ? " (tinyfit's plan written in)" : "", fp.sramBytes(),
                 fp.storedOrderSramBytes(), fp.flashBytes(), fp.latencyMillis()));
 
         stages.start("report", "report.html");

@@ -56,6 +56,15 @@ class TrainCommandTest {
         assertEquals(1, r.err().strip().lines().count(), r.err());
     }
 
+    @Test void aBadValidationPartIsAOneLineError(@TempDir Path tmp) throws IOException {
+        for (String val : new String[] {"stratified:2", "a-tenth", "240"}) {
+            CliTest.Run r = CliTest.run("train", "--data", csv(tmp).toString(), "--model", "tiny", "--val", val, "--out", tmp.resolve("o").toString());
+            assertEquals(1, r.code(), val);
+            assertTrue(r.err().startsWith("tinyfit: --val "), r.err());
+            assertEquals(1, r.err().strip().lines().count(), r.err());
+        }
+    }
+
     @Test void aMissingDatasetSaysWhereToGetFashionMnist(@TempDir Path tmp) {
         CliTest.Run r = CliTest.run("train", "--data", tmp.resolve("nope").toString());
         assertEquals(1, r.code());
@@ -85,7 +94,7 @@ class TrainCommandTest {
         Path out = tmp.resolve("ecg");
         String spec = "{\"input\":[140,1],\"layers\":[{\"dense\":32,\"act\":\"relu\"},{\"dense\":5}],\"softmax\":true}";
         JsonNode s = trainAndReadSummary(out, "train", "--data", csv + "#shape=140x1,test=5:4", "--model", spec, "--epochs", "3", "--batch", "16",
-                "--lr", "0.01", "--val", "40", "--no-progress", "--threads", "2", "--out", out.toString());
+                "--lr", "0.01", "--no-progress", "--threads", "2", "--out", out.toString());
         double acc = s.get("testAccuracy").asDouble(), majority = testMajority(csv);
         assertTrue(acc > majority + 0.2, "test accuracy " + acc + ", majority class " + majority);
     }

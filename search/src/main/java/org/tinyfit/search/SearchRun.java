@@ -20,6 +20,8 @@ import org.tinyfit.data.Normalization;
 import org.tinyfit.data.Split;
 import org.tinyfit.data.Splits;
 import org.tinyfit.device.Device;
+import org.tinyfit.graph.Provenance;
+import org.tinyfit.io.OptimizedModel;
 import org.tinyfit.tflite.TfliteReader;
 
 /**
@@ -40,7 +42,11 @@ public final class SearchRun {
                           int maxCandidates, int maxEpochs, Integer limit, double validation) {}
 
     /** One written Pareto model with its figures. */
-    public record Model(int candidate, String genome, String file, double validationAccuracy, Double testAccuracy,
+    /**
+     * @param arenaBytes TFLite Micro's planned arena for the written file (with tinyfit's order and offline plan)
+     * @param sramBytes  that arena plus TFLite Micro's persistent data (or tinyfit's C arena for runtime c)
+     */
+    public record Model(int candidate, String genome, String file, double validationAccuracy, Double testAccuracy, long arenaBytes,
                         long sramBytes, long storedOrderSramBytes, long flashBytes, long macs, long parameters, double latencyMillis) {}
 
     public record Result(int trained, int rejected, List<Model> pareto, Model best, Path journal, Path paretoJson,
@@ -103,15 +109,11 @@ public final class SearchRun {
         Model best = null;
         for (Record r : Pareto.front(records)) {
             Path file = dir.resolve("candidate-" + r.candidate().id() + ".tflite");
-            writeAtomically(file, r.evaluation().model());
-            Model m = model(r, file, o.out(), data);
+            Model m = model(r, file, o, data);
             pareto.add(m);
             if (r == bestRecord) best = m;
         }
-        Path bestFile = o.out().resolve("best.tflite");
-        writeAtomically(bestFile, bestRecord.evaluation().model());
-        best = new Model(best.candidate(), best.genome(), o.out().relativize(bestFile).toString(), best.validationAccuracy(), best.testAccuracy(), best.sramBytes(),
-                best.storedOrderSramBytes(), best.flashBytes(), best.macs(), best.parameters(), best.latencyMillis());
+        best = model(bestRecord, o.out().resolve("best.tflite"), o, data);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("data", data.description());
         json.put("device", o.device().id());
@@ -125,12 +127,18 @@ public final class SearchRun {
         return new Result(trained, rejected, pareto, best, journalFile, paretoJson, List.copyOf(records));
     }
 
-    /** The figures of a written model, its test accuracy measured on the file itself. */
-    private static Model model(Record r, Path file, Path out, SearchData data) throws IOException {
+    /** Writes a candidate's int8 model for the device; its test accuracy and arena are measured on the file written. */
+    private static Model model(Record r, Path file, Options o, SearchData data) throws IOException {
+        Path out = o.out();
+        Provenance p = Provenance.of("tinyfit search on " + o.device().id() + " (" + o.limits().describe() + "), candidate " + r.candidate().id())
+                .withData(data.description()).withSpec(r.candidate().genome().toJson()).withTraining(r.candidate().genome().recipe().toString()
+                        + " seed " + r.candidate().seed() + (data.normalization() == null ? "" : "; input " + data.normalization()));
+        OptimizedModel written = Deployment.write(TfliteReader.read(r.evaluation().model(), "candidate-" + r.candidate().id()), p, file);
         Double test = null;
         if (data.test() != null) test = Int8Model.accuracy(TfliteReader.read(file), data.test(), data, Runtime.getRuntime().availableProcessors());
         Footprint f = r.footprint();
-        return new Model(r.candidate().id(), r.candidate().genome().key(), out.relativize(file).toString(), r.evaluation().valAccuracy(), test, f.sramBytes(),
+        return new Model(r.candidate().id(), r.candidate().genome().key(), out.relativize(file).toString(), r.evaluation().valAccuracy(), test,
+                written.writtenArenaBytes(), f.sramBytes(),
                 f.storedOrderSramBytes(), f.flashBytes(), f.macs(), f.parameters(), f.latencyMillis());
     }
 

@@ -11,18 +11,46 @@ public sealed interface Loss {
     double compute(float[] out, int n, int k, int[] labels, float[] targets, float[] grad);
 
     /** Softmax cross-entropy; with label smoothing ε the target is (1-ε)·onehot + ε/k. */
-    record SoftmaxCrossEntropy(float labelSmoothing) implements Loss {
+    /**
+     * Softmax cross-entropy with label smoothing; with {@code classWeights} (null: all 1), each
+     * sample's term is weighted by its label's weight and the mean is over the weights of the batch
+     * (Σ w·CE / Σ w), so a batch of one class gives the unweighted value.
+     */
+    record SoftmaxCrossEntropy(float labelSmoothing, float[] classWeights) implements Loss {
         public SoftmaxCrossEntropy {
             if (!(labelSmoothing >= 0f && labelSmoothing < 1f)) throw new IllegalArgumentException("label smoothing must be in [0, 1), got " + labelSmoothing);
+            if (classWeights != null) {
+                classWeights = classWeights.clone();
+                for (float w : classWeights) if (!(w > 0) || Float.isInfinite(w)) throw new IllegalArgumentException("class weights must be positive and finite, got " + java.util.Arrays.toString(classWeights));
+            }
+        }
+
+        public SoftmaxCrossEntropy(float labelSmoothing) { this(labelSmoothing, null); }
+
+        /**
+         * sklearn's "balanced" weights: count / (classes × count of the class), so every class adds
+         * the same total weight; a class with no samples gets weight 1.
+         */
+        public static float[] balancedWeights(int[] classCounts) {
+            long total = 0;
+            for (int c : classCounts) total += c;
+            float[] w = new float[classCounts.length];
+            for (int k = 0; k < w.length; k++) w[k] = classCounts[k] == 0 ? 1f : (float) ((double) total / ((double) classCounts.length * classCounts[k]));
+            return w;
         }
 
         @Override public double compute(float[] out, int n, int k, int[] labels, float[] targets, float[] grad) {
             double total = 0;
             float off = labelSmoothing / k, on = 1f - labelSmoothing + off;
-            float invN = 1f / n;
+            double weightSum = n;
+            if (classWeights != null) {
+                weightSum = 0;
+                for (int s = 0; s < n; s++) weightSum += weight(labels[s], k, s);
+            }
+            float invN = (float) (1.0 / weightSum);
             for (int s = 0; s < n; s++) {
                 int r = s * k, label = labels[s];
-                if (label < 0 || label >= k) throw new IllegalArgumentException("label " + label + " of sample " + s + " is outside 0.." + (k - 1));
+                float w = weight(label, k, s);
                 float max = Float.NEGATIVE_INFINITY;
                 for (int j = 0; j < k; j++) max = Math.max(max, out[r + j]);
                 double sum = 0;
@@ -31,11 +59,28 @@ public sealed interface Loss {
                 for (int j = 0; j < k; j++) {
                     float q = j == label ? on : off;
                     double logP = out[r + j] - logSum;
-                    total -= q * logP;
-                    grad[r + j] = (float) (Math.exp(logP) - q) * invN;
+                    total -= w * q * logP;
+                    grad[r + j] = (float) (Math.exp(logP) - q) * w * invN;
                 }
             }
-            return total / n;
+            return total / weightSum;
+        }
+
+        private float weight(int label, int k, int s) {
+            if (label < 0 || label >= k) throw new IllegalArgumentException("label " + label + " of sample " + s + " is outside 0.." + (k - 1));
+            if (classWeights == null) return 1f;
+            if (classWeights.length != k) throw new IllegalArgumentException(classWeights.length + " class weights for " + k + " classes");
+            return classWeights[label];
+        }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof SoftmaxCrossEntropy c && c.labelSmoothing == labelSmoothing && java.util.Arrays.equals(c.classWeights, classWeights);
+        }
+
+        @Override public int hashCode() { return Float.hashCode(labelSmoothing) * 31 + java.util.Arrays.hashCode(classWeights); }
+
+        @Override public String toString() {
+            return "SoftmaxCrossEntropy[labelSmoothing=" + labelSmoothing + (classWeights == null ? "" : ", classWeights=" + java.util.Arrays.toString(classWeights)) + "]";
         }
     }
 

@@ -52,6 +52,18 @@ public record ModelSpec(int[] input, List<Layer> layers, boolean softmax, String
 
     public record Pool(boolean max, int size, int stride, Op.Padding padding) implements Layer {}
 
+    /**
+     * A 1-D convolution over [length, channels]: becomes CONV_2D with a filter [F, 1, k, C] on the
+     * sequence seen as an image of height 1 ([1, 1, L, C]).
+     */
+    public record Conv1D(int filters, int kernel, int stride, int dilation, Op.Padding padding, Activation act, boolean bn, Init init) implements Layer {}
+
+    /** A 1-D depthwise convolution over [length, channels]: DEPTHWISE_CONV_2D with a filter [1, 1, k, C·m]. */
+    public record DepthwiseConv1D(int kernel, int stride, int multiplier, int dilation, Op.Padding padding, Activation act, boolean bn, Init init) implements Layer {}
+
+    /** 1-D max or average pooling over [length, channels]: MAX_POOL_2D / AVERAGE_POOL_2D with a 1×k window. */
+    public record Pool1D(boolean max, int size, int stride, Op.Padding padding) implements Layer {}
+
     /** Global average pooling over H and W. */
     public record GlobalAvgPool() implements Layer {}
 
@@ -95,7 +107,7 @@ public record ModelSpec(int[] input, List<Layer> layers, boolean softmax, String
         return out;
     }
 
-    private static final Set<String> KINDS = Set.of("conv", "dwconv", "maxpool", "avgpool", "gap", "flatten", "dense", "dropout", "residual");
+    private static final Set<String> KINDS = Set.of("conv", "dwconv", "maxpool", "avgpool", "conv1d", "dwconv1d", "maxpool1d", "avgpool1d", "gap", "flatten", "dense", "dropout", "residual");
 
     private static Layer parseLayer(JsonNode l, String where) {
         if (!l.isObject()) throw new GraphException(where + ": must be an object such as {\"conv\":16}");
@@ -125,6 +137,19 @@ public record ModelSpec(int[] input, List<Layer> layers, boolean softmax, String
                 checkKeys(l, where, Set.of(kind, "stride", "padding"));
                 int size = positive(l, kind, 2, where);
                 yield new Pool(kind.equals("maxpool"), size, positive(l, "stride", size, where), l.has("padding") ? pad : Op.Padding.VALID);
+            }
+            case "conv1d" -> {
+                checkKeys(l, where, Set.of("conv1d", "kernel", "stride", "dilation", "padding", "act", "bn", "init"));
+                yield new Conv1D(positive(l, "conv1d", 0, where), positive(l, "kernel", 3, where), positive(l, "stride", 1, where), positive(l, "dilation", 1, where), pad, act, bn, init);
+            }
+            case "dwconv1d" -> {
+                checkKeys(l, where, Set.of("dwconv1d", "stride", "multiplier", "dilation", "padding", "act", "bn", "init"));
+                yield new DepthwiseConv1D(positive(l, "dwconv1d", 0, where), positive(l, "stride", 1, where), positive(l, "multiplier", 1, where), positive(l, "dilation", 1, where), pad, act, bn, init);
+            }
+            case "maxpool1d", "avgpool1d" -> {
+                checkKeys(l, where, Set.of(kind, "stride", "padding"));
+                int size = positive(l, kind, 2, where);
+                yield new Pool1D(kind.equals("maxpool1d"), size, positive(l, "stride", size, where), l.has("padding") ? pad : Op.Padding.VALID);
             }
             case "gap" -> { checkKeys(l, where, Set.of("gap")); yield new GlobalAvgPool(); }
             case "flatten" -> { checkKeys(l, where, Set.of("flatten")); yield new Flatten(); }
@@ -208,6 +233,18 @@ public record ModelSpec(int[] input, List<Layer> layers, boolean softmax, String
                     common(o, d.padding(), d.act(), d.bn(), d.init());
                 }
                 case Pool p -> o.put(p.max() ? "maxpool" : "avgpool", p.size()).put("stride", p.stride()).put("padding", p.padding().name().toLowerCase(Locale.ROOT));
+                case Conv1D c -> {
+                    o.put("conv1d", c.filters()).put("kernel", c.kernel()).put("stride", c.stride());
+                    if (c.dilation() != 1) o.put("dilation", c.dilation());
+                    common(o, c.padding(), c.act(), c.bn(), c.init());
+                }
+                case DepthwiseConv1D d -> {
+                    o.put("dwconv1d", d.kernel()).put("stride", d.stride());
+                    if (d.multiplier() != 1) o.put("multiplier", d.multiplier());
+                    if (d.dilation() != 1) o.put("dilation", d.dilation());
+                    common(o, d.padding(), d.act(), d.bn(), d.init());
+                }
+                case Pool1D p -> o.put(p.max() ? "maxpool1d" : "avgpool1d", p.size()).put("stride", p.stride()).put("padding", p.padding().name().toLowerCase(Locale.ROOT));
                 case GlobalAvgPool g -> o.put("gap", true);
                 case Flatten f -> o.put("flatten", true);
                 case Dense d -> {
@@ -255,6 +292,20 @@ public record ModelSpec(int[] input, List<Layer> layers, boolean softmax, String
         public Builder maxPool(int size) { return add(new Pool(true, size, size, Op.Padding.VALID)); }
 
         public Builder avgPool(int size) { return add(new Pool(false, size, size, Op.Padding.VALID)); }
+
+        /** A 1-D convolution (SAME padding) over [length, channels]. */
+        public Builder conv1d(int filters, int kernel, int stride, String act, boolean bn) {
+            return add(new Conv1D(filters, kernel, stride, 1, Op.Padding.SAME, Activation.parse(act, "conv1d"), bn, Init.AUTO));
+        }
+
+        /** A 1-D depthwise convolution (SAME padding, multiplier 1) over [length, channels]. */
+        public Builder dwconv1d(int kernel, int stride, String act, boolean bn) {
+            return add(new DepthwiseConv1D(kernel, stride, 1, 1, Op.Padding.SAME, Activation.parse(act, "dwconv1d"), bn, Init.AUTO));
+        }
+
+        public Builder maxPool1d(int size) { return add(new Pool1D(true, size, size, Op.Padding.VALID)); }
+
+        public Builder avgPool1d(int size) { return add(new Pool1D(false, size, size, Op.Padding.VALID)); }
 
         public Builder gap() { return add(new GlobalAvgPool()); }
 

@@ -73,6 +73,28 @@ public final class SpecCompiler {
                 needRank4(s, name, p.max() ? "maxpool" : "avgpool");
                 yield b.node(new Op.Pool2D(p.max() ? Op.PoolKind.MAX : Op.PoolKind.AVG, p.padding(), p.stride(), p.stride(), p.size(), p.size(), Op.Act.NONE), name, x);
             }
+            case ModelSpec.Conv1D c -> {
+                x = sequence(x, name, "conv1d");
+                int cin = shape(x).dim(3);
+                int w = weights(name + "/w", Shape.of(c.filters(), 1, c.kernel(), cin), c.kernel() * cin, c.kernel() * c.filters(), init(c.init(), c.act()));
+                Op.Act fused = c.bn() ? Op.Act.NONE : fusable(c.act());
+                int bias = c.bn() ? -1 : zeros(name + "/b", c.filters());
+                int y = b.node(new Op.Conv2D(c.padding(), 1, c.stride(), 1, c.dilation(), fused), name, x, w, bias);
+                yield after(y, name, c.bn(), c.act(), fused);
+            }
+            case ModelSpec.DepthwiseConv1D d -> {
+                x = sequence(x, name, "dwconv1d");
+                int cout = shape(x).dim(3) * d.multiplier();
+                int w = weights(name + "/w", Shape.of(1, 1, d.kernel(), cout), d.kernel(), d.kernel() * d.multiplier(), init(d.init(), d.act()));
+                Op.Act fused = d.bn() ? Op.Act.NONE : fusable(d.act());
+                int bias = d.bn() ? -1 : zeros(name + "/b", cout);
+                int y = b.node(new Op.DepthwiseConv2D(d.padding(), 1, d.stride(), 1, d.dilation(), d.multiplier(), fused), name, x, w, bias);
+                yield after(y, name, d.bn(), d.act(), fused);
+            }
+            case ModelSpec.Pool1D p -> {
+                x = sequence(x, name, p.max() ? "maxpool1d" : "avgpool1d");
+                yield b.node(new Op.Pool2D(p.max() ? Op.PoolKind.MAX : Op.PoolKind.AVG, p.padding(), 1, p.stride(), 1, p.size(), Op.Act.NONE), name, x);
+            }
             case ModelSpec.GlobalAvgPool g -> {
                 needRank4(s, name, "gap");
                 int axes = b.constant(name + "/axes", DType.I32, Shape.of(2), ints(1, 2));
@@ -95,6 +117,17 @@ public final class SpecCompiler {
                 yield b.node(new Op.Add(Op.Act.NONE), name + "/add", x, y);
             }
         };
+    }
+
+    /**
+     * A sequence [N, L, C] as an image of height 1, [N, 1, L, C] (a RESHAPE, free on the device), so
+     * that TFLite's 2-D kernels run the 1-D layers; a tensor already of height 1 is used as it is.
+     */
+    private int sequence(int x, String name, String kind) {
+        Shape s = shape(x);
+        if (s.rank() == 4 && s.dim(1) == 1) return x;
+        if (s.rank() == 3) return b.node(new Op.Reshape(new int[] {1, 1, s.dim(1), s.dim(2)}), name + "/as2d", x);
+        throw new GraphException("model spec: " + kind + " layer " + name + " needs a sequence input [N,L,C] (or [N,1,L,C]), but gets " + s + "; give the model an input [length, channels]");
     }
 
     private int flatten(int x, String name) {

@@ -14,7 +14,8 @@ import org.tinyfit.data.Augmentation;
  */
 public record TrainConfig(int epochs, int batch, String optimizer, float lr, String schedule, float warmupEpochs,
                           float minLr, int stepEveryEpochs, float stepGamma, float momentum, float weightDecay,
-                          float labelSmoothing, long seed, int threads, List<Augmentation> augmentations, int checkpointSteps) {
+                          float labelSmoothing, long seed, int threads, List<Augmentation> augmentations, int checkpointSteps,
+                          boolean balancedClassWeights) {
     public TrainConfig {
         augmentations = List.copyOf(augmentations);
         if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
@@ -41,6 +42,7 @@ public record TrainConfig(int epochs, int batch, String optimizer, float lr, Str
         b.epochs = epochs; b.batch = batch; b.optimizer = optimizer; b.lr = lr; b.schedule = schedule; b.warmupEpochs = warmupEpochs;
         b.minLr = minLr; b.stepEveryEpochs = stepEveryEpochs; b.stepGamma = stepGamma; b.momentum = momentum; b.weightDecay = weightDecay;
         b.labelSmoothing = labelSmoothing; b.seed = seed; b.threads = threads; b.augmentations = augmentations; b.checkpointSteps = checkpointSteps;
+        b.balancedClassWeights = balancedClassWeights;
         return b;
     }
 
@@ -97,10 +99,15 @@ public record TrainConfig(int epochs, int batch, String optimizer, float lr, Str
         /** A mid-epoch checkpoint every this many steps (0: only at epoch ends). */
         public Builder checkpointSteps(int v) { checkpointSteps = v; return this; }
 
+        /** Weights each class's cross-entropy by count / (classes × its count) on the training part (for imbalanced data). */
+        public Builder balancedClassWeights(boolean v) { balancedClassWeights = v; return this; }
+
+        private boolean balancedClassWeights;
+
         /** @throws IllegalArgumentException naming the first value out of range */
         public TrainConfig build() {
             return new TrainConfig(epochs, batch, optimizer, lr, schedule, warmupEpochs, minLr, stepEveryEpochs, stepGamma, momentum,
-                    weightDecay, labelSmoothing, seed, threads, augmentations, checkpointSteps);
+                    weightDecay, labelSmoothing, seed, threads, augmentations, checkpointSteps, balancedClassWeights);
         }
     }
 
@@ -125,6 +132,6 @@ public record TrainConfig(int epochs, int batch, String optimizer, float lr, Str
     public String fingerprint() {
         return "epochs=" + epochs + " batch=" + batch + " optimizer=" + optimizer + " lr=" + lr + " schedule=" + schedule
                 + " warmup=" + warmupEpochs + " minLr=" + minLr + " step=" + stepEveryEpochs + "/" + stepGamma + " momentum=" + momentum
-                + " wd=" + weightDecay + " ls=" + labelSmoothing + " seed=" + seed + " aug=" + augmentations;
+                + " wd=" + weightDecay + " ls=" + labelSmoothing + " seed=" + seed + " aug=" + augmentations + (balancedClassWeights ? " classWeights=balanced" : "");
     }
 }

@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.tinyfit.passes.InferenceForm;
+import org.tinyfit.data.Augmentation;
 import org.tinyfit.data.BatchLoader;
 import org.tinyfit.data.DataException;
 import org.tinyfit.data.DataSource;
 import org.tinyfit.data.Dataset;
 import org.tinyfit.data.Datasets;
 import org.tinyfit.data.Normalization;
+import org.tinyfit.data.Split;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Provenance;
 import org.tinyfit.tflite.TfliteWriter;
@@ -46,13 +48,18 @@ public final class TrainingRun {
      *
      * @param data        a dataset as {@link Datasets#open} reads it (a path with optional #options)
      * @param spec        the model spec, JSON
-     * @param config      how to train; its augmentations apply to images only
-     * @param validation  how many of the last training samples to hold out for validation (0: none)
+     * @param config      how to train; each of its augmentations applies only if it fits the samples (image ones to images, sequence ones to sequences)
+     * @param holdout     which training samples to hold out for validation ({@link Holdout#DEFAULT}: a stratified tenth)
      * @param limit       train on the first this many training samples only (null: all)
      * @param out         the directory of checkpoints, summary and model
      * @param provenance  the version and command; the run adds the data, spec and training to it
      */
-    public record Request(String data, Normalize normalize, String spec, TrainConfig config, int validation, Integer limit, Path out, Provenance provenance) {}
+    public record Request(String data, Normalize normalize, String spec, TrainConfig config, Holdout holdout, Integer limit, Path out, Provenance provenance) {
+        /** Holds out the last {@code validation} samples. */
+        public Request(String data, Normalize normalize, String spec, TrainConfig config, int validation, Integer limit, Path out, Provenance provenance) {
+            this(data, normalize, spec, config, new Holdout.Last(validation), limit, out, provenance);
+        }
+    }
 
     /** What a run is about to do, told to the listener before the first step. */
     public record Plan(ModelSpec spec, long trainableParameters, int trainSamples, int validationSamples, int stepsPerEpoch, TrainConfig config) {}
@@ -77,9 +84,9 @@ public final class TrainingRun {
         Dataset all = source.train();
         boolean images = all.sampleShape().length == 3;
         int n = r.limit() == null ? all.size() : Math.min(all.size(), r.limit());
-        int val = r.validation();
-        if (val < 0 || val >= n) throw new DataException("--val " + val + " must be between 0 and " + (n - 1) + " (the training samples used)");
-        Dataset trainSet = all.subset(range(0, n - val)), valSet = val == 0 ? null : all.subset(range(n - val, n));
+        Split split = r.holdout().split(n == all.size() ? all : all.subset(range(0, n)), r.config().seed());
+        Dataset trainSet = split.train(), valSet = split.validation().size() == 0 ? null : split.validation();
+        int val = split.validation().size();
         Dataset test = source.test().orElse(null);
         Normalization norm = switch (r.normalize()) {
             case UNIT -> Normalization.minMax(trainSet);
@@ -87,9 +94,9 @@ public final class TrainingRun {
             case NONE -> null;
             case AUTO -> images ? Normalization.minMax(trainSet) : Normalization.standardize(trainSet);
         };
-        TrainConfig cfg = images ? r.config() : r.config().toBuilder().augmentations(List.of()).build();
+        TrainConfig cfg = r.config().toBuilder().augmentations(fitting(r.config().augmentations(), all.sampleShape())).build();
         Graph graph = SpecCompiler.compile(modelSpec, cfg.seed());
-        Loss loss = new Loss.SoftmaxCrossEntropy(cfg.labelSmoothing());
+        Loss loss = new Loss.SoftmaxCrossEntropy(cfg.labelSmoothing(), cfg.balancedClassWeights() ? Loss.SoftmaxCrossEntropy.balancedWeights(trainSet.classCounts()) : null);
         try (Trainer trainer = new Trainer(graph, cfg, trainSet, valSet, norm, loss)) {
             Plan plan = new Plan(modelSpec, trainer.net().trainableCount(), trainSet.size(), val, trainer.stepsPerEpoch(), cfg);
             listener.started(plan);
@@ -141,6 +148,20 @@ public final class TrainingRun {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, bytes);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The augmentations that fit samples of this shape, in order: image ones for images, sequence ones for sequences, noise for any. */
+    static List<Augmentation> fitting(List<Augmentation> augmentations, int[] sampleShape) {
+        List<Augmentation> out = new java.util.ArrayList<>();
+        for (Augmentation a : augmentations) {
+            try {
+                a.check(sampleShape);
+                out.add(a);
+            } catch (DataException e) {
+                // made for another kind of sample: the image defaults on a sequence, say
+            }
+        }
+        return out;
     }
 
     private static int[] range(int from, int to) {

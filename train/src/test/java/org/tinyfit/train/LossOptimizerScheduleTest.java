@@ -29,6 +29,25 @@ class LossOptimizerScheduleTest {
         checkLossGradient(new Loss.SoftmaxCrossEntropy(0f), KernelTest.random(12, 2), 3, 4, new int[] {2, 2, 1}, null);
     }
 
+    @Test void classWeightedCrossEntropyHasTheGradientOfItsValue() {
+        float[] w = Loss.SoftmaxCrossEntropy.balancedWeights(new int[] {30, 5, 10, 0});
+        checkLossGradient(new Loss.SoftmaxCrossEntropy(0.1f, w), KernelTest.random(12, 6), 3, 4, new int[] {0, 1, 1}, null);
+        checkLossGradient(new Loss.SoftmaxCrossEntropy(0f, w), KernelTest.random(12, 7), 3, 4, new int[] {2, 0, 3}, null);
+    }
+
+    @Test void balancedWeightsGiveEveryClassTheSameTotalWeight() {
+        int[] counts = {30, 5, 10};
+        float[] w = Loss.SoftmaxCrossEntropy.balancedWeights(counts);
+        for (int k = 0; k < counts.length; k++) assertEquals(15.0, w[k] * counts[k], 1e-4, "class " + k);
+        float[] g1 = new float[4], g2 = new float[4];
+        float[] logits = {0.3f, -0.2f, 0.5f, 0.1f};
+        double weighted = new Loss.SoftmaxCrossEntropy(0f, new float[] {4f, 0.5f}).compute(logits, 2, 2, new int[] {0, 0}, null, g1);
+        assertEquals(new Loss.SoftmaxCrossEntropy(0f).compute(logits, 2, 2, new int[] {0, 0}, null, g2), weighted, 1e-9, "one class in the batch: the weighted mean is the plain mean");
+        double mixed = new Loss.SoftmaxCrossEntropy(0f, new float[] {4f, 0.5f}).compute(logits, 2, 2, new int[] {0, 1}, null, g1);
+        double ce0 = Math.log(Math.exp(0.3) + Math.exp(-0.2)) - 0.3, ce1 = Math.log(Math.exp(0.5) + Math.exp(0.1)) - 0.1;
+        assertEquals((4 * ce0 + 0.5 * ce1) / 4.5, mixed, 1e-6);
+    }
+
     @Test void meanSquaredErrorHasTheGradientOfItsValueWithTargetsOrLabels() {
         checkLossGradient(new Loss.MeanSquaredError(), KernelTest.random(6, 3), 2, 3, null, KernelTest.random(6, 4));
         checkLossGradient(new Loss.MeanSquaredError(), KernelTest.random(6, 5), 2, 3, new int[] {1, 0}, null);

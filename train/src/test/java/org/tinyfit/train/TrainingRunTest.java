@@ -69,6 +69,18 @@ class TrainingRunTest {
     }
 
     @Test
+    void eachAugmentationAppliesToTheSamplesItFits() {
+        var crop = new org.tinyfit.data.Augmentation.RandomCrop(1);
+        var flip = new org.tinyfit.data.Augmentation.HorizontalFlip(0.5);
+        var shift = new org.tinyfit.data.Augmentation.RandomShift(3);
+        var noise = new org.tinyfit.data.Augmentation.GaussianNoise(0.1);
+        List<org.tinyfit.data.Augmentation> all = List.of(crop, flip, shift, noise);
+        assertEquals(List.of(crop, flip, noise), TrainingRun.fitting(all, new int[] {28, 28, 1}));
+        assertEquals(List.of(shift, noise), TrainingRun.fitting(all, new int[] {140, 1}));
+        assertEquals(List.of(noise), TrainingRun.fitting(all, new int[] {4}));
+    }
+
+    @Test
     void aValidationPartAsLargeAsTheDataIsRefused() throws IOException {
         DataException e = assertThrows(DataException.class, () -> TrainingRun.run(request(csv(), tmp.resolve("o"), 1, 240), new TrainingRun.Listener() {}));
         assertTrue(e.getMessage().contains("between 0 and 239"), e.getMessage());
