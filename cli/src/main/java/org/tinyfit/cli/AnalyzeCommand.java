@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.tinyfit.cost.Cost;
 import org.tinyfit.device.Device;
@@ -23,8 +25,10 @@ import picocli.CommandLine.Spec;
         description = {"Analyzes a .tflite model against a board, as TFLite Micro would run it (the stored",
             "operator order, TFLite Micro's greedy arena planner): per node, the op, shapes, MACs,",
             "weight and activation bytes and estimated latency; in total, MACs, parameters, flash,",
-            "peak SRAM and latency; and a verdict: FITS, or DOES NOT FIT naming the binding",
-            "constraint (SRAM, contiguous SRAM or flash) and by how much.",
+            "peak SRAM and latency; and a verdict: FITS, DOES NOT FIT naming the binding",
+            "constraint (SRAM, contiguous SRAM or flash) and by how much, or CANNOT RUN",
+            "naming the nodes TFLite Micro cannot run (hybrid nodes, ops it has no kernel for).",
+            "With several boards (--device a,b,c), one table compares them.",
             "",
             "Flash = the model file + TFLite Micro's code; SRAM = the planned arena + TFLite Micro's",
             "persistent data. How each number is made: docs/analyze.md. Boards: tinyfit devices."},
@@ -35,9 +39,12 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The .tflite file.")
     Path model;
 
-    @Option(names = {"-d", "--device"}, required = true, paramLabel = "NAME",
-            description = "The board: an id or name from 'tinyfit devices' (case-insensitive; a unique part will do).")
-    String device;
+    @Option(names = {"-d", "--device"}, required = true, paramLabel = "NAME", split = ",",
+            description = "The board: an id or name from 'tinyfit devices' (case-insensitive; a unique part will do); several, comma-separated, to compare them.")
+    List<String> devices;
+
+    @Option(names = "--fail-if-not-fit", description = "Exit with code 2 when the verdict (on any board) is DOES NOT FIT or CANNOT RUN, for CI.")
+    boolean failIfNotFit;
 
     @Option(names = "--json", description = "Print everything as JSON.")
     boolean json;
@@ -53,32 +60,47 @@ final class AnalyzeCommand implements Callable<Integer> {
     /** What --json prints. */
     record Report(String file, long fileBytes, Device device, String verdict, Cost cost) {}
 
+    /** Exit code of --fail-if-not-fit when a verdict is DOES NOT FIT or CANNOT RUN. */
+    static final int NOT_FIT = 2;
+
     @Override public Integer call() throws Exception {
-        Device d = DevicesCommand.find(DevicesCommand.catalog(devicesFile), device);
+        List<Device> boards = new ArrayList<>();
+        for (String name : devices) boards.add(DevicesCommand.find(DevicesCommand.catalog(devicesFile), name));
+        if (Files.isDirectory(model)) throw new UserException(model + " is a directory; give a .tflite file");
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);
         Graph g = ModelReader.read(model);
         int[] offlinePlan = ModelReader.offlinePlan(model);
-        Cost c;
-        try {
-            c = Cost.storedOrder(g, d, fileBytes, offlinePlan, runtime);
-        } catch (DeviceException e) {
-            throw new UserException(e.getMessage());
+        List<Report> reports = new ArrayList<>();
+        for (Device d : boards) {
+            Cost c;
+            try {
+                c = Cost.storedOrder(g, d, fileBytes, offlinePlan, runtime);
+            } catch (DeviceException e) {
+                throw new UserException(e.getMessage());
+            }
+            reports.add(new Report(model.toString(), fileBytes, d, c.verdict().sentence(), c));
         }
         var out = spec.commandLine().getOut();
         if (json) {
-            Report r = new Report(model.toString(), fileBytes, d, c.verdict().sentence(), c);
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
-            return 0;
+            Object doc = reports.size() == 1 ? reports.get(0) : reports;
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+        } else if (reports.size() == 1) {
+            Cost c = reports.get(0).cost();
+            Device d = reports.get(0).device();
+            out.printf("%s (%,d B, %d ops) on %s%n", model.getFileName(), fileBytes, g.nodes().size(), d.summary());
+            out.println(offlinePlan != null ? "stored operator order; arena from the model's offline plan (OfflineMemoryAllocation), the rest by TFLite Micro's greedy planner"
+                    : "stored operator order; arena planned by TFLite Micro's greedy planner");
+            out.println();
+            CostText.table(out, c);
+            out.println();
+            CostText.totals(out, c, d);
+            CostText.verdict(out, c);
+        } else {
+            out.printf("%s (%,d B, %d ops) on %d boards; stored operator order, TFLite Micro's greedy planner%n%n", model.getFileName(), fileBytes, g.nodes().size(), reports.size());
+            CostText.boards(out, reports.stream().map(Report::cost).toList(), boards);
         }
-        out.printf("%s (%,d B, %d ops) on %s%n", model.getFileName(), fileBytes, g.nodes().size(), d.summary());
-        out.println(offlinePlan != null ? "stored operator order; arena from the model's offline plan (OfflineMemoryAllocation), the rest by TFLite Micro's greedy planner"
-                : "stored operator order; arena planned by TFLite Micro's greedy planner");
-        out.println();
-        CostText.table(out, c);
-        out.println();
-        CostText.totals(out, c, d);
-        CostText.verdict(out, c);
-        return 0;
+        boolean bad = reports.stream().anyMatch(r -> !r.cost().verdict().deployable());
+        return failIfNotFit && bad ? NOT_FIT : 0;
     }
 }

@@ -13,10 +13,26 @@ final class CostText {
     private CostText() {}
 
     static void table(PrintWriter out, Cost c) {
-        out.printf("%4s %4s  %-18s %-7s %-34s %12s %10s %10s %11s%n", "step", "node", "op", "dtype", "input -> output", "MACs", "weights B", "activ. B", "latency us");
+        int opWidth = 18;
+        for (NodeCost n : c.nodes()) opWidth = Math.max(opWidth, n.op().length());
+        String head = "%4s %4s  %-" + opWidth + "s %-7s %-34s %12s %10s %10s %11s%n", row = "%4d %4d  %-" + opWidth + "s %-7s %-34s %,12d %,10d %,10d %,11.1f%n";
+        out.printf(head, "step", "node", "op", "dtype", "input -> output", "MACs", "weights B", "activ. B", "latency us");
         for (NodeCost n : c.nodes()) {
-            out.printf("%4d %4d  %-18s %-7s %-34s %,12d %,10d %,10d %,11.1f%n", n.step(), n.node(), n.op(), n.dtype(),
-                    shapes(n), n.macs(), n.weightBytes(), n.activationBytes(), n.latencyMicros());
+            out.printf(row, n.step(), n.node(), n.op(), n.dtype(), shapes(n), n.macs(), n.weightBytes(), n.activationBytes(), n.latencyMicros());
+        }
+    }
+
+    /** One row per board: flash, SRAM, latency and the verdict. */
+    static void boards(PrintWriter out, List<Cost> costs, List<Device> boards) {
+        int idWidth = 5;
+        for (Device d : boards) idWidth = Math.max(idWidth, d.id().length());
+        String head = "%-" + idWidth + "s %14s %7s %14s %7s %12s  %s%n", row = "%-" + idWidth + "s %,14d %6.1f%% %,14d %6.1f%% %,12.2f  %s%n";
+        out.printf(head, "board", "flash B", "flash", "SRAM B", "SRAM", "latency ms", "verdict");
+        for (int i = 0; i < costs.size(); i++) {
+            Cost c = costs.get(i);
+            Device d = boards.get(i);
+            out.printf(row, d.id(), c.flashBytes(), 100.0 * c.flashBytes() / d.flashBytes(), c.peakSramBytes(), 100.0 * c.peakSramBytes() / d.sramBytes(),
+                    c.latencyMillis(), c.verdict().sentence());
         }
     }
 

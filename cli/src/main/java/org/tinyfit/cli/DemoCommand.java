@@ -75,6 +75,7 @@ final class DemoCommand implements Callable<Integer> {
                 r.storedOrderSramBytes());
         stdout.printf(Locale.ROOT, "  flash          %,d B of %,d B%n", r.flashBytes(), r.maxFlashBytes());
         stdout.printf(Locale.ROOT, "  latency        %.1f ms (estimated for the board)%n", r.latencyMillis());
+        stdout.printf(Locale.ROOT, "  C project      %s%n", r.c().note());
         stdout.printf(Locale.ROOT, "  model          %s%n  report         %s%n  search         %s%n", r.model(), r.report(), r.searchDir());
         return 0;
     }

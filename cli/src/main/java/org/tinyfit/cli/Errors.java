@@ -27,6 +27,30 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         return INTERNAL_ERROR;
     }
 
+    /**
+     * A command line picocli cannot parse (a missing or unknown option, a value of the wrong type):
+     * one line naming the option and what it wants, then where the help is; exit code 1.
+     */
+    static final class Usage implements CommandLine.IParameterExceptionHandler {
+        @Override public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            CommandLine cl = ex.getCommandLine();
+            cl.getErr().println("tinyfit: " + usageMessage(ex));
+            cl.getErr().println("Run '" + cl.getCommandSpec().qualifiedName() + " --help' for the options.");
+            return USER_ERROR;
+        }
+    }
+
+    /** picocli's message on one line, with a suggestion when an unknown option is close to a known one. */
+    static String usageMessage(CommandLine.ParameterException ex) {
+        String msg = ex.getMessage() == null ? "bad command line" : ex.getMessage().strip();
+        int nl = msg.indexOf('\n');
+        if (nl >= 0) msg = msg.substring(0, nl).strip();
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            msg += "; did you mean " + String.join(" or ", u.getSuggestions().stream().limit(3).toList()) + "?";
+        }
+        return msg;
+    }
+
     /** The one-line message for errors a user can fix, or null for a bug. */
     static String userMessage(Throwable ex) {
         if (ex instanceof UserException || ex instanceof GraphException) return ex.getMessage();

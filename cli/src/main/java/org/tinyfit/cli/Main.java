@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             QuantizeCommand.class,
             TrainCommand.class,
             SearchCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Every command takes --help. Set TINYFIT_DEBUG=1 to see stack traces of internal errors."})
@@ -46,6 +47,7 @@ public final class Main implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler(new Errors());
+        cl.setParameterExceptionHandler(new Errors.Usage());
         return cl.execute(args);
     }
 

@@ -76,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-steps", defaultValue = "100", description = "Also checkpoint every this many steps within an epoch (0: only at epoch ends) (default: ${DEFAULT-VALUE}).") int checkpointSteps;
     @Option(names = "--out", defaultValue = "train-out", paramLabel = "DIR", description = "Output directory: checkpoint, summary.json, the trained model (default: ${DEFAULT-VALUE}).") Path out;
     @Option(names = "--no-progress", description = "Print a line per epoch instead of a progress bar (for logs).") boolean noProgress;
-    @Option(names = "--json", description = "Print the summary as JSON.") boolean json;
+    @Option(names = "--json", description = "Print the summary as JSON: stdout holds one JSON document, progress goes to stderr.") boolean json;
 
     static String loadSpec(String model) {
         String builtin = BuiltinSpecs.all().get(model);
@@ -100,6 +100,8 @@ final class TrainCommand implements Callable<Integer> {
         if (!List.of("auto", "unit", "standardize", "none").contains(normalize)) {
             throw new UserException("--normalize " + normalize + ": use auto, unit, standardize or none");
         }
+        if (Files.exists(out) && !Files.isDirectory(out)) throw new UserException("--out " + out + " is a file; give a directory (new or one to resume in)");
+        if (Files.isDirectory(Path.of(dataPath)) && dataPath.endsWith(".csv")) throw new UserException("--data " + dataPath + " is a directory, not a .csv file");
         String specJson = loadSpec(model);
         TrainConfig cfg;
         try {
@@ -118,7 +120,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Request request = new TrainingRun.Request(data, TrainingRun.Normalize.valueOf(normalize.toUpperCase(Locale.ROOT)), specJson, cfg,
                 holdout(), limit, out, Provenance.of(Main.commandLine(spec)));
         TrainingRun.Result r;
-        try (TrainProgress progress = new TrainProgress(stdout, noProgress)) {
+        try (TrainProgress progress = new TrainProgress(json ? spec.commandLine().getErr() : stdout, noProgress)) {
             r = TrainingRun.run(request, progress);
         } catch (DataException e) {
             throw new UserException(e.getMessage());
@@ -126,8 +128,8 @@ final class TrainCommand implements Callable<Integer> {
         if (json) {
             stdout.println(r.summary().toPrettyString());
         } else if (r.testScore() != null) {
-            stdout.printf(Locale.ROOT, "test accuracy %.2f%% (loss %.4f) on %d samples; model.tflite, summary.json and the checkpoint are in %s%n",
-                    100 * r.testScore()[1], r.testScore()[0], r.testSamples(), out);
+            stdout.printf(Locale.ROOT, "test accuracy %.2f%% (%d of %d correct, loss %.4f); model.tflite, summary.json and the checkpoint are in %s%n",
+                    100 * r.testScore()[1], r.summary().get("testCorrect").asInt(), r.testSamples(), r.testScore()[0], out);
         } else {
             stdout.printf(Locale.ROOT, "done; model.tflite, summary.json and the checkpoint are in %s%n", out);
         }

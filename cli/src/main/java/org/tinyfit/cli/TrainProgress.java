@@ -11,14 +11,29 @@ import org.tinyfit.train.TrainState;
 import org.tinyfit.train.Trainer;
 import org.tinyfit.train.TrainingRun;
 
-/** The plan and a line per finished epoch (stdout), and a progress bar per epoch (stderr) unless plain. */
+/**
+ * The plan and a line per finished epoch (to {@code out}: stdout, or stderr when stdout holds JSON),
+ * and a progress bar per epoch on stderr unless plain; the bar redraws its line with '\r', so it is
+ * drawn only on a terminal.
+ */
 final class TrainProgress implements TrainingRun.Listener, AutoCloseable {
     private final PrintWriter out;
     private final boolean plain;
     private ProgressBar bar;
     private int barEpoch = -1;
 
-    TrainProgress(PrintWriter out, boolean plain) { this.out = out; this.plain = plain; }
+    TrainProgress(PrintWriter out, boolean plain) { this.out = out; this.plain = plain || !onTerminal(); }
+
+    private static boolean onTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) return false;
+        try {
+            // Console.isTerminal (Java 22+): from 22 on, System.console() is not null when redirected
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
+    }
 
     @Override public void resumed(TrainState st) {
         out.printf(Locale.ROOT, "resuming from the checkpoint: epoch %d, step %d%n", st.epoch() + 1, st.stepInEpoch());
@@ -48,8 +63,9 @@ final class TrainProgress implements TrainingRun.Listener, AutoCloseable {
     }
 
     @Override public void started(TrainingRun.Plan p) {
-        out.printf(Locale.ROOT, "model %s: %d trainable parameters; %d training samples, %d validation; %d steps of %d per epoch; %d threads%n",
-                p.spec().name(), p.trainableParameters(), p.trainSamples(), p.validationSamples(), p.stepsPerEpoch(), p.config().batch(), p.config().threads());
+        out.printf(Locale.ROOT, "model %s: %d trainable parameters; %d training samples, %d validation; %d step%s of %d per epoch; %d thread%s%n",
+                p.spec().name(), p.trainableParameters(), p.trainSamples(), p.validationSamples(), p.stepsPerEpoch(), p.stepsPerEpoch() == 1 ? "" : "s",
+                p.config().batch(), p.config().threads(), p.config().threads() == 1 ? "" : "s");
         out.flush();
     }
 

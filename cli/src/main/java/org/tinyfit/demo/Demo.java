@@ -60,7 +60,7 @@ public final class Demo {
     /** What the demo made: the figures that matter and where its files went. */
     public record Result(String data, String device, int trained, int rejected, String network, double testAccuracy,
                          long sramBytes, long storedOrderSramBytes, long maxRamBytes, long flashBytes, long maxFlashBytes,
-                         double latencyMillis, Path model, Path report, Path searchDir) {}
+                         double latencyMillis, Path model, Path report, Path searchDir, CDeployment c) {}
 
     public static Result run(Options o, Stages stages) throws IOException, InterruptedException {
         Files.createDirectories(o.out());
@@ -94,13 +94,15 @@ public final class Demo {
                 written.writtenArenaBytes(), written.offlinePlanWritten() ? " (tinyfit's plan written in)" : "", fp.sramBytes(),
                 fp.storedOrderSramBytes(), fp.flashBytes(), fp.latencyMillis()));
 
+        CDeployment c = CDeployment.run(deployed, data, o.out().resolve("c"), stages);
+
         stages.start("report", "report.html");
         Path reportFile = o.out().resolve("report.html");
         report(o, sr, records, f, deployed, fp).write(reportFile);
         stages.end("report", reportFile.toString());
         return new Result(o.dataName(), o.device().name(), sr.trained(), sr.rejected(), best.candidate().genome().key(), f.testAccuracy(),
                 fp.sramBytes(), fp.storedOrderSramBytes(), o.limits().maxRamBytes(), fp.flashBytes(), o.limits().maxFlashBytes(),
-                fp.latencyMillis(), model, reportFile, searchDir);
+                fp.latencyMillis(), model, reportFile, searchDir, c);
     }
 
     private static Report report(Options o, SearchRun.Result sr, List<Record> records, Finalist f, Graph deployed, Footprint fp) {

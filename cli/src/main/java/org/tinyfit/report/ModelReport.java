@@ -47,7 +47,7 @@ public final class ModelReport {
     /** Adds the model's sections to {@code r}, judged against the given SRAM and flash limits on {@code device}. */
     public static void add(Report r, Graph g, Device device, long sramLimitBytes, long flashLimitBytes, long modelFileBytes, Plans plans) {
         Cost c = Cost.of(g, device, plans.stored(), plans.tflm(), modelFileBytes);
-        r.fact("board", device.name()).fact("verdict", c.verdict().fits() ? "FITS" : "DOES NOT FIT (" + c.verdict().binding() + ")")
+        r.fact("board", device.name()).fact("verdict", c.verdict().deployable() ? "FITS" : c.verdict().label() + (c.verdict().cannotRun().isEmpty() ? " (" + c.verdict().binding() + ")" : ""))
                 .fact("MACs", Html.count(c.macs())).fact("parameters", Html.count(c.parameters()))
                 .fact("arena (TFLite Micro)", Html.bytes(plans.tflm().arenaBytes()))
                 .fact("arena (tinyfit)", Html.bytes(plans.best().arenaBytes()));

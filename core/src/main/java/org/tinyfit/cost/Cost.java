@@ -89,7 +89,7 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         return new Cost(g.name(), device.id(), plan.planner(), rows, macs, ops, parameters, constantBytes, modelBytes, measured,
                 code, flash, plan.arenaBytes(), persistent, peak, lowerBoundBytes, micros,
                 device.power() == null ? null : micros * device.power().activeMilliwatts() / 1000.0, Support.isHybrid(g),
-                Support.findings(g, device, latency), Verdict.of(constraints), latency.runtime(), latency.extrapolated(), latency.basis());
+                Support.findings(g, device, latency), Verdict.of(constraints, Support.cannotRun(g)), latency.runtime(), latency.extrapolated(), latency.basis());
     }
 
     private static NodeCost row(Graph g, Latency latency, Node n, int step, Set<Integer> paramTensors) {

@@ -47,8 +47,9 @@ public final class Support {
             String tflm = tflmGap(n);
             if (tflm != null) out.add(new Finding(Finding.Code.UNSUPPORTED_BY_TFLM, n.id(), true, n.label() + ": " + tflm));
             if (n.op() instanceof Op.Opaque) {
-                out.add(new Finding(Finding.Code.UNSUPPORTED_BY_TINYFIT, n.id(), true,
-                        n.label() + ": an op tinyfit does not know: its Java runtime cannot run it"));
+                out.add(new Finding(Finding.Code.UNSUPPORTED_BY_TINYFIT, n.id(), true, n.label() + (tflmGap(n) == null
+                        ? ": TFLite Micro has this kernel, but tinyfit does not model the op: its Java runtime cannot run it"
+                        : ": an op tinyfit does not know: its Java runtime cannot run it")));
                 out.add(new Finding(Finding.Code.UNKNOWN_COST, n.id(), false,
                         n.label() + ": its MACs and latency are not counted (only the per-op overhead)"));
             }
@@ -56,6 +57,16 @@ public final class Support {
         if (latency.extrapolated()) {
             out.add(new Finding(Finding.Code.UNCALIBRATED_LATENCY, -1, false, device.id() + ": no published " + latency.runtime()
                     + " measurement on this board: its latency is extrapolated from other boards (" + device.core().display() + "); treat it as rough"));
+        }
+        return out;
+    }
+
+    /** The nodes TFLite Micro cannot run, each as "node 3 (hybrid FULLY_CONNECTED)" or "node 5 (BATCH_NORM)", in stored order. */
+    public static List<String> cannotRun(Graph g) {
+        List<String> out = new ArrayList<>();
+        for (Node n : g.nodes()) {
+            if (isHybrid(g, n)) out.add("node " + n.id() + " (hybrid " + n.op().kind() + ")");
+            else if (tflmGap(n) != null) out.add("node " + n.id() + " (" + n.op().kind() + ")");
         }
         return out;
     }

@@ -62,7 +62,7 @@ final class FloatGraphs {
     private int conv(int x) {
         int in = b.tensorAt(x).shape().dim(3), out = 1 + r.nextInt(6), k = 1 + r.nextInt(3);
         Op.Conv2D op = new Op.Conv2D(r.nextBoolean() ? Op.Padding.SAME : Op.Padding.VALID, 1 + r.nextInt(2), 1 + r.nextInt(2), 1, 1, act());
-        if (op.padding() == Op.Padding.VALID && k > b.tensorAt(x).shape().dim(1)) op = new Op.Conv2D(Op.Padding.SAME, op.strideH(), op.strideW(), 1, 1, op.act());
+        if (op.padding() == Op.Padding.VALID && k > Math.min(b.tensorAt(x).shape().dim(1), b.tensorAt(x).shape().dim(2))) op = new Op.Conv2D(Op.Padding.SAME, op.strideH(), op.strideW(), 1, 1, op.act());
         int w = constant(out, k, k, in);
         return r.nextBoolean() ? b.node(op, name("conv"), x, w, constant(out)) : b.node(op, name("conv"), x, w);
     }

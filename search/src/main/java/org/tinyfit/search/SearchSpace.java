@@ -1,7 +1,6 @@
 package org.tinyfit.search;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.tinyfit.graph.Graph;
@@ -19,6 +18,7 @@ public final class SearchSpace {
     static final int[] WIDTHS = {4, 8, 12, 16, 24, 32, 48, 64, 96, 128};
     static final int[] DENSE = {16, 32, 64, 128, 256};
     static final int[] KERNELS = {3, 5};
+    static final int[] KERNELS_1D = {3, 5, 7, 9};
     static final float[] LRS = {0.001f, 0.002f, 0.003f, 0.005f, 0.01f};
     static final int MAX_STAGES = 6, MAX_DENSE = 3, MAX_ATTEMPTS = 200;
 
@@ -37,10 +37,6 @@ public final class SearchSpace {
         this.input = input.clone();
         this.classes = classes;
         this.maxEpochs = Math.max(1, maxEpochs);
-        if (kind == DataKind.SEQUENCE) {
-            throw new SearchException("sequence data " + Arrays.toString(input) + " needs 1-D convolutions, which the trainer does not have yet; "
-                    + "give the samples as rows (a shape of [features]) to search MLPs");
-        }
         if (classes < 2) throw new SearchException("the data has " + classes + " class; a classifier needs at least 2");
     }
 
@@ -52,7 +48,7 @@ public final class SearchSpace {
 
     /** The smallest network of this space: the one to report when even it does not fit. */
     public Genome smallest() {
-        List<Genome.Stage> stages = kind == DataKind.IMAGE
+        List<Genome.Stage> stages = kind != DataKind.TABULAR
                 ? List.of(new Genome.Stage(Genome.Block.CONV, WIDTHS[0], 3, 2, true, false)) : List.of();
         return new Genome(stages, kind == DataKind.TABULAR ? List.of(DENSE[0]) : List.of(), 0f, new Genome.Recipe(0.003f, 1, 128, 0));
     }
@@ -61,7 +57,7 @@ public final class SearchSpace {
     public Genome random(SplittableRandom rng) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             List<Genome.Stage> stages = new ArrayList<>();
-            if (kind == DataKind.IMAGE) {
+            if (kind != DataKind.TABULAR) {
                 int n = 1 + rng.nextInt(4);
                 for (int i = 0; i < n; i++) stages.add(randomStage(rng, i));
             }
@@ -76,9 +72,13 @@ public final class SearchSpace {
 
     private Genome.Stage randomStage(SplittableRandom rng, int index) {
         Genome.Block block = index == 0 || rng.nextBoolean() ? Genome.Block.CONV : Genome.Block.DWSEP;
-        return new Genome.Stage(block, WIDTHS[1 + rng.nextInt(6)], KERNELS[rng.nextInt(KERNELS.length)], 1 + rng.nextInt(2),
+        int[] kernels = kernels();
+        return new Genome.Stage(block, WIDTHS[1 + rng.nextInt(6)], kernels[rng.nextInt(kernels.length)], 1 + rng.nextInt(2),
                 rng.nextInt(3) == 0, rng.nextInt(4) == 0);
     }
+
+    /** The kernel sizes of this space: k x k for images, k along the length for sequences. */
+    int[] kernels() { return kind == DataKind.SEQUENCE ? KERNELS_1D : KERNELS; }
 
     private Genome.Recipe randomRecipe(SplittableRandom rng) {
         return new Genome.Recipe(LRS[rng.nextInt(LRS.length)], 1 + rng.nextInt(maxEpochs), 128, kind == DataKind.IMAGE ? rng.nextInt(2) : 0);
@@ -98,7 +98,7 @@ public final class SearchSpace {
         List<Integer> dense = new ArrayList<>(p.dense());
         float dropout = p.dropout();
         Genome.Recipe r = p.recipe();
-        int what = rng.nextInt(kind == DataKind.IMAGE ? 12 : 6);
+        int what = rng.nextInt(kind == DataKind.TABULAR ? 6 : kind == DataKind.SEQUENCE ? 11 : 12);
         switch (what) {
             case 0 -> r = new Genome.Recipe(LRS[rng.nextInt(LRS.length)], r.epochs(), r.batch(), r.shift());
             case 1 -> r = new Genome.Recipe(r.lr(), clamp(r.epochs() + (rng.nextBoolean() ? 1 : -1), 1, maxEpochs), r.batch(), r.shift());
@@ -115,7 +115,7 @@ public final class SearchSpace {
                         s.kernel(), s.stride(), s.pool(), s.residual())); }
             case 10 -> { int i = rng.nextInt(stages.size()); Genome.Stage s = stages.get(i);
                 switch (rng.nextInt(4)) {
-                    case 0 -> stages.set(i, new Genome.Stage(s.block(), s.width(), s.kernel() == 3 ? 5 : 3, s.stride(), s.pool(), s.residual()));
+                    case 0 -> stages.set(i, new Genome.Stage(s.block(), s.width(), step(kernels(), s.kernel(), rng), s.stride(), s.pool(), s.residual()));
                     case 1 -> stages.set(i, new Genome.Stage(s.block(), s.width(), s.kernel(), 3 - s.stride(), s.pool(), s.residual()));
                     case 2 -> stages.set(i, new Genome.Stage(s.block(), s.width(), s.kernel(), s.stride(), !s.pool(), s.residual()));
                     default -> stages.set(i, new Genome.Stage(s.block(), s.width(), s.kernel(), s.stride(), s.pool(), !s.residual()));
@@ -147,40 +147,57 @@ public final class SearchSpace {
     /** The genome as a model spec the trainer compiles (softmax left to the loss). */
     public ModelSpec spec(Genome g) {
         ModelSpec.Builder b = ModelSpec.builder(input).name("candidate");
-        int channels = kind == DataKind.IMAGE ? input[2] : 0;
-        int h = kind == DataKind.IMAGE ? input[0] : 0, w = kind == DataKind.IMAGE ? input[1] : 0;
+        boolean seq = kind == DataKind.SEQUENCE;
+        int channels = kind == DataKind.IMAGE ? input[2] : seq ? input[1] : 0;
+        int h = kind == DataKind.TABULAR ? 0 : input[0], w = kind == DataKind.IMAGE ? input[1] : seq ? 1 : 0;
         for (Genome.Stage s : g.stages()) {
-            if (h < s.stride() || w < s.stride()) throw new GraphException("stage too deep for the input");
-            block(b, s.block(), s.width(), s.kernel(), s.stride(), channels);
+            if (h < s.stride() || (!seq && w < s.stride())) throw new GraphException("stage too deep for the input");
+            block(b, seq, s.block(), s.width(), s.kernel(), s.stride(), channels);
             h = (h + s.stride() - 1) / s.stride();
-            w = (w + s.stride() - 1) / s.stride();
+            if (!seq) w = (w + s.stride() - 1) / s.stride();
             if (s.residual()) {
                 List<ModelSpec.Layer> inner = new ArrayList<>();
                 ModelSpec.Builder ib = ModelSpec.builder(input);
-                block(ib, s.block(), s.width(), s.kernel(), 1, s.width());
+                block(ib, seq, s.block(), s.width(), s.kernel(), 1, s.width());
                 inner.addAll(ib.build().layers());
                 b.add(new ModelSpec.Residual(inner));
             }
             channels = s.width();
-            if (s.pool() && h >= 2 && w >= 2) {
-                b.maxPool(2);
+            if (s.pool() && h >= 2 && (seq || w >= 2)) {
+                if (seq) b.maxPool1d(2);
+                else b.maxPool(2);
                 h /= 2;
-                w /= 2;
+                if (!seq) w /= 2;
             }
         }
-        if (kind == DataKind.IMAGE) b.gap();
+        // Global average pooling as one full-window average pool and a flatten: the same numbers as
+        // a MEAN, and an operator every int8 back end (TFLite Micro, tinyfit's C) has.
+        if (seq) {
+            b.add(new ModelSpec.Pool1D(false, h, h, Op.Padding.VALID));
+            b.flatten();
+        } else if (kind == DataKind.IMAGE && h == w) {
+            b.add(new ModelSpec.Pool(false, h, h, Op.Padding.VALID));
+            b.flatten();
+        } else if (kind == DataKind.IMAGE) {
+            b.gap();
+        }
         for (int d : g.dense()) b.add(new ModelSpec.Dense(d, ModelSpec.Activation.RELU, false, ModelSpec.Init.AUTO));
         if (g.dropout() > 0) b.dropout(g.dropout());
         b.dense(classes);
         return b.build();
     }
 
-    private static void block(ModelSpec.Builder b, Genome.Block block, int width, int kernel, int stride, int inChannels) {
+    private static void block(ModelSpec.Builder b, boolean seq, Genome.Block block, int width, int kernel, int stride, int inChannels) {
+        ModelSpec.Activation relu = ModelSpec.Activation.RELU;
+        ModelSpec.Init auto = ModelSpec.Init.AUTO;
         switch (block) {
-            case CONV -> b.add(new ModelSpec.Conv(width, kernel, stride, 1, Op.Padding.SAME, ModelSpec.Activation.RELU, true, ModelSpec.Init.AUTO));
+            case CONV -> b.add(seq ? new ModelSpec.Conv1D(width, kernel, stride, 1, Op.Padding.SAME, relu, true, auto)
+                    : new ModelSpec.Conv(width, kernel, stride, 1, Op.Padding.SAME, relu, true, auto));
             case DWSEP -> {
-                b.add(new ModelSpec.DepthwiseConv(kernel, stride, 1, 1, Op.Padding.SAME, ModelSpec.Activation.RELU, true, ModelSpec.Init.AUTO));
-                b.add(new ModelSpec.Conv(width, 1, 1, 1, Op.Padding.SAME, ModelSpec.Activation.RELU, true, ModelSpec.Init.AUTO));
+                b.add(seq ? new ModelSpec.DepthwiseConv1D(kernel, stride, 1, 1, Op.Padding.SAME, relu, true, auto)
+                        : new ModelSpec.DepthwiseConv(kernel, stride, 1, 1, Op.Padding.SAME, relu, true, auto));
+                b.add(seq ? new ModelSpec.Conv1D(width, 1, 1, 1, Op.Padding.SAME, relu, true, auto)
+                        : new ModelSpec.Conv(width, 1, 1, 1, Op.Padding.SAME, relu, true, auto));
             }
         }
     }

@@ -14,10 +14,11 @@ import org.junit.jupiter.api.Test;
 class SearchSpaceTest {
     static final SearchSpace IMAGES = new SearchSpace(new int[] {28, 28, 1}, 10, 4);
     static final SearchSpace ROWS = new SearchSpace(new int[] {23}, 2, 4);
+    static final SearchSpace SEQUENCES = new SearchSpace(new int[] {140, 1}, 5, 4);
 
     @Property(tries = 60)
     void randomAndMutatedGenomesAlwaysCompile(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int generations) {
-        for (SearchSpace space : new SearchSpace[] {IMAGES, ROWS}) {
+        for (SearchSpace space : new SearchSpace[] {IMAGES, ROWS, SEQUENCES}) {
             SplittableRandom rng = new SplittableRandom(seed);
             Genome g = space.random(rng);
             assertTrue(space.valid(g), g.key());
@@ -49,6 +50,15 @@ class SearchSpaceTest {
             Genome r = ROWS.random(rng);
             assertTrue(r.stages().isEmpty() && !r.dense().isEmpty(), r.key());
             assertNotEquals(0, IMAGES.random(rng).stages().size());
+        }
+    }
+
+    @Test void sequenceCandidatesAreOneDimensionalConvolutions() {
+        SplittableRandom rng = new SplittableRandom(8);
+        for (int i = 0; i < 20; i++) {
+            Genome g = SEQUENCES.random(rng);
+            String spec = SEQUENCES.spec(g).toJson();
+            assertTrue(spec.contains("conv1d") && !spec.contains("\"conv\""), spec);
         }
     }
 

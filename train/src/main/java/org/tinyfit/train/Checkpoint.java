@@ -118,6 +118,8 @@ public final class Checkpoint {
                 if (k != slots.length) throw new IOException(file + ": optimizer has " + k + " slots per param, expected " + slots.length + " (was another optimizer used?)");
                 for (float[] s : slots) readFloats(in, s, file);
             }
+        } catch (java.io.EOFException e) {
+            throw new IOException(file + " is truncated (it ends before the checkpoint does); delete it to start over, or use another --out directory");
         }
         return true;
     }

@@ -41,7 +41,7 @@ public sealed interface Holdout {
         int n = data.size();
         Split s = switch (this) {
             case Last l -> {
-                if (l.count() < 0 || l.count() >= n) throw new DataException("--val " + l.count() + " must be between 0 and " + (n - 1) + " (the training samples used)");
+                if (l.count() < 0 || l.count() >= n) throw new DataException("--val " + l.count() + " must be at least 0 and below the " + n + " training samples used");
                 yield Splits.byIndex(data, i -> i >= n - l.count());
             }
             case Stratified f -> Splits.stratified(data, f.fraction(), seed);

@@ -64,7 +64,8 @@ public final class Trainer implements AutoCloseable {
                     + ", the data has " + train.sampleLength() + " " + java.util.Arrays.toString(train.sampleShape()) + "; make the model's input match the data");
         }
         if (loss instanceof Loss.SoftmaxCrossEntropy && net.lossSize() != train.numClasses()) {
-            throw new GraphException("the model has " + net.lossSize() + " outputs, the data " + train.numClasses() + " classes; make the last dense layer " + train.numClasses() + " wide");
+            throw new GraphException("the model has " + net.lossSize() + " output" + (net.lossSize() == 1 ? "" : "s") + ", the data " + train.numClasses()
+                    + " classes (labels 0.." + (train.numClasses() - 1) + "); make the last dense layer " + train.numClasses() + " wide");
         }
         this.optimizer = cfg.newOptimizer();
         this.optState = new OptimizerState(net.params(), optimizer.slots());

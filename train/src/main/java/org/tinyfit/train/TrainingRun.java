@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.tinyfit.passes.InferenceForm;
+import org.tinyfit.passes.InputNormalization;
 import org.tinyfit.data.Augmentation;
 import org.tinyfit.data.BatchLoader;
 import org.tinyfit.data.DataException;
@@ -72,7 +73,8 @@ public final class TrainingRun {
     /**
      * What a run ended with.
      *
-     * @param testScore   the test loss and accuracy, or null when the data has no test part
+     * @param testScore   the test loss and accuracy, or null when the data has no test part (the summary's
+     *                    testCorrect counts the samples the exported model classified right)
      * @param testSamples the size of the test part (0 when there is none)
      * @param summary     what summary.json holds
      */
@@ -83,6 +85,8 @@ public final class TrainingRun {
         DataSource source = Datasets.open(r.data());
         Dataset all = source.train();
         boolean images = all.sampleShape().length == 3;
+        if (r.limit() != null && r.limit() < 1) throw new DataException("--limit " + r.limit() + ": train on at least 1 sample");
+        if (all.numClasses() < 2) throw new DataException(source.description() + ": every label is 0, so there is only one class; a classifier needs at least two");
         int n = r.limit() == null ? all.size() : Math.min(all.size(), r.limit());
         Split split = r.holdout().split(n == all.size() ? all : all.subset(range(0, n)), r.config().seed());
         Dataset trainSet = split.train(), valSet = split.validation().size() == 0 ? null : split.validation();
@@ -102,21 +106,26 @@ public final class TrainingRun {
             listener.started(plan);
             TrainState st = trainer.run(r.out(), listener, null);
             Provenance provenance = r.provenance().withData(source.description()).withSpec(modelSpec.toJson()).withTraining(cfg.fingerprint());
-            Graph exported = provenance.attachTo(InferenceForm.of(trainer.net().toGraph()));
+            Graph inference = InferenceForm.of(trainer.net().toGraph());
+            InputNormalization.Result inside = norm == null ? null : InputNormalization.apply(inference, norm.shift(), norm.scale());
+            Graph exported = provenance.attachTo(inside == null ? inference : inside.graph());
             double[] testScore = null;
+            Evaluation testEval = null;
             if (test != null) {
-                try (Net inference = Net.compile(exported, cfg.threads())) {
-                    testScore = Trainer.evaluate(inference, BatchLoader.builder(test).batchSize(256).normalize(norm).build(), loss);
+                try (Net net = Net.compile(inference, cfg.threads())) {
+                    testScore = Trainer.evaluate(net, BatchLoader.builder(test).batchSize(256).normalize(norm).build(), loss);
                 }
+                testEval = Evaluation.topOne(exported, "model.tflite", test, "the test part", 1, 0, null, cfg.threads());
+                testScore[1] = testEval.accuracy();
             }
-            ObjectNode summary = summary(plan, st, testScore);
+            ObjectNode summary = summary(plan, st, testScore, testEval, norm, inside);
             writeAtomically(r.out().resolve("summary.json"), summary.toPrettyString().getBytes(StandardCharsets.UTF_8));
             writeAtomically(r.out().resolve("model.tflite"), TfliteWriter.write(exported));
             return new Result(plan, st, testScore, test == null ? 0 : test.size(), exported, summary);
         }
     }
 
-    private static ObjectNode summary(Plan plan, TrainState st, double[] test) {
+    private static ObjectNode summary(Plan plan, TrainState st, double[] test, Evaluation testEval, Normalization norm, InputNormalization.Result inside) {
         ObjectNode root = new ObjectMapper().createObjectNode();
         root.put("model", plan.spec().name());
         root.put("parameters", plan.trainableParameters());
@@ -138,6 +147,15 @@ public final class TrainingRun {
         if (test != null) {
             root.put("testLoss", test[0]);
             root.put("testAccuracy", test[1]);
+            root.put("testCorrect", testEval.correct());
+            root.put("testSamples", testEval.samples());
+        }
+        if (norm != null) {
+            ObjectNode n = root.putObject("normalization");
+            ArrayNode sh = n.putArray("shift"), sc = n.putArray("scale");
+            for (float v : norm.shift()) sh.add(v);
+            for (float v : norm.scale()) sc.add(v);
+            n.put("inModel", inside.description());
         }
         root.put("spec", plan.spec().toJson());
         return root;

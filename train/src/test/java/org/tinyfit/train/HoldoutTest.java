@@ -50,7 +50,7 @@ class HoldoutTest {
     void mistakesAreOneLineDataErrors() {
         assertTrue(assertThrows(DataException.class, () -> Holdout.parse("ten")).getMessage().contains("stratified:F"));
         assertTrue(assertThrows(DataException.class, () -> Holdout.parse("stratified:1.5")).getMessage().contains("[0, 1)"));
-        assertTrue(assertThrows(DataException.class, () -> Holdout.parse(ECG.size() + "").split(ECG, 1)).getMessage().contains("between 0 and"));
+        assertTrue(assertThrows(DataException.class, () -> Holdout.parse(ECG.size() + "").split(ECG, 1)).getMessage().contains("must be at least 0 and below the"));
     }
 
     /** Each sample's identity: its first value and its label, which the split must keep together. */

@@ -122,7 +122,7 @@ class OneDimensionalModelTest {
                 + "{\"maxpool1d\":2},{\"dwconv1d\":5,\"act\":\"relu\"},{\"conv1d\":16,\"kernel\":3,\"act\":\"relu\"},{\"gap\":true},{\"dense\":5}],\"softmax\":true}";
         TrainConfig cfg = TrainConfig.builder().epochs(4).batch(16).lr(0.01f).threads(2).build();
         Path out = tmp.resolve("ecg");
-        TrainingRun.Result r = TrainingRun.run(new TrainingRun.Request(csv + "#shape=140x1,test=5:4", TrainingRun.Normalize.AUTO, spec, cfg, 40, null, out,
+        TrainingRun.Result r = TrainingRun.run(new TrainingRun.Request(csv + "#shape=140x1,test=5:4", TrainingRun.Normalize.NONE, spec, cfg, 40, null, out,
                 Provenance.of("1-D test")), new TrainingRun.Listener() {});
         assertEquals(100, r.testSamples());
         assertTrue(r.testScore()[1] > 0.8, "test accuracy " + r.testScore()[1]);

@@ -83,6 +83,6 @@ class TrainingRunTest {
     @Test
     void aValidationPartAsLargeAsTheDataIsRefused() throws IOException {
         DataException e = assertThrows(DataException.class, () -> TrainingRun.run(request(csv(), tmp.resolve("o"), 1, 240), new TrainingRun.Listener() {}));
-        assertTrue(e.getMessage().contains("between 0 and 239"), e.getMessage());
+        assertTrue(e.getMessage().contains("below the 240 training samples used"), e.getMessage());
     }
 }

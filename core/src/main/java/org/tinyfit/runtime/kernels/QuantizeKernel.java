@@ -59,7 +59,7 @@ public final class QuantizeKernel implements Kernel {
         }
         float inScale = QuantParams.scale(node, in, "input");
         int inZp = QuantParams.zeroPoint(node, in, "input");
-        FixedPoint.Multiplier m = FixedPoint.quantizeMultiplier((double) inScale / (double) outScale);
+        FixedPoint.Multiplier m = requantizeMultiplier(inScale, outScale);
         boolean sameScale = m.multiplier() == 1 << 30 && m.shift() == 1;
         boolean flip = sameScale && ((id == DType.I8 && od == DType.U8 && inZp - outZp == -128) || (id == DType.U8 && od == DType.I8 && inZp - outZp == 128));
         return a -> {
@@ -70,6 +70,11 @@ public final class QuantizeKernel implements Kernel {
                 write(a, od, to, i, FixedPoint.clamp(v, lo, hi));
             }
         };
+    }
+
+    /** The multiplier of an integer-to-integer requantization. */
+    static FixedPoint.Multiplier requantizeMultiplier(float inScale, float outScale) {
+        return FixedPoint.quantizeMultiplier((double) inScale / (double) outScale);
     }
 
     static int read(Arena a, DType d, int t, int i) {

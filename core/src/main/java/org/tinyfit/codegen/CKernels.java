@@ -1,0 +1,561 @@
+package org.tinyfit.codegen;
+
+import java.util.Arrays;
+import java.util.Locale;
+import org.tinyfit.graph.DType;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Node;
+import org.tinyfit.graph.Op;
+import org.tinyfit.graph.ShapeInference;
+import org.tinyfit.graph.Tensor;
+import org.tinyfit.memory.ArenaPlan;
+import org.tinyfit.memory.ScratchRequirement;
+import org.tinyfit.quant.ConvQuant;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.QuantParams;
+import org.tinyfit.runtime.KernelSupport;
+import org.tinyfit.runtime.kernels.BinaryKernel;
+import org.tinyfit.runtime.kernels.KernelParams;
+
+/**
+ * The C code of one node: a function with the node's shapes, strides, offsets, multipliers and
+ * shifts as constants. Every parameter is the value tinyfit's runtime computes for the same node
+ * ({@link ConvQuant}, {@link BinaryKernel#addSubQuant}, {@link KernelParams}, {@link KernelSupport}, {@link FixedPoint}), so the generated code is
+ * bit-exact with it. Nodes read and write the arena at the plan's offsets; a depthwise convolution
+ * or pooling whose output the plan puts over its input runs one channel at a time through the
+ * scratch plane the plan reserved.
+ */
+final class CKernels {
+    private CKernels() {}
+
+    /** What a node's code refers to outside itself: its tensors' bytes. */
+    interface Symbols {
+        /** A C expression of type {@code int8_t *} for activation tensor {@code t}. */
+        String arena(int t);
+
+        /** The name of constant tensor {@code t}'s array (the project then emits it). */
+        String constant(int t);
+
+        /** A C expression of type {@code int8_t *} for scratch buffer {@code index} of {@code node}. */
+        String scratch(int node, int index);
+
+        /**
+         * The name of constant int8 tensor {@code t} as {@code rows} rows of {@code rowLength}
+         * values, each row padded with zeros to a multiple of 4 and each group of 4 stored as w0 w2 w1 w3
+         * (what {@code tf_dot_col} reads); the project then emits it.
+         */
+        String packed(int t, int rows, int rowLength);
+
+        /** The name of the shared {@code int16_t} im2col column, which must hold at least {@code values} values. */
+        String column(int values);
+    }
+
+    /** {@code n} rounded up to a multiple of 4. */
+    static int roundUp4(int n) { return (n + 3) & ~3; }
+
+    /** Why the generator has no code for {@code n}, or null when it has. */
+    static String unsupported(Graph g, Node n) {
+        String types = int8Only(g, n);
+        return switch (n.op()) {
+            case Op.Conv2D c -> types != null ? types : constants(g, n, 1, 2);
+            case Op.DepthwiseConv2D d -> types != null ? types : constants(g, n, 1, 2);
+            case Op.FullyConnected f -> types != null ? types : constants(g, n, 1, 2);
+            case Op.Pool2D p -> types;
+            case Op.Add a -> types;
+            case Op.Sub s -> types;
+            case Op.Reshape r -> types;
+            case Op.Dropout d -> types;
+            case Op.Softmax s -> types;
+            case Op.Quantize q -> types;
+            case Op.Concat c -> types;
+            case Op.Pad p -> types != null ? types : (n.hasInput(2) && !g.tensor(n.input(2)).isConstant() ? "the pad value is not a constant" : null);
+            case Op.StridedSlice s -> types != null ? types
+                    : g.tensor(n.input(0)).shape().rank() > 5 || KernelSupport.ints(n, g.tensor(n.input(1)), "begin").length != g.tensor(n.input(0)).shape().rank()
+                    ? "begin/end do not give every axis" : null;
+            case Op.TransposeConv t -> "no kernel";
+            case Op.Mul m -> "no kernel";
+            case Op.Relu r -> "no kernel";
+            case Op.Relu6 r -> "no kernel";
+            case Op.Logistic l -> "no kernel";
+            case Op.Tanh t -> "no kernel";
+            case Op.LeakyRelu l -> "no kernel";
+            case Op.Mean m -> "no kernel";
+            case Op.Dequantize d -> "no kernel (float output)";
+            case Op.BatchNorm b -> "no kernel (fold batch norm first)";
+            case Op.Svdf s -> "no kernel";
+            case Op.Opaque o -> "unknown operator";
+        };
+    }
+
+    /** Null when every activation the node touches is int8 (shape tensors and biases aside), else why not. */
+    private static String int8Only(Graph g, Node n) {
+        for (int t : n.outputs()) if (g.tensor(t).dtype() != DType.I8) return "output " + g.tensor(t).dtype().lower() + ", only int8 is generated";
+        for (int k = 0; k < n.inputCount(); k++) {
+            if (!n.hasInput(k)) continue;
+            Tensor t = g.tensor(n.input(k));
+            if (t.isConstant()) continue;
+            if (t.dtype() != DType.I8) return "input " + k + " " + t.dtype().lower() + ", only int8 is generated";
+            if (t.variable()) return "input " + k + " is a variable (state)";
+        }
+        return null;
+    }
+
+    private static String constants(Graph g, Node n, int... inputs) {
+        for (int k : inputs) if (n.hasInput(k) && !g.tensor(n.input(k)).isConstant()) return "input " + k + " is not a constant";
+        return null;
+    }
+
+    /** Appends the function {@code fn} computing {@code n}. */
+    static void emit(StringBuilder out, String fn, Graph g, Node n, ArenaPlan plan, Symbols sym) {
+        out.append("/* ").append(n.label()).append(": ");
+        for (int k = 0; k < n.inputCount(); k++) {
+            if (n.hasInput(k) && !g.tensor(n.input(k)).isConstant()) out.append(k == 0 ? "" : ", ").append(g.tensor(n.input(k)).name()).append(g.tensor(n.input(k)).shape());
+        }
+        out.append(" -> ").append(g.tensor(n.output(0)).name()).append(g.tensor(n.output(0)).shape()).append(" */\n");
+        out.append("static void ").append(fn).append("(void) {\n");
+        switch (n.op()) {
+            case Op.Conv2D c -> conv(out, g, n, c, sym);
+            case Op.DepthwiseConv2D d -> depthwise(out, g, n, d, plan, sym);
+            case Op.FullyConnected f -> fullyConnected(out, g, n, f, sym);
+            case Op.Pool2D p -> pool(out, g, n, p, plan, sym);
+            case Op.Add a -> addSub(out, g, n, a.act(), false, sym);
+            case Op.Sub s -> addSub(out, g, n, s.act(), true, sym);
+            case Op.Reshape r -> copy(out, g, n, plan, sym);
+            case Op.Dropout d -> copy(out, g, n, plan, sym);
+            case Op.Softmax s -> softmax(out, g, n, s, sym);
+            case Op.Quantize q -> quantize(out, g, n, sym);
+            case Op.Concat c -> concat(out, g, n, c, sym);
+            case Op.Pad p -> pad(out, g, n, sym);
+            case Op.StridedSlice s -> slice(out, g, n, s, sym);
+            case Op.TransposeConv t -> throw noKernel(n);
+            case Op.Mul m -> throw noKernel(n);
+            case Op.Relu r -> throw noKernel(n);
+            case Op.Relu6 r -> throw noKernel(n);
+            case Op.Logistic l -> throw noKernel(n);
+            case Op.Tanh t -> throw noKernel(n);
+            case Op.LeakyRelu l -> throw noKernel(n);
+            case Op.Mean m -> throw noKernel(n);
+            case Op.Dequantize d -> throw noKernel(n);
+            case Op.BatchNorm b -> throw noKernel(n);
+            case Op.Svdf s -> throw noKernel(n);
+            case Op.Opaque o -> throw noKernel(n);
+        }
+        out.append("}\n\n");
+    }
+
+    private static CodegenException noKernel(Node n) { return new CodegenException(n.label() + ": the C generator has no kernel for it"); }
+
+    private static String ints(int[] v) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length; i++) b.append(i == 0 ? "" : i % 8 == 0 ? ",\n        " : ", ").append(v[i]);
+        return b.toString();
+    }
+
+    /** Per-channel multipliers and shifts as static tables {@code mult} and {@code shift}. */
+    private static void requantTables(StringBuilder out, ConvQuant q) {
+        int[] m = q.multipliers(), s = q.shifts();
+        out.append("    static const int32_t mult[").append(m.length).append("] = {").append(ints(m)).append("};\n");
+        out.append("    static const int8_t shift[").append(s.length).append("] = {").append(ints(s)).append("};\n");
+    }
+
+    /** The bytes of tensor {@code t}: a constant's array or its place in the arena. */
+    private static String data(Graph g, int t, Symbols sym) { return g.tensor(t).isConstant() ? sym.constant(t) : sym.arena(t); }
+
+    /** The requantization tables and the {@code in}, {@code w} and {@code out} pointers of a convolution or fully connected node. */
+    private static void weightedPreamble(StringBuilder out, ConvQuant q, String in, String weights, String output) {
+        requantTables(out, q);
+        out.append("    const int8_t *in = ").append(in).append(";\n");
+        out.append("    const int8_t *w = ").append(weights).append(";\n");
+        out.append("    int8_t *out = ").append(output).append(";\n");
+    }
+
+    private static String bias(Graph g, Node n, int index, Symbols sym) {
+        return n.hasInput(index) ? sym.constant(n.input(index)) + "[oc]" : "0";
+    }
+
+    private static int padding(Op.Padding p, int stride, int dilation, int in, int filter) {
+        return ShapeInference.padBefore(in, filter, stride, dilation, p);
+    }
+
+    private static void conv(StringBuilder out, Graph g, Node n, Op.Conv2D op, Symbols sym) {
+        Tensor in = g.tensor(n.input(0)), filter = g.tensor(n.input(1)), y = g.tensor(n.output(0));
+        int[] x = in.shape().dims(), f = filter.shape().dims(), o = y.shape().dims();
+        ConvQuant q = ConvQuant.conv(n, in, filter, y, op.act(), f[0]);
+        int padH = padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]);
+        int padW = padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]);
+        if (f[3] == x[3]) {
+            im2colConv(out, g, n, op, q, padH, padW, sym);
+            return;
+        }
+        int fpg = f[0] / (x[3] / f[3]);
+        weightedPreamble(out, q, sym.arena(in.id()), sym.constant(filter.id()), sym.arena(y.id()));
+        out.append(String.format(Locale.ROOT, """
+                    for (int32_t b = 0; b < %d; ++b) {
+                        for (int32_t oy = 0; oy < %d; ++oy) {
+                            const int32_t iy0 = oy * %d - %d;
+                            for (int32_t ox = 0; ox < %d; ++ox) {
+                                const int32_t ix0 = ox * %d - %d;
+                                int8_t *y = out + ((b * %d + oy) * %d + ox) * %d;
+                                for (int32_t oc = 0; oc < %d; ++oc) {
+                                    const int32_t group = oc / %d;
+                                    int32_t acc = %s;
+                                    for (int32_t fy = 0; fy < %d; ++fy) {
+                                        const int32_t iy = iy0 + %d * fy;
+                                        if (iy < 0 || iy >= %d) continue;
+                                        for (int32_t fx = 0; fx < %d; ++fx) {
+                                            const int32_t ix = ix0 + %d * fx;
+                                            if (ix < 0 || ix >= %d) continue;
+                                            acc = tf_dot(in + ((b * %d + iy) * %d + ix) * %d + group * %d, w + ((oc * %d + fy) * %d + fx) * %d, %d, %d, acc);
+                                        }
+                                    }
+                                    y[oc] = tf_requant(acc, mult[oc], shift[oc], %d, %d, %d);
+                                }
+                            }
+                        }
+                    }
+                """, x[0], o[1], op.strideH(), padH, o[2], op.strideW(), padW, o[1], o[2], o[3], o[3], fpg, bias(g, n, 2, sym),
+                f[1], op.dilationH(), x[1], f[2], op.dilationW(), x[2], x[1], x[2], x[3], f[3], f[1], f[2], f[3], f[3], q.inputOffset(),
+                q.outputOffset(), q.actMin(), q.actMax()));
+    }
+
+    /**
+     * A convolution without groups: for each output pixel the receptive field is gathered once into
+     * an int16 column (input offset added, padding 0), then every output channel is a dot product
+     * of that column with its packed filter row, two channels at a time.
+     */
+    private static void im2colConv(StringBuilder out, Graph g, Node n, Op.Conv2D op, ConvQuant q, int padH, int padW, Symbols sym) {
+        Tensor in = g.tensor(n.input(0)), filter = g.tensor(n.input(1)), y = g.tensor(n.output(0));
+        int[] x = in.shape().dims(), f = filter.shape().dims(), o = y.shape().dims();
+        int length = f[1] * f[2] * f[3], padded = roundUp4(length);
+        String column = sym.column(padded);
+        weightedPreamble(out, q, sym.arena(in.id()), sym.packed(filter.id(), f[0], length), sym.arena(y.id()));
+        String bias0 = bias(g, n, 2, sym), bias1 = bias0.replace("[oc]", "[oc + 1]");
+        out.append(String.format(Locale.ROOT, """
+                    for (int32_t b = 0; b < %1$d; ++b) {
+                        for (int32_t oy = 0; oy < %2$d; ++oy) {
+                            const int32_t iy0 = oy * %3$d - %4$d;
+                            for (int32_t ox = 0; ox < %5$d; ++ox) {
+                                const int32_t ix0 = ox * %6$d - %7$d;
+                                int16_t *c = %8$s;
+                                for (int32_t fy = 0; fy < %9$d; ++fy) {
+                                    const int32_t iy = iy0 + %10$d * fy;
+                                    for (int32_t fx = 0; fx < %11$d; ++fx) {
+                                        const int32_t ix = ix0 + %12$d * fx;
+                                        if (iy < 0 || iy >= %13$d || ix < 0 || ix >= %14$d) {
+                                            for (int32_t ic = 0; ic < %15$d; ++ic) *c++ = 0;
+                                        } else {
+                                            const int8_t *p = in + ((b * %13$d + iy) * %14$d + ix) * %15$d;
+                                            for (int32_t ic = 0; ic < %15$d; ++ic) *c++ = (int16_t)(p[ic] + %16$d);
+                                        }
+                                    }
+                                }
+                                for (int32_t i = %17$d; i < %18$d; ++i) *c++ = 0;
+                                int8_t *y = out + ((b * %2$d + oy) * %5$d + ox) * %19$d;
+                                int32_t oc = 0;
+                                for (; oc + 2 <= %19$d; oc += 2) {
+                                    int32_t acc0 = %20$s, acc1 = %21$s;
+                                    tf_dot_col2(%8$s, w + oc * %18$d, %18$d, &acc0, &acc1);
+                                    y[oc] = tf_requant(acc0, mult[oc], shift[oc], %22$d, %23$d, %24$d);
+                                    y[oc + 1] = tf_requant(acc1, mult[oc + 1], shift[oc + 1], %22$d, %23$d, %24$d);
+                                }
+                                if (oc < %19$d) y[oc] = tf_requant(tf_dot_col(%8$s, w + oc * %18$d, %18$d, %20$s), mult[oc], shift[oc], %22$d, %23$d, %24$d);
+                            }
+                        }
+                    }
+                """, x[0], o[1], op.strideH(), padH, o[2], op.strideW(), padW, column, f[1], op.dilationH(), f[2], op.dilationW(), x[1], x[2], x[3],
+                q.inputOffset(), length, padded, o[3], bias0, bias1, q.outputOffset(), q.actMin(), q.actMax()));
+    }
+
+    /** The index of the scratch plane an in-place per-channel node uses, or -1 when {@code n} does not run in place. */
+    private static int planeIndex(Graph g, Node n, ArenaPlan plan) {
+        int in = n.input(0), o = n.output(0);
+        if (!plan.inArena(in) || plan.offset(in) != plan.offset(o)) return -1;
+        int index = ScratchRequirement.of(g, n).size();
+        long[][] scratch = plan.scratchOffsets();
+        if (n.id() >= scratch.length || scratch[n.id()].length <= index || scratch[n.id()][index] < 0) {
+            throw new CodegenException(n.label() + ": the plan (" + plan.planner() + ") runs it in place but reserves no scratch plane for it");
+        }
+        return index;
+    }
+
+    private static void depthwise(StringBuilder out, Graph g, Node n, Op.DepthwiseConv2D op, ArenaPlan plan, Symbols sym) {
+        Tensor in = g.tensor(n.input(0)), filter = g.tensor(n.input(1)), y = g.tensor(n.output(0));
+        int[] x = in.shape().dims(), f = filter.shape().dims(), o = y.shape().dims();
+        ConvQuant q = ConvQuant.conv(n, in, filter, y, op.act(), f[3]);
+        int m = f[3] / x[3];
+        int padH = padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]);
+        int padW = padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]);
+        requantTables(out, q);
+        String bias = n.hasInput(2) ? sym.constant(n.input(2)) + "[oc]" : "0";
+        out.append("    const int8_t *w = ").append(sym.constant(filter.id())).append(";\n");
+        window(out, op.strideH(), op.strideW(), padH, padW, op.dilationH(), op.dilationW(), f[1], f[2], x[1], x[2]);
+        StringBuilder interior = new StringBuilder();
+        for (int fy = 0; fy < f[1]; fy++) {
+            for (int fx = 0; fx < f[2]; fx++) {
+                interior.append(String.format(Locale.ROOT, " \\\n                acc += (int32_t)w[%d + (oc)] * ((int32_t)(in)[row + %d] + %d);",
+                        (fy * f[2] + fx) * o[3], (fy * op.dilationH() * x[2] + fx * op.dilationW()) * x[3], q.inputOffset()));
+            }
+        }
+        out.append(String.format(Locale.ROOT, """
+                #define TF_VALUE(in, b, oc, result) do { \\
+                        int32_t acc = %s; \\
+                        if (fy0 == 0 && fy1 == %d && fx0 == 0 && fx1 == %d) { \\
+                            const int32_t row = (((b) * %d + iy0) * %d + ix0) * %d + (oc) / %d;%s \\
+                        } else { \\
+                            for (int32_t fy = fy0; fy < fy1; ++fy) { \\
+                                const int8_t *wr = w + fy * %d + (oc); \\
+                                const int32_t row = (((b) * %d + iy0 + %d * fy) * %d + ix0) * %d + (oc) / %d; \\
+                                for (int32_t fx = fx0; fx < fx1; ++fx) acc += (int32_t)wr[fx * %d] * ((int32_t)(in)[row + fx * %d] + %d); \\
+                            } \\
+                        } \\
+                        (result) = tf_requant(acc, mult[oc], shift[oc], %d, %d, %d); \\
+                    } while (0)
+                """, bias, f[1], f[2], x[1], x[2], x[3], m, interior, f[2] * o[3], x[1], op.dilationH(), x[2], x[3], m, o[3], op.dilationW() * x[3],
+                q.inputOffset(), q.outputOffset(), q.actMin(), q.actMax()));
+        perChannelLoops(out, g, n, plan, sym, o);
+    }
+
+    /**
+     * {@code TF_WINDOW(oy, ox)}: the window of output pixel (oy, ox) as block-local constants: its
+     * top-left input position {@code iy0, ix0}, and the taps that fall inside the input,
+     * {@code fy0 <= fy < fy1}, {@code fx0 <= fx < fx1}.
+     */
+    private static void window(StringBuilder out, int strideH, int strideW, int padH, int padW, int dilH, int dilW, int kH, int kW, int inH, int inW) {
+        out.append(String.format(Locale.ROOT, """
+                #define TF_WINDOW(oy, ox) \\
+                        const int32_t iy0 = (oy) * %d - %d, ix0 = (ox) * %d - %d; \\
+                        const int32_t fy0 = %s, fy1 = %s; \\
+                        const int32_t fx0 = %s, fx1 = %s
+                """, strideH, padH, strideW, padW, first("iy0", dilH), last("iy0", dilH, kH, inH), first("ix0", dilW), last("ix0", dilW, kW, inW)));
+    }
+
+    /** The first tap {@code f} with {@code at + dilation * f >= 0}. */
+    private static String first(String at, int dilation) {
+        return dilation == 1 ? "(" + at + " < 0 ? -" + at + " : 0)" : "(" + at + " < 0 ? (" + (dilation - 1) + " - " + at + ") / " + dilation + " : 0)";
+    }
+
+    /** One past the last tap {@code f < kernel} with {@code at + dilation * f < size}. */
+    private static String last(String at, int dilation, int kernel, int size) {
+        String inside = dilation == 1 ? "(" + size + " - " + at + ")" : "((" + size + " - " + at + " + " + (dilation - 1) + ") / " + dilation + ")";
+        return "(" + inside + " < " + kernel + " ? " + inside + " : " + kernel + ")";
+    }
+
+    /**
+     * The loops around {@code TF_WINDOW(oy, ox)} and {@code TF_VALUE(in, b, oc, result)}: over the
+     * whole output, or, in place, one channel at a time into the scratch plane, then back over the
+     * channel's bytes.
+     */
+    private static void perChannelLoops(StringBuilder out, Graph g, Node n, ArenaPlan plan, Symbols sym, int[] o) {
+        int plane = planeIndex(g, n, plan);
+        if (plane < 0) {
+            out.append(String.format(Locale.ROOT, """
+                        const int8_t *in = %s;
+                        int8_t *out = %s;
+                        for (int32_t b = 0; b < %d; ++b)
+                            for (int32_t oy = 0; oy < %d; ++oy)
+                                for (int32_t ox = 0; ox < %d; ++ox) {
+                                    TF_WINDOW(oy, ox);
+                                    int8_t *y = out + ((b * %d + oy) * %d + ox) * %d;
+                                    for (int32_t oc = 0; oc < %d; ++oc) TF_VALUE(in, b, oc, y[oc]);
+                                }
+                    """, sym.arena(n.input(0)), sym.arena(n.output(0)), o[0], o[1], o[2], o[1], o[2], o[3], o[3]));
+        } else {
+            out.append(String.format(Locale.ROOT, """
+                        /* in place: the output overwrites the input, one channel at a time through a plane of scratch */
+                        int8_t *data = %s;
+                        int8_t *plane = %s;
+                        for (int32_t oc = 0; oc < %d; ++oc) {
+                            for (int32_t oy = 0; oy < %d; ++oy)
+                                for (int32_t ox = 0; ox < %d; ++ox) {
+                                    TF_WINDOW(oy, ox);
+                                    TF_VALUE(data, 0, oc, plane[oy * %d + ox]);
+                                }
+                            for (int32_t p = 0; p < %d; ++p) data[p * %d + oc] = plane[p];
+                        }
+                    """, sym.arena(n.input(0)), sym.scratch(n.id(), plane), o[3], o[1], o[2], o[2], o[1] * o[2], o[3]));
+        }
+        out.append("#undef TF_VALUE\n#undef TF_WINDOW\n");
+    }
+
+    private static void pool(StringBuilder out, Graph g, Node n, Op.Pool2D op, ArenaPlan plan, Symbols sym) {
+        Tensor in = g.tensor(n.input(0)), y = g.tensor(n.output(0));
+        int[] x = in.shape().dims(), o = y.shape().dims();
+        int padH = padding(op.padding(), op.strideH(), 1, x[1], op.filterH());
+        int padW = padding(op.padding(), op.strideW(), 1, x[2], op.filterW());
+        for (int oy = 0; oy < o[1]; oy++) {
+            for (int ox = 0; ox < o[2]; ox++) {
+                int iy0 = oy * op.strideH() - padH, ix0 = ox * op.strideW() - padW;
+                if (Math.min(op.filterH(), x[1] - iy0) <= Math.max(0, -iy0) || Math.min(op.filterW(), x[2] - ix0) <= Math.max(0, -ix0)) {
+                    throw new CodegenException(n.label() + ": output (" + oy + ", " + ox + ") has an empty pooling window");
+                }
+            }
+        }
+        int[] r = FixedPoint.activationRange(op.act(), QuantParams.scale(n, y, "output"), QuantParams.zeroPoint(n, y, "output"), -128, 127);
+        boolean avg = op.pool() == Op.PoolKind.AVG;
+        String body = avg ? """
+                        int32_t acc = 0, count = 0; \\
+                        for (int32_t fy = fy0; fy < fy1; ++fy) \\
+                            for (int32_t fx = fx0; fx < fx1; ++fx) { acc += (in)[(((b) * %d + iy0 + fy) * %d + ix0 + fx) * %d + (oc)]; ++count; } \\
+                        int32_t v = acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count; \\
+                """ : """
+                        int32_t v = -128; \\
+                        for (int32_t fy = fy0; fy < fy1; ++fy) \\
+                            for (int32_t fx = fx0; fx < fx1; ++fx) { int32_t e = (in)[(((b) * %d + iy0 + fy) * %d + ix0 + fx) * %d + (oc)]; if (e > v) v = e; } \\
+                """;
+        window(out, op.strideH(), op.strideW(), padH, padW, 1, 1, op.filterH(), op.filterW(), x[1], x[2]);
+        out.append("#define TF_VALUE(in, b, oc, result) do { \\\n");
+        out.append(String.format(Locale.ROOT, body, x[1], x[2], x[3]));
+        out.append(String.format(Locale.ROOT, """
+                        (result) = (int8_t)tf_clamp(v, %d, %d); \\
+                    } while (0)
+                """, r[0], r[1]));
+        perChannelLoops(out, g, n, plan, sym, o);
+    }
+
+    private static void fullyConnected(StringBuilder out, Graph g, Node n, Op.FullyConnected op, Symbols sym) {
+        Tensor in = g.tensor(n.input(0)), w = g.tensor(n.input(1)), y = g.tensor(n.output(0));
+        int outDepth = y.shape().dim(-1);
+        int accumDepth = w.shape().dim(1);
+        int batches = outDepth == 0 ? 0 : y.shape().elements() / outDepth;
+        ConvQuant q = ConvQuant.fullyConnected(n, in, w, y, op.act(), outDepth);
+        int filterOffset = -(int) QuantParams.zeroPoint(n, w, "weights");
+        weightedPreamble(out, q, sym.arena(in.id()), sym.constant(w.id()), sym.arena(y.id()));
+        out.append(String.format(Locale.ROOT, """
+                    for (int32_t b = 0; b < %d; ++b) {
+                        for (int32_t oc = 0; oc < %d; ++oc) {
+                            int32_t acc = tf_dot2(in + b * %d, w + oc * %d, %d, %d, %d, %s);
+                            out[oc + %d * b] = tf_requant(acc, mult[oc], shift[oc], %d, %d, %d);
+                        }
+                    }
+                """, batches, outDepth, accumDepth, accumDepth, accumDepth,
+                q.inputOffset(), filterOffset, bias(g, n, 2, sym), outDepth, q.outputOffset(), q.actMin(), q.actMax()));
+    }
+
+    private static void addSub(StringBuilder out, Graph g, Node n, Op.Act act, boolean sub, Symbols sym) {
+        Tensor x = g.tensor(n.input(0)), yIn = g.tensor(n.input(1)), y = g.tensor(n.output(0));
+        BinaryKernel.AddSubQuant q = BinaryKernel.addSubQuant(n, x, yIn, y, act, sub);
+        String call = String.format(Locale.ROOT, "tf_addsub_s8(x[%%s], z[%%s], %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d)",
+                sub ? 1 : 0, q.in1Offset(), q.in2Offset(), q.leftShift(), q.m1(), q.s1(), q.m2(), q.s2(), q.mOut(), q.sOut(), q.outOffset(), q.actMin(), q.actMax());
+        out.append("    const int8_t *x = ").append(data(g, x.id(), sym)).append(";\n");
+        out.append("    const int8_t *z = ").append(data(g, yIn.id(), sym)).append(";\n");
+        out.append("    int8_t *out = ").append(sym.arena(y.id())).append(";\n");
+        int total = y.shape().elements();
+        if (x.shape().elements() == total && yIn.shape().elements() == total) {
+            out.append("    for (int32_t i = 0; i < ").append(total).append("; ++i) out[i] = ").append(String.format(call, "i", "i")).append(";\n");
+            return;
+        }
+        int[] dims = y.shape().dims();
+        int[] s1 = broadcastStrides(x.shape().dims(), dims), s2 = broadcastStrides(yIn.shape().dims(), dims);
+        StringBuilder i1 = new StringBuilder("0"), i2 = new StringBuilder("0");
+        out.append("    int32_t i = 0;\n");
+        for (int d = 0; d < dims.length; d++) {
+            out.append("    ".repeat(d + 1)).append("for (int32_t d").append(d).append(" = 0; d").append(d).append(" < ").append(dims[d]).append("; ++d").append(d).append(")\n");
+            if (s1[d] != 0) i1.append(" + d").append(d).append(" * ").append(s1[d]);
+            if (s2[d] != 0) i2.append(" + d").append(d).append(" * ").append(s2[d]);
+        }
+        out.append("    ".repeat(dims.length + 1)).append("out[i++] = ").append(String.format(call, i1, i2)).append(";\n");
+    }
+
+    /** Strides of {@code in} aligned to {@code out} at the right, 0 along a broadcast dimension. */
+    private static int[] broadcastStrides(int[] in, int[] out) {
+        int[] aligned = new int[out.length];
+        Arrays.fill(aligned, 1);
+        System.arraycopy(in, 0, aligned, out.length - in.length, in.length);
+        int[] strides = KernelSupport.strides(aligned);
+        for (int d = 0; d < out.length; d++) if (aligned[d] == 1) strides[d] = 0;
+        return strides;
+    }
+
+    private static void copy(StringBuilder out, Graph g, Node n, ArenaPlan plan, Symbols sym) {
+        int in = n.input(0), o = n.output(0);
+        if (plan.offset(in) == plan.offset(o)) {
+            out.append("    /* the output already holds the input's bytes */\n");
+            return;
+        }
+        out.append("    memcpy(").append(sym.arena(o)).append(", ").append(sym.arena(in)).append(", ").append(g.tensor(o).bytes()).append(");\n");
+    }
+
+    private static void softmax(StringBuilder out, Graph g, Node n, Op.Softmax op, Symbols sym) {
+        Tensor in = g.tensor(n.input(0));
+        int depth = in.shape().dim(-1);
+        int rows = depth == 0 ? 0 : in.shape().elements() / depth;
+        KernelParams.Softmax p = KernelParams.softmax(op.beta(), QuantParams.scale(n, in, "input"), 8);
+        out.append(String.format(Locale.ROOT, "    tf_softmax_s8(%s, %s, %d, %d, %d, %d, %d);\n",
+                sym.arena(in.id()), sym.arena(n.output(0)), rows, depth, p.inputMultiplier(), p.inputLeftShift(), p.diffMin()));
+    }
+
+    private static void quantize(StringBuilder out, Graph g, Node n, Symbols sym) {
+        Tensor in = g.tensor(n.input(0)), y = g.tensor(n.output(0));
+        FixedPoint.Multiplier m = KernelParams.requantize(QuantParams.scale(n, in, "input"), QuantParams.scale(n, y, "output"));
+        out.append(String.format(Locale.ROOT, """
+                    const int8_t *x = %s;
+                    int8_t *out = %s;
+                    for (int32_t i = 0; i < %d; ++i) out[i] = (int8_t)tf_clamp(tf_mbqm((int32_t)x[i] - %d, %d, %d) + %d, -128, 127);
+                """, sym.arena(in.id()), sym.arena(y.id()), y.shape().elements(), QuantParams.zeroPoint(n, in, "input"), m.multiplier(), m.shift(),
+                QuantParams.zeroPoint(n, y, "output")));
+    }
+
+    private static void concat(StringBuilder out, Graph g, Node n, Op.Concat op, Symbols sym) {
+        Tensor y = g.tensor(n.output(0));
+        int rank = y.shape().rank();
+        int axis = op.axis() < 0 ? op.axis() + rank : op.axis();
+        int outer = 1;
+        for (int d = 0; d < axis; d++) outer *= y.shape().dim(d);
+        int inner = 1;
+        for (int d = axis + 1; d < rank; d++) inner *= y.shape().dim(d);
+        int row = y.shape().dim(axis) * inner;
+        out.append("    int8_t *out = ").append(sym.arena(y.id())).append(";\n");
+        int pos = 0;
+        for (int k = 0; k < n.inputCount(); k++) {
+            Tensor t = g.tensor(n.input(k));
+            int chunk = t.shape().dim(axis) * inner;
+            out.append(String.format(Locale.ROOT, "    for (int32_t o = 0; o < %d; ++o) memcpy(out + o * %d + %d, %s + o * %d, %d);\n",
+                    outer, row, pos, data(g, t.id(), sym), chunk, chunk));
+            pos += chunk;
+        }
+    }
+
+    private static void pad(StringBuilder out, Graph g, Node n, Symbols sym) {
+        Tensor in = g.tensor(n.input(0)), y = g.tensor(n.output(0));
+        int[] p = KernelSupport.ints(n, g.tensor(n.input(1)), "paddings");
+        int value = n.hasInput(2) ? g.tensor(n.input(2)).data()[0] : QuantParams.zeroPoint(n, y, "output");
+        int[] xd = in.shape().dims(), yd = y.shape().dims();
+        int rank = xd.length;
+        int[] xs = KernelSupport.strides(xd), ys = KernelSupport.strides(yd);
+        out.append("    const int8_t *x = ").append(sym.arena(in.id())).append(";\n");
+        out.append("    int8_t *out = ").append(sym.arena(y.id())).append(";\n");
+        out.append("    memset(out, ").append(value).append(", ").append(y.bytes()).append(");\n");
+        if (in.bytes() == 0) return;
+        StringBuilder src = new StringBuilder("0"), dst = new StringBuilder(String.valueOf(rank == 0 ? 0 : p[2 * (rank - 1)]));
+        for (int d = 0; d < rank - 1; d++) {
+            out.append("    ".repeat(d + 1)).append("for (int32_t d").append(d).append(" = 0; d").append(d).append(" < ").append(xd[d]).append("; ++d").append(d).append(")\n");
+            src.append(" + d").append(d).append(" * ").append(xs[d]);
+            dst.append(" + (d").append(d).append(" + ").append(p[2 * d]).append(") * ").append(ys[d]);
+        }
+        out.append("    ".repeat(Math.max(rank, 1))).append("memcpy(out + ").append(dst).append(", x + ").append(src).append(", ")
+                .append(rank == 0 ? 1 : xd[rank - 1]).append(");\n");
+    }
+
+    private static void slice(StringBuilder out, Graph g, Node n, Op.StridedSlice op, Symbols sym) {
+        Tensor in = g.tensor(n.input(0)), y = g.tensor(n.output(0));
+        int[] begin = KernelSupport.ints(n, g.tensor(n.input(1)), "begin");
+        int[] end = KernelSupport.ints(n, g.tensor(n.input(2)), "end");
+        int[] strides = KernelSupport.ints(n, g.tensor(n.input(3)), "strides");
+        int[] dims = in.shape().dims();
+        int[] st = KernelSupport.strides(dims);
+        out.append("    const int8_t *x = ").append(sym.arena(in.id())).append(";\n");
+        out.append("    int8_t *out = ").append(sym.arena(y.id())).append(";\n");
+        out.append("    int32_t i = 0;\n");
+        StringBuilder index = new StringBuilder("0");
+        for (int d = 0; d < dims.length; d++) {
+            int start = KernelParams.sliceStart(begin[d], strides[d], (op.beginMask() & (1 << d)) != 0, dims[d]);
+            int stop = KernelParams.sliceStop(end[d], strides[d], (op.endMask() & (1 << d)) != 0, (op.shrinkAxisMask() & (1 << d)) != 0,
+                    op.offset(), dims[d], start);
+            String v = "d" + d;
+            out.append("    ".repeat(d + 1)).append(String.format(Locale.ROOT, "for (int32_t %s = %d; %s %s %d; %s += %d)\n",
+                    v, start, v, strides[d] > 0 ? "<" : ">", stop, v, strides[d]));
+            index.append(" + ").append(v).append(" * ").append(st[d]);
+        }
+        out.append("    ".repeat(dims.length + 1)).append("out[i++] = x[").append(index).append("];\n");
+    }
+}

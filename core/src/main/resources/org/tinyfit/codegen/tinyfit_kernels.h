@@ -1,0 +1,245 @@
+/*
+ * tinyfit int8 arithmetic, bit-exact with tinyfit's Java runtime and TensorFlow Lite Micro's
+ * reference kernels (double rounding: a saturating rounding doubling high multiply, then a
+ * rounding right shift). No heap, no floating point, no libc.
+ */
+#ifndef TINYFIT_KERNELS_H
+#define TINYFIT_KERNELS_H
+
+#include <stdint.h>
+
+#if defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+/* A 32-bit load from any address (Cortex-M4/M7/M33 load unaligned words), allowed to alias int8/int16 data. */
+typedef int32_t tf_word __attribute__((may_alias, aligned(1)));
+#define TF_LOAD32(p) (*(const tf_word *)(const void *)(p))
+/* The same for a 4-byte aligned address. */
+typedef int32_t tf_aligned_word __attribute__((may_alias));
+#define TF_LOAD32A(p) (*(const tf_aligned_word *)(const void *)(p))
+#endif
+
+#define TF_INLINE static inline __attribute__((always_inline))
+
+/* Two's-complement wrapping arithmetic, as Java's int (signed overflow is undefined in C). */
+TF_INLINE int32_t tf_addw(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
+TF_INLINE int32_t tf_subw(int32_t a, int32_t b) { return (int32_t)((uint32_t)a - (uint32_t)b); }
+TF_INLINE int32_t tf_shlw(int32_t x, int s) { return (int32_t)((uint32_t)x << s); }
+
+TF_INLINE int32_t tf_clamp(int32_t x, int32_t lo, int32_t hi) { return x < lo ? lo : (x > hi ? hi : x); }
+
+/* round(a * b / 2^31), saturating the one overflow case (INT32_MIN * INT32_MIN). */
+TF_INLINE int32_t tf_srdhm(int32_t a, int32_t b) {
+    if (a == b && a == INT32_MIN) return INT32_MAX;
+    int64_t ab = (int64_t)a * (int64_t)b;
+    int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
+    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+}
+
+/* x / 2^e rounded to nearest, ties away from zero; 0 <= e <= 31. */
+TF_INLINE int32_t tf_rdbpot(int32_t x, int e) {
+    int32_t mask = (int32_t)(((int64_t)1 << e) - 1);
+    int32_t remainder = x & mask;
+    int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> e) + (remainder > threshold ? 1 : 0);
+}
+
+/* x * real multiplier, where real = m * 2^(shift - 31); shift > 0 is a left shift. */
+TF_INLINE int32_t tf_mbqm(int32_t x, int32_t m, int shift) {
+    int left = shift > 0 ? shift : 0;
+    int right = shift > 0 ? 0 : -shift;
+    return tf_rdbpot(tf_srdhm(tf_shlw(x, left), m), right);
+}
+
+/* Requantizes an accumulator: scale, add the output zero point, clamp to the activation range. */
+TF_INLINE int8_t tf_requant(int32_t acc, int32_t m, int shift, int32_t out_offset, int32_t act_min, int32_t act_max) {
+    return (int8_t)tf_clamp(tf_mbqm(acc, m, shift) + out_offset, act_min, act_max);
+}
+
+/* x * 2^e saturated (e > 0), or rounded x / 2^-e (e < 0). */
+TF_INLINE int32_t tf_srmbpot(int32_t x, int e) {
+    if (e == 0) return x;
+    if (e < 0) return tf_rdbpot(x, -e);
+    int32_t threshold = (int32_t)(((int64_t)1 << (31 - e)) - 1);
+    if (x > threshold) return INT32_MAX;
+    if (x < -threshold) return INT32_MIN;
+    return tf_shlw(x, e);
+}
+
+/* acc + sum over i < n of w[i] * (x[i] + x_offset). */
+TF_INLINE int32_t tf_dot(const int8_t *x, const int8_t *w, int32_t n, int32_t x_offset, int32_t acc) {
+    int32_t i = 0;
+#if defined(__ARM_FEATURE_DSP)
+    int32_t off2 = (int32_t)(((uint32_t)(uint16_t)x_offset << 16) | (uint16_t)x_offset);
+    for (; i + 4 <= n; i += 4) {
+        uint32_t xv = (uint32_t)TF_LOAD32(x + i), wv = (uint32_t)TF_LOAD32(w + i);
+        int32_t x02 = __sxtab16(off2, (int32_t)xv);
+        int32_t x13 = __sxtab16(off2, (int32_t)((xv >> 8) | (xv << 24)));
+        int32_t w02 = __sxtb16((int32_t)wv);
+        int32_t w13 = __sxtb16((int32_t)((wv >> 8) | (wv << 24)));
+        acc = __smlad(x02, w02, acc);
+        acc = __smlad(x13, w13, acc);
+    }
+#endif
+    for (; i < n; ++i) acc += (int32_t)w[i] * ((int32_t)x[i] + x_offset);
+    return acc;
+}
+
+/* acc + sum over i < n of (w[i] + w_offset) * (x[i] + x_offset). */
+TF_INLINE int32_t tf_dot2(const int8_t *x, const int8_t *w, int32_t n, int32_t x_offset, int32_t w_offset, int32_t acc) {
+    if (w_offset == 0) return tf_dot(x, w, n, x_offset, acc);
+    for (int32_t i = 0; i < n; ++i) acc += ((int32_t)w[i] + w_offset) * ((int32_t)x[i] + x_offset);
+    return acc;
+}
+
+/* int8 ADD (sub = 0) or SUB (sub = 1): both inputs to a common scale after a left shift, then to the output. */
+TF_INLINE int8_t tf_addsub_s8(int32_t x, int32_t y, int sub, int32_t off1, int32_t off2, int left_shift,
+                              int32_t m1, int s1, int32_t m2, int s2, int32_t m_out, int s_out,
+                              int32_t out_offset, int32_t act_min, int32_t act_max) {
+    int32_t v1 = tf_rdbpot(tf_srdhm(tf_shlw(off1 + x, left_shift), m1), -s1);
+    int32_t v2 = tf_rdbpot(tf_srdhm(tf_shlw(off2 + y, left_shift), m2), -s2);
+    int32_t raw = sub ? tf_subw(v1, v2) : tf_addw(v1, v2);
+    int32_t out = tf_rdbpot(tf_srdhm(raw, m_out), -s_out) + out_offset;
+    return (int8_t)tf_clamp(out, act_min, act_max);
+}
+
+/*
+ * Dot products of an int16 column (input values with the input offset added, as im2col gathers
+ * them; taps in the padding are 0) with packed int8 filter rows: n is a multiple of 4, and each
+ * group of 4 weights is stored as w0 w2 w1 w3, so that one sign extension of a 32-bit word gives
+ * the pairs (w0, w1) and (w2, w3) that line up with two 32-bit loads of the column.
+ */
+TF_INLINE int32_t tf_dot_col(const int16_t *c, const int8_t *w, int32_t n, int32_t acc) {
+    for (int32_t i = 0; i < n; i += 4) {
+#if defined(__ARM_FEATURE_DSP)
+        uint32_t wv = (uint32_t)TF_LOAD32A(w + i);
+        int32_t c01 = TF_LOAD32A(c + i), c23 = TF_LOAD32A(c + i + 2);
+        acc = __smlad(c01, __sxtb16((int32_t)wv), acc);
+        acc = __smlad(c23, __sxtb16((int32_t)((wv >> 8) | (wv << 24))), acc);
+#else
+        acc += c[i] * w[i] + c[i + 1] * w[i + 2] + c[i + 2] * w[i + 1] + c[i + 3] * w[i + 3];
+#endif
+    }
+    return acc;
+}
+
+/* Two consecutive packed filter rows (w and w + n) against one column: each column word is loaded once for both. */
+TF_INLINE void tf_dot_col2(const int16_t *c, const int8_t *w, int32_t n, int32_t *acc0, int32_t *acc1) {
+    int32_t a0 = *acc0, a1 = *acc1;
+    const int16_t *end = c + n;
+    for (; c < end; c += 4, w += 4) {
+#if defined(__ARM_FEATURE_DSP)
+        int32_t c01 = TF_LOAD32A(c), c23 = TF_LOAD32A(c + 2);
+        uint32_t v0 = (uint32_t)TF_LOAD32A(w), v1 = (uint32_t)TF_LOAD32A(w + n);
+        a0 = __smlad(c01, __sxtb16((int32_t)v0), a0);
+        a0 = __smlad(c23, __sxtb16((int32_t)((v0 >> 8) | (v0 << 24))), a0);
+        a1 = __smlad(c01, __sxtb16((int32_t)v1), a1);
+        a1 = __smlad(c23, __sxtb16((int32_t)((v1 >> 8) | (v1 << 24))), a1);
+#else
+        const int8_t *u = w + n;
+        a0 += c[0] * w[0] + c[1] * w[2] + c[2] * w[1] + c[3] * w[3];
+        a1 += c[0] * u[0] + c[1] * u[2] + c[2] * u[1] + c[3] * u[3];
+#endif
+    }
+    *acc0 = a0;
+    *acc1 = a1;
+}
+
+/* gemmlowp's fixed-point exp, 1/(1+x) and reciprocal on raw int32 values (Q0.31 results). */
+TF_INLINE int32_t tf_exp_quarter(int32_t a) {
+    const int32_t constant_term = 1895147668;
+    const int32_t constant_one_third = 715827883;
+    int32_t x = tf_addw(a, 1 << 28);
+    int32_t x2 = tf_srdhm(x, x);
+    int32_t x3 = tf_srdhm(x2, x);
+    int32_t x4 = tf_srdhm(x2, x2);
+    int32_t x4_over_4 = tf_rdbpot(x4, 2);
+    int32_t poly = tf_rdbpot(tf_addw(tf_srdhm(tf_addw(x4_over_4, x3), constant_one_third), x2), 1);
+    return tf_addw(constant_term, tf_srdhm(constant_term, tf_addw(x, poly)));
+}
+
+static inline int32_t tf_exp_neg(int32_t a, int integer_bits) {
+    static const int8_t exps[7] = {-2, -1, 0, 1, 2, 3, 4};
+    static const int32_t mults[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
+    int fractional_bits = 31 - integer_bits;
+    int32_t one_quarter = (int32_t)1 << (fractional_bits - 2);
+    int32_t mask = one_quarter - 1;
+    int32_t a_mod_q_minus_q = tf_subw(a & mask, one_quarter);
+    int32_t result = tf_exp_quarter(tf_srmbpot(a_mod_q_minus_q, integer_bits));
+    int32_t remainder = tf_subw(a_mod_q_minus_q, a);
+    for (int k = 0; k < 7; ++k) {
+        int e = exps[k];
+        if (integer_bits > e) {
+            int shift = fractional_bits + e;
+            if ((remainder & (int32_t)((uint32_t)1 << shift)) != 0) result = tf_srdhm(result, mults[k]);
+        }
+    }
+    if (integer_bits > 5) {
+        int32_t clamp = -((int32_t)1 << (36 - integer_bits));
+        if (a < clamp) result = 0;
+    }
+    if (a == 0) result = INT32_MAX;
+    return result;
+}
+
+TF_INLINE int32_t tf_half_sum(int32_t a, int32_t b) {
+    int64_t sum = (int64_t)a + b;
+    int64_t sign = sum >= 0 ? 1 : -1;
+    return (int32_t)((sum + sign) / 2);
+}
+
+static inline int32_t tf_one_over_one_plus_x(int32_t a) {
+    int32_t half_denominator = tf_half_sum(a, INT32_MAX);
+    const int32_t c48_over_17 = 1515870810;
+    const int32_t c_neg32_over_17 = -1010580540;
+    const int32_t one_q2 = 1 << 29;
+    int32_t x = tf_addw(c48_over_17, tf_srdhm(half_denominator, c_neg32_over_17));
+    for (int i = 0; i < 3; ++i) {
+        int32_t half_denominator_times_x = tf_srdhm(half_denominator, x);
+        int32_t one_minus = tf_subw(one_q2, half_denominator_times_x);
+        x = tf_addw(x, tf_srmbpot(tf_srdhm(x, one_minus), 2));
+    }
+    return tf_srmbpot(x, 1);
+}
+
+/* Reciprocal of x with x_integer_digits integer bits: the Q0 value, and the extra shift in *bits_over_unit. */
+TF_INLINE int32_t tf_reciprocal(int32_t x, int x_integer_digits, int *bits_over_unit) {
+    int headroom_plus_one = __builtin_clz((uint32_t)x);
+    *bits_over_unit = x_integer_digits - headroom_plus_one;
+    int32_t shifted_sum_minus_one = (int32_t)(((uint32_t)x << headroom_plus_one) + 0x80000000u);
+    return tf_one_over_one_plus_x(shifted_sum_minus_one);
+}
+
+/* int8 softmax over rows of `depth` values (TFLite's fixed-point algorithm, Q5.26 differences, Q12.19 sums). */
+static inline void tf_softmax_s8(const int8_t *in, int8_t *out, int32_t rows, int32_t depth,
+                                 int32_t input_multiplier, int input_left_shift, int32_t diff_min) {
+    for (int32_t i = 0; i < rows; ++i) {
+        const int8_t *x = in + i * depth;
+        int8_t *y = out + i * depth;
+        int32_t max = -128;
+        for (int32_t c = 0; c < depth; ++c) if (x[c] > max) max = x[c];
+        int32_t sum_of_exps = 0;
+        for (int32_t c = 0; c < depth; ++c) {
+            int32_t diff = x[c] - max;
+            if (diff >= diff_min) {
+                int32_t rescaled = tf_srdhm(tf_shlw(diff, input_left_shift), input_multiplier);
+                sum_of_exps = tf_addw(sum_of_exps, tf_rdbpot(tf_exp_neg(rescaled, 5), 12));
+            }
+        }
+        int bits_over_unit;
+        int32_t shifted_scale = tf_reciprocal(sum_of_exps, 12, &bits_over_unit);
+        int exponent = bits_over_unit + 31 - 8;
+        for (int32_t c = 0; c < depth; ++c) {
+            int32_t diff = x[c] - max;
+            int32_t v = -128;
+            if (diff >= diff_min) {
+                int32_t rescaled = tf_srdhm(tf_shlw(diff, input_left_shift), input_multiplier);
+                int32_t e = tf_exp_neg(rescaled, 5);
+                int32_t unsat = tf_rdbpot(tf_srdhm(shifted_scale, e), exponent);
+                v = tf_clamp(unsat - 128, -128, 127);
+            }
+            y[c] = (int8_t)v;
+        }
+    }
+}
+
+#endif
