@@ -1,8 +1,7 @@
 package org.tinyfit.quant;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.tinyfit.graph.Quantization;
+import org.tinyfit.graph.TensorBytes;
 
 /**
  * Scales and zero points by TFLite's post-training rules, and the integers they give to float data:
@@ -90,20 +89,12 @@ public final class AffineParams {
         }
         float[] scales = new float[channels];
         for (int c = 0; c < channels; c++) scales[c] = inputScale * weights.scale(c);
-        ByteBuffer b = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        int[] q = new int[values.length];
         for (int i = 0; i < values.length; i++) {
             double s = scales[channels == 1 ? 0 : i];
-            long q = FixedPoint.round(values[i] / s);
-            b.putInt((int) FixedPoint.clamp(q, -Integer.MAX_VALUE, Integer.MAX_VALUE));
+            q[i] = (int) FixedPoint.clamp(FixedPoint.round(values[i] / s), -Integer.MAX_VALUE, Integer.MAX_VALUE);
         }
-        return new Weights(b.array(), new Quantization(scales, new long[channels], 0));
+        return new Weights(TensorBytes.ofInts(q), new Quantization(scales, new long[channels], 0));
     }
 
-    /** Float data of a constant tensor (little-endian f32 bytes). */
-    public static float[] floats(byte[] data) {
-        ByteBuffer b = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
-        float[] out = new float[data.length / 4];
-        for (int i = 0; i < out.length; i++) out[i] = b.getFloat(4 * i);
-        return out;
-    }
 }

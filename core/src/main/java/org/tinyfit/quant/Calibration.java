@@ -1,13 +1,12 @@
 package org.tinyfit.quant;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.List;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
 import org.tinyfit.memory.Schedule;
 import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.runtime.Arena;
@@ -91,9 +90,7 @@ public final class Calibration {
                 for (int k = 0; k < ins.length; k++) {
                     float[] v = sample[k];
                     for (float x : v) see(ins[k], x);
-                    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-                    for (float x : v) b.putFloat(x);
-                    bytes[k] = b.array();
+                    bytes[k] = TensorBytes.ofFloats(v);
                 }
                 it.run(bytes, this::afterNode);
             }

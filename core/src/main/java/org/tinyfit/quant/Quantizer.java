@@ -12,6 +12,7 @@ import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Quantization;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
 
 /**
  * Rewrites a float graph as an int8 one by TFLite's full-integer rules, given the calibrated range of
@@ -178,7 +179,7 @@ public final class Quantizer {
             Tensor tensor = g.tensor(t);
             if (tensor.isConstant()) {
                 if (tensor.dtype() != DType.F32) return null;
-                float[] v = AffineParams.floats(tensor.data());
+                float[] v = TensorBytes.floats(tensor);
                 double lo = 0, hi = 0;
                 for (float x : v) { lo = Math.min(lo, x); hi = Math.max(hi, x); }
                 return new Calibration.Range(lo, hi);
@@ -284,7 +285,7 @@ public final class Quantizer {
             }
             if (old.dtype() != DType.F32) return constant("param:" + t, () -> Tensor.constant(0, old.name(), old.dtype(), old.shape(), old.quant(), old.data()));
             Role role = role(n, k);
-            float[] values = AffineParams.floats(old.data());
+            float[] values = TensorBytes.floats(old);
             return switch (role) {
                 case WEIGHTS_AXIS0, WEIGHTS_AXIS3 -> {
                     int axis = role == Role.WEIGHTS_AXIS0 ? 0 : 3;

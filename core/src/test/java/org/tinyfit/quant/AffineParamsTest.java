@@ -3,8 +3,6 @@ package org.tinyfit.quant;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -12,6 +10,7 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.tinyfit.graph.Quantization;
+import org.tinyfit.graph.TensorBytes;
 
 class AffineParamsTest {
     @Property(tries = 200)
@@ -64,7 +63,7 @@ class AffineParamsTest {
     void biasIsInt32AtInputScaleTimesWeightScale() {
         Quantization w = new Quantization(new float[] {0.5f, 0.25f}, new long[] {0, 0}, 0);
         AffineParams.Weights b = AffineParams.bias(new float[] {1f, -0.3f}, 0.1f, w);
-        ByteBuffer bb = ByteBuffer.wrap(b.data()).order(ByteOrder.LITTLE_ENDIAN);
+        java.nio.ByteBuffer bb = TensorBytes.le(b.data());
         assertEquals(20, bb.getInt(0)); // 1 / 0.05
         assertEquals(-12, bb.getInt(4)); // -0.3 / 0.025
         assertEquals(0.1f * 0.5f, b.quant().scale(0));

@@ -1,7 +1,5 @@
 package org.tinyfit.quant;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -10,6 +8,7 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphBuilder;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Shape;
+import org.tinyfit.graph.TensorBytes;
 import org.tinyfit.memory.Schedule;
 import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.runtime.Interpreter;
@@ -81,17 +80,9 @@ final class QuantTestNets {
         return v;
     }
 
-    static byte[] floats(float[] v) {
-        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (float x : v) b.putFloat(x);
-        return b.array();
-    }
+    static byte[] floats(float[] v) { return TensorBytes.ofFloats(v); }
 
-    static byte[] ints(int... v) {
-        ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-        for (int x : v) b.putInt(x);
-        return b.array();
-    }
+    static byte[] ints(int... v) { return TensorBytes.ofInts(v); }
 
     /** {@code n} samples of standard normal values for a one-input graph. */
     static List<float[][]> samples(Graph g, int n, long seed) {
