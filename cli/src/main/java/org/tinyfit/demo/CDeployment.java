@@ -66,10 +66,9 @@ public record CDeployment(Path dir, String note, long arenaBytes, long flashByte
         return c;
     }
 
-    /** The first test sample (validation if there is no test part), normalized and quantized as the model's input. */
+    /** The first test sample (validation if there is no test part), as stored, quantized as the model's input. */
     private static byte[] firstSample(Graph int8, SearchData data) {
         Dataset part = data.test() != null ? data.test() : data.validation();
-        if (data.normalization() != null) part = data.normalization().applyTo(part);
         float[] x = new float[part.sampleLength()];
         part.copySample(0, x, 0);
         double[] v = new double[x.length];

@@ -27,6 +27,10 @@ class SearchCommandTest {
         assertTrue(Files.size(dir.resolve("best.tflite")) > 0);
         assertTrue(Files.exists(dir.resolve("pareto.json")) && Files.exists(dir.resolve("journal.db")));
         for (JsonNode m : j.get("pareto")) assertTrue(Files.exists(dir.resolve(m.get("file").asText())), m.toString());
+        CliTest.Run eval = CliTest.run("eval", dir.resolve("best.tflite").toString(), "--data", CREDIT, "--json");
+        assertEquals(0, eval.code(), eval.err());
+        assertEquals(best.get("testAccuracy").asDouble(), new ObjectMapper().readTree(eval.out()).get("accuracy").asDouble(), 1e-12,
+                "eval measures the written model on the data as stored, with no flags, as the search did");
     }
 
     @Test void unknownBoardIsOneLine() {

@@ -3,16 +3,19 @@ package org.tinyfit.search;
 import java.util.ArrayList;
 import java.util.List;
 import org.tinyfit.data.Dataset;
+import org.tinyfit.data.Normalization;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.passes.InputNormalization;
 import org.tinyfit.quant.PostTrainingQuantization;
 import org.tinyfit.quant.PtqOptions;
 import org.tinyfit.train.Evaluation;
 
 /**
- * A trained float inference graph made into the int8 model a device runs: post-training
- * quantization by TFLite's rules, calibrated on the first training samples (as normalized for
- * training), and scored by running the int8 graph in tinyfit's runtime, which computes what
- * TensorFlow Lite Micro computes, byte for byte.
+ * A trained float inference graph made into the int8 model a device runs: the data's normalization
+ * put inside the model ({@link InputNormalization}: folded into the first layer where exact), so the
+ * model takes samples as the data set stores them; post-training quantization by TFLite's rules,
+ * calibrated on the first training samples; scored by running the int8 graph in tinyfit's runtime,
+ * which computes what TensorFlow Lite Micro computes, byte for byte.
  */
 public final class Int8Model {
     /** Training samples the calibration observes. */
@@ -22,7 +25,9 @@ public final class Int8Model {
 
     /** The int8 graph of {@code inference}, calibrated on {@code data}'s training part. */
     public static Graph quantize(Graph inference, SearchData data) {
-        Dataset train = data.normalization() == null ? data.train() : data.normalization().applyTo(data.train());
+        Normalization norm = data.normalization();
+        Graph g = norm == null ? inference : InputNormalization.apply(inference, norm.shift(), norm.scale()).graph();
+        Dataset train = data.train();
         int n = Math.min(CALIBRATION_SAMPLES, train.size());
         List<float[][]> samples = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -30,12 +35,11 @@ public final class Int8Model {
             train.copySample(i, x, 0);
             samples.add(new float[][] {x});
         }
-        return PostTrainingQuantization.quantize(inference, samples, PtqOptions.defaults()).graph();
+        return PostTrainingQuantization.quantize(g, samples, PtqOptions.defaults()).graph();
     }
 
-    /** Top-1 accuracy of the int8 graph on {@code part} (normalized as in training), run in tinyfit's runtime. */
+    /** Top-1 accuracy of the int8 graph on {@code part} as stored, run in tinyfit's runtime. */
     public static double accuracy(Graph int8, Dataset part, SearchData data, int threads) {
-        Dataset normalized = data.normalization() == null ? part : data.normalization().applyTo(part);
-        return Evaluation.topOne(int8, "candidate", normalized, "data", 1, 0, null, threads).accuracy();
+        return Evaluation.topOne(int8, "candidate", part, "data", 1, 0, null, threads).accuracy();
     }
 }

@@ -132,7 +132,7 @@ public final class SearchRun {
         Path out = o.out();
         Provenance p = Provenance.of("tinyfit search on " + o.device().id() + " (" + o.limits().describe() + "), candidate " + r.candidate().id())
                 .withData(data.description()).withSpec(r.candidate().genome().toJson()).withTraining(r.candidate().genome().recipe().toString()
-                        + " seed " + r.candidate().seed() + (data.normalization() == null ? "" : "; input " + data.normalization()));
+                        + " seed " + r.candidate().seed());
         OptimizedModel written = Deployment.write(TfliteReader.read(r.evaluation().model(), "candidate-" + r.candidate().id()), p, file);
         Double test = null;
         if (data.test() != null) test = Int8Model.accuracy(TfliteReader.read(file), data.test(), data, Runtime.getRuntime().availableProcessors());
