@@ -75,6 +75,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Train on the first N training samples only (quick runs).") Integer limit;
     @Option(names = "--checkpoint-steps", defaultValue = "100", description = "Also checkpoint every this many steps within an epoch (0: only at epoch ends) (default: ${DEFAULT-VALUE}).") int checkpointSteps;
     @Option(names = "--out", defaultValue = "train-out", paramLabel = "DIR", description = "Output directory: checkpoint, summary.json, the trained model (default: ${DEFAULT-VALUE}).") Path out;
+    @Option(names = "--qat", description = {"Quantization-aware training: the last --qat-epochs epochs run the int8 model forward (the runtime's int8",
+                "arithmetic) with straight-through gradients; also writes model_int8.tflite and prints its test accuracy."}) boolean qat;
+    @Option(names = "--qat-epochs", defaultValue = "2", paramLabel = "N", description = "With --qat: how many of the last epochs are quantization-aware (default: ${DEFAULT-VALUE}).") int qatEpochs;
     @Option(names = "--no-progress", description = "Print a line per epoch instead of a progress bar (for logs).") boolean noProgress;
     @Option(names = "--json", description = "Print the summary as JSON: stdout holds one JSON document, progress goes to stderr.") boolean json;
 
@@ -102,6 +105,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserException("--out " + out + " is a file; give a directory (new or one to resume in)");
         if (Files.isDirectory(Path.of(dataPath)) && dataPath.endsWith(".csv")) throw new UserException("--data " + dataPath + " is a directory, not a .csv file");
+        if (qat && (qatEpochs < 1 || qatEpochs > epochs)) throw new UserException("--qat-epochs " + qatEpochs + ": give 1 to --epochs (" + epochs + ")");
         String specJson = loadSpec(model);
         TrainConfig cfg;
         try {
@@ -118,7 +122,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         TrainingRun.Request request = new TrainingRun.Request(data, TrainingRun.Normalize.valueOf(normalize.toUpperCase(Locale.ROOT)), specJson, cfg,
-                holdout(), limit, out, Provenance.of(Main.commandLine(spec)));
+                holdout(), limit, out, Provenance.of(Main.commandLine(spec)), qat ? qatEpochs : 0);
         TrainingRun.Result r;
         try (TrainProgress progress = new TrainProgress(json ? spec.commandLine().getErr() : stdout, noProgress)) {
             r = TrainingRun.run(request, progress);
@@ -127,6 +131,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (json) {
             stdout.println(r.summary().toPrettyString());
+        } else if (r.int8() != null) {
+            if (r.testScore() != null) {
+                stdout.printf(Locale.ROOT, "float test accuracy %.2f%% (%d of %d correct, loss %.4f)%n", 100 * r.testScore()[1], r.summary().get("testCorrect").asInt(),
+                        r.testSamples(), r.testScore()[0]);
+                stdout.printf(Locale.ROOT, "int8 test accuracy %.2f%% (%d of %d correct), %s run in tinyfit's runtime%n", 100 * r.int8().test().accuracy(),
+                        r.int8().test().correct(), r.int8().test().samples(), TrainingRun.INT8_FILE);
+            }
+            stdout.printf(Locale.ROOT, "model.tflite, %s, summary.json and the checkpoint are in %s%n", TrainingRun.INT8_FILE, out);
         } else if (r.testScore() != null) {
             stdout.printf(Locale.ROOT, "test accuracy %.2f%% (%d of %d correct, loss %.4f); model.tflite, summary.json and the checkpoint are in %s%n",
                     100 * r.testScore()[1], r.summary().get("testCorrect").asInt(), r.testSamples(), r.testScore()[0], out);

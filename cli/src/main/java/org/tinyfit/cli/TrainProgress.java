@@ -62,6 +62,14 @@ final class TrainProgress implements TrainingRun.Listener, AutoCloseable {
         out.flush();
     }
 
+    @Override public void quantizationAware(int first, int epochs) {
+        close();
+        boolean one = epochs - first == 1;
+        out.printf(Locale.ROOT, "quantization-aware training: %s the int8 model forward; %s validation scores are the int8 model's%n",
+                one ? "epoch " + epochs + " runs" : "epochs " + (first + 1) + "-" + epochs + " run", one ? "its" : "their");
+        out.flush();
+    }
+
     @Override public void started(TrainingRun.Plan p) {
         out.printf(Locale.ROOT, "model %s: %d trainable parameters; %d training samples, %d validation; %d step%s of %d per epoch; %d thread%s%n",
                 p.spec().name(), p.trainableParameters(), p.trainSamples(), p.validationSamples(), p.stepsPerEpoch(), p.stepsPerEpoch() == 1 ? "" : "s",

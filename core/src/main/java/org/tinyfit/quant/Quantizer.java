@@ -46,6 +46,21 @@ public final class Quantizer {
         return new Run(g, ranges, options).build();
     }
 
+    /**
+     * An int8 graph and where each float activation went.
+     *
+     * @param tensorOf for each tensor id of the float graph, the id of the int8 tensor that holds its
+     *                 values (its group's tensor where a fixed-scale output was split off), -1 for constants
+     */
+    public record Mapped(Graph graph, int[] tensorOf) {}
+
+    /** As {@link #quantize}, also telling which int8 tensor holds each float activation. */
+    public static Mapped quantizeMapped(Graph g, Calibration.Range[] ranges, PtqOptions options) {
+        Run run = new Run(g, ranges, options);
+        Graph q = run.build();
+        return new Mapped(q, run.newId.clone());
+    }
+
     /** How a node uses one of its inputs. */
     private enum Role { ACTIVATION, WEIGHTS_AXIS0, WEIGHTS_AXIS3, BIAS, DATA, PAD_VALUE, PARAMETER }
 

@@ -143,6 +143,12 @@ public final class Net implements AutoCloseable {
 
     int inputTensor() { return input; }
 
+    /** The buffer of an activation tensor after the last forward pass (n x its values per sample); writable, and backward reads it. */
+    float[] activation(int tensor) { return ctx.act[tensor]; }
+
+    /** Values per sample of an activation tensor. */
+    int perSample(int tensor) { return ctx.per[tensor]; }
+
     int lossTensor() { return lossTensor; }
 
     /** The graph with the params' current values as its constants (running statistics included). */

@@ -88,12 +88,21 @@ public final class Trainer implements AutoCloseable {
 
     /** Trains to the end (or until {@code stop} says so, after a step), resuming from {@code dir}'s checkpoint if there is one. */
     public TrainState run(Path dir, Listener listener, BooleanSupplier stop) throws IOException {
+        return run(dir, listener, stop, cfg.epochs());
+    }
+
+    /**
+     * Trains up to epoch {@code until} (exclusive) of the configured ones, on the schedule of the whole
+     * run: the epochs after it are left to another phase (quantization-aware training). A checkpoint
+     * already past {@code until} is loaded and nothing is trained.
+     */
+    public TrainState run(Path dir, Listener listener, BooleanSupplier stop, int until) throws IOException {
         if (dir != null && Checkpoint.read(dir, modelFingerprint, cfg.fingerprint(), state, net.params(), optState)) listener.resumed(state);
         int spe = stepsPerEpoch(), k = net.lossSize();
         LrSchedule schedule = cfg.newSchedule(spe);
         Batch batch = trainLoader.newBatch();
         float[] grad = new float[batch.capacity() * k];
-        while (state.epoch < cfg.epochs()) {
+        while (state.epoch < Math.min(until, cfg.epochs())) {
             trainLoader.startEpoch(state.epoch, state.stepInEpoch);
             long t0 = System.nanoTime();
             double secondsBefore = state.epochSeconds;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import org.tinyfit.passes.InferenceForm;
 import org.tinyfit.passes.InputNormalization;
 import org.tinyfit.data.Augmentation;
@@ -21,6 +22,7 @@ import org.tinyfit.data.Normalization;
 import org.tinyfit.data.Split;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Provenance;
+import org.tinyfit.quant.PtqOptions;
 import org.tinyfit.tflite.TfliteWriter;
 
 /**
@@ -54,13 +56,30 @@ public final class TrainingRun {
      * @param limit       train on the first this many training samples only (null: all)
      * @param out         the directory of checkpoints, summary and model
      * @param provenance  the version and command; the run adds the data, spec and training to it
+     * @param qatEpochs   how many of the last epochs are quantization-aware ({@link QuantizationAwareTraining});
+     *                    0: none, and no int8 model is written
      */
-    public record Request(String data, Normalize normalize, String spec, TrainConfig config, Holdout holdout, Integer limit, Path out, Provenance provenance) {
+    public record Request(String data, Normalize normalize, String spec, TrainConfig config, Holdout holdout, Integer limit, Path out, Provenance provenance,
+            int qatEpochs) {
+        public Request {
+            if (qatEpochs < 0 || qatEpochs > config.epochs()) {
+                throw new IllegalArgumentException("quantization-aware epochs must be between 0 and the run's " + config.epochs() + ", got " + qatEpochs);
+            }
+        }
+
+        /** Without quantization-aware training. */
+        public Request(String data, Normalize normalize, String spec, TrainConfig config, Holdout holdout, Integer limit, Path out, Provenance provenance) {
+            this(data, normalize, spec, config, holdout, limit, out, provenance, 0);
+        }
+
         /** Holds out the last {@code validation} samples. */
         public Request(String data, Normalize normalize, String spec, TrainConfig config, int validation, Integer limit, Path out, Provenance provenance) {
-            this(data, normalize, spec, config, new Holdout.Last(validation), limit, out, provenance);
+            this(data, normalize, spec, config, new Holdout.Last(validation), limit, out, provenance, 0);
         }
     }
+
+    /** The file the int8 model of a quantization-aware run goes to, beside {@code model.tflite}. */
+    public static final String INT8_FILE = "model_int8.tflite";
 
     /** What a run is about to do, told to the listener before the first step. */
     public record Plan(ModelSpec spec, long trainableParameters, int trainSamples, int validationSamples, int stepsPerEpoch, TrainConfig config) {}
@@ -68,6 +87,9 @@ public final class TrainingRun {
     /** Hears a run's plan, then its progress. */
     public interface Listener extends Trainer.Listener {
         default void started(Plan plan) {}
+
+        /** Quantization-aware training starts at epoch {@code first} (0-based) of {@code epochs}; the epochs after it report int8 results. */
+        default void quantizationAware(int first, int epochs) {}
     }
 
     /**
@@ -77,8 +99,17 @@ public final class TrainingRun {
      *                    testCorrect counts the samples the exported model classified right)
      * @param testSamples the size of the test part (0 when there is none)
      * @param summary     what summary.json holds
+     * @param int8        the int8 model of a quantization-aware run, or null
      */
-    public record Result(Plan plan, TrainState state, double[] testScore, int testSamples, Graph model, ObjectNode summary) {}
+    public record Result(Plan plan, TrainState state, double[] testScore, int testSamples, Graph model, ObjectNode summary, Int8 int8) {}
+
+    /**
+     * The int8 model a quantization-aware run wrote ({@link #INT8_FILE}), and what it scored.
+     *
+     * @param epochs the quantization-aware epochs, with the int8 model's validation loss and accuracy
+     * @param test   the int8 model's accuracy on the test part, run in tinyfit's runtime as {@code eval} runs it; null without a test part
+     */
+    public record Int8(Graph model, List<EpochResult> epochs, Evaluation test) {}
 
     public static Result run(Request r, Listener listener) throws IOException {
         ModelSpec modelSpec = ModelSpec.parse(r.spec());
@@ -104,9 +135,21 @@ public final class TrainingRun {
         try (Trainer trainer = new Trainer(graph, cfg, trainSet, valSet, norm, loss)) {
             Plan plan = new Plan(modelSpec, trainer.net().trainableCount(), trainSet.size(), val, trainer.stepsPerEpoch(), cfg);
             listener.started(plan);
-            TrainState st = trainer.run(r.out(), listener, null);
-            Provenance provenance = r.provenance().withData(source.description()).withSpec(modelSpec.toJson()).withTraining(cfg.fingerprint());
+            int floatEpochs = cfg.epochs() - r.qatEpochs();
+            TrainState st = trainer.run(r.out(), listener, null, floatEpochs);
+            Provenance provenance = r.provenance().withData(source.description()).withSpec(modelSpec.toJson()).withTraining(cfg.fingerprint()
+                    + (r.qatEpochs() > 0 ? " qat=" + r.qatEpochs() : ""));
             Graph inference = InferenceForm.of(trainer.net().toGraph());
+            Int8Conversion.Result converted = null;
+            List<EpochResult> qatEpochs = List.of();
+            if (r.qatEpochs() > 0) {
+                try (QuantizationAwareTraining qat = new QuantizationAwareTraining(inference, cfg, trainSet, valSet, norm, loss, PtqOptions.defaults())) {
+                    listener.quantizationAware(floatEpochs, cfg.epochs());
+                    qatEpochs = qat.run(floatEpochs, listener);
+                    inference = qat.net().toGraph();
+                    converted = qat.convert();
+                }
+            }
             InputNormalization.Result inside = norm == null ? null : InputNormalization.apply(inference, norm.shift(), norm.scale());
             Graph exported = provenance.attachTo(inside == null ? inference : inside.graph());
             double[] testScore = null;
@@ -118,22 +161,34 @@ public final class TrainingRun {
                 testEval = Evaluation.topOne(exported, "model.tflite", test, "the test part", 1, 0, null, cfg.threads());
                 testScore[1] = testEval.accuracy();
             }
-            ObjectNode summary = summary(plan, st, testScore, testEval, norm, inside);
+            Int8 int8 = null;
+            if (converted != null) {
+                Graph model8 = provenance.attachTo(converted.int8().withMetadata(Map.of("tinyfit.quantization", "quantization-aware training: the last "
+                        + r.qatEpochs() + " of " + cfg.epochs() + " epochs ran the int8 model forward; per-channel weights, activation ranges tracked in training (moving average "
+                        + QuantizationAwareTraining.RANGE_DECAY + "), int8 input and output")));
+                Evaluation int8Test = test == null ? null : Evaluation.topOne(model8, INT8_FILE, test, "the test part", 1, 0, null, cfg.threads());
+                int8 = new Int8(model8, qatEpochs, int8Test);
+            }
+            ObjectNode summary = summary(plan, st, testScore, testEval, norm, inside, int8);
             writeAtomically(r.out().resolve("summary.json"), summary.toPrettyString().getBytes(StandardCharsets.UTF_8));
             writeAtomically(r.out().resolve("model.tflite"), TfliteWriter.write(exported));
-            return new Result(plan, st, testScore, test == null ? 0 : test.size(), exported, summary);
+            if (int8 != null) writeAtomically(r.out().resolve(INT8_FILE), TfliteWriter.write(int8.model()));
+            return new Result(plan, st, testScore, test == null ? 0 : test.size(), exported, summary, int8);
         }
     }
 
-    private static ObjectNode summary(Plan plan, TrainState st, double[] test, Evaluation testEval, Normalization norm, InputNormalization.Result inside) {
+    private static ObjectNode summary(Plan plan, TrainState st, double[] test, Evaluation testEval, Normalization norm, InputNormalization.Result inside, Int8 int8) {
         ObjectNode root = new ObjectMapper().createObjectNode();
         root.put("model", plan.spec().name());
         root.put("parameters", plan.trainableParameters());
         root.put("config", plan.config().fingerprint());
         root.put("threads", plan.config().threads());
         ArrayNode eps = root.putArray("epochs");
-        for (EpochResult r : st.history()) {
+        List<EpochResult> all = new java.util.ArrayList<>(st.history());
+        if (int8 != null) all.addAll(int8.epochs());
+        for (EpochResult r : all) {
             ObjectNode e = eps.addObject();
+            if (int8 != null && int8.epochs().contains(r)) e.put("quantizationAware", true);
             e.put("epoch", r.epoch() + 1);
             e.put("trainLoss", r.trainLoss());
             e.put("trainAccuracy", r.trainAccuracy());
@@ -149,6 +204,16 @@ public final class TrainingRun {
             root.put("testAccuracy", test[1]);
             root.put("testCorrect", testEval.correct());
             root.put("testSamples", testEval.samples());
+        }
+        if (int8 != null) {
+            ObjectNode q = root.putObject("int8");
+            q.put("file", INT8_FILE);
+            q.put("quantizationAwareEpochs", int8.epochs().size());
+            if (int8.test() != null) {
+                q.put("testAccuracy", int8.test().accuracy());
+                q.put("testCorrect", int8.test().correct());
+                q.put("testSamples", int8.test().samples());
+            }
         }
         if (norm != null) {
             ObjectNode n = root.putObject("normalization");
