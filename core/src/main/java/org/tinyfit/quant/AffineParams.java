@@ -55,6 +55,15 @@ public final class AffineParams {
      * is all zero gets scale 1.
      */
     public static Weights symmetric(float[] values, int[] dims, int axis, boolean perChannel) {
+        return symmetric(values, dims, axis, perChannel, null);
+    }
+
+    /**
+     * As {@link #symmetric(float[], int[], int, boolean)}, but no scale below {@code floor} (one per
+     * index of {@code axis}, or null for none; per tensor, the largest applies): a channel whose
+     * scale is raised to its floor is quantized by the inverse of the raised scale.
+     */
+    public static Weights symmetric(float[] values, int[] dims, int axis, boolean perChannel, float[] floor) {
         int channels = perChannel ? dims[axis] : 1;
         int inner = 1;
         for (int d = axis + 1; d < dims.length; d++) inner *= dims[d];
@@ -68,6 +77,15 @@ public final class AffineParams {
         for (int c = 0; c < channels; c++) {
             scales[c] = maxAbs[c] == 0f ? 1f : maxAbs[c] / WEIGHT_MAX;
             inverse[c] = maxAbs[c] == 0f ? 0f : WEIGHT_MAX / maxAbs[c];
+            float least = 0f;
+            if (floor != null) {
+                if (perChannel) least = floor[c];
+                else for (float f : floor) least = Math.max(least, f);
+            }
+            if (least > scales[c] || (maxAbs[c] == 0f && least > 0f)) {
+                scales[c] = least;
+                inverse[c] = 1f / least;
+            }
         }
         byte[] q = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -75,6 +93,35 @@ public final class AffineParams {
             q[i] = (byte) FixedPoint.clamp(FixedPoint.round(values[i] * inverse[c]), -WEIGHT_MAX, WEIGHT_MAX);
         }
         return new Weights(q, new Quantization(scales, new long[channels], perChannel ? axis : 0));
+    }
+
+    /**
+     * The least weight scale of each channel at which its bias fits int32 by {@link #bias}: 0 where
+     * the bias fits at any scale it could get ({@code |b| / (inputScale * scale)} is within
+     * 2^31 - 1 for {@code scale = minScale[c]}), else the smallest float scale at which it does. A
+     * bias that large beside small weights (a layer whose weights decayed toward zero, say) would
+     * otherwise saturate; raising the weight scale costs the weights resolution instead, and keeps the
+     * bias exact to half a step.
+     *
+     * @param minScale the scale each channel would have without a floor (per tensor: one for all)
+     */
+    public static float[] biasScaleFloor(float[] bias, float inputScale, float[] minScale) {
+        float[] floor = new float[bias.length];
+        for (int c = 0; c < bias.length; c++) {
+            float natural = minScale[minScale.length == 1 ? 0 : c];
+            if (biasFits(bias[c], inputScale, natural)) continue;
+            float s = (float) (Math.abs((double) bias[c]) / ((double) inputScale * Integer.MAX_VALUE));
+            while (!biasFits(bias[c], inputScale, s)) s = Math.nextUp(s);
+            floor[c] = s;
+        }
+        return floor;
+    }
+
+    /** Whether {@code b} quantized at {@code inputScale * weightScale} (as {@link #bias} computes it) is within int32's symmetric range. */
+    static boolean biasFits(float b, float inputScale, float weightScale) {
+        double s = inputScale * weightScale;
+        if (s == 0) return b == 0;
+        return Math.floor(Math.abs(b / s) + 0.5) <= Integer.MAX_VALUE;
     }
 
     /**

@@ -304,8 +304,9 @@ public final class Quantizer {
             return switch (role) {
                 case WEIGHTS_AXIS0, WEIGHTS_AXIS3 -> {
                     int axis = role == Role.WEIGHTS_AXIS0 ? 0 : 3;
-                    yield constant("w:" + t, () -> {
-                        AffineParams.Weights w = AffineParams.symmetric(values, old.shape().dims(), axis, options.perChannel());
+                    float[] floor = biasFloor(n, values, old.shape().dims(), axis);
+                    yield constant("w:" + t + (floor == null ? "" : ":" + Arrays.toString(floor)), () -> {
+                        AffineParams.Weights w = AffineParams.symmetric(values, old.shape().dims(), axis, options.perChannel(), floor);
                         return Tensor.constant(0, old.name(), DType.I8, old.shape(), w.quant(), w.data());
                     });
                 }
@@ -328,6 +329,26 @@ public final class Quantizer {
                 }
                 case ACTIVATION, PARAMETER -> throw new QuantizationException(n.label() + ": input " + k + " (" + old.name() + ") is a float constant where " + n.op().kind() + " expects " + (role == Role.ACTIVATION ? "an activation" : "an integer parameter"));
             };
+        }
+
+        /**
+         * The weight scales below which {@code n}'s float bias would not fit int32 at input scale times
+         * weight scale ({@link AffineParams#biasScaleFloor}), or null when it fits at the scales the
+         * weights get anyway (or there is no float bias).
+         */
+        private float[] biasFloor(Node n, float[] weights, int[] dims, int axis) {
+            boolean transpose = n.op() instanceof Op.TransposeConv;
+            int biasAt = transpose ? 3 : 2, actAt = transpose ? 2 : 0;
+            if (!n.hasInput(biasAt) || !n.hasInput(actAt)) return null;
+            Tensor b = g.tensor(n.input(biasAt));
+            Quantization in = groupQuant[find(n.input(actAt))];
+            if (!b.isConstant() || b.dtype() != DType.F32 || in == null) return null;
+            float[] natural = AffineParams.symmetric(weights, dims, axis, options.perChannel()).quant().scales();
+            float[] bias = TensorBytes.floats(b);
+            if (natural.length != 1 && natural.length != bias.length) return null;
+            float[] floor = AffineParams.biasScaleFloor(bias, in.scale(), natural);
+            for (float f : floor) if (f > 0) return floor;
+            return null;
         }
 
         private static Quantization ownRange(float[] values) {
