@@ -58,6 +58,38 @@ final class QuantTestNets {
         return b.output(y).build();
     }
 
+    /**
+     * The MLPerf Tiny image-classification ResNet-8 by its published layer list (resnet_v1_eembc), with
+     * batch norm folded and seeded He-normal weights: 32x32x3 -> conv 16 3x3 (ReLU); a stack of two
+     * conv 16 3x3 with an identity shortcut; two stacks of conv 3x3 stride 2 and conv 3x3 (32, then 64
+     * filters) whose shortcut is a 1x1 conv of stride 2; each stack's ADD with a fused ReLU; 8x8 average
+     * pool, flatten, dense 10, softmax.
+     */
+    static Graph resnet8(long seed) {
+        Random r = new Random(seed);
+        GraphBuilder b = new GraphBuilder("resnet8");
+        int x = b.input("input_1", DType.F32, 1, 32, 32, 3);
+        x = b.node(new Op.Conv2D(Op.Padding.SAME, 1, 1, 1, 1, Op.Act.RELU), "conv0", x, weights(b, r, "w0", 16, 3, 3, 3), bias(b, r, "b0", 16));
+        int in = 16;
+        int[] filters = {16, 32, 64};
+        for (int s = 0; s < 3; s++) {
+            int f = filters[s], stride = s == 0 ? 1 : 2;
+            String p = "stack" + (s + 1);
+            int y = b.node(new Op.Conv2D(Op.Padding.SAME, stride, stride, 1, 1, Op.Act.RELU), p + "/conv1", x, weights(b, r, p + "/w1", f, 3, 3, in), bias(b, r, p + "/b1", f));
+            y = b.node(new Op.Conv2D(Op.Padding.SAME, 1, 1, 1, 1, Op.Act.NONE), p + "/conv2", y, weights(b, r, p + "/w2", f, 3, 3, f), bias(b, r, p + "/b2", f));
+            int shortcut = s == 0 ? x
+                    : b.node(new Op.Conv2D(Op.Padding.SAME, 2, 2, 1, 1, Op.Act.NONE), p + "/shortcut", x, weights(b, r, p + "/ws", f, 1, 1, in), bias(b, r, p + "/bs", f));
+            x = b.node(new Op.Add(Op.Act.RELU), p + "/add", shortcut, y);
+            in = f;
+        }
+        int pool = b.node(new Op.Pool2D(Op.PoolKind.AVG, Op.Padding.VALID, 8, 8, 8, 8, Op.Act.NONE), "pool", x);
+        int shape = b.constant("flat/shape", DType.I32, Shape.of(2), ints(1, 64));
+        int flat = b.node(new Op.Reshape(new int[] {1, 64}), "flat", pool, shape);
+        int logits = b.node(new Op.FullyConnected(Op.Act.NONE, false), "dense", flat, weights(b, r, "wd", 10, 64), bias(b, r, "bd", 10));
+        int probs = b.node(new Op.Softmax(1f), "probs", logits);
+        return b.output(probs).build();
+    }
+
     static int weights(GraphBuilder b, Random r, String name, int... dims) {
         Shape s = Shape.of(dims);
         boolean depthwise = dims.length == 4 && dims[0] == 1;
