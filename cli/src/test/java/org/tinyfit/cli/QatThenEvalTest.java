@@ -23,6 +23,14 @@ import org.tinyfit.io.ModelReader;
  * file, with the same data spec and no flags, counts exactly the same correct samples.
  */
 class QatThenEvalTest {
+    @Test void moreQuantizationAwareEpochsThanEpochsIsOneLine(@TempDir Path tmp) {
+        Path csv = TrainCommandTest.SHARED_DATA.resolve("credit-default.csv");
+        assumeTrue(Files.isRegularFile(csv), csv + " is not there; skipping");
+        CliTest.Run t = CliTest.run("train", "--data", csv + "#test=5:4", "--epochs", "2", "--qat", "--qat-epochs", "3", "--out", tmp.resolve("o").toString());
+        assertEquals(1, t.code(), t.err());
+        assertEquals("tinyfit: --qat-epochs 3: give 1 to --epochs (2)", t.err().strip());
+    }
+
     @Test void evalCountsWhatQuantizationAwareTrainingPrinted(@TempDir Path tmp) throws IOException {
         assumeTrue(Files.isDirectory(TrainThenEvalTest.FASHION), TrainThenEvalTest.FASHION + " is not there; skipping");
         Path data = tmp.resolve("fmnist");
