@@ -35,7 +35,12 @@ import picocli.CommandLine.Spec;
             "Checkpoints go to --out after every epoch and every --checkpoint-steps",
             "steps. After an interruption, run the same command again with the same",
             "--out: it resumes from the last checkpoint and ends exactly where an",
-            "uninterrupted run would."},
+            "uninterrupted run would.",
+            "",
+            "With --qat the last --qat-epochs epochs train through the int8 model",
+            "(forward: tinyfit's int8 runtime; backward: straight-through), and",
+            "model_int8.tflite is written with the int8 test accuracy that eval",
+            "gives it. On a finished run's --out, --qat fine-tunes its weights."},
         footer = {"", "Example:", "  tinyfit train --data /usr/share/datasets/fashion-mnist --model fmnist \\", "      --epochs 10 --out runs/fmnist"})
 final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
