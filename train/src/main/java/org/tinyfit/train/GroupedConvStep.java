@@ -1,52 +1,27 @@
 package org.tinyfit.train;
 
-import java.util.Arrays;
 import org.tinyfit.graph.Op;
 
 /**
  * Conv2D with groups: the input's C channels and the filter's O outputs split into {@code groups}
  * equal parts; output channel o reads only its group's C/groups input channels (filter
- * [O, KH, KW, C/groups]). Direct loops per sample, split over chunks of the batch.
+ * [O, KH, KW, C/groups]). Direct loops per sample.
  */
-final class GroupedConvStep extends Step {
-    private final int x, w, b, y, groups;
+final class GroupedConvStep extends PerSampleStep {
     private final ConvGeometry g;
-    private final Op.Act act;
-    private float[][] dwPartial, dbPartial;
+    private final int groups;
 
     GroupedConvStep(int x, int w, int b, int y, ConvGeometry g, int groups, Op.Act act) {
-        this.x = x; this.w = w; this.b = b; this.y = y; this.g = g; this.groups = groups; this.act = act;
+        super(x, w, b, y, act, g.outC() * g.kh() * g.kw() * (g.c() / groups), g.outC());
+        this.g = g; this.groups = groups;
     }
 
-    private int filterSize() { return g.outC() * g.kh() * g.kw() * (g.c() / groups); }
-
-    @Override void allocate(Ctx c, int capacity) {
-        dwPartial = partials(capacity, filterSize());
-        dbPartial = b >= 0 ? partials(capacity, g.outC()) : null;
+    @Override void forwardSample(float[] xs, int xo, float[] wv, float[] bias, float[] ys, int yo) {
+        pass(xo, yo, xs, wv, bias, ys, null, null, null, null);
     }
 
-    @Override void forward(Ctx c) {
-        float[] xs = c.act[x], ys = c.act[y], wv = c.value(w), bias = b >= 0 ? c.value(b) : null;
-        int in = g.inPerSample(), out = g.outPerSample();
-        c.forChunks((k, from, to) -> {
-            for (int s = from; s < to; s++) pass(s * in, s * out, xs, wv, bias, ys, null, null, null, null);
-            Activations.forward(act, ys, from * out, to * out);
-        });
-    }
-
-    @Override void backward(Ctx c) {
-        float[] xs = c.act[x], ys = c.act[y], dy = c.grad[y], wv = c.value(w);
-        float[] dx = c.gradOf(x), dw = c.gradOf(w), db = b >= 0 ? c.gradOf(b) : null;
-        int in = g.inPerSample(), out = g.outPerSample();
-        c.forChunks((k, from, to) -> {
-            Activations.backward(act, ys, dy, from * out, to * out);
-            float[] dwp = dw == null ? null : dwPartial[k], dbp = db == null ? null : dbPartial[k];
-            if (dwp != null) Arrays.fill(dwp, 0f);
-            if (dbp != null) Arrays.fill(dbp, 0f);
-            for (int s = from; s < to; s++) pass(s * in, s * out, xs, wv, null, null, dy, dx, dwp, dbp);
-        });
-        reduce(dwPartial, c.chunks(), dw);
-        if (db != null) reduce(dbPartial, c.chunks(), db);
+    @Override void backwardSample(float[] xs, int xo, float[] wv, float[] dy, int yo, float[] dx, float[] dw, float[] db) {
+        pass(xo, yo, xs, wv, null, null, dy, dx, dw, db);
     }
 
     /** Forward (ys != null: ys = conv(x) + bias) or backward (dx, dw, db += from dy, each may be null) for one sample. */
