@@ -66,7 +66,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         List<Device> boards = new ArrayList<>();
         for (String name : devices) boards.add(DevicesCommand.find(DevicesCommand.catalog(devicesFile), name));
-        if (Files.isDirectory(model)) throw new UserException(model + " is a directory; give a .tflite file");
+
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);
         Graph g = ModelReader.read(model);

@@ -68,8 +68,7 @@ final class OptimizeCommand implements Callable<Integer> {
         "OfflineMemoryAllocation metadata (TFLite Micro then plans the arena itself)."})
     boolean noOfflinePlan;
 
-    @Option(names = "--profile", description = {"Also print the memory profile: live activation bytes at every step",
-        "of the stored order and of the written order, with the tensors live at each."})
+    @Option(names = "--profile", description = "Also print the memory profile: the live activation bytes at every step (node and op) of the stored order, and of the written order when it differs, with a bar per step and the peak marked. --json always has both profiles, with the tensors live at each step.")
     boolean profile;
 
     @Override public Integer call() throws IOException {

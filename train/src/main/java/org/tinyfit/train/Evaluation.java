@@ -131,8 +131,10 @@ public record Evaluation(long[][] confusion, double seconds, int threads) {
             throw new DataException(dataName + ": samples of shape " + Arrays.toString(ds.sampleShape()) + " (" + ds.sampleLength() + " values), but input "
                     + in.name() + " " + in.describe() + " needs " + in.shape().elements() + " values");
         }
-        if (ds.numClasses() > classes) {
-            throw new DataException(dataName + ": labels go up to " + (ds.numClasses() - 1) + ", but the model scores only " + classes + " classes");
+        int stray = ds.firstLabelAtLeast(classes);
+        if (stray >= 0) {
+            throw new DataException(dataName + ": " + ds.where(stray) + " has label " + ds.label(stray) + ", but the model scores only " + classes + " classes (0.."
+                    + (classes - 1) + ")");
         }
         int n = limit == null ? ds.size() : Math.max(0, Math.min(limit, ds.size()));
         if (n == 0) throw new DataException(dataName + ": no samples to evaluate");
