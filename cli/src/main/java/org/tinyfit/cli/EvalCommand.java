@@ -54,10 +54,10 @@ final class EvalCommand implements Callable<Integer> {
             description = "Which part to evaluate: test if the dataset has one (auto, the default), or the named part.")
     String split;
 
-    @Option(names = "--scale", defaultValue = "1", description = "Multiply each sample value by this (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scale", paramLabel = "S", defaultValue = "1", description = "Multiply each sample value by this (default: ${DEFAULT-VALUE}).")
     double scale;
 
-    @Option(names = "--offset", defaultValue = "0", description = "Then add this (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--offset", paramLabel = "O", defaultValue = "0", description = "Then add this (default: ${DEFAULT-VALUE}).")
     double offset;
 
     @Option(names = "--limit", paramLabel = "N", description = "Evaluate only the first N samples.")

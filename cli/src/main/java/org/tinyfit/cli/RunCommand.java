@@ -82,11 +82,11 @@ final class RunCommand implements Callable<Integer> {
         Graph g = ModelReader.read(model);
         int[] ins = g.inputs();
         if (inputs.size() != ins.length) {
-            throw new UserException(model.getFileName() + " has " + ins.length + " input" + (ins.length == 1 ? "" : "s") + " ("
+            throw new UserException(model.getFileName() + " has " + Units.count(ins.length, "input") + " ("
                     + describe(g, ins) + "); give one --input per input, got " + inputs.size());
         }
         if (outputs.size() > g.outputs().length) {
-            throw new UserException(model.getFileName() + " has " + g.outputs().length + " outputs; got " + outputs.size() + " --output files");
+            throw new UserException(model.getFileName() + " has " + Units.count(g.outputs().length, "output") + "; got " + outputs.size() + " --output files");
         }
         byte[][] data = new byte[ins.length][];
         for (int k = 0; k < ins.length; k++) data[k] = ModelInputs.read(inputs.get(k), g, ins[k], imageRange);

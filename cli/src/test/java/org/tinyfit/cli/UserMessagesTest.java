@@ -103,4 +103,10 @@ class UserMessagesTest {
         for (JsonNode v : stored) assertTrue(v.isIntegralNumber(), r.out());
         assertTrue(new ObjectMapper().readTree(r.out()).get("outputs").get(0).get("real").get(0).isFloatingPointNumber(), r.out());
     }
+
+    @Test void countsOfOneAreSingular() {
+        Path in = MODELS.resolve("golden/micro_speech_quantized.seed0.in");
+        assertEquals("tinyfit: micro_speech_quantized.tflite has 1 output; got 2 --output files",
+                oneLineError(CliTest.run("run", SPEECH, "--input", in.toString(), "-o", tmp.resolve("a").toString(), "-o", tmp.resolve("b").toString())));
+    }
 }
