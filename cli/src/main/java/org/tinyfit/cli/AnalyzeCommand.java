@@ -22,16 +22,18 @@ import picocli.CommandLine.Spec;
 /** Does a .tflite model fit a board, and what binds? */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         header = "Does a .tflite model fit a board, and what blocks it.",
-        description = {"Analyzes a .tflite model against a board, as TFLite Micro would run it (the stored",
-            "operator order, TFLite Micro's greedy arena planner): per node, the op, shapes, MACs,",
-            "weight and activation bytes and estimated latency; in total, MACs, parameters, flash,",
-            "peak SRAM and latency; and a verdict: FITS, DOES NOT FIT naming the binding",
-            "constraint (SRAM, contiguous SRAM or flash) and by how much, or CANNOT RUN",
-            "naming the nodes TFLite Micro cannot run (hybrid nodes, ops it has no kernel for).",
-            "With several boards (--device a,b,c), one table compares them.",
+        description = {"Analyzes a .tflite model against a board, as TFLite Micro would run it (the",
+            "stored operator order, TFLite Micro's greedy arena planner): per node, the op,",
+            "shapes, MACs, weight and activation bytes and estimated latency; in total,",
+            "MACs, parameters, flash, peak SRAM and latency; and a verdict: FITS, DOES NOT",
+            "FIT naming the binding constraint (SRAM, contiguous SRAM or flash) and by how",
+            "much, or CANNOT RUN naming the nodes TFLite Micro cannot run (hybrid nodes, ops",
+            "it has no kernel for). With several boards (--device a,b,c), one table compares",
+            "them.",
             "",
-            "Flash = the model file + TFLite Micro's code; SRAM = the planned arena + TFLite Micro's",
-            "persistent data. How each number is made: docs/analyze.md. Boards: tinyfit devices."},
+            "Flash = the model file + TFLite Micro's code; SRAM = the planned arena + TFLite",
+            "Micro's persistent data. How each number is made: docs/analyze.md. Boards:",
+            "tinyfit devices."},
         footer = {"", "Example: tinyfit analyze person_detect.tflite --device stm32f746g-disco"})
 final class AnalyzeCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -66,7 +68,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         List<Device> boards = new ArrayList<>();
         for (String name : devices) boards.add(DevicesCommand.find(DevicesCommand.catalog(devicesFile), name));
-        if (Files.isDirectory(model)) throw new UserException(model + " is a directory; give a .tflite file");
+
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);
         Graph g = ModelReader.read(model);

@@ -28,10 +28,11 @@ import picocli.CommandLine.Spec;
 /** The main job on an embedded default: does a small CNN fit a few real boards, and does reordering help? */
 @Command(name = "boards", mixinStandardHelpOptions = true,
         header = "A built-in network's verdicts on six boards, and what reordering changes.",
-        description = {"The main job on an embedded default, no files needed: tinyfit builds a small int8",
-            "CNN in code (two branches joined by a concatenation), analyzes it against a few real boards",
-            "as TFLite Micro would run it, and shows each board's verdict: FITS, or DOES NOT FIT and by",
-            "how much. Then it reorders the operators to lower the peak memory and shows what changes.",
+        description = {"The main job on an embedded default, no files needed: tinyfit builds a small",
+            "int8 CNN in code (two branches joined by a concatenation), analyzes it against",
+            "a few real boards as TFLite Micro would run it, and shows each board's verdict:",
+            "FITS, or DOES NOT FIT and by how much. Then it reorders the operators to lower",
+            "the peak memory and shows what changes.",
             "",
             "The same analysis on your own model: tinyfit analyze MODEL.tflite --device NAME"},
         footer = {"", "Example: tinyfit demo boards --device nucleo-f446re,stm32f746g-disco"})

@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** Writes any model tinyfit reads (an .onnx from PyTorch) as a .tflite for TFLite Micro. */
 @Command(name = "convert", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Writes an .onnx (or .tflite) model as a .tflite for TFLite Micro.",
         description = {
             "Reads a model (.onnx or .tflite) and writes it as a .tflite that TFLite",
             "Micro runs: the one-step path from PyTorch to a microcontroller.",

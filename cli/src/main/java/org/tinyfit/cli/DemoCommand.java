@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** The whole pipeline in one command: data and a board in, a trained model that fits and a report out. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, subcommands = BoardsDemo.class,
-        header = "The whole pipeline on an embedded default: search, train, deploy, report.",
+        header = "Search, train and deploy on an embedded default, with a report.",
         description = {
             "Runs tinyfit's main job with no files to give: Fashion-MNIST (Debian's",
             "dataset-fashion-mnist, installed when it can be; otherwise the ECG5000 rows",
@@ -43,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
     Path out;
     @Option(names = {"-d", "--device"}, defaultValue = "arduino-nano-33-ble-sense", paramLabel = "NAME", description = "The board (default: ${DEFAULT-VALUE}).")
     String device;
-    @Option(names = "--threads", description = "Threads (default: the number of cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads (default: the number of cores).")
     Integer threads;
     @Option(names = "--json", description = "Print the final figures as JSON (progress still goes to stderr).")
     boolean json;

@@ -20,10 +20,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "devices", mixinStandardHelpOptions = true,
         header = "Lists the boards tinyfit knows, with their datasheets.",
         description = {"Lists the boards tinyfit can analyze a model against: core, clock, SRAM, flash,",
-            "and the default runtime's latency: measured on this board, or extrapolated from others.",
+            "and the default runtime's latency: measured on this board, or extrapolated from",
+            "others.",
             "",
             "Add your own boards with --devices-file FILE, in the schema --json prints",
-            "(docs/devices.md). A board in FILE with a built-in id replaces the built-in one."})
+            "(docs/devices.md). A board in FILE with a built-in id replaces the built-in",
+            "one."})
 final class DevicesCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 

@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
             ExportCommand.class,
             CommandLine.HelpCommand.class
         },
-        footer = {"", "Every command takes --help. Set TINYFIT_DEBUG=1 to see stack traces of internal errors."})
+        footer = {"", "Every command takes --help. Set TINYFIT_DEBUG=1 to see the stack trace of",
+            "an internal error."})
 public final class Main implements Runnable {
     public static final String VERSION = Provenance.VERSION;
 

@@ -38,7 +38,8 @@ final class ModelInputs {
      */
     static byte[] read(Path file, Graph g, int tensor, double[] imageRange) throws IOException {
         Tensor input = g.tensor(tensor);
-        if (!Files.isRegularFile(file)) throw new UserException("no such file: " + file);
+        if (Files.isDirectory(file)) throw new UserException("--input " + file + " is a directory; give a file (.npy, raw bytes or an image)");
+        if (!Files.isRegularFile(file)) throw new UserException("--input " + file + ": no such file");
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         String where = file.toString();
         try {

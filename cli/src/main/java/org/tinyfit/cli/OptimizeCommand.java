@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
 
 /** Reorders a model's operators so that TFLite Micro needs a smaller arena, and shows what more tinyfit could save. */
 @Command(name = "optimize", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Reorders operators for the smallest arena TFLite Micro needs.",
         description = {
             "Finds the operator order with the smallest peak of live activation memory",
             "and writes the model with its operators in that order. Nothing else in the",
@@ -64,12 +65,11 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the figures as JSON instead of a table (always with the memory profiles).")
     boolean json;
 
-    @Option(names = "--no-offline-plan", description = {"Write only the operator order, not tinyfit's best plan as the model's",
-        "OfflineMemoryAllocation metadata (TFLite Micro then plans the arena itself)."})
+    @Option(names = "--no-offline-plan", description = "Write only the operator order, not tinyfit's best plan as the model's "
+        + "OfflineMemoryAllocation metadata (TFLite Micro then plans the arena itself).")
     boolean noOfflinePlan;
 
-    @Option(names = "--profile", description = {"Also print the memory profile: live activation bytes at every step",
-        "of the stored order and of the written order, with the tensors live at each."})
+    @Option(names = "--profile", description = "Also print the memory profile: the live activation bytes at every step (node and op) of the stored order, and of the written order when it differs, with a bar per step and the peak marked. --json always has both profiles, with the tensors live at each step.")
     boolean profile;
 
     @Override public Integer call() throws IOException {

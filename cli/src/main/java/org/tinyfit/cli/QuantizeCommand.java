@@ -39,7 +39,8 @@ import picocli.CommandLine.Spec;
             "of model inputs, shape [N, ...]. Sample value v becomes the real input",
             "v * --scale + --offset, as in tinyfit eval. See docs/quantize.md.",
             "Example (Fashion-MNIST pixels 0..255 to 0..1):",
-            "  tinyfit quantize fmnist/model.tflite --calibrate /usr/share/datasets/fashion-mnist \\",
+            "  tinyfit quantize fmnist/model.tflite \\",
+            "      --calibrate /usr/share/datasets/fashion-mnist \\",
             "      --scale 0.00392156862745098 -o fmnist_int8.tflite",
             ""})
 final class QuantizeCommand implements Callable<Integer> {
@@ -70,10 +71,10 @@ final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--float-io", description = "Keep float input and output (a QUANTIZE after the input, a DEQUANTIZE before the output).")
     boolean floatIo;
 
-    @Option(names = "--scale", defaultValue = "1", description = "Multiply each sample value by this (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scale", paramLabel = "S", defaultValue = "1", description = "Multiply each sample value by this (default: ${DEFAULT-VALUE}).")
     double scale;
 
-    @Option(names = "--offset", defaultValue = "0", description = "Then add this (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--offset", paramLabel = "O", defaultValue = "0", description = "Then add this (default: ${DEFAULT-VALUE}).")
     double offset;
 
     @Option(names = "--json", description = "Print the result as JSON.")

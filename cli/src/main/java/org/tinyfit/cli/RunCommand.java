@@ -6,12 +6,16 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Node;
+import org.tinyfit.graph.Op;
+import org.tinyfit.graph.Shape;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.Schedule;
@@ -78,11 +82,11 @@ final class RunCommand implements Callable<Integer> {
         Graph g = ModelReader.read(model);
         int[] ins = g.inputs();
         if (inputs.size() != ins.length) {
-            throw new UserException(model.getFileName() + " has " + ins.length + " input" + (ins.length == 1 ? "" : "s") + " ("
+            throw new UserException(model.getFileName() + " has " + Units.count(ins.length, "input") + " ("
                     + describe(g, ins) + "); give one --input per input, got " + inputs.size());
         }
         if (outputs.size() > g.outputs().length) {
-            throw new UserException(model.getFileName() + " has " + g.outputs().length + " outputs; got " + outputs.size() + " --output files");
+            throw new UserException(model.getFileName() + " has " + Units.count(g.outputs().length, "output") + "; got " + outputs.size() + " --output files");
         }
         byte[][] data = new byte[ins.length][];
         for (int k = 0; k < ins.length; k++) data[k] = ModelInputs.read(inputs.get(k), g, ins[k], imageRange);
@@ -113,7 +117,7 @@ final class RunCommand implements Callable<Integer> {
         }
         out.printf(Locale.ROOT, "%s: %d nodes, arena %d bytes (%s plan, stored order), ran in %.2f ms%n",
                 model.getFileName(), g.nodes().size(), plan.arenaBytes(), plan.planner(), millis);
-        for (int k = 0; k < outs.length; k++) printOutput(out, k, shown[k], result[k]);
+        for (int k = 0; k < outs.length; k++) printOutput(out, k, shown[k], result[k], classScores(g, outs[k]));
         return 0;
     }
 
@@ -142,12 +146,27 @@ final class RunCommand implements Callable<Integer> {
             m.put("scale", t.quant().scale());
             m.put("zeroPoint", t.quant().zeroPoint());
         }
-        m.put("stored", TensorValues.stored(t, bytes));
+        double[] stored = TensorValues.stored(t, bytes);
+        m.put("stored", t.dtype().isFloat() ? stored : Arrays.stream(stored).mapToLong(v -> (long) v).toArray());
         m.put("real", TensorValues.real(t, bytes));
         return m;
     }
 
-    static void printOutput(PrintWriter out, int k, Tensor t, byte[] bytes) {
+    /**
+     * Whether output {@code id} reads as class scores: one row of more than one value, made by a
+     * softmax or shaped unlike every input (an autoencoder gives back its input's shape).
+     */
+    static boolean classScores(Graph g, int id) {
+        Shape s = g.tensor(id).shape();
+        if (s.rank() == 0 || s.elements() != s.dim(-1) || s.elements() < 2) return false;
+        for (Node n : g.nodes()) {
+            for (int o : n.outputs()) if (o == id && n.op() instanceof Op.Softmax) return true;
+        }
+        for (int in : g.inputs()) if (g.tensor(in).shape().elements() == s.elements()) return false;
+        return true;
+    }
+
+    static void printOutput(PrintWriter out, int k, Tensor t, byte[] bytes, boolean classScores) {
         String q = t.quant() == null || t.dtype().isFloat() ? "" : t.quant().perChannel() ? " " + t.quant() : String.format(Locale.ROOT, " scale=%g zero_point=%d", t.quant().scale(), t.quant().zeroPoint());
         out.printf(Locale.ROOT, "output %d (%s) %s%s%n", k, t.name(), t.describe(), q);
         double[] stored = TensorValues.stored(t, bytes), real = TensorValues.real(t, bytes);
@@ -161,8 +180,7 @@ final class RunCommand implements Callable<Integer> {
         if (show < stored.length) { s.append(" ... (").append(stored.length).append(" values)"); r.append(" ..."); }
         out.println(s);
         if (!t.dtype().isFloat()) out.println(r);
-        int last = t.shape().rank() == 0 ? 1 : t.shape().dim(-1);
-        if (real.length == last && last > 1) {
+        if (classScores) {
             int best = 0;
             for (int i = 1; i < real.length; i++) if (real[i] > real[best]) best = i;
             out.printf(Locale.ROOT, "  top: class %d (%.6g)%n", best, real[best]);

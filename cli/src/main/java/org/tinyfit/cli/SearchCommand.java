@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
             "At the end: DIR/pareto.json, DIR/pareto/*.tflite (no model is more accurate and",
             "smaller at once) and DIR/best.tflite, with their test accuracy, SRAM, flash and",
             "latency."},
-        footer = {"", "Example:", "  tinyfit search --data /usr/share/datasets/fashion-mnist --device arduino-nano-33-ble-sense \\",
+        footer = {"", "Example:", "  tinyfit search --data /usr/share/datasets/fashion-mnist \\",
+            "      --device arduino-nano-33-ble-sense \\",
             "      --max-ram 64KB --max-flash 256KB --budget 2h --out search-fmnist"})
 final class SearchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -59,9 +60,9 @@ final class SearchCommand implements Callable<Integer> {
     String runtime;
     @Option(names = "--out", defaultValue = "search-out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
-    @Option(names = "--seed", defaultValue = "1", description = "Seed of the whole search (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed of the whole search (default: ${DEFAULT-VALUE}).")
     long seed;
-    @Option(names = "--threads", description = "Candidates trained at once (default: the number of cores).")
+    @Option(names = "--threads", paramLabel = "N", description = "Candidates trained at once (default: the number of cores).")
     Integer threads;
     @Option(names = "--max-epochs", defaultValue = "4", paramLabel = "N", description = "The most epochs a candidate is trained for (default: ${DEFAULT-VALUE}).")
     int maxEpochs;

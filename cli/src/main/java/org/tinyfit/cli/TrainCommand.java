@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code tinyfit train}: trains a model described by a spec on a dataset the data package reads, with checkpoints and resume. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        header = "Trains a small network in pure Java and writes it as a .tflite.",
         description = {
             "Trains a small network in pure Java and writes it as a float .tflite",
             "(batch norm folded, dropout removed) with a summary and a checkpoint.",
@@ -46,39 +47,39 @@ final class TrainCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
     @Option(names = "--data", required = true, paramLabel = "DATA",
-            description = {"Dataset: an MNIST-style directory (train-/t10k- IDX files), a .csv (label in the first column),",
-                "a .npy/.npz or a directory of them, optionally with options after '#', e.g.",
-                "ecg.csv#shape=140x1 (rows as sequences) or data.csv#label=target,test=5:4 (see docs/datasets.md)."})
+            description = "Dataset: an MNIST-style directory (train-/t10k- IDX files), a .csv (label in the first column), "
+                + "a .npy/.npz or a directory of them, optionally with options after '#', e.g. "
+                + "ecg.csv#shape=140x1 (rows as sequences) or data.csv#label=target,test=5:4 (see docs/datasets.md).")
     String data;
 
     @Option(names = "--normalize", defaultValue = "auto", paramLabel = "HOW",
-            description = {"auto, unit, standardize or none: unit maps each channel's range on the training part to [0,1],",
-                "standardize gives each channel mean 0 and deviation 1; auto is unit for images [h,w,c] and",
-                "standardize for anything else (default: ${DEFAULT-VALUE}). Applied after augmentation."})
+            description = "auto, unit, standardize or none: unit maps each channel's range on the training part to [0,1], "
+                + "standardize gives each channel mean 0 and deviation 1; auto is unit for images [h,w,c] and "
+                + "standardize for anything else (default: ${DEFAULT-VALUE}). Applied after augmentation.")
     String normalize;
 
     @Option(names = "--model", defaultValue = "fmnist", paramLabel = "SPEC",
             description = "Model: a built-in name (fmnist, tiny), a .json spec file, or inline JSON (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--epochs", defaultValue = "15", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
-    @Option(names = "--batch", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).") int batch;
-    @Option(names = "--lr", defaultValue = "0.003", description = "Peak learning rate (default: ${DEFAULT-VALUE}).") float lr;
-    @Option(names = "--optimizer", defaultValue = "adamw", description = "adamw, adam or sgd (momentum 0.9) (default: ${DEFAULT-VALUE}).") String optimizer;
-    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine, step (×0.3 every 5 epochs) or constant, after linear warm-up (default: ${DEFAULT-VALUE}).") String schedule;
-    @Option(names = "--warmup-epochs", defaultValue = "1", description = "Linear warm-up length in epochs (default: ${DEFAULT-VALUE}).") float warmup;
-    @Option(names = "--weight-decay", defaultValue = "0.0005", description = "Weight decay on weights (not biases/BN) (default: ${DEFAULT-VALUE}).") float weightDecay;
-    @Option(names = "--label-smoothing", defaultValue = "0.05", description = "Label smoothing of the cross-entropy (default: ${DEFAULT-VALUE}).") float labelSmoothing;
-    @Option(names = "--shift", defaultValue = "1", description = "Image augmentation: random shift of up to this many pixels, zero-filled (0: none) (default: ${DEFAULT-VALUE}).") int shift;
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "15", description = "Epochs (default: ${DEFAULT-VALUE}).") int epochs;
+    @Option(names = "--batch", paramLabel = "N", defaultValue = "128", description = "Batch size (default: ${DEFAULT-VALUE}).") int batch;
+    @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.003", description = "Peak learning rate (default: ${DEFAULT-VALUE}).") float lr;
+    @Option(names = "--optimizer", paramLabel = "adamw|adam|sgd", defaultValue = "adamw", description = "adamw, adam or sgd (momentum 0.9) (default: ${DEFAULT-VALUE}).") String optimizer;
+    @Option(names = "--schedule", paramLabel = "cosine|step|constant", defaultValue = "cosine", description = "cosine, step (×0.3 every 5 epochs) or constant, after linear warm-up (default: ${DEFAULT-VALUE}).") String schedule;
+    @Option(names = "--warmup-epochs", paramLabel = "EPOCHS", defaultValue = "1", description = "Linear warm-up length in epochs (default: ${DEFAULT-VALUE}).") float warmup;
+    @Option(names = "--weight-decay", paramLabel = "DECAY", defaultValue = "0.0005", description = "Weight decay on weights (not biases/BN) (default: ${DEFAULT-VALUE}).") float weightDecay;
+    @Option(names = "--label-smoothing", paramLabel = "EPS", defaultValue = "0.05", description = "Label smoothing of the cross-entropy (default: ${DEFAULT-VALUE}).") float labelSmoothing;
+    @Option(names = "--shift", paramLabel = "PIXELS", defaultValue = "1", description = "Image augmentation: random shift of up to this many pixels, zero-filled (0: none) (default: ${DEFAULT-VALUE}).") int shift;
     @Option(names = "--flip", negatable = true, defaultValue = "true", fallbackValue = "true", description = "Image augmentation: mirror half the images left-right (default: on; --no-flip turns off).") boolean flip;
     @Option(names = "--time-shift", defaultValue = "0", paramLabel = "N", description = "Sequence augmentation: random shift along time of up to N steps each way, zero-filled (default: ${DEFAULT-VALUE}).") int timeShift;
     @Option(names = "--noise", defaultValue = "0", paramLabel = "SIGMA", description = "Augmentation: Gaussian noise of this deviation on every raw value, any data (default: ${DEFAULT-VALUE}).") double noise;
     @Option(names = "--class-weights", defaultValue = "none", paramLabel = "none|balanced", description = "balanced: weight each class's loss by count / (classes x its count), for imbalanced data (default: ${DEFAULT-VALUE}).") String classWeights;
-    @Option(names = "--seed", defaultValue = "1", description = "Seed for weights, data order, augmentation and dropout (default: ${DEFAULT-VALUE}).") long seed;
-    @Option(names = "--threads", description = "Worker threads (default: the number of cores). Does not change results.") Integer threads;
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Seed for weights, data order, augmentation and dropout (default: ${DEFAULT-VALUE}).") long seed;
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores). Does not change results.") Integer threads;
     @Option(names = "--val", defaultValue = "stratified:0.1", paramLabel = "N|stratified:F", description = "Validation part: stratified:F holds out a seeded fraction F of each class, N the last N training samples (default: ${DEFAULT-VALUE}).") String val;
     @Option(names = "--limit", paramLabel = "N", description = "Train on the first N training samples only (quick runs).") Integer limit;
-    @Option(names = "--checkpoint-steps", defaultValue = "100", description = "Also checkpoint every this many steps within an epoch (0: only at epoch ends) (default: ${DEFAULT-VALUE}).") int checkpointSteps;
+    @Option(names = "--checkpoint-steps", paramLabel = "STEPS", defaultValue = "100", description = "Also checkpoint every this many steps within an epoch (0: only at epoch ends) (default: ${DEFAULT-VALUE}).") int checkpointSteps;
     @Option(names = "--out", defaultValue = "train-out", paramLabel = "DIR", description = "Output directory: checkpoint, summary.json, the trained model (default: ${DEFAULT-VALUE}).") Path out;
     @Option(names = "--qat", description = {"Quantization-aware training: the last --qat-epochs epochs run the int8 model forward (the runtime's int8",
                 "arithmetic) with straight-through gradients; also writes model_int8.tflite and prints its test accuracy."}) boolean qat;

@@ -21,6 +21,7 @@ final class TrainProgress implements TrainingRun.Listener, AutoCloseable {
     private final boolean plain;
     private ProgressBar bar;
     private int barEpoch = -1;
+    private int epochs;
 
     TrainProgress(PrintWriter out, boolean plain) { this.out = out; this.plain = plain || !onTerminal(); }
 
@@ -36,7 +37,11 @@ final class TrainProgress implements TrainingRun.Listener, AutoCloseable {
     }
 
     @Override public void resumed(TrainState st) {
-        out.printf(Locale.ROOT, "resuming from the checkpoint: epoch %d, step %d%n", st.epoch() + 1, st.stepInEpoch());
+        if (epochs > 0 && st.epoch() >= epochs) {
+            out.printf(Locale.ROOT, "the checkpoint is of a finished run (%s); writing its model and summary again%n", Units.count(epochs, "epoch"));
+        } else {
+            out.printf(Locale.ROOT, "resuming from the checkpoint: epoch %d of %d, step %d%n", st.epoch() + 1, epochs, st.stepInEpoch());
+        }
         out.flush();
     }
 
@@ -71,9 +76,10 @@ final class TrainProgress implements TrainingRun.Listener, AutoCloseable {
     }
 
     @Override public void started(TrainingRun.Plan p) {
-        out.printf(Locale.ROOT, "model %s: %d trainable parameters; %d training samples, %d validation; %d step%s of %d per epoch; %d thread%s%n",
-                p.spec().name(), p.trainableParameters(), p.trainSamples(), p.validationSamples(), p.stepsPerEpoch(), p.stepsPerEpoch() == 1 ? "" : "s",
-                p.config().batch(), p.config().threads(), p.config().threads() == 1 ? "" : "s");
+        epochs = p.config().epochs();
+        out.printf(Locale.ROOT, "model %s: %s; %s, %d validation; %s of %d per epoch; %s%n",
+                p.spec().name(), Units.count(p.trainableParameters(), "trainable parameter"), Units.count(p.trainSamples(), "training sample"), p.validationSamples(),
+                Units.count(p.stepsPerEpoch(), "step"), p.config().batch(), Units.count(p.config().threads(), "thread"));
         out.flush();
     }
 

@@ -50,4 +50,10 @@ final class Units {
         if (s >= 60) return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
         return s + "s";
     }
+
+    /** "1 thread", "2 threads", "12,000 samples": a count with its noun, plural unless the count is one. */
+    static String count(long n, String noun) { return grouped(n) + " " + noun + (n == 1 ? "" : "s"); }
+
+    /** "12,345". */
+    static String grouped(long n) { return String.format(Locale.ROOT, "%,d", n); }
 }

@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,7 +124,23 @@ class RunEvalCommandTest {
         Files.writeString(data, csv);
         CliTest.Run r = CliTest.run("eval", SPEECH, "--data", data.toString(), "--threads", "2");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("accuracy 50.00% (2 of 4 correct)"), r.out());
+        assertTrue(r.out().contains("accuracy 50.00% (2 of 4 correct), balanced accuracy 50.00%"), r.out());
+        int other = (tflmClass + 1) % 4;
+        List<String> lines = r.out().lines().toList();
+        assertEquals(List.of(String.valueOf(tflmClass), "2", "4", "100.00%", "50.00%"), Arrays.asList(lines.get(3 + tflmClass).trim().split(" +")), r.out());
+        assertEquals(List.of(String.valueOf(other), "2", "0", "0.00%", "-"), Arrays.asList(lines.get(3 + other).trim().split(" +")), r.out());
+        assertTrue(r.out().contains("confusion matrix (rows: true class, columns: predicted class)"), r.out());
+
+        CliTest.Run j = CliTest.run("eval", SPEECH, "--data", data.toString(), "--json");
+        assertEquals(0, j.code(), j.err());
+        JsonNode root = new ObjectMapper().readTree(j.out());
+        long[][] want = new long[4][4];
+        want[tflmClass][tflmClass] = 2;
+        want[other][tflmClass] = 2;
+        for (int t = 0; t < 4; t++) for (int p = 0; p < 4; p++) assertEquals(want[t][p], root.get("confusion").get(t).get(p).asLong(), j.out());
+        assertEquals(0.0, root.get("classes").get(other).get("recall").asDouble());
+        assertTrue(root.get("classes").get(other).get("precision").isNull(), "never predicted: no precision");
+        assertEquals(0.5, root.get("balancedAccuracy").asDouble());
     }
 
     @Test

@@ -61,9 +61,7 @@ public final class DeviceCatalog {
         try {
             root = new ObjectMapper().readTree(json);
         } catch (JsonProcessingException e) {
-            var loc = e.getLocation();
-            throw new DeviceException(where + ": not valid JSON" + (loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr())
-                    + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
+            throw new DeviceException(where + ": not valid JSON" + org.tinyfit.io.JsonErrors.describe(e));
         }
         if (root == null || !root.isObject() || !root.has("devices") || !root.get("devices").isArray()) {
             throw new DeviceException(where + ": expected an object with a \"devices\" array, e.g. {\"devices\": [{\"id\": \"my-board\", ...}]}");

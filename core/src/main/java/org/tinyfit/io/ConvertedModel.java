@@ -1,7 +1,6 @@
 package org.tinyfit.io;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Provenance;
@@ -18,7 +17,7 @@ import org.tinyfit.tflite.TfliteWriter;
  */
 public record ConvertedModel(Graph graph, ModelReader.Format format, byte[] bytes) {
     public static ConvertedModel of(Path model, Provenance provenance) throws IOException {
-        byte[] original = Files.readAllBytes(model);
+        byte[] original = ModelReader.bytes(model);
         String name = ModelReader.nameOf(model);
         ModelReader.Format format = ModelReader.formatOf(original, name);
         Graph g = format.reader().apply(original, name);

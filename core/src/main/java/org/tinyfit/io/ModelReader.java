@@ -70,8 +70,31 @@ public final class ModelReader {
     /** Reads a model file; a missing, unreadable or unknown file is a {@link GraphException} naming it. */
     public static Graph read(Path path) {
         String name = nameOf(path);
+        refuseDirectory(path);
         for (Format f : FORMATS) if (f.namedBy(name)) return f.fileReader().apply(path);
         return formatOf(head(path, name), name).fileReader().apply(path);
+    }
+
+    /**
+     * The bytes of a model file; a missing file, a directory or an unreadable file is a
+     * {@link GraphException} naming it.
+     */
+    public static byte[] bytes(Path path) {
+        refuseDirectory(path);
+        try {
+            return Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new GraphException(nameOf(path) + ": no such file (" + path.toAbsolutePath() + ")");
+        } catch (IOException e) {
+            throw new GraphException(path + ": cannot read the file (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void refuseDirectory(Path path) {
+        if (Files.isDirectory(path)) {
+            throw new GraphException(path + " is a directory; give a model file ("
+                    + String.join(" or ", FORMATS.stream().flatMap(f -> f.extensions().stream()).toList()) + ")");
+        }
     }
 
     /** The first bytes of a file, enough for {@link Format#recognizes}. */

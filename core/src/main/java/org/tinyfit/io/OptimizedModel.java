@@ -1,7 +1,6 @@
 package org.tinyfit.io;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.tinyfit.graph.Graph;
@@ -50,7 +49,7 @@ public record OptimizedModel(Graph graph, MemoryOptimization memory, ArenaProof 
      * offline plan when it needs a smaller arena than TFLite Micro's own planner on the best order.
      */
     public static OptimizedModel of(Path model, Provenance provenance, boolean withOfflinePlan) throws IOException {
-        byte[] original = Files.readAllBytes(model);
+        byte[] original = ModelReader.bytes(model);
         String name = ModelReader.nameOf(model);
         ModelReader.Format format = ModelReader.formatOf(original, name);
         Graph g = format.reader().apply(original, name);

@@ -43,13 +43,14 @@ public final class CsvReader {
                         + " values, the file has " + features + " feature columns");
             }
             FloatList values = new FloatList(Math.min(1 << 20, features * 64));
-            IntList labels = new IntList();
+            IntList labels = new IntList(), lines = new IntList();
             String line;
             int lineNo = 1;
             List<String> fields = new ArrayList<>(columns);
             while ((line = in.readLine()) != null) {
                 lineNo++;
                 if (line.isBlank()) continue;
+                lines.add(lineNo);
                 fields.clear();
                 splitInto(line, fields);
                 if (fields.size() != columns) {
@@ -69,7 +70,7 @@ public final class CsvReader {
             }
             if (labels.size == 0) throw new DataException(name + ": no data rows after the header");
             SampleStore store = new SampleStore.Floats(values.toArray(), features);
-            return StoredDataset.of(file.getFileName().toString(), store, labels.toArray(), shape);
+            return StoredDataset.of(file.getFileName().toString(), store, labels.toArray(), shape, lines.toArray());
         } catch (java.nio.charset.MalformedInputException e) {
             throw new DataException(name + ": not UTF-8 text; is it really a CSV file?");
         } catch (IOException e) {

@@ -39,6 +39,15 @@ public interface Dataset {
     /** The samples at these indices of this dataset, in this order. */
     default Dataset subset(int[] indices) { return new Subset(this, indices); }
 
+    /** Where sample {@code index} comes from, for messages: {@code "data.csv line 7"}, or {@code "sample 12"}. */
+    default String where(int index) { return "sample " + index; }
+
+    /** The first sample whose label is {@code classes} or more, or -1 when every label is below it. */
+    default int firstLabelAtLeast(int classes) {
+        for (int i = 0; i < size(); i++) if (label(i) >= classes) return i;
+        return -1;
+    }
+
     /** Counts of each label, indexed by class. */
     default int[] classCounts() {
         int[] counts = new int[numClasses()];

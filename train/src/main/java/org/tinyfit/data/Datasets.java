@@ -157,6 +157,8 @@ public final class Datasets {
 
         @Override public int label(int index) { return data.label(index); }
 
+        @Override public String where(int index) { return data.where(index); }
+
         @Override public void copySample(int index, float[] dst, int offset) { data.copySample(index, dst, offset); }
     }
 

@@ -108,6 +108,8 @@ public record Normalization(float[] shift, float[] scale) {
 
         @Override public int label(int index) { return data.label(index); }
 
+        @Override public String where(int index) { return data.where(index); }
+
         @Override public void copySample(int index, float[] dst, int offset) {
             data.copySample(index, dst, offset);
             norm.apply(dst, offset, data.sampleLength());

@@ -28,6 +28,8 @@ record Reshaped(Dataset data, int[] shape) implements Dataset {
 
     @Override public int label(int index) { return data.label(index); }
 
+    @Override public String where(int index) { return data.where(index); }
+
     @Override public void copySample(int index, float[] dst, int offset) { data.copySample(index, dst, offset); }
 
     @Override public boolean equals(Object o) {

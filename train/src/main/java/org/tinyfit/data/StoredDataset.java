@@ -9,8 +9,14 @@ final class StoredDataset implements Dataset {
     private final int[] shape;
     private final int numClasses;
     private final String name;
+    private final int[] lines;
 
     StoredDataset(String name, SampleStore store, int[] labels, int[] shape, int numClasses) {
+        this(name, store, labels, shape, numClasses, null);
+    }
+
+    /** @param lines the text line each sample was read from (for messages), or null when the file is not text */
+    StoredDataset(String name, SampleStore store, int[] labels, int[] shape, int numClasses, int[] lines) {
         Layout.of(shape);
         int length = 1;
         for (int d : shape) {
@@ -34,13 +40,20 @@ final class StoredDataset implements Dataset {
         this.labels = labels;
         this.shape = shape.clone();
         this.numClasses = numClasses;
+        if (lines != null && lines.length != labels.length) throw new IllegalArgumentException(lines.length + " line numbers for " + labels.length + " samples");
+        this.lines = lines;
     }
 
     /** A dataset whose class count is one more than its largest label. */
     static StoredDataset of(String name, SampleStore store, int[] labels, int[] shape) {
+        return of(name, store, labels, shape, null);
+    }
+
+    /** As {@link #of(String, SampleStore, int[], int[])}, each sample read from the text line {@code lines[i]}. */
+    static StoredDataset of(String name, SampleStore store, int[] labels, int[] shape, int[] lines) {
         int max = -1;
         for (int l : labels) max = Math.max(max, l);
-        return new StoredDataset(name, store, labels, shape, max + 1);
+        return new StoredDataset(name, store, labels, shape, max + 1, lines);
     }
 
     @Override public int size() { return labels.length; }
@@ -59,6 +72,8 @@ final class StoredDataset implements Dataset {
         }
         store.copy(index, dst, offset);
     }
+
+    @Override public String where(int index) { return name + (lines == null ? " sample " + index : " line " + lines[index]); }
 
     /** Bytes the sample values occupy (heap or mapped), for memory checks. */
     long storedBytes() { return store.storedBytes(); }

@@ -25,6 +25,8 @@ record Subset(Dataset parent, int[] indices) implements Dataset {
 
     @Override public void copySample(int index, float[] dst, int offset) { parent.copySample(indices[index], dst, offset); }
 
+    @Override public String where(int index) { return parent.where(indices[index]); }
+
     @Override public int[] indices() { return indices.clone(); }
 
     @Override public String toString() { return "Subset[" + indices.length + " of " + parent + "]"; }

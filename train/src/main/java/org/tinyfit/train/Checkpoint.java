@@ -85,12 +85,12 @@ public final class Checkpoint {
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) return false;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            if (in.readInt() != MAGIC) throw new IOException(file + " is not a tinyfit checkpoint; use another --out directory");
+            if (in.readInt() != MAGIC) throw new org.tinyfit.data.DataException(file + " is not a tinyfit checkpoint; use another --out directory");
             int version = in.readInt();
-            if (version != VERSION) throw new IOException(file + " has checkpoint version " + version + ", this tinyfit reads " + VERSION + "; use another --out directory");
+            if (version != VERSION) throw new org.tinyfit.data.DataException(file + " has checkpoint version " + version + ", this tinyfit reads " + VERSION + "; use another --out directory");
             String mf = in.readUTF(), cf = in.readUTF();
-            if (!mf.equals(modelFingerprint)) throw new IOException(file + " belongs to a different model; resume with the same --model, or use another --out directory");
-            if (!cf.equals(configFingerprint)) throw new IOException(file + " was made with different settings (" + cf + "; now " + configFingerprint + "); resume with the same options, or use another --out directory");
+            if (!mf.equals(modelFingerprint)) throw new org.tinyfit.data.DataException(file + " belongs to a different model; resume with the same --model, or use another --out directory");
+            if (!cf.equals(configFingerprint)) throw new org.tinyfit.data.DataException(file + " was made with different settings (" + cf + "; now " + configFingerprint + "); resume with the same options, or use another --out directory");
             st.epoch = in.readInt();
             st.stepInEpoch = in.readInt();
             st.globalStep = in.readLong();
@@ -104,22 +104,22 @@ public final class Checkpoint {
                 st.history.add(new EpochResult(in.readInt(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()));
             }
             int np = in.readInt();
-            if (np != params.size()) throw new IOException(file + " holds " + np + " params, the model has " + params.size() + "; use another --out directory");
+            if (np != params.size()) throw new org.tinyfit.data.DataException(file + " holds " + np + " params, the model has " + params.size() + "; use another --out directory");
             for (Param p : params) {
                 int id = in.readInt();
-                if (id != p.tensorId) throw new IOException(file + ": param for tensor " + id + " where the model has tensor " + p.tensorId);
+                if (id != p.tensorId) throw new org.tinyfit.data.DataException(file + ": param for tensor " + id + " where the model has tensor " + p.tensorId);
                 readFloats(in, p.value, file);
             }
             opt.step = in.readLong();
             int ns = in.readInt();
-            if (ns != opt.slots.length) throw new IOException(file + ": optimizer state for " + ns + " params, expected " + opt.slots.length);
+            if (ns != opt.slots.length) throw new org.tinyfit.data.DataException(file + ": optimizer state for " + ns + " params, expected " + opt.slots.length);
             for (float[][] slots : opt.slots) {
                 int k = in.readInt();
-                if (k != slots.length) throw new IOException(file + ": optimizer has " + k + " slots per param, expected " + slots.length + " (was another optimizer used?)");
+                if (k != slots.length) throw new org.tinyfit.data.DataException(file + ": optimizer has " + k + " slots per param, expected " + slots.length + " (was another optimizer used?)");
                 for (float[] s : slots) readFloats(in, s, file);
             }
         } catch (java.io.EOFException e) {
-            throw new IOException(file + " is truncated (it ends before the checkpoint does); delete it to start over, or use another --out directory");
+            throw new org.tinyfit.data.DataException(file + " is truncated (it ends before the checkpoint does); delete it to start over, or use another --out directory");
         }
         return true;
     }
@@ -131,7 +131,7 @@ public final class Checkpoint {
 
     private static void readFloats(DataInputStream in, float[] into, Path file) throws IOException {
         int n = in.readInt();
-        if (n != into.length) throw new IOException(file + ": an array of " + n + " values where " + into.length + " are expected");
+        if (n != into.length) throw new org.tinyfit.data.DataException(file + ": an array of " + n + " values where " + into.length + " are expected");
         for (int i = 0; i < n; i++) into[i] = Float.intBitsToFloat(in.readInt());
     }
 }

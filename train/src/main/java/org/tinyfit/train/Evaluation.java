@@ -18,21 +18,97 @@ import org.tinyfit.runtime.Interpreter;
 import org.tinyfit.runtime.TensorValues;
 
 /**
- * The top-1 accuracy of a classifier graph on a labelled dataset, each sample run in the
+ * The top-1 accuracy, per-class recall and precision, and confusion matrix of a classifier graph on a labelled dataset, each sample run in the
  * interpreter (what TFLite Micro computes, byte for byte for integer models) in TFLite Micro's arena
  * plan of the stored order. Sample value v becomes the real input {@code v * scale + offset},
  * quantized by the input's scale and zero point when the model is quantized; the predicted class is
  * the largest output value. Unlike {@link Trainer#evaluate}, which runs a float training network,
  * this runs the model as a device would.
  *
- * @param samples   how many samples were evaluated
- * @param correct   how many of them the model classified right
+ * <p>Besides accuracy it keeps the confusion matrix, so that per-class recall and precision show
+ * what accuracy hides on imbalanced data (a model that always answers the majority class of a
+ * 91%/9% set is 91% accurate and has recall 0 on the other class).
+ *
+ * @param confusion {@code confusion[t][p]}: how many samples of true class t the model predicted as
+ *                  class p; one row and one column per class the model scores
  * @param seconds   the wall time the evaluation took
  * @param threads   the worker threads used, each with its own arena
  */
-public record Evaluation(int samples, int correct, double seconds, int threads) {
+public record Evaluation(long[][] confusion, double seconds, int threads) {
+    public Evaluation {
+        long[][] copy = new long[confusion.length][];
+        for (int t = 0; t < confusion.length; t++) {
+            if (confusion[t].length != confusion.length) throw new IllegalArgumentException("the confusion matrix must be square");
+            copy[t] = confusion[t].clone();
+        }
+        confusion = copy;
+    }
+
+    /** A copy of the confusion matrix: rows are true classes, columns predicted ones. */
+    @Override public long[][] confusion() {
+        long[][] copy = new long[confusion.length][];
+        for (int t = 0; t < confusion.length; t++) copy[t] = confusion[t].clone();
+        return copy;
+    }
+
+    /** How many classes the model scores (the side of the confusion matrix). */
+    public int classes() { return confusion.length; }
+
+    /** How many samples were evaluated. */
+    public int samples() {
+        long n = 0;
+        for (int t = 0; t < classes(); t++) n += support(t);
+        return Math.toIntExact(n);
+    }
+
+    /** How many samples the model classified right (the diagonal). */
+    public int correct() {
+        long n = 0;
+        for (int t = 0; t < classes(); t++) n += confusion[t][t];
+        return Math.toIntExact(n);
+    }
+
     /** The share of samples classified right. */
-    public double accuracy() { return (double) correct / samples; }
+    public double accuracy() { return (double) correct() / samples(); }
+
+    /** How many evaluated samples are of true class {@code c}. */
+    public long support(int c) {
+        long n = 0;
+        for (long v : confusion[c]) n += v;
+        return n;
+    }
+
+    /** How many evaluated samples the model predicted as class {@code c}. */
+    public long predicted(int c) {
+        long n = 0;
+        for (long[] row : confusion) n += row[c];
+        return n;
+    }
+
+    /** The share of class {@code c}'s samples predicted as c; NaN when the data has none of c. */
+    public double recall(int c) {
+        long n = support(c);
+        return n == 0 ? Double.NaN : (double) confusion[c][c] / n;
+    }
+
+    /** The share of the predictions of class {@code c} that were right; NaN when c was never predicted. */
+    public double precision(int c) {
+        long n = predicted(c);
+        return n == 0 ? Double.NaN : (double) confusion[c][c] / n;
+    }
+
+    /** The mean recall over the classes the data has (balanced accuracy): 1/classes for a model that always answers one class. */
+    public double balancedAccuracy() {
+        double sum = 0;
+        int present = 0;
+        for (int c = 0; c < classes(); c++) {
+            if (support(c) > 0) {
+                sum += recall(c);
+                present++;
+            }
+        }
+        return sum / present;
+    }
 
     /**
      * Evaluates the first {@code limit} samples of {@code ds} (all when null).
@@ -55,20 +131,24 @@ public record Evaluation(int samples, int correct, double seconds, int threads) 
             throw new DataException(dataName + ": samples of shape " + Arrays.toString(ds.sampleShape()) + " (" + ds.sampleLength() + " values), but input "
                     + in.name() + " " + in.describe() + " needs " + in.shape().elements() + " values");
         }
-        if (ds.numClasses() > classes) {
-            throw new DataException(dataName + ": labels go up to " + (ds.numClasses() - 1) + ", but the model scores only " + classes + " classes");
+        int stray = ds.firstLabelAtLeast(classes);
+        if (stray >= 0) {
+            throw new DataException(dataName + ": " + ds.where(stray) + " has label " + ds.label(stray) + ", but the model scores only " + classes + " classes (0.."
+                    + (classes - 1) + ")");
         }
         int n = limit == null ? ds.size() : Math.max(0, Math.min(limit, ds.size()));
         if (n == 0) throw new DataException(dataName + ": no samples to evaluate");
         Schedule schedule = Schedule.stored(g);
         ArenaPlan plan = new TflmGreedyPlanner().plan(g, schedule);
         int workers = Math.max(1, Math.min(threads, n));
-        AtomicInteger next = new AtomicInteger(), correct = new AtomicInteger();
+        AtomicInteger next = new AtomicInteger();
+        long[][][] counts = new long[workers][classes][classes];
         long t0 = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
             Future<?>[] fs = new Future<?>[workers];
             for (int w = 0; w < workers; w++) {
+                long[][] mine = counts[w];
                 fs[w] = pool.submit(() -> {
                     Interpreter it = new Interpreter(g, schedule, plan);
                     float[] sample = new float[ds.sampleLength()];
@@ -80,7 +160,7 @@ public record Evaluation(int samples, int correct, double seconds, int threads) 
                         double[] scores = TensorValues.real(out, it.run(new byte[][] {input})[0]);
                         int best = 0;
                         for (int c = 1; c < scores.length; c++) if (scores[c] > scores[best]) best = c;
-                        if (best == ds.label(i)) correct.incrementAndGet();
+                        mine[ds.label(i)][best]++;
                     }
                     return null;
                 });
@@ -96,6 +176,8 @@ public record Evaluation(int samples, int correct, double seconds, int threads) 
         } finally {
             pool.shutdownNow();
         }
-        return new Evaluation(n, correct.get(), (System.nanoTime() - t0) / 1e9, workers);
+        long[][] confusion = new long[classes][classes];
+        for (long[][] c : counts) for (int t = 0; t < classes; t++) for (int p = 0; p < classes; p++) confusion[t][p] += c[t][p];
+        return new Evaluation(confusion, (System.nanoTime() - t0) / 1e9, workers);
     }
 }

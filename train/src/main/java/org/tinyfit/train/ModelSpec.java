@@ -87,7 +87,7 @@ public record ModelSpec(int[] input, List<Layer> layers, boolean softmax, String
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new GraphException("model spec is not valid JSON: " + e.getOriginalMessage());
+            throw new GraphException("model spec is not valid JSON" + org.tinyfit.io.JsonErrors.describe(e));
         }
         if (root == null || !root.isObject()) throw new GraphException("model spec must be a JSON object like {\"input\":[28,28,1],\"layers\":[...]}");
         checkKeys(root, "model spec", Set.of("input", "layers", "softmax", "name"));

@@ -22,6 +22,7 @@ import org.tinyfit.data.Normalization;
 import org.tinyfit.data.Split;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Provenance;
+import org.tinyfit.graph.Shape;
 import org.tinyfit.quant.PtqOptions;
 import org.tinyfit.tflite.TfliteWriter;
 
@@ -131,6 +132,7 @@ public final class TrainingRun {
         };
         TrainConfig cfg = r.config().toBuilder().augmentations(fitting(r.config().augmentations(), all.sampleShape())).build();
         Graph graph = SpecCompiler.compile(modelSpec, cfg.seed());
+        refuseStrayLabels(graph, all, test);
         Loss loss = new Loss.SoftmaxCrossEntropy(cfg.labelSmoothing(), cfg.balancedClassWeights() ? Loss.SoftmaxCrossEntropy.balancedWeights(trainSet.classCounts()) : null);
         try (Trainer trainer = new Trainer(graph, cfg, trainSet, valSet, norm, loss)) {
             Plan plan = new Plan(modelSpec, trainer.net().trainableCount(), trainSet.size(), val, trainer.stepsPerEpoch(), cfg);
@@ -174,6 +176,19 @@ public final class TrainingRun {
             writeAtomically(r.out().resolve("model.tflite"), TfliteWriter.write(exported));
             if (int8 != null) writeAtomically(r.out().resolve(INT8_FILE), TfliteWriter.write(int8.model()));
             return new Result(plan, st, testScore, test == null ? 0 : test.size(), exported, summary, int8);
+        }
+    }
+
+    /** A label the model has no output for is named by where it is (a CSV's line), since it is more often a typo than a wanted class. */
+    private static void refuseStrayLabels(Graph graph, Dataset train, Dataset test) {
+        Shape out = graph.tensor(graph.outputs()[0]).shape();
+        int outputs = out.rank() == 0 ? 1 : out.dim(-1);
+        for (Dataset d : test == null ? List.of(train) : List.of(train, test)) {
+            int i = d.firstLabelAtLeast(outputs);
+            if (i >= 0) {
+                throw new DataException(d.where(i) + ": label " + d.label(i) + ", but the model has " + outputs + " output" + (outputs == 1 ? "" : "s")
+                        + " (classes 0.." + (outputs - 1) + "); fix the label, or make the last dense layer " + (d.label(i) + 1) + " wide");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package org.tinyfit.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,5 +76,47 @@ class EvaluationTest {
     void aModelWithoutClassScoresIsRefused() {
         GraphException e = assertThrows(GraphException.class, () -> Evaluation.topOne(identityClassifier(1), "one.tflite", InMemory.of(new float[] {1}, new int[] {0}, 1), "d", 1, 0, null, 1));
         assertTrue(e.getMessage().contains("classification"), e.getMessage());
+    }
+
+    @Property(tries = 20)
+    void theConfusionMatrixCountsEachSampleOnceAtItsLabelAndPrediction(@ForAll @IntRange(min = 1, max = 40) int n, @ForAll @IntRange(min = 0, max = 40) int right,
+                                                                      @ForAll @IntRange(min = 1, max = 4) int threads) {
+        int r = Math.min(right, n);
+        long[][] want = new long[3][3];
+        for (int i = 0; i < n; i++) want[i < r ? i % 3 : (i + 1) % 3][i % 3]++;
+        Evaluation e = Evaluation.topOne(identityClassifier(3), "identity", data(n, r), "data", 1, 0, null, threads);
+        assertArrayEquals(want, e.confusion());
+        for (int c = 0; c < 3; c++) {
+            long support = want[c][0] + want[c][1] + want[c][2], predicted = want[0][c] + want[1][c] + want[2][c];
+            assertEquals(support, e.support(c));
+            assertEquals(support == 0 ? Double.NaN : (double) want[c][c] / support, e.recall(c));
+            assertEquals(predicted == 0 ? Double.NaN : (double) want[c][c] / predicted, e.precision(c));
+        }
+    }
+
+    @Test
+    void aModelThatAlwaysAnswersTheMajorityClassHasNoRecallOnTheOther() {
+        float[] v = new float[10 * 2];
+        int[] y = new int[10];
+        for (int i = 0; i < 10; i++) {
+            v[i * 2] = 1f;
+            y[i] = i < 9 ? 0 : 1;
+        }
+        Evaluation e = Evaluation.topOne(identityClassifier(2), "identity", InMemory.of(v, y, 2), "data", 1, 0, null, 2);
+        assertEquals(0.9, e.accuracy(), 1e-12);
+        assertEquals(1.0, e.recall(0));
+        assertEquals(0.0, e.recall(1));
+        assertEquals(0.9, e.precision(0), 1e-12);
+        assertTrue(Double.isNaN(e.precision(1)), "class 1 was never predicted");
+        assertEquals(0.5, e.balancedAccuracy(), 1e-12);
+    }
+
+    @Test
+    void classesTheDataLacksHaveNoRecallAndDoNotCountInTheBalancedAccuracy() {
+        Evaluation e = Evaluation.topOne(identityClassifier(4), "identity", InMemory.of(new float[] {1, 0, 0, 0, 0, 1, 0, 0}, new int[] {0, 0}, 4), "data", 1, 0, null, 1);
+        assertEquals(4, e.classes());
+        assertTrue(Double.isNaN(e.recall(2)));
+        assertEquals(0.5, e.recall(0));
+        assertEquals(0.5, e.balancedAccuracy(), 1e-12, "only class 0 is in the data");
     }
 }

@@ -93,7 +93,7 @@ class TrainingDeterminismTest {
         train(1, tmp, () -> ++steps[0] == 5);
         Graph g = SpecCompiler.compile(ModelSpec.parse(SPEC), 5);
         try (Trainer t = new Trainer(g, config(1).toBuilder().lr(0.5f).build(), synthetic(150, 1), null, null, new Loss.SoftmaxCrossEntropy(0.1f))) {
-            IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> t.run(tmp, new Trainer.Listener() {}, null));
+            var e = org.junit.jupiter.api.Assertions.assertThrows(org.tinyfit.data.DataException.class, () -> t.run(tmp, new Trainer.Listener() {}, null));
             assertTrue(e.getMessage().contains("different settings"), e.getMessage());
         }
     }
