@@ -29,14 +29,20 @@ public interface EvaluatorFactory {
         try {
             return (EvaluatorFactory) Class.forName(SPARK).getConstructor(String.class).newInstance(master);
         } catch (ClassNotFoundException | NoClassDefFoundError e) {
-            throw new SearchException("--spark needs the tinyfit-spark module and Apache Spark on the classpath (missing "
-                    + e.getMessage().replace('/', '.') + "): run the search through ./tinyfit, which adds spark/target/lib with --spark,"
-                    + " or build them with 'mvn -pl spark -am package -DskipTests'");
+            throw missing(e);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof NoClassDefFoundError nc) throw missing(nc);
             throw new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static SearchException missing(Throwable e) {
+        return new SearchException("--spark needs the tinyfit-spark module and Apache Spark on the classpath (missing "
+                + String.valueOf(e.getMessage()).replace('/', '.') + "): run the search through ./tinyfit, which adds them with --spark,"
+                + " or build them with 'mvn -pl cli,spark -am package -DskipTests' and put spark/target/tinyfit-spark.jar and the jars"
+                + " listed in spark/target/classpath.txt on the classpath");
     }
 }

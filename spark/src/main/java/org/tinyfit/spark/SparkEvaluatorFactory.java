@@ -33,13 +33,18 @@ public final class SparkEvaluatorFactory implements EvaluatorFactory {
     }
 
     public SparkEvaluatorFactory(String master, Map<String, String> settings) {
+        try {
+            Class.forName("org.apache.spark.SparkConf", false, SparkEvaluatorFactory.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new NoClassDefFoundError(e.getMessage());
+        }
         if (master == null || master.isBlank()) throw new SearchException("--spark: give a master, e.g. local[2] or spark://host:7077");
         this.master = master;
         this.settings = Map.copyOf(settings);
     }
 
     @Override public Evaluator open(SearchRun.Options options, SearchSpace space, SearchData data) {
-        SparkConf conf = new SparkConf().setMaster(master).setAppName("tinyfit search " + options.out().getFileName());
+        SparkConf conf = new SparkConf().setMaster(master).setAppName("tinyfit search " + options.out().toAbsolutePath().normalize());
         conf.setIfMissing("spark.ui.enabled", "false");
         for (Map.Entry<String, String> e : settings.entrySet()) conf.set(e.getKey(), e.getValue());
         if (!master.startsWith("local") && !conf.contains("spark.jars")) {

@@ -27,15 +27,20 @@ public final class EvaluationThroughput {
     /** Times the evaluate calls of the evaluator it wraps. */
     static final class Timed implements Evaluator {
         final Evaluator inner;
-        double seconds;
-        int evaluations;
+        double seconds, firstSeconds;
+        int evaluations, firstEvaluations;
 
         Timed(Evaluator inner) { this.inner = inner; }
 
         @Override public List<Evaluation> evaluate(List<Candidate> batch) throws InterruptedException {
             long t0 = System.nanoTime();
             List<Evaluation> out = inner.evaluate(batch);
-            seconds += (System.nanoTime() - t0) / 1e9;
+            double took = (System.nanoTime() - t0) / 1e9;
+            if (evaluations == 0) {
+                firstSeconds = took;
+                firstEvaluations = out.size();
+            }
+            seconds += took;
             evaluations += out.size();
             return out;
         }
@@ -43,7 +48,8 @@ public final class EvaluationThroughput {
         @Override public void close() { inner.close(); }
     }
 
-    record Run(double perHour, double setupSeconds) {}
+    /** Evaluations per hour over the whole search, and after its first generation (executors started, code warmed up). */
+    record Run(double perHour, double steadyPerHour, double setupSeconds) {}
 
     static Run once(EvaluatorFactory f, Path out, int candidates, int limit) throws InterruptedException {
         Timed[] timed = new Timed[1];
@@ -55,7 +61,9 @@ public final class EvaluationThroughput {
             return timed[0];
         };
         SearchRun.run(SearchRuns.options(out, candidates, 2, limit), new Search.Listener() {}, watched);
-        return new Run(timed[0].evaluations / timed[0].seconds * 3600, (opened[1] - opened[0]) / 1e9);
+        Timed t = timed[0];
+        return new Run(t.evaluations / t.seconds * 3600, (t.evaluations - t.firstEvaluations) / (t.seconds - t.firstSeconds) * 3600,
+                (opened[1] - opened[0]) / 1e9);
     }
 
     public static void main(String[] args) throws Exception {
@@ -70,19 +78,25 @@ public final class EvaluationThroughput {
                 for (int m = 0; m < factories.size(); m++) {
                     Run run = once(factories.get(m), dir.resolve("run-" + r + "-" + m), candidates, limit);
                     runs.get(m).add(run);
-                    System.err.printf(Locale.ROOT, "%s, run %d: %.0f evaluations/h, setup %.1f s%n", names.get(m), r + 1, run.perHour(), run.setupSeconds());
+                    System.err.printf(Locale.ROOT, "%s, run %d: %.0f evaluations/h, %.0f after the first generation, setup %.1f s%n", names.get(m),
+                            r + 1, run.perHour(), run.steadyPerHour(), run.setupSeconds());
                 }
             }
         }
-        System.out.println("| evaluator | evaluations per hour (median) | runs | setup, s (median) |");
-        System.out.println("|---|---:|---|---:|");
+        System.out.println("| evaluator | evaluations per hour, whole search (median) | runs | after the first generation (median) | runs | Spark context start, s (median) |");
+        System.out.println("|---|---:|---|---:|---|---:|");
         for (int m = 0; m < names.size(); m++) {
             List<Run> rs = runs.get(m);
-            StringBuilder each = new StringBuilder();
-            for (Run x : rs) each.append(each.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", x.perHour()));
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %s | %.1f |%n", names.get(m), median(rs.stream().mapToDouble(Run::perHour).toArray()), each,
-                    median(rs.stream().mapToDouble(Run::setupSeconds).toArray()));
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %s | %,.0f | %s | %.1f |%n", names.get(m), median(rs.stream().mapToDouble(Run::perHour).toArray()),
+                    each(rs.stream().mapToDouble(Run::perHour).toArray()), median(rs.stream().mapToDouble(Run::steadyPerHour).toArray()),
+                    each(rs.stream().mapToDouble(Run::steadyPerHour).toArray()), median(rs.stream().mapToDouble(Run::setupSeconds).toArray()));
         }
+    }
+
+    static String each(double[] xs) {
+        StringBuilder b = new StringBuilder();
+        for (double x : xs) b.append(b.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%,.0f", x));
+        return b.toString();
     }
 
     static double median(double[] xs) {
