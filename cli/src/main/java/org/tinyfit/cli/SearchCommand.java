@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.tinyfit.device.Device;
+import org.tinyfit.search.EvaluatorFactory;
 import org.tinyfit.search.Limits;
 import org.tinyfit.search.Record;
 import org.tinyfit.search.Search;
@@ -72,6 +73,10 @@ final class SearchCommand implements Callable<Integer> {
     double val;
     @Option(names = "--devices-file", paramLabel = "FILE", description = "Extra boards from a JSON file (see 'tinyfit devices --help').")
     Path devicesFile;
+    @Option(names = "--spark", paramLabel = "MASTER", description = {"Train the candidates as Apache Spark tasks on MASTER: local[2],",
+        "spark://HOST:7077, yarn, k8s://... (see docs/spark.md). --threads is then the",
+        "generation size: give the cluster's executor cores."})
+    String spark;
     @Option(names = "--json", description = "Print the result as JSON (progress still goes to stderr).")
     boolean json;
 
@@ -95,7 +100,7 @@ final class SearchCommand implements Callable<Integer> {
         Progress progress = new Progress(seconds);
         SearchRun.Result r;
         try {
-            r = SearchRun.run(o, progress);
+            r = SearchRun.run(o, progress, spark == null ? EvaluatorFactory.local() : EvaluatorFactory.spark(spark));
         } catch (SearchException e) {
             progress.end();
             throw new UserException(e.getMessage());

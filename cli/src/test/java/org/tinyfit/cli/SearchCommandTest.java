@@ -33,6 +33,16 @@ class SearchCommandTest {
                 "eval measures the written model on the data as stored, with no flags, as the search did");
     }
 
+    @Test void sparkWithoutSparkOnTheClasspathSaysHowToGetIt() {
+        CliTest.Run r = CliTest.run("search", "--data", CREDIT, "--device", "arduino-nano-33-ble-sense", "--max-candidates", "1",
+                "--spark", "local[2]", "--out", dir.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().startsWith("tinyfit: --spark needs the tinyfit-spark module and Apache Spark on the classpath"), r.err());
+        assertTrue(r.err().contains("./tinyfit"), r.err());
+        assertTrue(Files.notExists(dir.resolve("journal.db")), "nothing was started");
+    }
+
     @Test void unknownBoardIsOneLine() {
         CliTest.Run r = CliTest.run("search", "--data", CREDIT, "--device", "no-such-board", "--out", dir.toString());
         assertEquals(1, r.code());

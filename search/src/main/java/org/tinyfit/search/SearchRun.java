@@ -73,7 +73,13 @@ public final class SearchRun {
         return new SearchData(source.description(), s.train(), s.validation(), source.test().orElse(null), norm);
     }
 
+    /** Runs the search with its candidates trained on this machine. */
     public static Result run(Options o, Search.Listener listener) throws InterruptedException {
+        return run(o, listener, EvaluatorFactory.local());
+    }
+
+    /** Runs the search with its candidates trained by the evaluator {@code evaluators} makes (this machine, a Spark cluster). */
+    public static Result run(Options o, Search.Listener listener, EvaluatorFactory evaluators) throws InterruptedException {
         SearchData data;
         try {
             data = data(o.data(), o.limit(), o.validation(), o.seed());
@@ -86,7 +92,7 @@ public final class SearchRun {
         List<Record> records;
         Path journalFile = o.out().resolve("journal.db");
         try (Journal journal = Journal.open(journalFile, search.fingerprint(data.description()));
-             LocalEvaluator evaluator = new LocalEvaluator(space, data, o.threads())) {
+             Evaluator evaluator = evaluators.open(o, space, data)) {
             records = search.run(journal, evaluator, listener);
         }
         try {

@@ -46,6 +46,9 @@ public final class SearchSpace {
 
     public int classes() { return classes; }
 
+    /** The most epochs a recipe may ask for. */
+    public int maxEpochs() { return maxEpochs; }
+
     /** The smallest network of this space: the one to report when even it does not fit. */
     public Genome smallest() {
         List<Genome.Stage> stages = kind != DataKind.TABULAR

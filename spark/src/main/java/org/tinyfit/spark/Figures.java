@@ -1,0 +1,15 @@
+package org.tinyfit.spark;
+
+import java.io.Serializable;
+import org.tinyfit.search.Evaluation;
+
+/** What a task sends back to the driver: one candidate's evaluation. */
+record Figures(int id, double valAccuracy, byte[] model, double seconds) implements Serializable {
+    static Figures of(Evaluation e) {
+        return new Figures(e.id(), e.valAccuracy(), e.model(), e.seconds());
+    }
+
+    Evaluation evaluation() {
+        return new Evaluation(id, valAccuracy, model, seconds);
+    }
+}
