@@ -13,7 +13,9 @@ import org.tinyfit.latency.Latency;
 import org.tinyfit.latency.Runtimes;
 import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.MemoryProfile;
+import org.tinyfit.memory.TflmAbi;
 import org.tinyfit.memory.TflmGreedyPlanner;
+import org.tinyfit.memory.TflmTail;
 import org.tinyfit.memory.Schedule;
 
 /**
@@ -22,8 +24,10 @@ import org.tinyfit.memory.Schedule;
  *
  * <p>Flash = the model (its file size when known, else constant data plus an estimate of the
  * flatbuffer structure) + TFLite Micro's code ({@link TflmOverhead#codeBytes}). Peak SRAM = the
- * arena plan's size (the non-persistent head) + TFLite Micro's persistent tail
- * ({@link TflmOverhead#persistentBytes}). Latency per node comes from {@link Latency} for the
+ * arena plan's size (the non-persistent head) + TFLite Micro's persistent tail ({@link TflmTail}, for
+ * the device core's target, {@code persistentTarget}; exact for TFLite Micro's reference kernels unless
+ * {@code persistentExact} is false); for TFLite Micro's planner this sum is the {@code tensor_arena}
+ * size to request. {@code hostPersistentBytes} is the same tail on a 64-bit host build. Latency per node comes from {@link Latency} for the
  * runtime chosen (TFLite Micro with CMSIS-NN by default where the core has the DSP extension): the
  * fitted per-op model for int8 ops, the board's cycles-per-MAC table for the rest. Energy per
  * inference = latency x the device's published inference power, when it has one (null otherwise).
@@ -32,7 +36,8 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
                    long macs, long elementOps, long parameters, long constantBytes, long modelBytes, boolean modelBytesMeasured,
                    long codeBytes, long flashBytes, long arenaBytes, long persistentBytes, long peakSramBytes,
                    long lowerBoundBytes, double latencyMicros, Double energyMicrojoules, boolean hybrid, List<Finding> findings, Verdict verdict,
-                   String runtime, boolean latencyExtrapolated, String latencyBasis) {
+                   String runtime, boolean latencyExtrapolated, String latencyBasis,
+                   String persistentTarget, boolean persistentExact, long hostPersistentBytes) {
     public Cost {
         nodes = List.copyOf(nodes);
         findings = List.copyOf(findings);
@@ -78,7 +83,8 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         long modelBytes = measured ? modelFileBytes : TflmOverhead.modelBytesEstimate(g, constantBytes);
         long code = TflmOverhead.codeBytes(g);
         long flash = modelBytes + code;
-        long persistent = TflmOverhead.persistentBytes(g);
+        TflmTail.Result tail = TflmTail.of(g, TflmAbi.of(device.core()));
+        long persistent = tail.bytes();
         long peak = plan.arenaBytes() + persistent;
         List<Constraint> constraints = new ArrayList<>();
         constraints.add(new Constraint("SRAM", peak, device.sramBytes()));
@@ -89,7 +95,8 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         return new Cost(g.name(), device.id(), plan.planner(), rows, macs, ops, parameters, constantBytes, modelBytes, measured,
                 code, flash, plan.arenaBytes(), persistent, peak, lowerBoundBytes, micros,
                 device.power() == null ? null : micros * device.power().activeMilliwatts() / 1000.0, Support.isHybrid(g),
-                Support.findings(g, device, latency), Verdict.of(constraints, Support.cannotRun(g)), latency.runtime(), latency.extrapolated(), latency.basis());
+                Support.findings(g, device, latency), Verdict.of(constraints, Support.cannotRun(g)), latency.runtime(), latency.extrapolated(), latency.basis(),
+                tail.abi().description(), tail.exact(), TflmTail.of(g, TflmAbi.HOST_64).bytes());
     }
 
     private static NodeCost row(Graph g, Latency latency, Node n, int step, Set<Integer> paramTensors) {
@@ -165,6 +172,9 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         ArenaPlan plan = offlineOffsets == null ? tflm.plan(g, s) : tflm.planWithOffline(g, s, offlineOffsets);
         return of(g, device, s, plan, modelFileBytes, runtime);
     }
+
+    /** The {@code tensor_arena} a 64-bit host build of TFLite Micro needs: the arena plan plus the host's tail. */
+    public long hostTensorArenaBytes() { return arenaBytes + hostPersistentBytes; }
 
     /** Latency in milliseconds. */
     public double latencyMillis() { return latencyMicros / 1000.0; }
