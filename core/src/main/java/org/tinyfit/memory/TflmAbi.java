@@ -71,6 +71,10 @@ public enum TflmAbi {
         TFLITE_TENSOR(64, 8, 32, 4, 40, 4),
         AFFINE_QUANTIZATION(24, 8, 12, 4, 12, 4),
         SCRATCH_BUFFER_HANDLE(8, 8, 4, 4, 4, 4),
+        // Temporary data while the model is prepared and planned (in the free middle of the arena).
+        SCRATCH_BUFFER_REQUEST(16, 8, 12, 4, 12, 4),
+        SIZE_T(8, 8, 4, 4, 4, 4),
+        ALLOCATION_INFO(32, 8, 24, 4, 24, 4),
         // Builtin options as the flatbuffer parser stores them (builtin_op_data.h).
         CONV_PARAMS(28, 4, 28, 4, 28, 4),
         DEPTHWISE_CONV_PARAMS(28, 4, 28, 4, 28, 4),

@@ -43,14 +43,24 @@ public final class TflmTail {
     /** Entries of the int16 lookup tables SOFTMAX keeps for int16 inputs ({@code LUTSize<int16_t>()}). */
     static final int INT16_LUT_ENTRIES = 513;
 
+    /** Scratch-buffer requests each kernel may make; the head keeps room for this many more while kernels are prepared ({@code kMaxScratchBuffersPerOp}). */
+    static final int MAX_SCRATCH_BUFFERS_PER_OP = 12;
+
+    /**
+     * Bytes the greedy planner needs per buffer it plans ({@code GreedyMemoryPlanner::per_buffer_size()}: its
+     * requirements record, two sort arrays, a list entry and an offset; ints on every target).
+     */
+    static final int PLANNER_BYTES_PER_BUFFER = 40;
+
     /** One persistent allocation: what it is, its size and alignment, and by how much the tail grew. */
     public record Allocation(String what, long bytes, int alignment, long growth) {}
 
     /**
      * The tail on {@code abi}: its total bytes, every allocation in order, whether the figure is exact,
-     * and the op kinds whose kernels are not modelled (then not exact).
+     * and the op kinds whose kernels are not modelled (then not exact). {@code planningBytes} is the
+     * arena the memory planning step of {@code AllocateTensors()} needs (see {@link #planningBytes}).
      */
-    public record Result(TflmAbi abi, long bytes, List<Allocation> allocations, boolean exact, List<String> unmodelled) {
+    public record Result(TflmAbi abi, long bytes, List<Allocation> allocations, boolean exact, List<String> unmodelled, long planningBytes) {
         public Result {
             allocations = List.copyOf(allocations);
             unmodelled = List.copyOf(unmodelled);
@@ -103,11 +113,32 @@ public final class TflmTail {
                     abi.alignment(Struct.SCRATCH_BUFFER_HANDLE));
         }
         for (Tensor v : g.tensors()) if (v.variable()) t.add("variable tensor " + v.id(), v.bytes(), ARENA_ALIGNMENT);
+        long planning = planningBytes(g, abi, t.bytes, scratchRequests, subgraphs);
         ioTensors(t, g, g.inputs(), "input");
         ioTensors(t, g, g.outputs(), "output");
         boolean exact = unmodelled.isEmpty() && subgraphs == 1;
-        return new Result(abi, t.bytes, t.list, exact, new ArrayList<>(unmodelled));
+        return new Result(abi, t.bytes, t.list, exact, new ArrayList<>(unmodelled), planning);
     }
+
+    /**
+     * The arena (a multiple of 16 bytes) in which TFLite Micro's memory planning step finds room: while
+     * it plans ({@code MicroAllocator::CommitStaticMemoryPlan}) the head still holds the kernels'
+     * scratch-buffer requests (with room for {@value #MAX_SCRATCH_BUFFERS_PER_OP} more), above them lie
+     * temporary subgraph offsets and an {@code AllocationInfo} per tensor and per scratch buffer, and the
+     * greedy planner takes {@value #PLANNER_BYTES_PER_BUFFER} bytes for each buffer it places, all below
+     * the tail as it is by then (everything up to the variable tensors). With little activation memory
+     * this exceeds head + tail, and a smaller arena fails in {@code AllocateTensors()}.
+     */
+    static long planningBytes(Graph g, TflmAbi abi, long tailBeforeIo, int scratchRequests, int subgraphs) {
+        long temp = abi.size(Struct.SCRATCH_BUFFER_REQUEST) * (scratchRequests + MAX_SCRATCH_BUFFERS_PER_OP);
+        temp = alignUp(temp, abi.alignment(Struct.SIZE_T)) + abi.size(Struct.SIZE_T) * subgraphs;
+        temp = alignUp(temp, abi.alignment(Struct.ALLOCATION_INFO)) + abi.size(Struct.ALLOCATION_INFO) * (g.tensors().size() + scratchRequests);
+        long buffers = scratchRequests;
+        for (Tensor x : g.tensors()) if (!x.isConstant() && !x.variable() && x.bytes() > 0) buffers++;
+        return alignUp(alignUp(temp, ARENA_ALIGNMENT) + alignUp(tailBeforeIo, ARENA_ALIGNMENT) + PLANNER_BYTES_PER_BUFFER * buffers, ARENA_ALIGNMENT);
+    }
+
+    static long alignUp(long bytes, long alignment) { return (bytes + alignment - 1) / alignment * alignment; }
 
     private static void ioTensors(Tail t, Graph g, int[] ids, String role) {
         t.add(role + " tensor pointers", (long) t.abi.pointerBytes() * ids.length, ARENA_ALIGNMENT);
@@ -197,7 +228,7 @@ public final class TflmTail {
         void add(String what, Struct s) { add(what, abi.size(s), abi.alignment(s)); }
 
         void add(String what, long size, int alignment) {
-            long next = (bytes + size + alignment - 1) / alignment * alignment;
+            long next = alignUp(bytes + size, alignment);
             list.add(new Allocation(what, size, alignment, next - bytes));
             bytes = next;
         }
