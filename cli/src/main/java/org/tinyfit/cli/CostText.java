@@ -55,9 +55,14 @@ final class CostText {
         out.printf("flash:    %,d B model%s + %,d B TFLite Micro code (16 KiB core + 2 KiB x %d op kinds) = %,d B of %,d B (%.1f%%)%n",
                 c.modelBytes(), c.modelBytesMeasured() ? " file" : " (constants + estimated structure)", c.codeBytes(), kinds,
                 c.flashBytes(), d.flashBytes(), 100.0 * c.flashBytes() / d.flashBytes());
-        out.printf("SRAM:     %,d B arena (%s; live-bytes lower bound %,d B) + %,d B TFLite Micro persistent (estimate) = %,d B of %,d B (%.1f%%)%n",
-                c.arenaBytes(), c.planner(), c.lowerBoundBytes(), c.persistentBytes(), c.peakSramBytes(), d.sramBytes(),
+        out.printf("SRAM:     %,d B arena (%s; live-bytes lower bound %,d B) + %,d B TFLite Micro persistent (%s) = %,d B of %,d B (%.1f%%)%n",
+                c.arenaBytes(), c.planner(), c.lowerBoundBytes(), c.persistentBytes(),
+                c.persistentExact() ? "reference kernels" : "estimate: some kernels not modelled", c.peakSramBytes(), d.sramBytes(),
                 100.0 * c.peakSramBytes() / d.sramBytes());
+        out.printf("arena:    tensor_arena of %,d B (16-byte aligned%s) for TFLite Micro on a %s; %,d B in a 64-bit host build%n",
+                c.tensorArenaBytes(), c.tensorArenaBytes() > c.peakSramBytes()
+                        ? String.format("; AllocateTensors needs more while it plans than the %,d B it keeps", c.peakSramBytes()) : "",
+                c.persistentTarget(), c.hostTensorArenaBytes());
         out.printf("latency:  %,.2f ms at %d MHz with %s (%s; see docs/devices.md)%n", c.latencyMillis(), d.clockHz() / 1_000_000, c.runtime(),
                 c.latencyExtrapolated() ? "extrapolated: no published measurement of it on this board" : "fitted to this board's published measurements");
         energy(out, c, d);

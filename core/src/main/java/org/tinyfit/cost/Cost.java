@@ -13,7 +13,9 @@ import org.tinyfit.latency.Latency;
 import org.tinyfit.latency.Runtimes;
 import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.MemoryProfile;
+import org.tinyfit.memory.TflmAbi;
 import org.tinyfit.memory.TflmGreedyPlanner;
+import org.tinyfit.memory.TflmTail;
 import org.tinyfit.memory.Schedule;
 
 /**
@@ -22,8 +24,13 @@ import org.tinyfit.memory.Schedule;
  *
  * <p>Flash = the model (its file size when known, else constant data plus an estimate of the
  * flatbuffer structure) + TFLite Micro's code ({@link TflmOverhead#codeBytes}). Peak SRAM = the
- * arena plan's size (the non-persistent head) + TFLite Micro's persistent tail
- * ({@link TflmOverhead#persistentBytes}). Latency per node comes from {@link Latency} for the
+ * arena plan's size (the non-persistent head) + TFLite Micro's persistent tail ({@link TflmTail}, for
+ * the device core's target, {@code persistentTarget}; exact for TFLite Micro's reference kernels unless
+ * {@code persistentExact} is false); with TFLite Micro's planner this sum is what its
+ * {@code arena_used_bytes()} reports. {@code tensorArenaBytes} is the {@code tensor_arena} to request:
+ * that sum, or more when {@code AllocateTensors()} needs more room while it plans
+ * ({@link TflmTail#planningBytes}); the SRAM constraint checks it. {@code hostPersistentBytes} and
+ * {@code hostTensorArenaBytes} are the same for a 64-bit host build. Latency per node comes from {@link Latency} for the
  * runtime chosen (TFLite Micro with CMSIS-NN by default where the core has the DSP extension): the
  * fitted per-op model for int8 ops, the board's cycles-per-MAC table for the rest. Energy per
  * inference = latency x the device's published inference power, when it has one (null otherwise).
@@ -32,7 +39,8 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
                    long macs, long elementOps, long parameters, long constantBytes, long modelBytes, boolean modelBytesMeasured,
                    long codeBytes, long flashBytes, long arenaBytes, long persistentBytes, long peakSramBytes,
                    long lowerBoundBytes, double latencyMicros, Double energyMicrojoules, boolean hybrid, List<Finding> findings, Verdict verdict,
-                   String runtime, boolean latencyExtrapolated, String latencyBasis) {
+                   String runtime, boolean latencyExtrapolated, String latencyBasis,
+                   String persistentTarget, boolean persistentExact, long hostPersistentBytes, long tensorArenaBytes, long hostTensorArenaBytes) {
     public Cost {
         nodes = List.copyOf(nodes);
         findings = List.copyOf(findings);
@@ -78,18 +86,23 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         long modelBytes = measured ? modelFileBytes : TflmOverhead.modelBytesEstimate(g, constantBytes);
         long code = TflmOverhead.codeBytes(g);
         long flash = modelBytes + code;
-        long persistent = TflmOverhead.persistentBytes(g);
+        TflmTail.Result tail = TflmTail.of(g, TflmAbi.of(device.core()));
+        long persistent = tail.bytes();
         long peak = plan.arenaBytes() + persistent;
+        long tensorArena = Math.max(peak, tail.planningBytes());
+        TflmTail.Result hostTail = TflmTail.of(g, TflmAbi.HOST_64);
         List<Constraint> constraints = new ArrayList<>();
-        constraints.add(new Constraint("SRAM", peak, device.sramBytes()));
+        constraints.add(new Constraint("SRAM", tensorArena, device.sramBytes()));
         if (device.largestSramBlockBytes() < device.sramBytes()) {
-            constraints.add(new Constraint("contiguous SRAM", peak, device.largestSramBlockBytes()));
+            constraints.add(new Constraint("contiguous SRAM", tensorArena, device.largestSramBlockBytes()));
         }
         constraints.add(new Constraint("flash", flash, device.flashBytes()));
         return new Cost(g.name(), device.id(), plan.planner(), rows, macs, ops, parameters, constantBytes, modelBytes, measured,
                 code, flash, plan.arenaBytes(), persistent, peak, lowerBoundBytes, micros,
                 device.power() == null ? null : micros * device.power().activeMilliwatts() / 1000.0, Support.isHybrid(g),
-                Support.findings(g, device, latency), Verdict.of(constraints, Support.cannotRun(g)), latency.runtime(), latency.extrapolated(), latency.basis());
+                Support.findings(g, device, latency), Verdict.of(constraints, Support.cannotRun(g)), latency.runtime(), latency.extrapolated(), latency.basis(),
+                tail.abi().description(), tail.exact(), hostTail.bytes(), tensorArena,
+                Math.max(plan.arenaBytes() + hostTail.bytes(), hostTail.planningBytes()));
     }
 
     private static NodeCost row(Graph g, Latency latency, Node n, int step, Set<Integer> paramTensors) {
@@ -165,6 +178,9 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         ArenaPlan plan = offlineOffsets == null ? tflm.plan(g, s) : tflm.planWithOffline(g, s, offlineOffsets);
         return of(g, device, s, plan, modelFileBytes, runtime);
     }
+
+    /** What {@code arena_used_bytes()} of a 64-bit host build of TFLite Micro reports: the arena plan plus the host's tail. */
+    public long hostArenaUsedBytes() { return arenaBytes + hostPersistentBytes; }
 
     /** Latency in milliseconds. */
     public double latencyMillis() { return latencyMicros / 1000.0; }

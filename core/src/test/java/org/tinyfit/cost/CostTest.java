@@ -23,6 +23,8 @@ import org.tinyfit.graph.Shape;
 import org.tinyfit.latency.Runtimes;
 import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.Schedule;
+import org.tinyfit.memory.TflmAbi;
+import org.tinyfit.memory.TflmTail;
 
 class CostTest {
     /** A 100 MHz device whose cycle figures are easy to check by hand. */
@@ -257,7 +259,7 @@ class CostTest {
     void sramBudgetIsArenaPlusPersistentTail() {
         Graph g = tiny();
         Cost c = cost(g, big(), 128);
-        assertEquals(128 + TflmOverhead.persistentBytes(g), c.peakSramBytes());
+        assertEquals(128 + TflmTail.of(g, TflmAbi.of(big().core())).bytes(), c.peakSramBytes());
         assertEquals(128, c.arenaBytes());
     }
 
@@ -276,7 +278,7 @@ class CostTest {
     @Test
     void tooLittleSramIsTheBindingConstraintByItsShortfall() {
         Graph g = tiny();
-        long need = 1000 + TflmOverhead.persistentBytes(g);
+        long need = 1000 + TflmTail.of(g, TflmAbi.of(big().core())).bytes();
         Cost c = cost(g, device(need - 100, need - 100, 1 << 20), 1000);
         assertFalse(c.verdict().fits());
         assertEquals("SRAM", c.verdict().binding());
@@ -297,7 +299,7 @@ class CostTest {
     @Test
     void fragmentedSramCanBindEvenWhenTheTotalFits() {
         Graph g = tiny();
-        long need = 10_000 + TflmOverhead.persistentBytes(g);
+        long need = 10_000 + TflmTail.of(g, TflmAbi.of(big().core())).bytes();
         Cost c = cost(g, device(need * 2, need - 1, 1 << 20), 10_000);
         assertFalse(c.verdict().fits());
         assertEquals("contiguous SRAM", c.verdict().binding());
