@@ -106,11 +106,12 @@ public final class Report {
         LiveRanges ranges = LiveRanges.of(g, schedule);
         List<Svg.Block> blocks = new ArrayList<>();
         for (ArenaBuffer b : ranges.buffers()) {
+            int colour = blocks.size(); // the palette in turn, so consecutive tensors differ
             long off = b.isScratch() ? plan.scratchOffset(b.node(), b.scratchIndex()) : plan.offset(b.tensor());
             String label = (b.isScratch() ? "scratch " + b.scratchIndex() + " of node " + b.node()
                     : "tensor " + b.tensor() + " " + g.tensor(b.tensor()).name()) + ": " + Html.bytes(b.alignedBytes()) + " at offset "
                     + Html.count(off) + ", times " + b.firstTime() + "–" + b.lastTime();
-            blocks.add(new Svg.Block(label, b.firstTime(), b.lastTime() + 1, off, off + b.alignedBytes(), b.isScratch() ? 4 : b.tensor()));
+            blocks.add(new Svg.Block(label, b.firstTime(), b.lastTime() + 1, off, off + b.alignedBytes(), colour));
         }
         return section(id, heading, plan.planner() + ": an arena of " + Html.bytes(plan.arenaBytes()) + " (dashed line) for "
                 + ranges.buffers().size() + " buffers. Each rectangle is one tensor (or a kernel's scratch buffer) from the step that "
