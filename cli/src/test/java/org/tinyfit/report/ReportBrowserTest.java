@@ -168,7 +168,9 @@ class ReportBrowserTest {
 
     private static void checkPage(String name, Path html, Map<String, Integer> marks, int tableRows) throws Exception {
         assumeTrue(chromium != null, "no chromium on this machine (Debian: apt-get install chromium); ./run-tests installs it");
-        HeadlessChromium.Page page = chromium.load(html);
+        Path png = ARTIFACTS.resolve(name + ".png");
+        Files.deleteIfExists(png);
+        HeadlessChromium.Page page = chromium.load(html, png, 1000, 2400);
         for (String line : page.console()) {
             assertTrue(!line.contains("Uncaught") && !line.contains(":ERROR:CONSOLE"), "console error in " + name + ": " + line);
         }
@@ -185,8 +187,6 @@ class ReportBrowserTest {
             int rows = page.dom().split("<tr>", -1).length - 2; // header row excluded
             assertEquals(tableRows, rows, "one table row per node");
         }
-        Path png = ARTIFACTS.resolve(name + ".png");
-        chromium.screenshot(html, png, 1000, 2400);
         BufferedImage img = ImageIO.read(png.toFile());
         assertTrue(img != null && img.getWidth() == 1000, "a screenshot was taken");
         Set<Integer> colours = new HashSet<>();
