@@ -77,6 +77,19 @@ public final class CsvReader {
         }
     }
 
+    /** The column names of a CSV file's header row. */
+    public static List<String> header(Path file) {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String headerLine = in.readLine();
+            if (headerLine == null) throw new DataException(file + ": empty file; a CSV needs a header row");
+            return split(headerLine.startsWith("\uFEFF") ? headerLine.substring(1) : headerLine);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new DataException(file + ": not UTF-8 text; is it really a CSV file?");
+        } catch (IOException e) {
+            throw new DataException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
     private static int labelIndex(String name, List<String> header, String labelColumn) {
         if (labelColumn == null || labelColumn.isEmpty()) return 0;
         int byName = header.indexOf(labelColumn);

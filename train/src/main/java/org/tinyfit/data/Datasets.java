@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,8 @@ import java.util.stream.Stream;
  *   <li>a {@code .npz} with arrays {@code x}, {@code y} (and {@code x_test}, {@code y_test}).</li>
  * </ul>
  * Keys: {@code label=NAME|INDEX} (CSV label column, default the first), {@code shape=140x1} (sample
- * shape, e.g. to read a row as a sequence), {@code test=M:R} (sample i is test when i % M == R),
+ * shape, e.g. to read a row as a sequence), {@code test=M:R} (sample i is test when i % M == R) or
+ * {@code test=FILE} (a test file of the same kind and columns, beside the data file),
  * {@code x=NAME}, {@code y=NAME} (array or file names for NPY/NPZ), {@code labels=FILE} (labels for a .npy).
  * Every failure is a one-line {@link DataException}.
  */
@@ -75,7 +77,47 @@ public final class Datasets {
                         + "(*-images-idx3-ubyte[.gz]) or a directory holding them");
             }
         }
+        String testText = options.get("test");
+        if (testText != null && !TEST_RULE.matcher(testText).matches()) raw = withTestFile(raw, path, options, testText);
         return finish(raw, options);
+    }
+
+    private static final Pattern TEST_RULE = Pattern.compile("(\\d{1,9}):(\\d{1,9})");
+
+    /**
+     * {@code test=FILE}: a separate test file of the same kind and columns as the data file (a CSV,
+     * a features .npy, an IDX images file), relative to the data file's directory.
+     */
+    private static DataSource withTestFile(DataSource raw, Path path, Map<String, String> options, String testText) {
+        if (raw.test().isPresent()) throw new DataException(raw.description() + ": has its own test part; drop the test= option");
+        if (Files.isDirectory(path)) throw new DataException(path + ": test=" + testText + " needs a data file, not a directory; a directory's test part is its t10k-* or x_test/y_test files");
+        String kind = path.getFileName().toString().toLowerCase();
+        Path testPath = path.toAbsolutePath().getParent().resolve(testText);
+        String testName = testPath.getFileName().toString().toLowerCase();
+        if (!Files.isRegularFile(testPath)) throw new DataException("test=" + testText + ": no file " + testPath + "; test= takes M:R (sample i is test when i % M == R) or a test file beside the data");
+        Dataset test;
+        if (kind.endsWith(".csv") && testName.endsWith(".csv")) {
+            List<String> want = CsvReader.header(path), have = CsvReader.header(testPath);
+            if (!want.equals(have)) {
+                int i = 0;
+                while (i < Math.min(want.size(), have.size()) && want.get(i).equals(have.get(i))) i++;
+                String diff = i < Math.min(want.size(), have.size()) ? "column " + (i + 1) + " is '" + have.get(i) + "', the data's is '" + want.get(i) + "'"
+                        : have.size() + " columns, the data has " + want.size();
+                throw new DataException(testPath + ": not the data's columns (" + diff + "); a test file needs the same header as " + path.getFileName());
+            }
+            test = CsvReader.read(testPath, options.get("label"), null);
+        } else if (kind.endsWith(".npy") && testName.endsWith(".npy")) {
+            String x = options.getOrDefault("x", "x"), y = options.getOrDefault("y", "y");
+            test = NpyReader.read(testPath, npyLabels(testPath, Map.of(), x, y));
+        } else if (IDX_IMAGES.matcher(kind).matches() && IDX_IMAGES.matcher(testName).matches()) {
+            test = IdxReader.read(testPath, idxLabels(testPath));
+        } else {
+            throw new DataException("test=" + testText + ": a test file must be of the data file's kind (" + path.getFileName() + ")");
+        }
+        if (!Arrays.equals(test.sampleShape(), raw.train().sampleShape())) {
+            throw new DataException(testPath + ": samples of shape " + Arrays.toString(test.sampleShape()) + ", the data's are " + Arrays.toString(raw.train().sampleShape()));
+        }
+        return new DataSource(raw.description(), raw.train(), Optional.of(test));
     }
 
     private static DataSource finish(DataSource raw, Map<String, String> options) {
@@ -88,12 +130,11 @@ public final class Datasets {
             test = test.map(t -> new Reshaped(t, shape));
         }
         String testRule = options.get("test");
-        if (testRule != null) {
+        Matcher m = testRule == null ? null : TEST_RULE.matcher(testRule);
+        if (m != null && m.matches()) {
             if (test.isPresent()) {
                 throw new DataException(raw.description() + ": has its own test part; drop the test= option");
             }
-            Matcher m = Pattern.compile("(\\d{1,9}):(\\d{1,9})").matcher(testRule);
-            if (!m.matches()) throw new DataException("test=" + testRule + ": expected M:R (sample i is test when i % M == R)");
             Split s = Splits.everyNth(train, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
             train = s.train();
             test = Optional.of(s.validation());

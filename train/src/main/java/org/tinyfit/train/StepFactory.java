@@ -1,5 +1,6 @@
 package org.tinyfit.train;
 
+import java.util.Arrays;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
@@ -8,6 +9,7 @@ import org.tinyfit.graph.Op;
 import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.graph.TensorBytes;
+import org.tinyfit.runtime.kernels.KernelParams;
 
 /** Builds the {@link Step} for each node (exhaustive over {@link Op}) and registers the float constants it reads as params. */
 final class StepFactory {
@@ -22,8 +24,11 @@ final class StepFactory {
             case Op.Conv2D c -> {
                 Activations.check(c.act(), where);
                 int[] x = dims(n, 0), w = shape(n.input(1));
-                if (w[3] != x[3]) throw new GraphException(where + ": grouped convolution (filter has " + w[3] + " input channels, input " + x[3] + ") cannot be trained yet; use groups of 1");
+                if (w[3] <= 0 || x[3] % w[3] != 0 || w[0] % (x[3] / w[3]) != 0) {
+                    throw new GraphException(where + ": the filter's " + w[3] + " input channels and " + w[0] + " outputs do not split the input's " + x[3] + " channels into equal groups");
+                }
                 ConvGeometry geo = ConvGeometry.of(x[1], x[2], x[3], w[1], w[2], w[0], c.strideH(), c.strideW(), c.dilationH(), c.dilationW(), c.padding(), where);
+                if (w[3] != x[3]) yield new GroupedConvStep(act(n, 0), weight(n, 1, true), bias(n, 2), n.output(0), geo, x[3] / w[3], c.act());
                 yield new ConvStep(act(n, 0), weight(n, 1, true), bias(n, 2), n.output(0), geo, c.act());
             }
             case Op.DepthwiseConv2D d -> {
@@ -83,9 +88,50 @@ final class StepFactory {
                 yield new BatchNormStep(act(n, 0), weight(n, 1, false), weight(n, 2, false), stats(n, 3), stats(n, 4), n.output(0), ch, b.epsilon(), b.momentum());
             }
             case Op.Dropout d -> new DropoutStep(act(n, 0), n.output(0), n.id(), d.rate());
-            case Op.TransposeConv t -> throw cannot(where, "TRANSPOSE_CONV", "its backward pass is not written yet");
-            case Op.Pad p -> throw cannot(where, "PAD", "its backward pass is not written yet; use SAME padding on the convolution instead");
-            case Op.StridedSlice s -> throw cannot(where, "STRIDED_SLICE", "its backward pass is not written yet");
+            case Op.TransposeConv t -> {
+                Activations.check(t.act(), where);
+                int[] x = dims(n, 2), w = shape(n.input(1)), y = shape(n.output(0));
+                if (x.length != 4 || y.length != 4 || w.length != 4 || x[3] != w[3] || y[3] != w[0]) {
+                    throw new GraphException(where + ": TRANSPOSE_CONV needs an input [N,H,W,I], a filter [O,KH,KW,I] and an output [N,H,W,O]; got " + g.tensor(n.input(2)).shape() + ", " + g.tensor(n.input(1)).shape() + ", " + g.tensor(n.output(0)).shape());
+                }
+                var geo = new TransposeConvStep.Geometry(x[1], x[2], x[3], y[1], y[2], y[3], w[1], w[2], t.strideH(), t.strideW(),
+                        ShapeInference.padBefore(y[1], w[1], t.strideH(), 1, t.padding()), ShapeInference.padBefore(y[2], w[2], t.strideW(), 1, t.padding()));
+                yield new TransposeConvStep(act(n, 2), weight(n, 1, true), bias(n, 3), n.output(0), geo, t.act());
+            }
+            case Op.Pad p -> {
+                int[] x = dims(n, 0);
+                int[] pads = ShapeInference.ints(g.tensor(n.input(1)));
+                if (pads.length != 2 * x.length) throw new GraphException(where + ": paddings have " + pads.length + " values, expected " + 2 * x.length);
+                if (pads[0] != 0 || pads[1] != 0) throw new GraphException(where + ": padding the batch axis cannot be trained");
+                int r = x.length - 1;
+                int[] in = new int[r], before = new int[r], after = new int[r];
+                for (int d = 0; d < r; d++) { in[d] = x[d + 1]; before[d] = pads[2 * d + 2]; after[d] = pads[2 * d + 3]; }
+                float fill = 0f;
+                if (n.hasInput(2)) {
+                    Tensor v = g.tensor(n.input(2));
+                    if (!v.isConstant() || v.dtype() != DType.F32 || v.shape().elements() != 1) throw new GraphException(where + ": the pad value " + v.name() + " must be one float32 constant to be trained");
+                    fill = TensorBytes.floats(v)[0];
+                }
+                yield new GatherStep(act(n, 0), n.output(0), GatherStep.pad(in, before, after), fill);
+            }
+            case Op.StridedSlice s -> {
+                if (s.ellipsisMask() != 0 || s.newAxisMask() != 0) throw cannot(where, "STRIDED_SLICE", "ellipsis and new-axis masks are not supported");
+                int[] x = dims(n, 0);
+                int[] begin = ShapeInference.ints(g.tensor(n.input(1))), end = ShapeInference.ints(g.tensor(n.input(2))), stride = ShapeInference.ints(g.tensor(n.input(3)));
+                int rank = x.length, lead = rank - begin.length;
+                if (begin.length != end.length || end.length != stride.length || lead < 0) throw new GraphException(where + ": begin, end and strides have " + begin.length + ", " + end.length + " and " + stride.length + " values for an input of rank " + rank);
+                int[] start = new int[rank], stop = new int[rank], step = new int[rank];
+                for (int d = 0; d < rank; d++) {
+                    int k = d - lead;
+                    if (k < 0) { start[d] = 0; stop[d] = x[d]; step[d] = 1; continue; }
+                    if (stride[k] == 0) throw new GraphException(where + ": stride 0 on axis " + d);
+                    step[d] = stride[k];
+                    start[d] = KernelParams.sliceStart(begin[k], stride[k], (s.beginMask() >> k & 1) != 0, x[d]);
+                    stop[d] = KernelParams.sliceStop(end[k], stride[k], (s.endMask() >> k & 1) != 0, (s.shrinkAxisMask() >> k & 1) != 0, s.offset(), x[d], start[d]);
+                }
+                if (start[0] != 0 || step[0] != 1 || stop[0] != x[0] || lead == 0 && (s.shrinkAxisMask() & 1) != 0) throw new GraphException(where + ": a slice of the batch axis cannot be trained");
+                yield new GatherStep(act(n, 0), n.output(0), GatherStep.slice(Arrays.copyOfRange(x, 1, rank), Arrays.copyOfRange(start, 1, rank), Arrays.copyOfRange(stop, 1, rank), Arrays.copyOfRange(step, 1, rank)), 0f);
+            }
             case Op.Quantize q -> throw cannot(where, "QUANTIZE", "it works on integers; train the float model and quantize afterwards");
             case Op.Dequantize d -> throw cannot(where, "DEQUANTIZE", "it works on integers; train the float model and quantize afterwards");
             case Op.Svdf s -> throw cannot(where, "SVDF", "it keeps state across invocations, which this trainer does not model");
@@ -100,17 +146,42 @@ final class StepFactory {
     private Step elementwise(Node n, ElementwiseStep.Kind kind, Op.Act act) {
         Activations.check(act, n.label());
         int a = n.input(0), b = n.input(1);
-        int per = ctx.per[n.output(0)];
+        int[] out = g.tensor(n.output(0)).shape().dims();
         boolean ac = g.tensor(a).isConstant(), bc = g.tensor(b).isConstant();
-        int sa = ac ? g.tensor(a).shape().elements() : ctx.per[a], sb = bc ? g.tensor(b).shape().elements() : ctx.per[b];
-        if (sa != per || sb != per) {
-            throw new GraphException(n.label() + ": " + n.op().kind() + " with broadcasting (" + g.tensor(a).shape() + " and " + g.tensor(b).shape() + ") cannot be trained yet; give both inputs the same shape");
-        }
-        if (ac) weight(n, 0, false);
+        int[] am = operandMap(n, 0, out), bm = operandMap(n, 1, out);
+        if (ac) operandConstant(n, 0);
         else act(n, 0);
-        if (bc) weight(n, 1, false);
+        if (bc) operandConstant(n, 1);
         else act(n, 1);
-        return new ElementwiseStep(kind, a, b, n.output(0), ac, bc, act);
+        return new ElementwiseStep(kind, a, b, n.output(0), ac, bc, am, bm, act);
+    }
+
+    /**
+     * A constant operand of ADD, SUB or MUL: trained (a per-element or per-channel offset or scale)
+     * unless it is a single value, which is kept fixed (the 3 and 1/6 of hard-swish, a division by a
+     * number turned into a product).
+     */
+    private void operandConstant(Node n, int i) {
+        if (g.tensor(n.input(i)).shape().elements() == 1) stats(n, i);
+        else weight(n, i, false);
+    }
+
+    /** Input i's broadcast map onto the output's per-sample elements (null when it has the output's shape). */
+    private int[] operandMap(Node n, int i, int[] out) {
+        Tensor t = g.tensor(n.input(i));
+        int[] d = t.shape().dims();
+        int rank = out.length;
+        if (d.length > rank) throw new GraphException(n.label() + ": input " + i + " " + t.shape() + " has a higher rank than the output " + g.tensor(n.output(0)).shape());
+        if (!t.isConstant() && d.length != rank) {
+            throw new GraphException(n.label() + ": " + n.op().kind() + " broadcasts activation " + t.shape() + " of a lower rank over " + g.tensor(n.output(0)).shape() + ", which would mix it across the batch; reshape it to the output's rank");
+        }
+        int[] aligned = new int[rank];
+        for (int k = 0; k < rank; k++) aligned[k] = k < rank - d.length ? 1 : d[k - (rank - d.length)];
+        if (t.isConstant() && aligned[0] != 1) throw new GraphException(n.label() + ": constant input " + i + " " + t.shape() + " has a batch dimension of " + aligned[0] + "; training needs 1 there");
+        for (int k = 1; k < rank; k++) {
+            if (aligned[k] != 1 && aligned[k] != out[k]) throw new GraphException(n.label() + ": input " + i + " " + t.shape() + " does not broadcast to " + g.tensor(n.output(0)).shape());
+        }
+        return ElementwiseStep.broadcastMap(Arrays.copyOfRange(aligned, 1, rank), Arrays.copyOfRange(out, 1, rank));
     }
 
     /** Input i must be an activation; returns its tensor id. */
@@ -138,7 +209,7 @@ final class StepFactory {
         }
         Param old = ctx.params[t];
         if (old == null) ctx.params[t] = new Param(t, tensor.name(), TensorBytes.floats(tensor), trainable, decay);
-        else if (old.trainable != trainable) throw new GraphException(n.label() + ": tensor " + t + " (" + tensor.name() + ") is used both as a trained weight and as running statistics");
+        else if (old.trainable != trainable) throw new GraphException(n.label() + ": tensor " + t + " (" + tensor.name() + ") is used both as a trained value and as a fixed one (running statistics, a single-value operand)");
         return t;
     }
 

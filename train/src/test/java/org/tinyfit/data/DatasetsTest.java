@@ -93,6 +93,41 @@ class DatasetsTest {
     }
 
     @Test
+    void csvTestFileWithTheSameColumnsIsTheTestPart() throws Exception {
+        Path f = TestFiles.writeText(dir, "ecg-train.csv", "label,a,b\n0,1,2\n1,3,4\n0,5,6\n");
+        TestFiles.writeText(dir, "ecg-test.csv", "label,a,b\n1,7,8\n2,9,10\n");
+        DataSource s = Datasets.open(f + "#test=ecg-test.csv,shape=2x1");
+        assertEquals(3, s.train().size());
+        assertEquals(2, s.test().orElseThrow().size());
+        assertEquals(2, s.test().get().label(1));
+        assertEquals(9f, TestFiles.sample(s.test().get(), 1)[0]);
+        assertArrayEquals(new int[] {2, 1}, s.test().get().sampleShape());
+        assertEquals(3, s.train().numClasses(), "train and test agree on the class count");
+        assertEquals(3, s.test().get().numClasses());
+        DataSource byLabel = Datasets.open(f + "#test=ecg-test.csv,label=b");
+        assertEquals(8, byLabel.test().orElseThrow().label(0));
+    }
+
+    @Test
+    void testFilesThatDoNotMatchAreOneLineErrors() throws Exception {
+        Path f = TestFiles.writeText(dir, "a.csv", "label,a,b\n0,1,2\n");
+        TestFiles.writeText(dir, "other.csv", "label,a,c\n0,1,2\n");
+        TestFiles.writeText(dir, "short.csv", "label,a\n0,1\n");
+        TestFiles.writeText(dir, "b.txt", "label,a,b\n0,1,2\n");
+        String[][] cases = {
+            {"#test=other.csv", "column 3 is 'c', the data's is 'b'"},
+            {"#test=short.csv", "2 columns, the data has 3"},
+            {"#test=b.txt", "must be of the data file's kind"},
+            {"#test=nothing.csv", "test= takes M:R"},
+        };
+        for (String[] c : cases) {
+            DataException e = assertThrows(DataException.class, () -> Datasets.open(f + c[0]), c[0]);
+            assertTrue(e.getMessage().contains(c[1]), e.getMessage());
+            assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
+    @Test
     void userMistakesAreOneLineErrors() throws Exception {
         Path f = TestFiles.writeText(dir, "t.csv", "label,a\n0,1\n");
         String[] bad = {
