@@ -59,6 +59,10 @@ final class AnalyzeCommand implements Callable<Integer> {
                     + "(default: tflm-cmsis-nn on Cortex-M cores with the DSP extension, tflm-esp-nn on ESP32, else tflm-ref).")
     String runtime;
 
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Also write a self-contained HTML report: resources against the board, the memory timeline, both arena layouts, the layers.")
+    Path report;
+
     /** What --json prints. */
     record Report(String file, long fileBytes, Device device, String verdict, Cost cost) {}
 
@@ -83,6 +87,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
             reports.add(new Report(model.toString(), fileBytes, d, c.verdict().sentence(), c));
         }
+        if (report != null) org.tinyfit.report.ModelReport.analyzed(model.getFileName().toString(), g, boards, reports.stream().map(Report::cost).toList(), offlinePlan).write(report);
         var out = spec.commandLine().getOut();
         if (json) {
             Object doc = reports.size() == 1 ? reports.get(0) : reports;

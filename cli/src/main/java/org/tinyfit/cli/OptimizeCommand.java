@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.tinyfit.device.Device;
 import org.tinyfit.graph.Provenance;
 import org.tinyfit.io.OptimizedModel;
 import org.tinyfit.memory.Schedule;
@@ -72,16 +73,26 @@ final class OptimizeCommand implements Callable<Integer> {
     @Option(names = "--profile", description = "Also print the memory profile: the live activation bytes at every step (node and op) of the stored order, and of the written order when it differs, with a bar per step and the peak marked. --json always has both profiles, with the tensors live at each step.")
     boolean profile;
 
+    @Option(names = "--report", paramLabel = "FILE.html",
+            description = "Also write a self-contained HTML report of the written model on --device: the memory timeline, both arena layouts, the layers.")
+    Path report;
+
+    @Option(names = {"-d", "--device"}, paramLabel = "NAME", description = "The board the report judges the model against (needed by --report).")
+    String device;
+
     @Override public Integer call() throws IOException {
         if (Files.exists(output) && Files.exists(model) && Files.isSameFile(model, output)) {
             throw new UserException("-o " + output + " is the input model; write the optimized model to another file");
         }
+        if (report != null && device == null) throw new UserException("--report needs --device NAME: the board whose SRAM and flash the report draws");
+        Device board = report == null ? null : DevicesCommand.find(DevicesCommand.catalog(null), device);
         OptimizedModel o = OptimizedModel.of(model, Provenance.of(Main.commandLine(spec)), !noOfflinePlan);
         Path parent = output.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new UserException("cannot write " + output + ": the directory " + parent + " does not exist");
         }
         Files.write(output, o.bytes());
+        if (report != null) org.tinyfit.report.ModelReport.optimized(model.getFileName() + " → " + output.getFileName(), o, board, null).write(report);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(OptimizeReport.json(model, output, o)));

@@ -63,6 +63,11 @@ public final class Report {
 
     /** Flash, SRAM and (when {@code latencyLimitMillis} is given) latency against the given limits on board {@code d}. */
     public Report resources(Cost c, Device d, long sramLimitBytes, long flashLimitBytes, Double latencyLimitMillis) {
+        return resources("resources", c, d, sramLimitBytes, flashLimitBytes, latencyLimitMillis);
+    }
+
+    /** As {@link #resources(Cost, Device, long, long, Double)}, in a section and plot named {@code id} (one per board when there are several). */
+    public Report resources(String id, Cost c, Device d, long sramLimitBytes, long flashLimitBytes, Double latencyLimitMillis) {
         List<Bars.Bar> bars = new ArrayList<>();
         bars.add(new Bars.Bar("SRAM", c.peakSramBytes(), sramLimitBytes, Html.bytes(c.peakSramBytes()), Html.bytes(sramLimitBytes)));
         bars.add(new Bars.Bar("flash", c.flashBytes(), flashLimitBytes, Html.bytes(c.flashBytes()), Html.bytes(flashLimitBytes)));
@@ -70,9 +75,9 @@ public final class Report {
             double ms = c.latencyMicros() / 1000;
             bars.add(new Bars.Bar("latency", ms, latencyLimitMillis, fmtMs(ms), fmtMs(latencyLimitMillis)));
         }
-        return section("resources", "Against " + d.name(), c.verdict().sentence() + ". SRAM = arena " + Html.bytes(c.arenaBytes())
+        return section(id, "Against " + d.name(), c.verdict().sentence() + ". SRAM = arena " + Html.bytes(c.arenaBytes())
                 + " + runtime data " + Html.bytes(c.persistentBytes()) + "; flash = model " + Html.bytes(c.modelBytes()) + " + runtime code "
-                + Html.bytes(c.codeBytes()) + "; latency " + fmtMs(c.latencyMicros() / 1000) + " (estimated).", Bars.of("resources", bars));
+                + Html.bytes(c.codeBytes()) + "; latency " + fmtMs(c.latencyMicros() / 1000) + " (estimated).", Bars.of(id, bars));
     }
 
     /**
@@ -101,11 +106,12 @@ public final class Report {
         LiveRanges ranges = LiveRanges.of(g, schedule);
         List<Svg.Block> blocks = new ArrayList<>();
         for (ArenaBuffer b : ranges.buffers()) {
+            int colour = blocks.size(); // the palette in turn, so consecutive tensors differ
             long off = b.isScratch() ? plan.scratchOffset(b.node(), b.scratchIndex()) : plan.offset(b.tensor());
             String label = (b.isScratch() ? "scratch " + b.scratchIndex() + " of node " + b.node()
                     : "tensor " + b.tensor() + " " + g.tensor(b.tensor()).name()) + ": " + Html.bytes(b.alignedBytes()) + " at offset "
                     + Html.count(off) + ", times " + b.firstTime() + "–" + b.lastTime();
-            blocks.add(new Svg.Block(label, b.firstTime(), b.lastTime() + 1, off, off + b.alignedBytes(), b.isScratch() ? 4 : b.tensor()));
+            blocks.add(new Svg.Block(label, b.firstTime(), b.lastTime() + 1, off, off + b.alignedBytes(), colour));
         }
         return section(id, heading, plan.planner() + ": an arena of " + Html.bytes(plan.arenaBytes()) + " (dashed line) for "
                 + ranges.buffers().size() + " buffers. Each rectangle is one tensor (or a kernel's scratch buffer) from the step that "

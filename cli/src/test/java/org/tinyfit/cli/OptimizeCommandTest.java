@@ -178,6 +178,17 @@ class OptimizeCommandTest {
     }
 
     @Test
+    void aReportWithoutABoardIsAOneLineErrorAndNothingIsWritten() throws IOException {
+        Path in = tmp.resolve("towers.tflite");
+        Files.write(in, TfliteWriter.write(twoTowersStoredBadly()));
+        Run r = run("optimize", in.toString(), "-o", tmp.resolve("o.tflite").toString(), "--report", tmp.resolve("r.html").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("tinyfit: --report needs --device NAME: the board whose SRAM and flash the report draws", r.err().strip());
+        assertFalse(Files.exists(tmp.resolve("o.tflite")));
+        assertFalse(Files.exists(tmp.resolve("r.html")));
+    }
+
+    @Test
     void helpTeachesWhatTheFiguresMean() {
         Run r = run("optimize", "--help");
         assertEquals(0, r.code());

@@ -28,26 +28,26 @@ public final class HeadlessChromium {
     public record Page(String dom, List<String> console) {}
 
     public Page load(Path html) throws IOException, InterruptedException {
+        return load("--dump-dom", html.toUri().toString());
+    }
+
+    /** As {@link #load(Path)}, and a screenshot of the page in the same browser run. */
+    public Page load(Path html, Path png, int width, int height) throws IOException, InterruptedException {
+        return load("--dump-dom", "--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height, "--hide-scrollbars",
+                html.toUri().toString());
+    }
+
+    private Page load(String... args) throws IOException, InterruptedException {
         Path err = Files.createTempFile("chromium", ".log");
         Path out = Files.createTempFile("chromium", ".html");
         try {
-            run(err, out, "--dump-dom", html.toUri().toString());
+            run(err, out, args);
             List<String> console = new ArrayList<>();
             for (String line : Files.readAllLines(err, StandardCharsets.UTF_8)) if (line.contains(":CONSOLE")) console.add(line);
             return new Page(Files.readString(out, StandardCharsets.UTF_8), console);
         } finally {
             Files.deleteIfExists(err);
             Files.deleteIfExists(out);
-        }
-    }
-
-    public void screenshot(Path html, Path png, int width, int height) throws IOException, InterruptedException {
-        Path err = Files.createTempFile("chromium", ".log");
-        try {
-            run(err, null, "--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height, "--hide-scrollbars",
-                    html.toUri().toString());
-        } finally {
-            Files.deleteIfExists(err);
         }
     }
 

@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -17,6 +21,7 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.tinyfit.cli.Main;
 import org.tinyfit.device.Device;
 import org.tinyfit.device.DeviceCatalog;
 import org.tinyfit.graph.DType;
@@ -25,7 +30,10 @@ import org.tinyfit.graph.GraphBuilder;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Shape;
 import org.tinyfit.memory.LiveRanges;
+import org.tinyfit.memory.MinPeakScheduler;
+import org.tinyfit.memory.Schedule;
 import org.tinyfit.tflite.TfliteReader;
+import org.tinyfit.tflite.TfliteWriter;
 
 /**
  * Opens generated reports in headless Chromium: no console errors, every plot present in the
@@ -47,13 +55,74 @@ class ReportBrowserTest {
         Device d = DeviceCatalog.builtin().find("nucleo-f446re");
         ModelReport.Plans plans = ModelReport.Plans.of(g);
         Report r = new Report("person_detect");
-        ModelReport.add(r, g, d, Files.size(MODELS.resolve("person_detect.tflite")), plans);
+        ModelReport.add(r, g, d, d.sramBytes(), d.flashBytes(), Files.size(MODELS.resolve("person_detect.tflite")), plans);
+        checkInBrowser("person_detect", r, expectedMarks(g, plans), g.nodes().size());
+    }
+
+    @Test void analyzeReportOfPersonDetectRendersEveryPlot() throws Exception {
+        Path model = MODELS.resolve("person_detect.tflite");
+        Path html = ARTIFACTS.resolve("analyze_person_detect.html");
+        cli("analyze", model.toString(), "--device", "nucleo-f446re", "--report", html.toString());
+        Graph g = TfliteReader.read(model);
+        checkPage("analyze_person_detect", html, expectedMarks(g, ModelReport.Plans.of(g)), g.nodes().size());
+    }
+
+    @Test void analyzeReportOnSeveralBoardsHasOneResourcesPlotPerBoard() throws Exception {
+        Path model = MODELS.resolve("hello_world_int8.tflite");
+        Path html = ARTIFACTS.resolve("analyze_hello_world_boards.html");
+        cli("analyze", model.toString(), "--device", "nucleo-f446re,arduino-nano-33-ble-sense", "--report", html.toString());
+        Graph g = TfliteReader.read(model);
+        Map<String, Integer> expected = expectedMarks(g, ModelReport.Plans.of(g));
+        expected.put("resources-arduino-nano-33-ble-sense", 2);
+        checkPage("analyze_hello_world_boards", html, expected, g.nodes().size());
+    }
+
+    @Test void optimizeReportOfPersonDetectRendersEveryPlot() throws Exception {
+        checkOptimizeReport("optimize_person_detect", MODELS.resolve("person_detect.tflite"), "nucleo-f446re");
+    }
+
+    @Test void optimizeReportOfABranchyModelShowsBothOrders() throws Exception {
+        Path model = Files.createDirectories(ARTIFACTS.resolve("models")).resolve("two_branches.tflite");
+        Files.write(model, TfliteWriter.write(twoBranches()));
+        Map<String, Integer> marks = checkOptimizeReport("optimize_two_branches", model, "arduino-nano-33-ble-sense");
+        assertEquals(2, marks.get("memory-timeline"), "the stored and the optimized order");
+    }
+
+    /** Runs optimize with --json and --report; what the report must draw follows from the figures it prints and the graph. */
+    private static Map<String, Integer> checkOptimizeReport(String name, Path model, String board) throws Exception {
+        Path html = ARTIFACTS.resolve(name + ".html");
+        String json = cli("optimize", model.toString(), "-o", ARTIFACTS.resolve(name + ".tflite").toString(), "--json",
+                "--device", board, "--report", html.toString());
+        JsonNode figures = new ObjectMapper().readTree(json);
+        Graph g = TfliteReader.read(model);
+        Schedule stored = Schedule.stored(g), minPeak = MinPeakScheduler.minimize(g).schedule();
+        boolean improved = figures.get("bestPlanArenaBytes").asLong() < figures.get("storedOrderArenaBytes").asLong();
+        Map<String, Integer> expected = new LinkedHashMap<>();
+        expected.put("resources", 2);
+        expected.put("memory-timeline", improved && !minPeak.equals(stored) ? 2 : 1);
+        expected.put("arena-tflm", LiveRanges.of(g, stored).buffers().size());
+        if (improved) expected.put("arena-tinyfit", LiveRanges.of(g, minPeak).buffers().size());
+        checkPage(name, html, expected, g.nodes().size());
+        String page = Files.readString(html);
+        assertTrue(page.contains(Html.bytes(figures.get("writtenArenaBytes").asLong())), "the written arena is in the report");
+        return expected;
+    }
+
+    private static String cli(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        assertEquals(0, code, String.join(" ", args) + "\n" + err);
+        return out.toString();
+    }
+
+    /** One mark per resource bar, per order drawn, per buffer of each arena plan drawn. */
+    private static Map<String, Integer> expectedMarks(Graph g, ModelReport.Plans plans) {
         Map<String, Integer> expected = new LinkedHashMap<>();
         expected.put("resources", 2);
         expected.put("memory-timeline", plans.optimized().equals(plans.stored()) ? 1 : 2);
         expected.put("arena-tflm", LiveRanges.of(g, plans.stored()).buffers().size());
-        if (plans.best().arenaBytes() < plans.tflm().arenaBytes()) expected.put("arena-tinyfit", LiveRanges.of(g, plans.optimized()).buffers().size());
-        checkInBrowser("person_detect", r, expected, g.nodes().size());
+        if (plans.improved()) expected.put("arena-tinyfit", LiveRanges.of(g, plans.optimized()).buffers().size());
+        return expected;
     }
 
     @Test void branchyModelShowsBothOrdersAndBothPlans() throws Exception {
@@ -94,8 +163,14 @@ class ReportBrowserTest {
     private static void checkInBrowser(String name, Report r, Map<String, Integer> marks, int tableRows) throws Exception {
         Path html = ARTIFACTS.resolve(name + ".html");
         r.write(html);
+        checkPage(name, html, marks, tableRows);
+    }
+
+    private static void checkPage(String name, Path html, Map<String, Integer> marks, int tableRows) throws Exception {
         assumeTrue(chromium != null, "no chromium on this machine (Debian: apt-get install chromium); ./run-tests installs it");
-        HeadlessChromium.Page page = chromium.load(html);
+        Path png = ARTIFACTS.resolve(name + ".png");
+        Files.deleteIfExists(png);
+        HeadlessChromium.Page page = chromium.load(html, png, 1000, 2400);
         for (String line : page.console()) {
             assertTrue(!line.contains("Uncaught") && !line.contains(":ERROR:CONSOLE"), "console error in " + name + ": " + line);
         }
@@ -112,8 +187,6 @@ class ReportBrowserTest {
             int rows = page.dom().split("<tr>", -1).length - 2; // header row excluded
             assertEquals(tableRows, rows, "one table row per node");
         }
-        Path png = ARTIFACTS.resolve(name + ".png");
-        chromium.screenshot(html, png, 1000, 2400);
         BufferedImage img = ImageIO.read(png.toFile());
         assertTrue(img != null && img.getWidth() == 1000, "a screenshot was taken");
         Set<Integer> colours = new HashSet<>();
