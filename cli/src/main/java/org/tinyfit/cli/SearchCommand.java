@@ -73,9 +73,9 @@ final class SearchCommand implements Callable<Integer> {
     double val;
     @Option(names = "--devices-file", paramLabel = "FILE", description = "Extra boards from a JSON file (see 'tinyfit devices --help').")
     Path devicesFile;
-    @Option(names = "--spark", paramLabel = "MASTER", description = {"Train the candidates as Apache Spark tasks on MASTER: local[2],",
-        "spark://HOST:7077, yarn, k8s://... (see docs/spark.md). --threads is then the",
-        "generation size: give the cluster's executor cores."})
+    @Option(names = "--spark", paramLabel = "MASTER", description = "Train the candidates as Apache Spark tasks on MASTER: local[2], "
+        + "spark://HOST:7077, yarn, k8s://... (see docs/spark.md). --threads is then the "
+        + "generation size: give the cluster's executor cores.")
     String spark;
     @Option(names = "--json", description = "Print the result as JSON (progress still goes to stderr).")
     boolean json;

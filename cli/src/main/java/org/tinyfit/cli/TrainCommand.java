@@ -81,8 +81,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", description = "Train on the first N training samples only (quick runs).") Integer limit;
     @Option(names = "--checkpoint-steps", paramLabel = "STEPS", defaultValue = "100", description = "Also checkpoint every this many steps within an epoch (0: only at epoch ends) (default: ${DEFAULT-VALUE}).") int checkpointSteps;
     @Option(names = "--out", defaultValue = "train-out", paramLabel = "DIR", description = "Output directory: checkpoint, summary.json, the trained model (default: ${DEFAULT-VALUE}).") Path out;
-    @Option(names = "--qat", description = {"Quantization-aware training: the last --qat-epochs epochs run the int8 model forward (the runtime's int8",
-                "arithmetic) with straight-through gradients; also writes model_int8.tflite and prints its test accuracy."}) boolean qat;
+    @Option(names = "--qat", description = "Quantization-aware training: the last --qat-epochs epochs run the int8 model forward (the runtime's int8 "
+                + "arithmetic) with straight-through gradients; also writes model_int8.tflite and prints its test accuracy.") boolean qat;
     @Option(names = "--qat-epochs", defaultValue = "2", paramLabel = "N", description = "With --qat: how many of the last epochs are quantization-aware (default: ${DEFAULT-VALUE}).") int qatEpochs;
     @Option(names = "--no-progress", description = "Print a line per epoch instead of a progress bar (for logs).") boolean noProgress;
     @Option(names = "--json", description = "Print the summary as JSON: stdout holds one JSON document, progress goes to stderr.") boolean json;
