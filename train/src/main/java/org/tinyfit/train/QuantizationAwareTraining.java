@@ -143,22 +143,11 @@ public final class QuantizationAwareTraining implements AutoCloseable {
     private double[] validate() {
         if (valLoader == null) return new double[] {Double.NaN, Double.NaN};
         Int8Conversion.Result c = convert();
-        int k = net.lossSize();
-        Batch batch = valLoader.newBatch();
-        float[] grad = new float[batch.capacity() * k];
-        double lossSum = 0;
-        long correct = 0, seen = 0;
-        valLoader.startEpoch(0);
-        while (valLoader.next(batch)) {
-            int n = batch.size();
-            net.forward(normalize(batch.features(), n), n, false, 0);
-            int8Forward(c, batch.features(), n);
-            float[] out = net.activation(net.lossTensor());
-            lossSum += loss.compute(out, n, k, batch.labels(), null, grad) * n;
-            correct += Trainer.correct(out, n, k, batch.labels());
-            seen += n;
-        }
-        return new double[] {lossSum / seen, (double) correct / seen};
+        return Trainer.evaluate(net.lossSize(), valLoader, loss, (features, n) -> {
+            net.forward(normalize(features, n), n, false, 0);
+            int8Forward(c, features, n);
+            return net.activation(net.lossTensor());
+        });
     }
 
     private float[] normalize(float[] raw, int n) {

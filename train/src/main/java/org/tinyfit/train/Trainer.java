@@ -157,7 +157,16 @@ public final class Trainer implements AutoCloseable {
 
     /** {mean loss, accuracy} of {@code net} on one epoch of {@code data}, in inference mode (augmentation is the loader's choice). */
     public static double[] evaluate(Net net, BatchLoader data, Loss loss) {
-        int k = net.lossSize();
+        return evaluate(net.lossSize(), data, loss, (features, n) -> net.forward(features, n, false, 0));
+    }
+
+    /** The scores a batch's {@code n} samples get: {@code n * k} values, as the loss reads them. */
+    interface Scores {
+        float[] of(float[] features, int n);
+    }
+
+    /** {mean loss, accuracy} over one epoch of {@code data}, each batch scored by {@code scores} ({@code k} values per sample). */
+    static double[] evaluate(int k, BatchLoader data, Loss loss, Scores scores) {
         Batch batch = data.newBatch();
         float[] grad = new float[batch.capacity() * k];
         double lossSum = 0;
@@ -165,7 +174,7 @@ public final class Trainer implements AutoCloseable {
         data.startEpoch(0);
         while (data.next(batch)) {
             int n = batch.size();
-            float[] out = net.forward(batch.features(), n, false, 0);
+            float[] out = scores.of(batch.features(), n);
             lossSum += loss.compute(out, n, k, batch.labels(), null, grad) * n;
             correct += correct(out, n, k, batch.labels());
             seen += n;
