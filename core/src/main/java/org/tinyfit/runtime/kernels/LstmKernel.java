@@ -1,0 +1,277 @@
+package org.tinyfit.runtime.kernels;
+
+import static org.tinyfit.runtime.KernelSupport.fail;
+
+import org.tinyfit.graph.DType;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Lstm;
+import org.tinyfit.graph.Node;
+import org.tinyfit.graph.Op;
+import org.tinyfit.graph.Quantization;
+import org.tinyfit.graph.Tensor;
+import org.tinyfit.graph.TensorBytes;
+import org.tinyfit.quant.FixedPoint;
+import org.tinyfit.quant.Int16Sigmoid;
+import org.tinyfit.runtime.Arena;
+import org.tinyfit.runtime.Kernel;
+import org.tinyfit.runtime.PreparedKernel;
+
+/**
+ * UNIDIRECTIONAL_SEQUENCE_LSTM as TFLite Micro's kernel ({@code unidirectional_sequence_lstm.cc},
+ * {@code lstm_eval.h}): float, and int8 activations with int8 weights, int32 biases and an int16 cell
+ * state, bit-exact with its integer path. Per time step (all batch rows at once when time-major, else
+ * one row at a time, batch after batch), with the hidden state h and the cell state c kept in their
+ * variable tensors across steps and runs:
+ * <ol>
+ * <li>the forget, input and cell gates: {@code act(W·x + b + R·h)}, sigmoid for forget and input, the
+ *     op's activation (tanh) for the cell gate;</li>
+ * <li>{@code c = f ⊙ c + i ⊙ g}, clipped to ±cellClip when it is positive;</li>
+ * <li>the output gate {@code o = sigmoid(W·x + b + R·h)} (the previous h), then {@code h = o ⊙ tanh(c)},
+ *     copied to the output at the step's place.</li>
+ * </ol>
+ * In the integer path each product W·x and R·h is requantized to int16 at scale 2^-12 (Q3.12, the
+ * activations' input), the two are added with int16 saturation, and the activations give Q0.15; f ⊙ c
+ * and i ⊙ g are requantized to the cell state's scale, o ⊙ tanh(c) to the hidden state's scale and zero
+ * point; tanh(c) reads c at the power of two nearest its scale. Every multiplier is TFLite's {@code
+ * QuantizeMultiplier} of a ratio of scales taken in double.
+ *
+ * <p>Like TFLite Micro, it runs only the plain LSTM: all four gates, no peepholes, no projection, no
+ * layer norm; hidden and cell state are variables. The four gate buffers live on the heap.
+ */
+public final class LstmKernel implements Kernel {
+    public LstmKernel() {}
+
+    /** 2^-12: the scale of the gates' pre-activations (Q3.12). */
+    static final double GATE_INPUT_SCALE = 1.0 / 4096;
+    /** 2^-15: the scale of the activations' outputs (Q0.15). */
+    static final double GATE_OUTPUT_SCALE = 1.0 / 32768;
+
+    private static final String[] GATES = {"input", "forget", "cell", "output"};
+
+    @Override
+    public PreparedKernel prepare(Node node, Graph g) {
+        Op.UnidirectionalSequenceLstm op = (Op.UnidirectionalSequenceLstm) node.op();
+        Lstm.Sizes z;
+        try {
+            z = Lstm.unidirectional(op, Lstm.of(g, node));
+        } catch (IllegalArgumentException e) {
+            throw fail(node, e.getMessage());
+        }
+        if (z.cifg() || z.peephole() || z.projection() || z.layerNorm()) {
+            throw fail(node, "only a plain LSTM runs, as in TFLite Micro (all four gates; no peepholes, projection or layer norm)");
+        }
+        if (op.act() != Op.Act.TANH) throw fail(node, "the cell gate's activation is " + op.act() + "; TFLite Micro's kernel runs TANH");
+        Tensor in = g.tensor(node.input(Lstm.INPUT));
+        Tensor hidden = state(g, node, Lstm.HIDDEN_STATE, "hidden");
+        Tensor cell = state(g, node, Lstm.CELL_STATE, "cell");
+        Tensor out = g.tensor(node.output(0));
+        if (hidden.shape().elements() != z.batch() * z.cell() || cell.shape().elements() != z.batch() * z.cell()) {
+            throw fail(node, "the hidden state " + hidden.shape() + " and cell state " + cell.shape() + " must hold batch x cells = " + z.batch() * z.cell() + " values");
+        }
+        Steps steps = new Steps(z, op.timeMajor(), in.id(), hidden.id(), cell.id(), out.id());
+        return switch (in.dtype()) {
+            case F32 -> floatKernel(node, g, op, z, steps);
+            case I8 -> integerKernel(node, g, op, z, steps);
+            default -> throw fail(node, "input " + in.dtype().lower() + ": the runtime runs float LSTMs and int8 ones with an int16 cell state");
+        };
+    }
+
+    private static Tensor state(Graph g, Node node, int slot, String what) {
+        if (!node.hasInput(slot)) throw fail(node, "the " + what + " state (input " + slot + ") is missing");
+        Tensor t = g.tensor(node.input(slot));
+        if (!t.variable()) throw fail(node, "the " + what + " state (input " + slot + ") must be a variable tensor");
+        return t;
+    }
+
+    private static Tensor constant(Graph g, Node node, int slot, String what) {
+        if (!node.hasInput(slot)) throw fail(node, what + " (input " + slot + ") is missing");
+        Tensor t = g.tensor(node.input(slot));
+        if (!t.isConstant()) throw fail(node, what + " (input " + slot + ") must be a constant");
+        return t;
+    }
+
+    /** Where each step reads and writes: rows per step, and the offsets (in values) of step k. */
+    record Steps(Lstm.Sizes z, boolean timeMajor, int input, int hidden, int cell, int output) {
+        int rows() { return timeMajor ? z.batch() : 1; }
+
+        int count() { return z.batch() * z.time() / rows(); }
+
+        /** Step k's first input row (batch-major: batch k / T, time k % T, rows stored batch after batch). */
+        int row(int k) { return k * rows(); }
+
+        /** The state row step k starts at. */
+        int stateRow(int k) { return timeMajor ? 0 : k / z.time(); }
+    }
+
+    // ---------------------------------------------------------------- float
+
+    private static PreparedKernel floatKernel(Node node, Graph g, Op.UnidirectionalSequenceLstm op, Lstm.Sizes z, Steps s) {
+        float[][] w = new float[4][], r = new float[4][], b = new float[4][];
+        for (int k = 0; k < 4; k++) {
+            w[k] = floats(node, constant(g, node, Lstm.INPUT_TO_INPUT + k, GATES[k] + " gate's input weights"));
+            r[k] = floats(node, constant(g, node, Lstm.RECURRENT_TO_INPUT + k, GATES[k] + " gate's recurrent weights"));
+            b[k] = node.hasInput(Lstm.INPUT_GATE_BIAS + k) ? floats(node, constant(g, node, Lstm.INPUT_GATE_BIAS + k, GATES[k] + " gate's bias")) : null;
+        }
+        for (int t : new int[] {s.hidden(), s.cell(), s.output()}) {
+            if (g.tensor(t).dtype() != DType.F32) throw fail(node, "a float LSTM needs float states and output, tensor " + t + " is " + g.tensor(t).dtype().lower());
+        }
+        int rows = s.rows(), n = z.cell(), ni = z.input();
+        float clip = op.cellClip();
+        return a -> {
+            float[] x = new float[rows * ni], h = new float[rows * n], c = new float[rows * n];
+            float[][] gate = new float[4][rows * n];
+            float[] tmp = new float[rows * n];
+            for (int k = 0; k < s.count(); k++) {
+                int row = s.row(k), srow = s.stateRow(k);
+                for (int i = 0; i < x.length; i++) x[i] = a.f32(s.input(), row * ni + i);
+                for (int i = 0; i < h.length; i++) {
+                    h[i] = a.f32(s.hidden(), srow * n + i);
+                    c[i] = a.f32(s.cell(), srow * n + i);
+                }
+                for (int q : new int[] {1, 0, 2}) {
+                    floatGate(x, h, w[q], r[q], b[q], rows, ni, n, gate[q], tmp);
+                    if (q == 2) for (int i = 0; i < tmp.length; i++) gate[q][i] = (float) Math.tanh(gate[q][i]);
+                    else for (int i = 0; i < tmp.length; i++) gate[q][i] = ActivationKernel.logistic(gate[q][i]);
+                }
+                for (int i = 0; i < c.length; i++) {
+                    float v = gate[1][i] * c[i] + gate[0][i] * gate[2][i];
+                    c[i] = clip > 0 ? Math.max(Math.min(clip, v), -clip) : v;
+                }
+                floatGate(x, h, w[3], r[3], b[3], rows, ni, n, gate[3], tmp);
+                for (int i = 0; i < h.length; i++) h[i] = (float) Math.tanh(c[i]) * ActivationKernel.logistic(gate[3][i]);
+                for (int i = 0; i < h.length; i++) {
+                    a.setF32(s.hidden(), srow * n + i, h[i]);
+                    a.setF32(s.cell(), srow * n + i, c[i]);
+                    a.setF32(s.output(), row * n + i, h[i]);
+                }
+            }
+        };
+    }
+
+    /** {@code out = W·x + b + R·h} per row, each product summed in float in TFLite's order. */
+    private static void floatGate(float[] x, float[] h, float[] w, float[] r, float[] b, int rows, int ni, int n, float[] out, float[] tmp) {
+        for (int row = 0; row < rows; row++) {
+            for (int o = 0; o < n; o++) {
+                float acc = 0f;
+                for (int d = 0; d < ni; d++) acc += x[row * ni + d] * w[o * ni + d];
+                out[row * n + o] = acc + (b == null ? 0f : b[o]);
+                float rec = 0f;
+                for (int d = 0; d < n; d++) rec += h[row * n + d] * r[o * n + d];
+                tmp[row * n + o] = rec;
+            }
+        }
+        for (int i = 0; i < rows * n; i++) out[i] = out[i] + tmp[i];
+    }
+
+    private static float[] floats(Node node, Tensor t) {
+        if (t.dtype() != DType.F32) throw fail(node, "tensor " + t.id() + " is " + t.dtype().lower() + ", a float LSTM needs float weights (hybrid LSTMs are not run)");
+        return TensorBytes.floats(t);
+    }
+
+    // ---------------------------------------------------------------- int8 x int8 -> int16 cell
+
+    /** One gate's two requantizing products: weights, bias, multiplier and shift of W·x and of R·h. */
+    record IntGate(byte[] w, int[] bias, int wOffset, int wMult, int wShift, byte[] r, int rOffset, int rMult, int rShift) {}
+
+    /** The multiplier and shift of a real multiplier, as TFLite's {@code QuantizeMultiplier}. */
+    private static FixedPoint.Multiplier multiplier(double real) { return FixedPoint.quantizeMultiplier(real); }
+
+    private static PreparedKernel integerKernel(Node node, Graph g, Op.UnidirectionalSequenceLstm op, Lstm.Sizes z, Steps s) {
+        Tensor in = g.tensor(s.input()), hidden = g.tensor(s.hidden()), cell = g.tensor(s.cell()), out = g.tensor(s.output());
+        if (hidden.dtype() != DType.I8 || out.dtype() != DType.I8 || cell.dtype() != DType.I16) {
+            throw fail(node, "an int8 LSTM needs an int8 hidden state and output and an int16 cell state, got "
+                    + hidden.dtype().lower() + ", " + out.dtype().lower() + " and " + cell.dtype().lower());
+        }
+        Quantization qi = quant(node, in, "input"), qh = quant(node, hidden, "hidden state"), qc = quant(node, cell, "cell state");
+        IntGate[] gates = new IntGate[4];
+        for (int k = 0; k < 4; k++) {
+            Tensor w = constant(g, node, Lstm.INPUT_TO_INPUT + k, GATES[k] + " gate's input weights");
+            Tensor r = constant(g, node, Lstm.RECURRENT_TO_INPUT + k, GATES[k] + " gate's recurrent weights");
+            Tensor b = node.hasInput(Lstm.INPUT_GATE_BIAS + k) ? constant(g, node, Lstm.INPUT_GATE_BIAS + k, GATES[k] + " gate's bias") : null;
+            if (w.dtype() != DType.I8 || r.dtype() != DType.I8) throw fail(node, "the " + GATES[k] + " gate's weights must be int8");
+            if (b != null && b.dtype() != DType.I32) throw fail(node, "the " + GATES[k] + " gate's bias must be int32");
+            Quantization qw = quant(node, w, GATES[k] + " gate's input weights"), qr = quant(node, r, GATES[k] + " gate's recurrent weights");
+            if (qw.perChannel() || qr.perChannel()) throw fail(node, "TFLite Micro's LSTM takes per-tensor weight scales; the " + GATES[k] + " gate's are per channel");
+            FixedPoint.Multiplier mw = multiplier((double) qi.scale() * (double) qw.scale() / GATE_INPUT_SCALE);
+            FixedPoint.Multiplier mr = multiplier((double) qh.scale() * (double) qr.scale() / GATE_INPUT_SCALE);
+            gates[k] = new IntGate(w.data().clone(), b == null ? null : TensorBytes.constInts(b), (int) -qw.zeroPoint(), mw.multiplier(), mw.shift(),
+                    r.data().clone(), (int) -qr.zeroPoint(), mr.multiplier(), mr.shift());
+        }
+        FixedPoint.Multiplier forgetMul = multiplier(GATE_OUTPUT_SCALE * (double) qc.scale() / (double) qc.scale());
+        FixedPoint.Multiplier inputMul = multiplier(GATE_OUTPUT_SCALE * GATE_OUTPUT_SCALE / (double) qc.scale());
+        FixedPoint.Multiplier outputMul = multiplier(GATE_OUTPUT_SCALE * GATE_OUTPUT_SCALE / (double) qh.scale());
+        int cellPower = cellScalePower(qc.scale());
+        Int16Sigmoid.InputScaling tanhCell = Int16Sigmoid.lstmTanhScaling(cellPower);
+        int clip = op.cellClip() > 0 ? (int) Math.min(Math.max((double) op.cellClip() / (double) qc.scale(), -32768.0), 32767.0) : -1;
+        int inZp = (int) qi.zeroPoint(), hZp = (int) qh.zeroPoint();
+        int rows = s.rows(), n = z.cell(), ni = z.input();
+        return a -> {
+            byte[] x = new byte[rows * ni], h = new byte[rows * n];
+            short[] c = new short[rows * n], tmp = new short[rows * n];
+            short[][] gate = new short[4][rows * n];
+            byte[] ia = a.array(s.input()), ha = a.array(s.hidden()), oa = a.array(s.output());
+            int io = a.offset(s.input()), ho = a.offset(s.hidden()), oo = a.offset(s.output());
+            for (int k = 0; k < s.count(); k++) {
+                int row = s.row(k), srow = s.stateRow(k);
+                System.arraycopy(ia, io + row * ni, x, 0, x.length);
+                System.arraycopy(ha, ho + srow * n, h, 0, h.length);
+                for (int i = 0; i < c.length; i++) c[i] = a.i16(s.cell(), srow * n + i);
+                for (int q : new int[] {1, 0, 2}) {
+                    intGate(x, -inZp, h, -hZp, gates[q], rows, ni, n, gate[q], tmp);
+                    for (int i = 0; i < c.length; i++) {
+                        gate[q][i] = q == 2 ? Int16Sigmoid.tanh(gate[q][i], Int16Sigmoid.Q3_12) : Int16Sigmoid.sigmoid(gate[q][i], Int16Sigmoid.Q3_12);
+                    }
+                }
+                for (int i = 0; i < c.length; i++) {
+                    int fc = mul(gate[1][i], c[i], forgetMul, 0, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
+                    int ig = mul(gate[0][i], gate[2][i], inputMul, 0, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
+                    int v = FixedPoint.saturateInt16(fc + ig);
+                    if (clip >= 0) v = Math.max(Math.min(clip, v), -clip);
+                    c[i] = (short) v;
+                }
+                intGate(x, -inZp, h, -hZp, gates[3], rows, ni, n, gate[3], tmp);
+                for (int i = 0; i < c.length; i++) {
+                    short o = Int16Sigmoid.sigmoid(gate[3][i], Int16Sigmoid.Q3_12);
+                    short t = Int16Sigmoid.tanh(c[i], tanhCell);
+                    h[i] = (byte) mul(t, o, outputMul, hZp, FixedPoint.INT8_MIN, FixedPoint.INT8_MAX);
+                }
+                for (int i = 0; i < c.length; i++) a.setI16(s.cell(), srow * n + i, c[i]);
+                System.arraycopy(h, 0, ha, ho + srow * n, h.length);
+                System.arraycopy(h, 0, oa, oo + row * n, h.length);
+            }
+        };
+    }
+
+    /** {@code out = sat16(rq(W·x + b) + rq(R·h))}, each product requantized to int16 as TFLite's integer FULLY_CONNECTED does. */
+    private static void intGate(byte[] x, int xOffset, byte[] h, int hOffset, IntGate gt, int rows, int ni, int n, short[] out, short[] tmp) {
+        for (int row = 0; row < rows; row++) {
+            for (int o = 0; o < n; o++) {
+                int acc = 0;
+                for (int d = 0; d < ni; d++) acc += (gt.w()[o * ni + d] + gt.wOffset()) * (x[row * ni + d] + xOffset);
+                if (gt.bias() != null) acc += gt.bias()[o];
+                out[row * n + o] = (short) FixedPoint.saturateInt16(FixedPoint.multiplyByQuantizedMultiplier(acc, gt.wMult(), gt.wShift()));
+                int rec = 0;
+                for (int d = 0; d < n; d++) rec += (gt.r()[o * n + d] + gt.rOffset()) * (h[row * n + d] + hOffset);
+                tmp[row * n + o] = (short) FixedPoint.saturateInt16(FixedPoint.multiplyByQuantizedMultiplier(rec, gt.rMult(), gt.rShift()));
+            }
+        }
+        for (int i = 0; i < rows * n; i++) out[i] = (short) FixedPoint.saturateInt16(out[i] + tmp[i]);
+    }
+
+    /** TFLite's {@code MulElementwise} of two symmetric int16 values into [lo, hi] with output offset {@code zp}. */
+    private static int mul(int a, int b, FixedPoint.Multiplier m, int zp, int lo, int hi) {
+        return FixedPoint.clamp(zp + FixedPoint.multiplyByQuantizedMultiplier(a * b, m.multiplier(), m.shift()), lo, hi);
+    }
+
+    /** The power of two nearest {@code scale}, as TFLite's {@code CheckedLog2} rounds it (in float). */
+    static int cellScalePower(float scale) {
+        float log2 = (float) Math.log(scale) * (float) (1.0 / Math.log(2.0));
+        return (int) FixedPoint.roundHalfAwayFromZero(log2);
+    }
+
+    private static Quantization quant(Node node, Tensor t, String what) {
+        Quantization q = t.quant();
+        if (q == null || q.scale() <= 0) throw fail(node, "the " + what + " (tensor " + t.id() + ") has no quantization scale");
+        return q;
+    }
+}
