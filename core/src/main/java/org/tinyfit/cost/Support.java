@@ -47,10 +47,6 @@ public final class Support {
             }
             String tflm = tflmGap(g, n);
             if (tflm != null) out.add(new Finding(Finding.Code.UNSUPPORTED_BY_TFLM, n.id(), true, n.label() + ": " + tflm));
-            if (n.op() instanceof Op.UnidirectionalSequenceLstm && tflm == null && !isHybrid(g, n) && g.tensor(n.input(0)).dtype() == DType.I16) {
-                out.add(new Finding(Finding.Code.UNSUPPORTED_BY_TINYFIT, n.id(), true, n.label()
-                        + ": TFLite Micro runs this int16 LSTM, but tinyfit's Java runtime runs only float and int8 LSTMs"));
-            }
             if (n.op() instanceof Op.Opaque) {
                 out.add(new Finding(Finding.Code.UNSUPPORTED_BY_TINYFIT, n.id(), true, n.label() + (tflmGap(g, n) == null
                         ? ": TFLite Micro has this kernel, but tinyfit does not model the op: its Java runtime cannot run it"

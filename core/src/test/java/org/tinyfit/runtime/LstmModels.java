@@ -43,16 +43,25 @@ public final class LstmModels {
         add(new Spec("lstm_batch_major_clip_int8", 3, 4, 7, 6, false, 5, 1f / 8192, 0.75f, false, 3));
     }
 
+    /** An LSTM with 16-bit activations (TFLite Micro's 16x8 path: int8 weights, int64 biases). */
+    public static final Spec INT16 = new Spec("lstm_time_major_int16", 2, 5, 6, 7, true, 0, 1f / 2048, 4f, false, 4);
+
     private static void add(Spec s) { INT8.put(s.name(), s); }
 
     /** An int8 LSTM (int16 cell state) of {@code s}, weights drawn from {@code s.seed()}. */
-    public static Graph int8(Spec s) {
+    public static Graph int8(Spec s) { return integer(s, DType.I8); }
+
+    /** The LSTM of {@code s} with int16 activations and hidden state (symmetric), int8 weights and int64 biases. */
+    public static Graph int16(Spec s) { return integer(s, DType.I16); }
+
+    private static Graph integer(Spec s, DType act) {
+        boolean wide = act == DType.I16;
         SplittableRandom rnd = new SplittableRandom(s.seed());
         GraphBuilder b = new GraphBuilder(s.name());
         int[] dims = s.timeMajor() ? new int[] {s.time(), s.batch(), s.input()} : new int[] {s.batch(), s.time(), s.input()};
-        float inScale = 1f / 255;
-        int x = b.input("input", DType.I8, Quantization.perTensor(inScale, -128), dims);
-        float hiddenScale = 1f / 128;
+        float inScale = wide ? 1f / 8192 : 1f / 255;
+        int x = b.input("input", act, Quantization.perTensor(inScale, wide ? 0 : -128), dims);
+        float hiddenScale = wide ? 1f / 32768 : 1f / 128;
         int[] ins = new int[Lstm.UNIDIRECTIONAL_INPUTS];
         Arrays.fill(ins, -1);
         ins[Lstm.INPUT] = x;
@@ -65,13 +74,14 @@ public final class LstmModels {
             ins[Lstm.RECURRENT_TO_INPUT + k] = b.constant(gates[k] + "_recurrent_weights", DType.I8, Shape.of(s.cells(), s.cells()),
                     Quantization.perTensor(rs, 0), int8s(rnd, s.cells() * s.cells()));
             float bs = inScale * ws;
-            ins[Lstm.INPUT_GATE_BIAS + k] = b.constant(gates[k] + "_bias", DType.I32, Shape.of(s.cells()), Quantization.perTensor(bs, 0),
-                    int32s(rnd, s.cells(), (int) (0.5f / bs)));
+            ins[Lstm.INPUT_GATE_BIAS + k] = wide
+                    ? b.constant(gates[k] + "_bias", DType.I64, Shape.of(s.cells()), Quantization.perTensor(bs, 0), int64s(rnd, s.cells(), (int) (0.5f / bs)))
+                    : b.constant(gates[k] + "_bias", DType.I32, Shape.of(s.cells()), Quantization.perTensor(bs, 0), int32s(rnd, s.cells(), (int) (0.5f / bs)));
         }
-        ins[Lstm.HIDDEN_STATE] = b.tensor(new Tensor(0, "hidden_state", DType.I8, Shape.of(s.batch(), s.cells()), Quantization.perTensor(hiddenScale, s.hiddenZeroPoint()), null, true));
+        ins[Lstm.HIDDEN_STATE] = b.tensor(new Tensor(0, "hidden_state", act, Shape.of(s.batch(), s.cells()), Quantization.perTensor(hiddenScale, s.hiddenZeroPoint()), null, true));
         ins[Lstm.CELL_STATE] = b.tensor(new Tensor(0, "cell_state", DType.I16, Shape.of(s.batch(), s.cells()), Quantization.perTensor(s.cellScale(), 0), null, true));
         int h = b.node(new Op.UnidirectionalSequenceLstm(Op.Act.TANH, s.cellClip(), 0f, s.timeMajor(), false, false), "lstm",
-                DType.I8, Quantization.perTensor(hiddenScale, s.hiddenZeroPoint()), ins);
+                act, Quantization.perTensor(hiddenScale, s.hiddenZeroPoint()), ins);
         if (!s.classifier()) return b.output(h).build();
         int flat = s.time() * s.cells();
         int shape = b.constant("flatten_shape", DType.I32, Shape.of(2), ints(-1, flat));
@@ -116,6 +126,12 @@ public final class LstmModels {
         return out.array();
     }
 
+    private static byte[] int64s(SplittableRandom rnd, int n, int bound) {
+        ByteBuffer out = ByteBuffer.allocate(8 * n).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) out.putLong(rnd.nextInt(-bound, bound + 1));
+        return out.array();
+    }
+
     private static byte[] ints(int... v) {
         ByteBuffer out = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
         for (int x : v) out.putInt(x);
@@ -128,7 +144,7 @@ public final class LstmModels {
         return out.array();
     }
 
-    /** Writes every model of {@link #INT8}, and their float versions, as .tflite files into {@code args[0]}. */
+    /** Writes every model of {@link #INT8}, their float versions and {@link #INT16}, as .tflite files into {@code args[0]}. */
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
@@ -137,5 +153,6 @@ public final class LstmModels {
             Graph f = float32(s);
             Files.write(dir.resolve(f.name() + ".tflite"), TfliteWriter.write(f));
         }
+        Files.write(dir.resolve(INT16.name() + ".tflite"), TfliteWriter.write(int16(INT16)));
     }
 }

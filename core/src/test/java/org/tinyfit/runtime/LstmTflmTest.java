@@ -38,7 +38,7 @@ import org.tinyfit.tflite.TfliteWriter;
 /**
  * The LSTM models of {@link LstmModels}, written to .tflite, read back and run in the interpreter on
  * three seeds: every tensor equals what TFLite Micro computed for the same file (recorded in
- * {@code lstm-tflm-outputs.tsv}) byte for byte for int8 (the int16 cell state included), within 1e-5
+ * {@code lstm-tflm-outputs.tsv}) byte for byte for int8 and int16 (the int16 cell state included), within 1e-5
  * relative for float (libm's tanhf and Java's tanh differ in the last bits); and tinyfit's arena figures
  * for them equal TFLite Micro's.
  */
@@ -71,6 +71,7 @@ class LstmTflmTest {
 
     /** The file {@link LstmModels} writes for {@code name}. */
     static byte[] file(String name) {
+        if (name.equals(LstmModels.INT16.name())) return TfliteWriter.write(LstmModels.int16(LstmModels.INT16));
         for (LstmModels.Spec s : LstmModels.INT8.values()) {
             if (s.name().equals(name)) return TfliteWriter.write(LstmModels.int8(s));
             Graph f = LstmModels.float32(s);
@@ -159,7 +160,7 @@ class LstmTflmTest {
     @Test
     void theRecordedRunsAreNotDegenerate() throws IOException {
         Map<String, Recorded> all = recorded();
-        assertEquals(6, all.size(), "three int8 models and their float versions");
+        assertEquals(7, all.size(), "three int8 models, their float versions, one int16 model");
         for (var e : all.entrySet()) {
             for (var seed : e.getValue().seeds().entrySet()) {
                 byte[] widest = null;

@@ -19,7 +19,7 @@ import org.tinyfit.runtime.PreparedKernel;
 /**
  * UNIDIRECTIONAL_SEQUENCE_LSTM as TFLite Micro's kernel ({@code unidirectional_sequence_lstm.cc},
  * {@code lstm_eval.h}): float, and int8 activations with int8 weights, int32 biases and an int16 cell
- * state, bit-exact with its integer path. Per time step (all batch rows at once when time-major, else
+ * state, or int16 activations with int8 weights and int64 biases, bit-exact with its integer paths. Per time step (all batch rows at once when time-major, else
  * one row at a time, batch after batch), with the hidden state h and the cell state c kept in their
  * variable tensors across steps and runs:
  * <ol>
@@ -71,8 +71,8 @@ public final class LstmKernel implements Kernel {
         Steps steps = new Steps(z, op.timeMajor(), in.id(), hidden.id(), cell.id(), out.id());
         return switch (in.dtype()) {
             case F32 -> floatKernel(node, g, op, z, steps);
-            case I8 -> integerKernel(node, g, op, z, steps);
-            default -> throw fail(node, "input " + in.dtype().lower() + ": the runtime runs float LSTMs and int8 ones with an int16 cell state");
+            case I8, I16 -> integerKernel(node, g, op, z, steps);
+            default -> throw fail(node, "input " + in.dtype().lower() + ": the runtime runs float LSTMs and int8 or int16 ones with an int16 cell state");
         };
     }
 
@@ -168,20 +168,26 @@ public final class LstmKernel implements Kernel {
         return TensorBytes.floats(t);
     }
 
-    // ---------------------------------------------------------------- int8 x int8 -> int16 cell
+    // ---------------------------------------------------------------- integer: int8 or int16 activations, int8 weights, int16 cell
 
-    /** One gate's two requantizing products: weights, bias, multiplier and shift of W·x and of R·h. */
-    record IntGate(byte[] w, int[] bias, int wOffset, int wMult, int wShift, byte[] r, int rOffset, int rMult, int rShift) {}
+    /**
+     * One gate's two requantizing products: weights, bias (int32 for int8 activations, int64 for int16),
+     * offsets, multiplier and shift of W·x and of R·h.
+     */
+    record IntGate(byte[] w, long[] bias, int wOffset, int wMult, int wShift, byte[] r, int rOffset, int rMult, int rShift) {}
 
     /** The multiplier and shift of a real multiplier, as TFLite's {@code QuantizeMultiplier}. */
     private static FixedPoint.Multiplier multiplier(double real) { return FixedPoint.quantizeMultiplier(real); }
 
     private static PreparedKernel integerKernel(Node node, Graph g, Op.UnidirectionalSequenceLstm op, Lstm.Sizes z, Steps s) {
         Tensor in = g.tensor(s.input()), hidden = g.tensor(s.hidden()), cell = g.tensor(s.cell()), out = g.tensor(s.output());
-        if (hidden.dtype() != DType.I8 || out.dtype() != DType.I8 || cell.dtype() != DType.I16) {
-            throw fail(node, "an int8 LSTM needs an int8 hidden state and output and an int16 cell state, got "
+        DType act = in.dtype();
+        boolean wide = act == DType.I16;
+        if (hidden.dtype() != act || out.dtype() != act || cell.dtype() != DType.I16) {
+            throw fail(node, "an integer LSTM needs a hidden state and output of its input's type (" + act.lower() + ") and an int16 cell state, got "
                     + hidden.dtype().lower() + ", " + out.dtype().lower() + " and " + cell.dtype().lower());
         }
+        DType biasType = wide ? DType.I64 : DType.I32;
         Quantization qi = quant(node, in, "input"), qh = quant(node, hidden, "hidden state"), qc = quant(node, cell, "cell state");
         IntGate[] gates = new IntGate[4];
         for (int k = 0; k < 4; k++) {
@@ -189,12 +195,12 @@ public final class LstmKernel implements Kernel {
             Tensor r = constant(g, node, Lstm.RECURRENT_TO_INPUT + k, GATES[k] + " gate's recurrent weights");
             Tensor b = node.hasInput(Lstm.INPUT_GATE_BIAS + k) ? constant(g, node, Lstm.INPUT_GATE_BIAS + k, GATES[k] + " gate's bias") : null;
             if (w.dtype() != DType.I8 || r.dtype() != DType.I8) throw fail(node, "the " + GATES[k] + " gate's weights must be int8");
-            if (b != null && b.dtype() != DType.I32) throw fail(node, "the " + GATES[k] + " gate's bias must be int32");
+            if (b != null && b.dtype() != biasType) throw fail(node, "the " + GATES[k] + " gate's bias must be " + biasType.lower() + " with " + act.lower() + " activations");
             Quantization qw = quant(node, w, GATES[k] + " gate's input weights"), qr = quant(node, r, GATES[k] + " gate's recurrent weights");
             if (qw.perChannel() || qr.perChannel()) throw fail(node, "TFLite Micro's LSTM takes per-tensor weight scales; the " + GATES[k] + " gate's are per channel");
             FixedPoint.Multiplier mw = multiplier((double) qi.scale() * (double) qw.scale() / GATE_INPUT_SCALE);
             FixedPoint.Multiplier mr = multiplier((double) qh.scale() * (double) qr.scale() / GATE_INPUT_SCALE);
-            gates[k] = new IntGate(w.data().clone(), b == null ? null : TensorBytes.constInts(b), (int) -qw.zeroPoint(), mw.multiplier(), mw.shift(),
+            gates[k] = new IntGate(w.data().clone(), b == null ? null : TensorBytes.constLongs(b), (int) -qw.zeroPoint(), mw.multiplier(), mw.shift(),
                     r.data().clone(), (int) -qr.zeroPoint(), mr.multiplier(), mr.shift());
         }
         FixedPoint.Multiplier forgetMul = multiplier(GATE_OUTPUT_SCALE * (double) qc.scale() / (double) qc.scale());
@@ -204,20 +210,21 @@ public final class LstmKernel implements Kernel {
         Int16Sigmoid.InputScaling tanhCell = Int16Sigmoid.lstmTanhScaling(cellPower);
         int clip = op.cellClip() > 0 ? (int) Math.min(Math.max((double) op.cellClip() / (double) qc.scale(), -32768.0), 32767.0) : -1;
         int inZp = (int) qi.zeroPoint(), hZp = (int) qh.zeroPoint();
+        int hMin = wide ? FixedPoint.INT16_MIN : FixedPoint.INT8_MIN, hMax = wide ? FixedPoint.INT16_MAX : FixedPoint.INT8_MAX;
         int rows = s.rows(), n = z.cell(), ni = z.input();
         return a -> {
-            byte[] x = new byte[rows * ni], h = new byte[rows * n];
+            int[] x = new int[rows * ni], h = new int[rows * n];
             short[] c = new short[rows * n], tmp = new short[rows * n];
             short[][] gate = new short[4][rows * n];
-            byte[] ia = a.array(s.input()), ha = a.array(s.hidden()), oa = a.array(s.output());
-            int io = a.offset(s.input()), ho = a.offset(s.hidden()), oo = a.offset(s.output());
             for (int k = 0; k < s.count(); k++) {
                 int row = s.row(k), srow = s.stateRow(k);
-                System.arraycopy(ia, io + row * ni, x, 0, x.length);
-                System.arraycopy(ha, ho + srow * n, h, 0, h.length);
-                for (int i = 0; i < c.length; i++) c[i] = a.i16(s.cell(), srow * n + i);
+                for (int i = 0; i < x.length; i++) x[i] = wide ? a.i16(s.input(), row * ni + i) : a.i8(s.input(), row * ni + i);
+                for (int i = 0; i < h.length; i++) {
+                    h[i] = wide ? a.i16(s.hidden(), srow * n + i) : a.i8(s.hidden(), srow * n + i);
+                    c[i] = a.i16(s.cell(), srow * n + i);
+                }
                 for (int q : new int[] {1, 0, 2}) {
-                    intGate(x, -inZp, h, -hZp, gates[q], rows, ni, n, gate[q], tmp);
+                    intGate(x, -inZp, h, -hZp, gates[q], wide, rows, ni, n, gate[q], tmp);
                     for (int i = 0; i < c.length; i++) {
                         gate[q][i] = q == 2 ? Int16Sigmoid.tanh(gate[q][i], Int16Sigmoid.Q3_12) : Int16Sigmoid.sigmoid(gate[q][i], Int16Sigmoid.Q3_12);
                     }
@@ -229,33 +236,47 @@ public final class LstmKernel implements Kernel {
                     if (clip >= 0) v = Math.max(Math.min(clip, v), -clip);
                     c[i] = (short) v;
                 }
-                intGate(x, -inZp, h, -hZp, gates[3], rows, ni, n, gate[3], tmp);
+                intGate(x, -inZp, h, -hZp, gates[3], wide, rows, ni, n, gate[3], tmp);
                 for (int i = 0; i < c.length; i++) {
                     short o = Int16Sigmoid.sigmoid(gate[3][i], Int16Sigmoid.Q3_12);
                     short t = Int16Sigmoid.tanh(c[i], tanhCell);
-                    h[i] = (byte) mul(t, o, outputMul, hZp, FixedPoint.INT8_MIN, FixedPoint.INT8_MAX);
+                    h[i] = mul(t, o, outputMul, hZp, hMin, hMax);
                 }
-                for (int i = 0; i < c.length; i++) a.setI16(s.cell(), srow * n + i, c[i]);
-                System.arraycopy(h, 0, ha, ho + srow * n, h.length);
-                System.arraycopy(h, 0, oa, oo + row * n, h.length);
+                for (int i = 0; i < c.length; i++) {
+                    a.setI16(s.cell(), srow * n + i, c[i]);
+                    if (wide) {
+                        a.setI16(s.hidden(), srow * n + i, h[i]);
+                        a.setI16(s.output(), row * n + i, h[i]);
+                    } else {
+                        a.setI8(s.hidden(), srow * n + i, h[i]);
+                        a.setI8(s.output(), row * n + i, h[i]);
+                    }
+                }
             }
         };
     }
 
-    /** {@code out = sat16(rq(W·x + b) + rq(R·h))}, each product requantized to int16 as TFLite's integer FULLY_CONNECTED does. */
-    private static void intGate(byte[] x, int xOffset, byte[] h, int hOffset, IntGate gt, int rows, int ni, int n, short[] out, short[] tmp) {
+    /**
+     * {@code out = sat16(rq(W·x + b) + rq(R·h))}, each product requantized to int16 as TFLite's integer
+     * FULLY_CONNECTED does: an int32 accumulator for int8 activations, an int64 one for int16.
+     */
+    private static void intGate(int[] x, int xOffset, int[] h, int hOffset, IntGate gt, boolean wide, int rows, int ni, int n, short[] out, short[] tmp) {
         for (int row = 0; row < rows; row++) {
             for (int o = 0; o < n; o++) {
-                int acc = 0;
+                long acc = 0;
                 for (int d = 0; d < ni; d++) acc += (gt.w()[o * ni + d] + gt.wOffset()) * (x[row * ni + d] + xOffset);
                 if (gt.bias() != null) acc += gt.bias()[o];
-                out[row * n + o] = (short) FixedPoint.saturateInt16(FixedPoint.multiplyByQuantizedMultiplier(acc, gt.wMult(), gt.wShift()));
-                int rec = 0;
+                out[row * n + o] = (short) FixedPoint.saturateInt16(requantize(acc, wide, gt.wMult(), gt.wShift()));
+                long rec = 0;
                 for (int d = 0; d < n; d++) rec += (gt.r()[o * n + d] + gt.rOffset()) * (h[row * n + d] + hOffset);
-                tmp[row * n + o] = (short) FixedPoint.saturateInt16(FixedPoint.multiplyByQuantizedMultiplier(rec, gt.rMult(), gt.rShift()));
+                tmp[row * n + o] = (short) FixedPoint.saturateInt16(requantize(rec, wide, gt.rMult(), gt.rShift()));
             }
         }
         for (int i = 0; i < rows * n; i++) out[i] = (short) FixedPoint.saturateInt16(out[i] + tmp[i]);
+    }
+
+    private static int requantize(long acc, boolean wide, int mult, int shift) {
+        return wide ? FixedPoint.multiplyByQuantizedMultiplier(acc, mult, shift) : FixedPoint.multiplyByQuantizedMultiplier((int) acc, mult, shift);
     }
 
     /** TFLite's {@code MulElementwise} of two symmetric int16 values into [lo, hi] with output offset {@code zp}. */
