@@ -152,9 +152,32 @@ class LstmTflmTest {
         Graph g = TfliteReader.read(file(name), name + ".tflite");
         ArenaPlan plan = new TflmGreedyPlanner().plan(g, Schedule.stored(g));
         assertEquals(rec.arena().get("planned"), plan.arenaBytes(), name + ": planned arena");
+        for (int i = 0; i < 4; i++) assertTrue(plan.scratchOffset(0, i) >= 0, name + ": gate buffer " + i + " is in the arena");
         TflmTail.Result tail = TflmTail.of(g, TflmAbi.HOST_64);
         assertTrue(tail.exact(), name + ": every kernel's tail is modelled");
         assertEquals(rec.arena().get("arena_used_plain"), plan.arenaBytes() + tail.bytes(), name + ": arena used by a MicroInterpreter");
+    }
+
+    @Test
+    void theGateBuffersAreThePlannedScratchInTheArena() throws Exception {
+        String name = "lstm_mnist_like_int8";
+        Graph g = TfliteReader.read(file(name), name + ".tflite");
+        Schedule s = Schedule.stored(g);
+        ArenaPlan plan = new TflmGreedyPlanner().plan(g, s);
+        Tensor cell = g.tensor(g.node(0).input(org.tinyfit.graph.Lstm.CELL_STATE));
+        byte[] finalCell = recorded().get(name).seeds().get(0).get("tensor " + cell.id());
+        int at = (int) plan.scratchOffset(0, 0);
+        byte[][] buffer0 = new byte[1][];
+        Interpreter it = new Interpreter(g, s, plan, Interpreter.defaultProviders(), true);
+        it.run(lcgInputs(g, 0), (step, node, arena) -> {
+            if (node.id() == 0) buffer0[0] = java.util.Arrays.copyOfRange(arena.bytes(), at, at + finalCell.length);
+        });
+        ByteBuffer c = ByteBuffer.wrap(finalCell).order(ByteOrder.LITTLE_ENDIAN), b0 = ByteBuffer.wrap(buffer0[0]).order(ByteOrder.LITTLE_ENDIAN);
+        org.tinyfit.quant.Int16Sigmoid.InputScaling scaling = org.tinyfit.quant.Int16Sigmoid.lstmTanhScaling(-12);
+        for (int i = 0; i < finalCell.length / 2; i++) {
+            assertEquals(org.tinyfit.quant.Int16Sigmoid.tanh(c.getShort(2 * i), scaling), b0.getShort(2 * i),
+                    "gate buffer 0 in the arena holds tanh of TFLite Micro's last cell state, value " + i);
+        }
     }
 
     @Test

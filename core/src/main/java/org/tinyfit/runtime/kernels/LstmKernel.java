@@ -36,7 +36,8 @@ import org.tinyfit.runtime.PreparedKernel;
  * QuantizeMultiplier} of a ratio of scales taken in double.
  *
  * <p>Like TFLite Micro, it runs only the plain LSTM: all four gates, no peepholes, no projection, no
- * layer norm; hidden and cell state are variables. The four gate buffers live on the heap.
+ * layer norm; hidden and cell state are variables. The four gate buffers are the scratch buffers the
+ * plan placed in the arena (used as TFLite Micro's kernel uses them), so a run also checks that plan.
  */
 public final class LstmKernel implements Kernel {
     public LstmKernel() {}
@@ -117,10 +118,11 @@ public final class LstmKernel implements Kernel {
         }
         int rows = s.rows(), n = z.cell(), ni = z.input();
         float clip = op.cellClip();
+        int nodeId = node.id();
+        long request = 4L * z.batch() * z.cell();
         return a -> {
             float[] x = new float[rows * ni], h = new float[rows * n], c = new float[rows * n];
-            float[][] gate = new float[4][rows * n];
-            float[] tmp = new float[rows * n];
+            GateBuffers gb = new GateBuffers(a, nodeId, rows * n, 4, request);
             for (int k = 0; k < s.count(); k++) {
                 int row = s.row(k), srow = s.stateRow(k);
                 for (int i = 0; i < x.length; i++) x[i] = a.f32(s.input(), row * ni + i);
@@ -128,17 +130,25 @@ public final class LstmKernel implements Kernel {
                     h[i] = a.f32(s.hidden(), srow * n + i);
                     c[i] = a.f32(s.cell(), srow * n + i);
                 }
+                // TFLite Micro's buffers: 0 forget, 1 input, 2 cell gate, 3 the recurrent product.
+                int[] into = {1, 0, 2};
                 for (int q : new int[] {1, 0, 2}) {
-                    floatGate(x, h, w[q], r[q], b[q], rows, ni, n, gate[q], tmp);
-                    if (q == 2) for (int i = 0; i < tmp.length; i++) gate[q][i] = (float) Math.tanh(gate[q][i]);
-                    else for (int i = 0; i < tmp.length; i++) gate[q][i] = ActivationKernel.logistic(gate[q][i]);
+                    int buf = into[q];
+                    floatGate(x, h, w[q], r[q], b[q], rows, ni, n, gb, buf, 3);
+                    for (int i = 0; i < rows * n; i++) gb.setF(buf, i, q == 2 ? (float) Math.tanh(gb.f(buf, i)) : ActivationKernel.logistic(gb.f(buf, i)));
                 }
                 for (int i = 0; i < c.length; i++) {
-                    float v = gate[1][i] * c[i] + gate[0][i] * gate[2][i];
+                    float fc = gb.f(0, i) * c[i];
+                    gb.setF(1, i, gb.f(1, i) * gb.f(2, i));
+                    float v = fc + gb.f(1, i);
                     c[i] = clip > 0 ? Math.max(Math.min(clip, v), -clip) : v;
                 }
-                floatGate(x, h, w[3], r[3], b[3], rows, ni, n, gate[3], tmp);
-                for (int i = 0; i < h.length; i++) h[i] = (float) Math.tanh(c[i]) * ActivationKernel.logistic(gate[3][i]);
+                floatGate(x, h, w[3], r[3], b[3], rows, ni, n, gb, 1, 3);
+                for (int i = 0; i < h.length; i++) {
+                    gb.setF(1, i, ActivationKernel.logistic(gb.f(1, i)));
+                    gb.setF(0, i, (float) Math.tanh(c[i]));
+                    h[i] = gb.f(0, i) * gb.f(1, i);
+                }
                 for (int i = 0; i < h.length; i++) {
                     a.setF32(s.hidden(), srow * n + i, h[i]);
                     a.setF32(s.cell(), srow * n + i, c[i]);
@@ -148,19 +158,67 @@ public final class LstmKernel implements Kernel {
         };
     }
 
-    /** {@code out = W·x + b + R·h} per row, each product summed in float in TFLite's order. */
-    private static void floatGate(float[] x, float[] h, float[] w, float[] r, float[] b, int rows, int ni, int n, float[] out, float[] tmp) {
+    /** Buffer {@code out} = W·x + b + R·h per row (R·h through buffer {@code tmp}), each product summed in float in TFLite's order. */
+    private static void floatGate(float[] x, float[] h, float[] w, float[] r, float[] b, int rows, int ni, int n, GateBuffers gb, int out, int tmp) {
         for (int row = 0; row < rows; row++) {
             for (int o = 0; o < n; o++) {
                 float acc = 0f;
                 for (int d = 0; d < ni; d++) acc += x[row * ni + d] * w[o * ni + d];
-                out[row * n + o] = acc + (b == null ? 0f : b[o]);
+                gb.setF(out, row * n + o, acc + (b == null ? 0f : b[o]));
                 float rec = 0f;
                 for (int d = 0; d < n; d++) rec += h[row * n + d] * r[o * n + d];
-                tmp[row * n + o] = rec;
+                gb.setF(tmp, row * n + o, rec);
             }
         }
-        for (int i = 0; i < rows * n; i++) out[i] = out[i] + tmp[i];
+        for (int i = 0; i < rows * n; i++) gb.setF(out, i, gb.f(out, i) + gb.f(tmp, i));
+    }
+
+    /**
+     * The four gate buffers TFLite Micro's kernel requests (each batch x cells values of the cell
+     * state's type), at the offsets the plan gives them in the arena; on the heap when the plan has none.
+     * Step k uses {@code len} values of each.
+     */
+    static final class GateBuffers {
+        private final byte[] mem;
+        private final int[] off = new int[4];
+
+        GateBuffers(Arena a, int node, int len, int width, long requestBytes) {
+            boolean planned = true;
+            for (int i = 0; i < 4; i++) {
+                off[i] = a.scratchOffset(node, i, requestBytes);
+                planned &= off[i] >= 0;
+            }
+            if (planned) {
+                mem = a.bytes();
+            } else {
+                mem = new byte[4 * len * width];
+                for (int i = 0; i < 4; i++) off[i] = i * len * width;
+            }
+        }
+
+        short s(int b, int i) {
+            int p = off[b] + 2 * i;
+            return (short) ((mem[p] & 0xff) | (mem[p + 1] << 8));
+        }
+
+        void setS(int b, int i, int v) {
+            int p = off[b] + 2 * i;
+            mem[p] = (byte) v;
+            mem[p + 1] = (byte) (v >> 8);
+        }
+
+        float f(int b, int i) {
+            int p = off[b] + 4 * i;
+            return Float.intBitsToFloat((mem[p] & 0xff) | (mem[p + 1] & 0xff) << 8 | (mem[p + 2] & 0xff) << 16 | mem[p + 3] << 24);
+        }
+
+        void setF(int b, int i, float v) {
+            int bits = Float.floatToRawIntBits(v), p = off[b] + 4 * i;
+            mem[p] = (byte) bits;
+            mem[p + 1] = (byte) (bits >> 8);
+            mem[p + 2] = (byte) (bits >> 16);
+            mem[p + 3] = (byte) (bits >> 24);
+        }
     }
 
     private static float[] floats(Node node, Tensor t) {
@@ -212,10 +270,12 @@ public final class LstmKernel implements Kernel {
         int inZp = (int) qi.zeroPoint(), hZp = (int) qh.zeroPoint();
         int hMin = wide ? FixedPoint.INT16_MIN : FixedPoint.INT8_MIN, hMax = wide ? FixedPoint.INT16_MAX : FixedPoint.INT8_MAX;
         int rows = s.rows(), n = z.cell(), ni = z.input();
+        int nodeId = node.id();
+        long request = 2L * z.batch() * z.cell();
         return a -> {
             int[] x = new int[rows * ni], h = new int[rows * n];
-            short[] c = new short[rows * n], tmp = new short[rows * n];
-            short[][] gate = new short[4][rows * n];
+            short[] c = new short[rows * n];
+            GateBuffers gb = new GateBuffers(a, nodeId, rows * n, 2, request);
             for (int k = 0; k < s.count(); k++) {
                 int row = s.row(k), srow = s.stateRow(k);
                 for (int i = 0; i < x.length; i++) x[i] = wide ? a.i16(s.input(), row * ni + i) : a.i8(s.input(), row * ni + i);
@@ -223,24 +283,28 @@ public final class LstmKernel implements Kernel {
                     h[i] = wide ? a.i16(s.hidden(), srow * n + i) : a.i8(s.hidden(), srow * n + i);
                     c[i] = a.i16(s.cell(), srow * n + i);
                 }
+                // TFLite Micro's buffers: 0 forget, 1 input, 2 cell gate, 3 the recurrent product.
+                int[] into = {1, 0, 2};
                 for (int q : new int[] {1, 0, 2}) {
-                    intGate(x, -inZp, h, -hZp, gates[q], wide, rows, ni, n, gate[q], tmp);
+                    int buf = into[q];
+                    intGate(x, -inZp, h, -hZp, gates[q], wide, rows, ni, n, gb, buf, 3);
                     for (int i = 0; i < c.length; i++) {
-                        gate[q][i] = q == 2 ? Int16Sigmoid.tanh(gate[q][i], Int16Sigmoid.Q3_12) : Int16Sigmoid.sigmoid(gate[q][i], Int16Sigmoid.Q3_12);
+                        short v = gb.s(buf, i);
+                        gb.setS(buf, i, q == 2 ? Int16Sigmoid.tanh(v, Int16Sigmoid.Q3_12) : Int16Sigmoid.sigmoid(v, Int16Sigmoid.Q3_12));
                     }
                 }
                 for (int i = 0; i < c.length; i++) {
-                    int fc = mul(gate[1][i], c[i], forgetMul, 0, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
-                    int ig = mul(gate[0][i], gate[2][i], inputMul, 0, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
-                    int v = FixedPoint.saturateInt16(fc + ig);
+                    int fc = mul(gb.s(0, i), c[i], forgetMul, 0, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX);
+                    gb.setS(1, i, mul(gb.s(1, i), gb.s(2, i), inputMul, 0, FixedPoint.INT16_MIN, FixedPoint.INT16_MAX));
+                    int v = FixedPoint.saturateInt16(fc + gb.s(1, i));
                     if (clip >= 0) v = Math.max(Math.min(clip, v), -clip);
                     c[i] = (short) v;
                 }
-                intGate(x, -inZp, h, -hZp, gates[3], wide, rows, ni, n, gate[3], tmp);
+                intGate(x, -inZp, h, -hZp, gates[3], wide, rows, ni, n, gb, 1, 3);
                 for (int i = 0; i < c.length; i++) {
-                    short o = Int16Sigmoid.sigmoid(gate[3][i], Int16Sigmoid.Q3_12);
-                    short t = Int16Sigmoid.tanh(c[i], tanhCell);
-                    h[i] = mul(t, o, outputMul, hZp, hMin, hMax);
+                    gb.setS(1, i, Int16Sigmoid.sigmoid(gb.s(1, i), Int16Sigmoid.Q3_12));
+                    gb.setS(0, i, Int16Sigmoid.tanh(c[i], tanhCell));
+                    h[i] = mul(gb.s(0, i), gb.s(1, i), outputMul, hZp, hMin, hMax);
                 }
                 for (int i = 0; i < c.length; i++) {
                     a.setI16(s.cell(), srow * n + i, c[i]);
@@ -260,19 +324,19 @@ public final class LstmKernel implements Kernel {
      * {@code out = sat16(rq(W·x + b) + rq(R·h))}, each product requantized to int16 as TFLite's integer
      * FULLY_CONNECTED does: an int32 accumulator for int8 activations, an int64 one for int16.
      */
-    private static void intGate(int[] x, int xOffset, int[] h, int hOffset, IntGate gt, boolean wide, int rows, int ni, int n, short[] out, short[] tmp) {
+    private static void intGate(int[] x, int xOffset, int[] h, int hOffset, IntGate gt, boolean wide, int rows, int ni, int n, GateBuffers gb, int out, int tmp) {
         for (int row = 0; row < rows; row++) {
             for (int o = 0; o < n; o++) {
                 long acc = 0;
                 for (int d = 0; d < ni; d++) acc += (gt.w()[o * ni + d] + gt.wOffset()) * (x[row * ni + d] + xOffset);
                 if (gt.bias() != null) acc += gt.bias()[o];
-                out[row * n + o] = (short) FixedPoint.saturateInt16(requantize(acc, wide, gt.wMult(), gt.wShift()));
+                gb.setS(out, row * n + o, FixedPoint.saturateInt16(requantize(acc, wide, gt.wMult(), gt.wShift())));
                 long rec = 0;
                 for (int d = 0; d < n; d++) rec += (gt.r()[o * n + d] + gt.rOffset()) * (h[row * n + d] + hOffset);
-                tmp[row * n + o] = (short) FixedPoint.saturateInt16(requantize(rec, wide, gt.rMult(), gt.rShift()));
+                gb.setS(tmp, row * n + o, FixedPoint.saturateInt16(requantize(rec, wide, gt.rMult(), gt.rShift())));
             }
         }
-        for (int i = 0; i < rows * n; i++) out[i] = (short) FixedPoint.saturateInt16(out[i] + tmp[i]);
+        for (int i = 0; i < rows * n; i++) gb.setS(out, i, FixedPoint.saturateInt16(gb.s(out, i) + gb.s(tmp, i)));
     }
 
     private static int requantize(long acc, boolean wide, int mult, int shift) {
