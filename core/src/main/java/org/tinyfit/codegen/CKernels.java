@@ -83,6 +83,8 @@ final class CKernels {
             case Op.Dequantize d -> "no kernel (float output)";
             case Op.BatchNorm b -> "no kernel (fold batch norm first)";
             case Op.Svdf s -> "no kernel";
+            case Op.UnidirectionalSequenceLstm s -> "no kernel";
+            case Op.BidirectionalSequenceLstm s -> "no kernel";
             case Op.Opaque o -> "unknown operator";
         };
     }
@@ -138,6 +140,8 @@ final class CKernels {
             case Op.Dequantize d -> throw noKernel(n);
             case Op.BatchNorm b -> throw noKernel(n);
             case Op.Svdf s -> throw noKernel(n);
+            case Op.UnidirectionalSequenceLstm s -> throw noKernel(n);
+            case Op.BidirectionalSequenceLstm s -> throw noKernel(n);
             case Op.Opaque o -> throw noKernel(n);
         }
         out.append("}\n\n");

@@ -115,6 +115,34 @@ public sealed interface Op {
     record Svdf(int rank, Act act) implements Op { public String kind() { return "SVDF"; } }
 
     /**
+     * A sequence of LSTM cells run over time (TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM). Its 24 inputs, in
+     * TFLite's order ({@link Lstm} names them): the input {@code [B,T,I]} ({@code [T,B,I]} when {@code
+     * timeMajor}); the input weights {@code [S,I]} and recurrent weights {@code [S,S]} of the input, forget,
+     * cell and output gates; the optional peepholes; the four gate biases {@code [S]}; the optional
+     * projection; the hidden state {@code [B,S]} and the cell state {@code [B,S]} (variables, kept across
+     * runs); the optional layer-norm coefficients. Output {@code [B,T,S]} ({@code [T,B,S]}). {@code act}
+     * is the cell gate's activation (TANH in practice); {@code cellClip} and {@code projClip} clip the cell
+     * state and the projection when positive.
+     */
+    record UnidirectionalSequenceLstm(Act act, float cellClip, float projClip, boolean timeMajor,
+                                      boolean asymmetricQuantizeInputs, boolean diagonalRecurrent) implements Op {
+        public String kind() { return "UNIDIRECTIONAL_SEQUENCE_LSTM"; }
+    }
+
+    /**
+     * A forward and a backward LSTM over one sequence (TFLite's BIDIRECTIONAL_SEQUENCE_LSTM). Its 48 inputs,
+     * in TFLite's order: the input; the forward cell's 17 tensors (1-17: weights, peepholes, biases,
+     * projection, laid out as a unidirectional LSTM's 1-17) and the backward cell's (18-34); the forward
+     * hidden and cell states (35, 36) and the backward ones (37, 38), variables; an optional auxiliary
+     * input (39) and its weights (40-47). Outputs: the forward and the backward sequence, or one
+     * sequence with both concatenated when {@code mergeOutputs}.
+     */
+    record BidirectionalSequenceLstm(Act act, float cellClip, float projClip, boolean mergeOutputs, boolean timeMajor,
+                                     boolean asymmetricQuantizeInputs) implements Op {
+        public String kind() { return "BIDIRECTIONAL_SEQUENCE_LSTM"; }
+    }
+
+    /**
      * An operator tinyfit does not know. Its tensors are kept, so analysis still works; the runtime
      * and the planners' reorderings treat it as opaque.
      */

@@ -164,6 +164,16 @@ public final class ShapeInference {
                 if (s.rank() <= 0 || wf.dim(0) % s.rank() != 0) throw new GraphException(where + ": " + wf.dim(0) + " filters do not divide by rank " + s.rank());
                 yield one(Shape.of(x.dim(0), wf.dim(0) / s.rank()));
             }
+            case Op.UnidirectionalSequenceLstm l -> {
+                Lstm.Sizes z = lstmSizes(() -> Lstm.unidirectional(l, in::get), where);
+                yield one(Shape.of(x.dim(0), x.dim(1), z.output()));
+            }
+            case Op.BidirectionalSequenceLstm l -> {
+                Lstm.Sizes fw = lstmSizes(() -> Lstm.bidirectional(l, in::get, false), where);
+                Lstm.Sizes bw = lstmSizes(() -> Lstm.bidirectional(l, in::get, true), where);
+                yield l.mergeOutputs() ? one(Shape.of(x.dim(0), x.dim(1), fw.output() + bw.output()))
+                        : new Shape[] {Shape.of(x.dim(0), x.dim(1), fw.output()), Shape.of(x.dim(0), x.dim(1), bw.output())};
+            }
             case Op.Opaque o -> new Shape[node.outputCount()];
         };
     }
@@ -289,6 +299,14 @@ public final class ShapeInference {
     }
 
     private static int[] range(int n) { int[] r = new int[n]; for (int i = 0; i < n; i++) r[i] = i; return r; }
+
+    private static Lstm.Sizes lstmSizes(java.util.function.Supplier<Lstm.Sizes> sizes, String where) {
+        try {
+            return sizes.get();
+        } catch (IllegalArgumentException e) {
+            throw new GraphException(where + ": " + e.getMessage());
+        }
+    }
 
     private static Shape[] one(Shape s) { return new Shape[] {s}; }
 

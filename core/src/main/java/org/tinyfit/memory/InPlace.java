@@ -71,6 +71,8 @@ public final class InPlace {
             case Op.StridedSlice s -> null;
             case Op.Softmax s -> null;
             case Op.Svdf s -> null;
+            case Op.UnidirectionalSequenceLstm s -> null;
+            case Op.BidirectionalSequenceLstm s -> null;
             case Op.Opaque o -> null;
         };
     }

@@ -287,6 +287,8 @@ public final class PartialExecution {
             case Op.BatchNorm b -> false;
             case Op.StridedSlice s -> false;
             case Op.Svdf s -> false;
+            case Op.UnidirectionalSequenceLstm s -> false;
+            case Op.BidirectionalSequenceLstm s -> false;
             case Op.Opaque o -> false;
         };
     }

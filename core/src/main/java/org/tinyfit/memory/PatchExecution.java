@@ -60,6 +60,8 @@ public final class PatchExecution {
             case Op.BatchNorm b -> false;
             case Op.StridedSlice s -> false;
             case Op.Svdf s -> false;
+            case Op.UnidirectionalSequenceLstm s -> false;
+            case Op.BidirectionalSequenceLstm s -> false;
             case Op.Opaque o -> false;
         };
     }
@@ -112,6 +114,8 @@ public final class PatchExecution {
             case Op.BatchNorm b -> throw notRowLocal(n);
             case Op.StridedSlice s -> throw notRowLocal(n);
             case Op.Svdf s -> throw notRowLocal(n);
+            case Op.UnidirectionalSequenceLstm s -> throw notRowLocal(n);
+            case Op.BidirectionalSequenceLstm s -> throw notRowLocal(n);
             case Op.Opaque o -> throw notRowLocal(n);
         };
     }
@@ -207,6 +211,8 @@ public final class PatchExecution {
             case Op.Dropout d -> op;
             case Op.StridedSlice ss -> op;
             case Op.Svdf sv -> op;
+            case Op.UnidirectionalSequenceLstm sv -> op;
+            case Op.BidirectionalSequenceLstm sv -> op;
             case Op.Opaque o -> op;
         };
     }

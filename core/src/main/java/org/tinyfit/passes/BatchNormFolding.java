@@ -102,6 +102,8 @@ public final class BatchNormFolding {
             case Op.Dropout d -> -1;
             case Op.StridedSlice s -> -1;
             case Op.Svdf s -> -1;
+            case Op.UnidirectionalSequenceLstm s -> -1;
+            case Op.BidirectionalSequenceLstm s -> -1;
             case Op.Opaque o -> -1;
         };
     }

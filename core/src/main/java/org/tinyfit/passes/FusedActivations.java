@@ -36,6 +36,8 @@ final class FusedActivations {
             case Op.Dropout d -> Op.Act.NONE;
             case Op.StridedSlice s -> Op.Act.NONE;
             case Op.Svdf s -> Op.Act.NONE;
+            case Op.UnidirectionalSequenceLstm s -> Op.Act.NONE;
+            case Op.BidirectionalSequenceLstm s -> Op.Act.NONE;
             case Op.Opaque o -> Op.Act.NONE;
         };
     }
@@ -53,6 +55,8 @@ final class FusedActivations {
             case Op.Mul m -> new Op.Mul(act);
             case Op.Concat c -> new Op.Concat(c.axis(), act);
             case Op.Svdf s -> new Op.Svdf(s.rank(), act);
+            case Op.UnidirectionalSequenceLstm l -> throw none(op);
+            case Op.BidirectionalSequenceLstm l -> throw none(op);
             case Op.Reshape r -> throw none(op);
             case Op.Softmax s -> throw none(op);
             case Op.Relu r -> throw none(op);

@@ -107,6 +107,8 @@ public final class InputNormalization {
             case Op.Dropout d -> false;
             case Op.StridedSlice s -> false;
             case Op.Svdf s -> false;
+            case Op.UnidirectionalSequenceLstm s -> false;
+            case Op.BidirectionalSequenceLstm s -> false;
             case Op.Opaque o -> false;
         };
     }

@@ -171,6 +171,8 @@ public final class Quantizer {
                 case Op.BatchNorm b -> throw new QuantizationException(n.label() + ": fold batch norm into the convolution before quantizing");
                 case Op.Dropout d -> throw new QuantizationException(n.label() + ": remove dropout (an identity at inference) before quantizing");
                 case Op.Svdf s -> throw new QuantizationException(n.label() + ": post-training quantization of SVDF is not supported");
+                case Op.UnidirectionalSequenceLstm l -> throw new QuantizationException(n.label() + ": post-training quantization of an LSTM is not supported");
+                case Op.BidirectionalSequenceLstm l -> throw new QuantizationException(n.label() + ": post-training quantization of an LSTM is not supported");
                 case Op.Opaque o -> throw new QuantizationException(n.label() + ": tinyfit cannot quantize an operator it does not know");
             }
         }
@@ -398,6 +400,8 @@ public final class Quantizer {
                 case Op.BatchNorm b -> Role.PARAMETER;
                 case Op.Dropout d -> Role.DATA;
                 case Op.Svdf s -> Role.PARAMETER;
+                case Op.UnidirectionalSequenceLstm s -> Role.PARAMETER;
+                case Op.BidirectionalSequenceLstm s -> Role.PARAMETER;
                 case Op.Opaque o -> Role.PARAMETER;
             };
         }

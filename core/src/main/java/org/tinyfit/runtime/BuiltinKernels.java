@@ -9,6 +9,7 @@ import org.tinyfit.runtime.kernels.Conv2DKernel;
 import org.tinyfit.runtime.kernels.CopyKernel;
 import org.tinyfit.runtime.kernels.DepthwiseConv2DKernel;
 import org.tinyfit.runtime.kernels.FullyConnectedKernel;
+import org.tinyfit.runtime.kernels.LstmKernel;
 import org.tinyfit.runtime.kernels.MeanKernel;
 import org.tinyfit.runtime.kernels.PadKernel;
 import org.tinyfit.runtime.kernels.PoolKernel;
@@ -62,6 +63,8 @@ public final class BuiltinKernels {
             case Op.Dropout d -> new CopyKernel();
             case Op.StridedSlice s -> new StridedSliceKernel();
             case Op.Svdf s -> unsupported("only integer SVDF with an int8 input runs, on the kernels of org.tinyfit.runtime.int16");
+            case Op.UnidirectionalSequenceLstm l -> new LstmKernel();
+            case Op.BidirectionalSequenceLstm l -> unsupported("BIDIRECTIONAL_SEQUENCE_LSTM has no TFLite Micro kernel to be bit-exact with");
             case Op.Opaque o -> unsupported(null);
         };
     }

@@ -32,7 +32,9 @@ enum Builtin {
     PADV2(BuiltinOperators.PADV2, Schema.OPT_PADV2, "PadV2Options"),
     TRANSPOSE_CONV(BuiltinOperators.TRANSPOSE_CONV, Schema.OPT_TRANSPOSE_CONV, "TransposeConvOptions"),
     LEAKY_RELU(BuiltinOperators.LEAKY_RELU, Schema.OPT_LEAKY_RELU, "LeakyReluOptions"),
-    QUANTIZE(BuiltinOperators.QUANTIZE, Schema.OPT_QUANTIZE, "QuantizeOptions");
+    QUANTIZE(BuiltinOperators.QUANTIZE, Schema.OPT_QUANTIZE, "QuantizeOptions"),
+    UNIDIRECTIONAL_SEQUENCE_LSTM(BuiltinOperators.UNIDIRECTIONAL_SEQUENCE_LSTM, Schema.OPT_UNIDIRECTIONAL_SEQUENCE_LSTM, "UnidirectionalSequenceLSTMOptions"),
+    BIDIRECTIONAL_SEQUENCE_LSTM(BuiltinOperators.BIDIRECTIONAL_SEQUENCE_LSTM, Schema.OPT_BIDIRECTIONAL_SEQUENCE_LSTM, "BidirectionalSequenceLSTMOptions");
 
     /** The schema's BuiltinOperator code. */
     final int code;

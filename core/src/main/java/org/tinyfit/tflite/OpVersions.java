@@ -112,6 +112,15 @@ public final class OpVersions {
                 }
                 yield 1;
             }
+            case Op.UnidirectionalSequenceLstm l -> {
+                if (type(g, n, 0) == DType.I16 && type(g, n, 2) == DType.I8 && outType(g, n) == DType.I16) yield 5;
+                if (type(g, n, 0) == DType.F32 && type(g, n, 2) == DType.I8) yield l.asymmetricQuantizeInputs() ? 4 : 2;
+                yield 1;
+            }
+            case Op.BidirectionalSequenceLstm l -> {
+                if (type(g, n, 0) == DType.F32 && type(g, n, 2) == DType.I8) yield l.asymmetricQuantizeInputs() ? 3 : 2;
+                yield 1;
+            }
             case Op.Reshape r -> 1;
             case Op.BatchNorm b -> 1;
             case Op.Dropout d -> 1;

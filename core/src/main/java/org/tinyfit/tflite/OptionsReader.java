@@ -37,6 +37,10 @@ final class OptionsReader {
             case STRIDED_SLICE -> new Op.StridedSlice(o.i32(0, 0), o.i32(1, 0), o.i32(2, 0), o.i32(3, 0), o.i32(4, 0), o.bool(5));
             case SVDF -> new Op.Svdf(o.i32(0, 0), act(o.i8(1), operator, place));
             case MEAN -> new Op.Mean(o.bool(0));
+            case UNIDIRECTIONAL_SEQUENCE_LSTM -> new Op.UnidirectionalSequenceLstm(act(o.i8(0), operator, place), o.f32(1), o.f32(2),
+                    o.bool(3), o.bool(4), o.bool(5));
+            case BIDIRECTIONAL_SEQUENCE_LSTM -> new Op.BidirectionalSequenceLstm(act(o.i8(0), operator, place), o.f32(1), o.f32(2),
+                    o.bool(3), o.bool(4, true), o.bool(5));
             case RELU -> new Op.Relu();
             case RELU6 -> new Op.Relu6();
             case LOGISTIC -> new Op.Logistic();
@@ -81,7 +85,9 @@ final class OptionsReader {
 
         int i8(int id) { return t == null ? 0 : t.i8(id, 0, "field " + id); }
 
-        boolean bool(int id) { return t != null && t.bool(id, false, "field " + id); }
+        boolean bool(int id) { return bool(id, false); }
+
+        boolean bool(int id, boolean def) { return t == null ? def : t.bool(id, def, "field " + id); }
 
         float f32(int id) { return t == null ? 0f : t.f32(id, 0f, "field " + id); }
 

@@ -172,6 +172,8 @@ final class FloatEval {
                 }
             }
             case Op.Svdf o -> unsupported(n);
+            case Op.UnidirectionalSequenceLstm o -> unsupported(n);
+            case Op.BidirectionalSequenceLstm o -> unsupported(n);
             case Op.Opaque o -> unsupported(n);
         }
         return y;

@@ -135,6 +135,8 @@ final class StepFactory {
             case Op.Quantize q -> throw cannot(where, "QUANTIZE", "it works on integers; train the float model and quantize afterwards");
             case Op.Dequantize d -> throw cannot(where, "DEQUANTIZE", "it works on integers; train the float model and quantize afterwards");
             case Op.Svdf s -> throw cannot(where, "SVDF", "it keeps state across invocations, which this trainer does not model");
+            case Op.UnidirectionalSequenceLstm l -> throw cannot(where, "UNIDIRECTIONAL_SEQUENCE_LSTM", "the trainer has no backward pass through time");
+            case Op.BidirectionalSequenceLstm l -> throw cannot(where, "BIDIRECTIONAL_SEQUENCE_LSTM", "the trainer has no backward pass through time");
             case Op.Opaque o -> throw cannot(where, o.name(), "tinyfit does not know what it computes");
         };
     }

@@ -56,6 +56,8 @@ public final class Int16Kernels {
             case Op.TransposeConv t -> node.hasInput(2) && graph.tensor(node.input(2)).dtype() == DType.I16;
             case Op.Quantize q -> in == DType.I16 || out == DType.I16 || (in == DType.I32 && out == DType.I8);
             case Op.Svdf s -> in == DType.I8;
+            case Op.UnidirectionalSequenceLstm s -> false;
+            case Op.BidirectionalSequenceLstm s -> false;
             case Op.DepthwiseConv2D d -> in == DType.I16;
             case Op.FullyConnected f -> in == DType.I16;
             case Op.Pool2D p -> out == DType.I16;
@@ -97,6 +99,8 @@ public final class Int16Kernels {
                 case Op.TransposeConv t -> transposeConv(node, graph, t);
                 case Op.Quantize q -> quantize(node, graph);
                 case Op.Svdf s -> svdf(node, graph, s);
+                case Op.UnidirectionalSequenceLstm l -> unreachable(node);
+                case Op.BidirectionalSequenceLstm l -> unreachable(node);
                 case Op.DepthwiseConv2D d -> depthwise(node, graph, d);
                 case Op.FullyConnected f -> fullyConnected(node, graph, f);
                 case Op.Pool2D p -> pool(node, graph, p);
