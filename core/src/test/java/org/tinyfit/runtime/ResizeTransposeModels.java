@@ -19,12 +19,12 @@ import org.tinyfit.tflite.TfliteWriter;
  * and options) that TFLite Micro ran to record {@code resize-transpose-tflm.tsv}. {@code main(dir)}
  * writes them as .tflite files.
  */
-final class ResizeTransposeModels {
+public final class ResizeTransposeModels {
     private ResizeTransposeModels() {}
 
     private static final Quantization Q = Quantization.perTensor(0.05f, -3);
 
-    static Map<String, Graph> all() {
+    public static Map<String, Graph> all() {
         Map<String, Graph> m = new LinkedHashMap<>();
         put(m, transpose("transpose_int8_nhwc_to_nchw", DType.I8, new int[] {1, 5, 6, 3}, 0, 3, 1, 2));
         put(m, transpose("transpose_int8_nchw_to_nhwc", DType.I8, new int[] {1, 3, 5, 6}, 0, 2, 3, 1));
