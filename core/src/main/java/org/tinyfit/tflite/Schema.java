@@ -32,6 +32,8 @@ final class Schema {
 
     // TensorType
     static final int FLOAT32 = 0, FLOAT16 = 1, INT32 = 2, UINT8 = 3, INT64 = 4, BOOL = 6, INT16 = 7, INT8 = 9;
+    /** The largest value of the schema's TensorType enum (FLOAT8_E5M2); anything above is no tensor type. */
+    static final int LAST_TENSOR_TYPE = 22;
 
     // BuiltinOptions union types
     static final int OPT_NONE = 0, OPT_CONV2D = 1, OPT_DEPTHWISE_CONV2D = 2, OPT_POOL2D = 5, OPT_SVDF = 6,
