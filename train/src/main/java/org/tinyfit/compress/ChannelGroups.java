@@ -206,6 +206,8 @@ public final class ChannelGroups {
             case Op.Softmax s -> opaque(n);
             case Op.TransposeConv t -> opaque(n);
             case Op.StridedSlice s -> opaque(n);
+            case Op.Transpose t -> opaque(n);
+            case Op.Resize z -> same(in, out);
             case Op.Svdf s -> opaque(n);
             case Op.UnidirectionalSequenceLstm l -> opaque(n);
             case Op.BidirectionalSequenceLstm l -> opaque(n);
