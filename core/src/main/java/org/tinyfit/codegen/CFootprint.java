@@ -110,6 +110,8 @@ public final class CFootprint {
             case Op.Svdf s -> 0;
             case Op.UnidirectionalSequenceLstm s -> 0;
             case Op.BidirectionalSequenceLstm s -> 0;
+            case Op.Transpose t -> 0;
+            case Op.Resize r -> 0;
             case Op.Opaque o -> 0;
         };
     }
