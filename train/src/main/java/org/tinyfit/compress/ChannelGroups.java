@@ -206,6 +206,9 @@ public final class ChannelGroups {
             case Op.Softmax s -> opaque(n);
             case Op.TransposeConv t -> opaque(n);
             case Op.StridedSlice s -> opaque(n);
+            case Op.Transpose t -> opaque(n);
+            // Both resizes map channel c of the input to channel c of the output.
+            case Op.Resize r -> same(in, out);
             case Op.Svdf s -> opaque(n);
             case Op.UnidirectionalSequenceLstm l -> opaque(n);
             case Op.BidirectionalSequenceLstm l -> opaque(n);
