@@ -207,7 +207,8 @@ public final class ChannelGroups {
             case Op.TransposeConv t -> opaque(n);
             case Op.StridedSlice s -> opaque(n);
             case Op.Transpose t -> opaque(n);
-            case Op.Resize z -> same(in, out);
+            // Both resizes map channel c of the input to channel c of the output.
+            case Op.Resize r -> same(in, out);
             case Op.Svdf s -> opaque(n);
             case Op.UnidirectionalSequenceLstm l -> opaque(n);
             case Op.BidirectionalSequenceLstm l -> opaque(n);
