@@ -51,7 +51,7 @@ class AnalyzeVerdictTest {
     @Test void longOpNamesKeepTheColumnsAligned(@TempDir Path dir) throws Exception {
         GraphBuilder b = new GraphBuilder("long");
         int x = b.input("x", DType.F32, 1, 4);
-        int y = b.nodeWithShape(new Op.Opaque("UNIDIRECTIONAL_SEQUENCE_LSTM", 44), "y", DType.F32, Shape.of(1, 4), null, x);
+        int y = b.nodeWithShape(new Op.Opaque("TFLite_Detection_PostProcess", 32), "y", DType.F32, Shape.of(1, 4), null, x);
         Graph g = b.output(b.node(new Op.Relu(), "z", y)).build();
         Path f = dir.resolve("long.tflite");
         Files.write(f, TfliteWriter.write(g));

@@ -6,6 +6,7 @@ import java.util.Set;
 import org.tinyfit.device.Device;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Lstm;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.latency.Latency;
@@ -41,13 +42,13 @@ public final class Support {
         for (Node n : g.nodes()) {
             if (isHybrid(g, n)) {
                 out.add(new Finding(Finding.Code.HYBRID, n.id(), true, n.label() + ": hybrid quantization ("
-                        + g.tensor(activationInput(n)).dtype().lower() + " activations, " + g.tensor(n.input(1)).dtype().lower()
+                        + g.tensor(activationInput(n)).dtype().lower() + " activations, " + g.tensor(n.input(weightInput(n))).dtype().lower()
                         + " weights): TFLite Micro cannot run hybrid models; quantize the activations too (full-integer int8) or keep float weights"));
             }
-            String tflm = tflmGap(n);
+            String tflm = tflmGap(g, n);
             if (tflm != null) out.add(new Finding(Finding.Code.UNSUPPORTED_BY_TFLM, n.id(), true, n.label() + ": " + tflm));
             if (n.op() instanceof Op.Opaque) {
-                out.add(new Finding(Finding.Code.UNSUPPORTED_BY_TINYFIT, n.id(), true, n.label() + (tflmGap(n) == null
+                out.add(new Finding(Finding.Code.UNSUPPORTED_BY_TINYFIT, n.id(), true, n.label() + (tflmGap(g, n) == null
                         ? ": TFLite Micro has this kernel, but tinyfit does not model the op: its Java runtime cannot run it"
                         : ": an op tinyfit does not know: its Java runtime cannot run it")));
                 out.add(new Finding(Finding.Code.UNKNOWN_COST, n.id(), false,
@@ -66,7 +67,7 @@ public final class Support {
         List<String> out = new ArrayList<>();
         for (Node n : g.nodes()) {
             if (isHybrid(g, n)) out.add("node " + n.id() + " (hybrid " + n.op().kind() + ")");
-            else if (tflmGap(n) != null) out.add("node " + n.id() + " (" + n.op().kind() + ")");
+            else if (tflmGap(g, n) != null) out.add("node " + n.id() + " (" + n.op().kind() + ")");
         }
         return out;
     }
@@ -80,10 +81,16 @@ public final class Support {
     /** A weighted node with float activations and integer weights. */
     static boolean isHybrid(Graph g, Node n) {
         int act = activationInput(n);
-        if (act < 0 || !n.hasInput(1)) return false;
+        int weights = weightInput(n);
+        if (act < 0 || !n.hasInput(weights)) return false;
         DType a = g.tensor(act).dtype();
-        DType w = g.tensor(n.input(1)).dtype();
+        DType w = g.tensor(n.input(weights)).dtype();
         return a.isFloat() && (w == DType.I8 || w == DType.U8);
+    }
+
+    /** The input slot of a weighted op's (first mandatory) weights. */
+    static int weightInput(Node n) {
+        return n.op() instanceof Op.UnidirectionalSequenceLstm || n.op() instanceof Op.BidirectionalSequenceLstm ? 2 : 1;
     }
 
     /** The activation input of a weighted op (conv, depthwise, transpose conv, FC, SVDF), or -1 for other kinds. */
@@ -93,6 +100,8 @@ public final class Support {
             case Op.DepthwiseConv2D d -> n.input(0);
             case Op.FullyConnected f -> n.input(0);
             case Op.Svdf s -> n.input(0);
+            case Op.UnidirectionalSequenceLstm l -> n.input(0);
+            case Op.BidirectionalSequenceLstm l -> n.input(0);
             case Op.TransposeConv t -> n.input(2);
             case Op.Pool2D p -> -1;
             case Op.Add a -> -1;
@@ -113,12 +122,39 @@ public final class Support {
             case Op.BatchNorm b -> -1;
             case Op.Dropout d -> -1;
             case Op.StridedSlice s -> -1;
+            case Op.Transpose t -> -1;
+            case Op.Resize r -> -1;
             case Op.Opaque o -> -1;
         };
     }
 
+    /**
+     * What TFLite Micro's UNIDIRECTIONAL_SEQUENCE_LSTM kernel refuses at Prepare ({@code
+     * LstmTensors::ValidateTensorStatus}): a coupled input gate, peepholes, a projection or layer norm,
+     * or states that are not variables; null for a plain LSTM.
+     */
+    private static String lstmGap(Graph g, Node n, Op.UnidirectionalSequenceLstm op) {
+        Lstm.Sizes z;
+        try {
+            z = Lstm.unidirectional(op, Lstm.of(g, n));
+        } catch (IllegalArgumentException e) {
+            return "TFLite Micro's LSTM kernel rejects it: " + e.getMessage();
+        }
+        String variant = z.cifg() ? "a coupled input gate (CIFG)" : z.peephole() ? "peepholes" : z.projection() ? "a projection"
+                : z.layerNorm() ? "layer norm" : null;
+        if (variant != null) return "TFLite Micro's LSTM kernel runs only the plain LSTM, this one has " + variant;
+        for (int slot : new int[] {Lstm.HIDDEN_STATE, Lstm.CELL_STATE}) {
+            if (!n.hasInput(slot) || !g.tensor(n.input(slot)).variable()) return "TFLite Micro's LSTM kernel needs hidden and cell states that are variable tensors";
+        }
+        DType in = g.tensor(n.input(0)).dtype(), cell = g.tensor(n.input(Lstm.CELL_STATE)).dtype();
+        if ((in == DType.I8 || in == DType.I16) && cell != DType.I16) {
+            return "TFLite Micro's integer LSTM kernel needs an int16 cell state, this one is " + cell.lower();
+        }
+        return null;
+    }
+
     /** Why TFLite Micro cannot run this op kind, or null if it has a kernel for it. */
-    static String tflmGap(Node n) {
+    static String tflmGap(Graph g, Node n) {
         return switch (n.op()) {
             case Op.BatchNorm b -> "TFLite Micro has no batch-norm kernel (it is not a TFLite op): fold it into the preceding convolution";
             case Op.Dropout d -> "TFLite Micro has no dropout (it is a training op): remove it for inference";
@@ -144,7 +180,13 @@ public final class Support {
             case Op.Quantize q -> null;
             case Op.Dequantize d -> null;
             case Op.StridedSlice s -> null;
+            case Op.Transpose t -> g.tensor(n.input(0)).shape().rank() > 5
+                    ? "TFLite Micro's TRANSPOSE takes at most 5 dimensions, this input has " + g.tensor(n.input(0)).shape().rank() : null;
+            case Op.Resize r -> r.mode() == Op.ResizeMode.BILINEAR && g.tensor(n.input(0)).dtype() != DType.F32 && g.tensor(n.input(0)).dtype() != DType.I8
+                    ? "TFLite Micro's RESIZE_BILINEAR runs float32 and int8 only, this input is " + g.tensor(n.input(0)).dtype().lower() : null;
             case Op.Svdf s -> null;
+            case Op.UnidirectionalSequenceLstm l -> lstmGap(g, n, l);
+            case Op.BidirectionalSequenceLstm l -> "TFLite Micro has no kernel for BIDIRECTIONAL_SEQUENCE_LSTM";
         };
     }
 }

@@ -1,6 +1,7 @@
 package org.tinyfit.cost;
 
 import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Lstm;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Shape;
@@ -14,6 +15,10 @@ import org.tinyfit.graph.Shape;
  * <li>TRANSPOSE_CONV: N·inH·inW·inC·kH·kW·outC MACs (every input value is scattered to a kH·kW·outC patch);</li>
  * <li>FULLY_CONNECTED: batch·in·out MACs (batch = input elements / in);</li>
  * <li>SVDF: batch·F·(in + T) MACs (the feature product over F filters, then the time product over T steps);</li>
+ * <li>UNIDIRECTIONAL_SEQUENCE_LSTM, BIDIRECTIONAL_SEQUENCE_LSTM: per time step and batch row, each gate's input
+ *     and recurrent products, peepholes, layer norms, the cell and hidden products and the projection
+ *     ({@link org.tinyfit.graph.Lstm.Sizes#macs()}); both directions of a bidirectional one (an auxiliary
+ *     input's products are not counted);</li>
  * <li>pooling: output elements · window size ops; MEAN: input elements ops; BATCH_NORM: 2 ops per element;</li>
  * <li>element-wise, activations, softmax, quantize and data movement (concat, reshape, pad, slice):
  *     one op per output element; DROPOUT: none (identity at inference);</li>
@@ -47,6 +52,14 @@ public record Work(long macs, long elementOps, KernelClass kernel) {
                 Shape wt = shape(g, n, 2);
                 yield new Work((long) x.dim(0) * wf.dim(0) * ((long) x.dim(1) + wt.dim(1)), 0, KernelClass.FULLY_CONNECTED);
             }
+            case Op.UnidirectionalSequenceLstm l -> {
+                Lstm.Sizes z = Lstm.unidirectional(l, Lstm.of(g, n));
+                yield new Work(z.macs(), z.elementOps(), KernelClass.FULLY_CONNECTED);
+            }
+            case Op.BidirectionalSequenceLstm l -> {
+                Lstm.Sizes fw = Lstm.bidirectional(l, Lstm.of(g, n), false), bw = Lstm.bidirectional(l, Lstm.of(g, n), true);
+                yield new Work(fw.macs() + bw.macs(), fw.elementOps() + bw.elementOps(), KernelClass.FULLY_CONNECTED);
+            }
             case Op.Pool2D p -> new Work(0, out * p.filterH() * p.filterW(), KernelClass.ELEMENTWISE);
             case Op.Mean m -> new Work(0, elements(g, n.input(0)), KernelClass.ELEMENTWISE);
             case Op.BatchNorm b -> new Work(0, 2 * out, KernelClass.ELEMENTWISE);
@@ -65,6 +78,9 @@ public record Work(long macs, long elementOps, KernelClass kernel) {
             case Op.Quantize q -> elementwise(out);
             case Op.Dequantize d -> elementwise(out);
             case Op.StridedSlice s -> elementwise(out);
+            case Op.Transpose t -> elementwise(out);
+            // Bilinear: four weighted reads per output element.
+            case Op.Resize r -> r.mode() == Op.ResizeMode.NEAREST ? elementwise(out) : new Work(0, 4 * out, KernelClass.ELEMENTWISE);
             case Op.Dropout d -> new Work(0, 0, KernelClass.NONE);
             case Op.Opaque o -> new Work(0, 0, KernelClass.NONE);
         };
@@ -82,10 +98,14 @@ public record Work(long macs, long elementOps, KernelClass kernel) {
             case Op.Pad p -> slot == 0;
             case Op.Mean m -> slot == 0;
             case Op.StridedSlice s -> slot == 0;
+            case Op.Transpose t -> slot == 0;
+            case Op.Resize r -> slot == 0;
             case Op.Conv2D c -> true;
             case Op.DepthwiseConv2D d -> true;
             case Op.FullyConnected f -> true;
             case Op.Svdf s -> true;
+            case Op.UnidirectionalSequenceLstm l -> true;
+            case Op.BidirectionalSequenceLstm l -> true;
             case Op.Pool2D p -> true;
             case Op.Add a -> true;
             case Op.Sub s -> true;

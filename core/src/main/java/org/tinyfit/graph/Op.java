@@ -108,11 +108,53 @@ public sealed interface Op {
         public String kind() { return "STRIDED_SLICE"; }
     }
 
+    /** inputs: tensor, perm (i32 constant, a permutation of the axes). Output dim i = input dim perm[i]. */
+    record Transpose() implements Op { public String kind() { return "TRANSPOSE"; } }
+
+    enum ResizeMode { NEAREST, BILINEAR }
+
+    /**
+     * Spatial resize of an NHWC tensor. inputs: tensor [N,H,W,C], size [2] (i32 constant: new H, new W).
+     * {@code alignCorners} maps the corner pixels onto each other; {@code halfPixelCenters} samples at
+     * pixel centres (TFLite's options of the same names).
+     */
+    record Resize(ResizeMode mode, boolean alignCorners, boolean halfPixelCenters) implements Op {
+        public String kind() { return mode == ResizeMode.NEAREST ? "RESIZE_NEAREST_NEIGHBOR" : "RESIZE_BILINEAR"; }
+    }
+
     /**
      * Singular-value-decomposition filter (keyword spotting). inputs: input [B,I], weights_feature
      * [F,I], weights_time [F,T], bias [U] (optional), activation state [B, F*T] (variable).
      */
     record Svdf(int rank, Act act) implements Op { public String kind() { return "SVDF"; } }
+
+    /**
+     * A sequence of LSTM cells run over time (TFLite's UNIDIRECTIONAL_SEQUENCE_LSTM). Its 24 inputs, in
+     * TFLite's order ({@link Lstm} names them): the input {@code [B,T,I]} ({@code [T,B,I]} when {@code
+     * timeMajor}); the input weights {@code [S,I]} and recurrent weights {@code [S,S]} of the input, forget,
+     * cell and output gates; the optional peepholes; the four gate biases {@code [S]}; the optional
+     * projection; the hidden state {@code [B,S]} and the cell state {@code [B,S]} (variables, kept across
+     * runs); the optional layer-norm coefficients. Output {@code [B,T,S]} ({@code [T,B,S]}). {@code act}
+     * is the cell gate's activation (TANH in practice); {@code cellClip} and {@code projClip} clip the cell
+     * state and the projection when positive.
+     */
+    record UnidirectionalSequenceLstm(Act act, float cellClip, float projClip, boolean timeMajor,
+                                      boolean asymmetricQuantizeInputs, boolean diagonalRecurrent) implements Op {
+        public String kind() { return "UNIDIRECTIONAL_SEQUENCE_LSTM"; }
+    }
+
+    /**
+     * A forward and a backward LSTM over one sequence (TFLite's BIDIRECTIONAL_SEQUENCE_LSTM). Its 48 inputs,
+     * in TFLite's order: the input; the forward cell's 17 tensors (1-17: weights, peepholes, biases,
+     * projection, laid out as a unidirectional LSTM's 1-17) and the backward cell's (18-34); the forward
+     * hidden and cell states (35, 36) and the backward ones (37, 38), variables; an optional auxiliary
+     * input (39) and its weights (40-47). Outputs: the forward and the backward sequence, or one
+     * sequence with both concatenated when {@code mergeOutputs}.
+     */
+    record BidirectionalSequenceLstm(Act act, float cellClip, float projClip, boolean mergeOutputs, boolean timeMajor,
+                                     boolean asymmetricQuantizeInputs) implements Op {
+        public String kind() { return "BIDIRECTIONAL_SEQUENCE_LSTM"; }
+    }
 
     /**
      * An operator tinyfit does not know. Its tensors are kept, so analysis still works; the runtime

@@ -17,10 +17,11 @@ import org.tinyfit.graph.Op;
  * <li>{@code pointwise}: MACs of a 1x1, stride-1 convolution over a multiple of 4 channels (a plain
  *     matrix product, CMSIS-NN's 1x1 fast path);</li>
  * <li>{@code depthwise}: MACs of a depthwise convolution;</li>
- * <li>{@code fullyConnected}: MACs of a fully connected (or SVDF) layer;</li>
+ * <li>{@code fullyConnected}: MACs of a fully connected (or SVDF, or LSTM) layer;</li>
  * <li>{@code outputs}: output values of those MAC ops (the requantization of each);</li>
  * <li>{@code elements}: element ops of every other op (pooling window reads, adds, activations,
- *     softmax, data movement), counted as {@link Work} counts them;</li>
+ *     softmax, data movement), counted as {@link Work} counts them, and an LSTM's gate activations
+ *     and additions;</li>
  * <li>{@code ops}: 1 per op (the interpreter's dispatch and the kernel's setup).</li>
  * </ol>
  */
@@ -60,6 +61,8 @@ public final class OpFeatures {
                 f[FC] = w.macs();
                 f[OUTPUTS] = outputs;
             }
+            case Op.UnidirectionalSequenceLstm l -> lstm(f, w, outputs);
+            case Op.BidirectionalSequenceLstm l -> lstm(f, w, outputs);
             case Op.Pool2D p -> f[ELEMENTS] = w.elementOps();
             case Op.Mean m -> f[ELEMENTS] = w.elementOps();
             case Op.BatchNorm b -> f[ELEMENTS] = w.elementOps();
@@ -78,11 +81,19 @@ public final class OpFeatures {
             case Op.Quantize q -> f[ELEMENTS] = w.elementOps();
             case Op.Dequantize d -> f[ELEMENTS] = w.elementOps();
             case Op.StridedSlice s -> f[ELEMENTS] = w.elementOps();
+            case Op.Transpose t -> f[ELEMENTS] = w.elementOps();
+            case Op.Resize r -> f[ELEMENTS] = w.elementOps();
             case Op.Opaque o -> f[ELEMENTS] = w.elementOps();
             case Op.Dropout d -> { return f; }
         }
         f[OPS] = 1;
         return f;
+    }
+
+    private static void lstm(double[] f, Work w, long outputs) {
+        f[FC] = w.macs();
+        f[OUTPUTS] = outputs;
+        f[ELEMENTS] = w.elementOps();
     }
 
     /** The counts of a whole graph: the sum over its nodes. */

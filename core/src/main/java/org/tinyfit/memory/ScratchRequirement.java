@@ -3,6 +3,7 @@ package org.tinyfit.memory;
 import java.util.List;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Lstm;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.Tensor;
@@ -12,8 +13,9 @@ import org.tinyfit.graph.Tensor;
  * Micro's reference kernels request them ({@code RequestScratchBufferInArena} in their Prepare).
  * It lives only while its node runs. {@code source} names the TFLite Micro file the rule comes from.
  *
- * <p>Of the operators tinyfit keeps as {@link Op.Opaque}, SUM, REDUCE_MAX, REDUCE_MIN, ADD_N,
- * MIRROR_PAD and UNIDIRECTIONAL_SEQUENCE_LSTM are modelled (their requests follow from tensor shapes).
+ * <p>Of the operators tinyfit keeps as {@link Op.Opaque}, SUM, REDUCE_MAX, REDUCE_MIN, ADD_N and
+ * MIRROR_PAD are modelled (their requests follow from tensor shapes). UNIDIRECTIONAL_SEQUENCE_LSTM asks
+ * for four gate buffers of the cell state's size; BIDIRECTIONAL_SEQUENCE_LSTM has no TFLite Micro kernel.
  * ADD_N asks for one pointer per input; pointers are counted as {@value #POINTER_BYTES} bytes, as on
  * the 64-bit host where shared/models/README.md was measured (a 32-bit microcontroller needs half).
  *
@@ -30,8 +32,6 @@ public record ScratchRequirement(int node, int index, long bytes, String purpose
     private static final String ADD_N = "tensorflow/lite/micro/kernels/add_n.cc (Prepare)";
     private static final String MIRROR_PAD = "tensorflow/lite/micro/kernels/mirror_pad.cc (MirrorPadPrepare)";
     private static final String LSTM = "tensorflow/lite/micro/kernels/unidirectional_sequence_lstm.cc (UnidirectionalSequenceLstmPrepare)";
-    /** Input index of the cell state of UNIDIRECTIONAL_SEQUENCE_LSTM. */
-    private static final int LSTM_CELL_STATE = 19;
     private static final String REDUCE = "tensorflow/lite/micro/kernels/reduce_common.cc (PrepareMeanOrSumHelper, PrepareMinMaxHelper)";
 
     /** The scratch buffers {@code node} requests, in request order (empty for most kernels). */
@@ -62,6 +62,13 @@ public record ScratchRequirement(int node, int index, long bytes, String purpose
                     }
                 }
             }
+            case Op.UnidirectionalSequenceLstm l -> {
+                if (node.hasInput(Lstm.CELL_STATE)) {
+                    Tensor cell = g.tensor(node.input(Lstm.CELL_STATE));
+                    for (int i = 0; i < 4; i++) r.add(cell.bytes(), "gate buffer " + i + " (batch x state, cell-state type)", LSTM);
+                }
+            }
+            case Op.BidirectionalSequenceLstm l -> { }
             case Op.Mean(boolean keepDims) -> meanOrSum(g, node, r);
             case Op.Opaque(String name, int code) -> {
                 switch (name) {
@@ -78,12 +85,6 @@ public record ScratchRequirement(int node, int index, long bytes, String purpose
                         long rank = g.tensor(node.input(0)).shape().rank();
                         r.add(4 * rank, "element counts of the output dimensions", MIRROR_PAD);
                         r.add(4 * rank, "element counts of the input dimensions", MIRROR_PAD);
-                    }
-                    case "UNIDIRECTIONAL_SEQUENCE_LSTM" -> {
-                        if (node.hasInput(LSTM_CELL_STATE)) {
-                            Tensor cell = g.tensor(node.input(LSTM_CELL_STATE));
-                            for (int i = 0; i < 4; i++) r.add(cell.bytes(), "gate buffer " + i + " (batch x state, cell-state type)", LSTM);
-                        }
                     }
                     default -> { }
                 }
@@ -109,6 +110,8 @@ public record ScratchRequirement(int node, int index, long bytes, String purpose
             case Op.BatchNorm x -> { }
             case Op.Dropout x -> { }
             case Op.StridedSlice x -> { }
+            case Op.Transpose x -> { }
+            case Op.Resize x -> { }
         }
         return List.copyOf(r.list);
     }

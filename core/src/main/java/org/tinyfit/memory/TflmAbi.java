@@ -92,6 +92,9 @@ public enum TflmAbi {
         SQUEEZE_PARAMS(36, 4, 36, 4, 36, 4),
         STRIDED_SLICE_PARAMS(24, 4, 24, 4, 24, 4),
         SVDF_PARAMS(12, 4, 8, 4, 12, 4),
+        UNIDIRECTIONAL_SEQUENCE_LSTM_PARAMS(16, 4, 16, 4, 16, 4),
+        /** TfLiteResizeBilinearParams and TfLiteResizeNearestNeighborParams: align_corners, half_pixel_centers. */
+        RESIZE_PARAMS(2, 1, 2, 1, 2, 1),
         // Reference kernels' op data (what each kernel's Init allocates).
         OP_DATA_CONV(72, 8, 56, 4, 56, 4),
         OP_DATA_TRANSPOSE_CONV(80, 8, 72, 4, 72, 4),
@@ -112,7 +115,9 @@ public enum TflmAbi {
         OP_DATA_QUANTIZE(32, 8, 32, 8, 32, 8),
         OP_DATA_DEQUANTIZE(32, 8, 32, 8, 32, 8),
         OP_DATA_STRIDED_SLICE(84, 4, 84, 4, 84, 4),
-        OP_DATA_SVDF(36, 4, 36, 4, 36, 4);
+        OP_DATA_SVDF(36, 4, 36, 4, 36, 4),
+        /** OpDataLSTM (lstm_shared.h): sizes, cell-state info, four gates' two FullyConnectedParams, three ArithmeticParams, four scratch indices. */
+        OP_DATA_LSTM(688, 8, 688, 8, 688, 8);
 
         final int hostSize, hostAlign, armSize, armAlign, ilp32Size, ilp32Align;
 

@@ -22,6 +22,8 @@ import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.graph.TensorBytes;
 import org.tinyfit.onnx.OnnxTensors.Value;
+import com.google.protobuf.ByteString;
+import org.tinyfit.onnx.proto.OnnxProto.AttributeProto;
 import org.tinyfit.onnx.proto.OnnxProto.GraphProto;
 import org.tinyfit.onnx.proto.OnnxProto.ModelProto;
 import org.tinyfit.onnx.proto.OnnxProto.NodeProto;
@@ -43,7 +45,7 @@ final class OnnxImporter {
     static final String LAYOUT_KEY = "onnx.layout.";
 
     /** The ops tinyfit imports (each also when all its inputs are constant, through the folder). */
-    static final Set<String> SUPPORTED = Set.of("Conv", "ConvTranspose", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool",
+    static final Set<String> SUPPORTED = Set.of("LSTM", "Conv", "ConvTranspose", "Gemm", "MatMul", "MaxPool", "AveragePool", "GlobalAveragePool",
             "GlobalMaxPool", "Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "HardSwish", "Add", "Mul", "Sub", "Div", "Concat", "Reshape",
             "Flatten", "Squeeze", "Unsqueeze", "Pad", "Softmax", "BatchNormalization", "ReduceMean", "Identity", "Dropout",
             "QuantizeLinear", "DequantizeLinear", "Neg", "Slice", "QLinearConv", "QLinearMatMul", "QLinearAdd");
@@ -430,6 +432,7 @@ final class OnnxImporter {
             case "ReduceMean" -> reduceMean(n, a, name);
             case "QuantizeLinear" -> quantize(n, a, name, true);
             case "DequantizeLinear" -> quantize(n, a, name, false);
+            case "LSTM" -> lstm(n, a, name);
             default -> throw new Unsupported("not supported");
         }
     }
@@ -683,6 +686,82 @@ final class OnnxImporter {
         if (alpha == 1f) noteWeights(weights, w, transB ? 0 : 1, outC);
         int out = emit(new Op.FullyConnected(Op.Act.NONE, false), name, x.tensor(), weights, bias);
         put(n, new Act(out, new int[] {x.dims()[0], outC}, null));
+    }
+
+    /**
+     * A forward ONNX LSTM as UNIDIRECTIONAL_SEQUENCE_LSTM: ONNX's gate blocks (i, o, f, c) reordered to
+     * TFLite's (input, forget, cell, output), its two bias halves summed, zero initial states as the op's
+     * variable states. Y is the op's output seen as [T, 1, B, H] ([B, T, 1, H] for layout 1), Y_h its
+     * last step. Refused: other directions, peepholes, clip, input_forget, sequence_lens, non-default
+     * activations, non-zero initial states, and a used Y_c.
+     */
+    private void lstm(NodeProto n, Attrs a, String name) {
+        Act x = actIn(n, 0);
+        if (!x.plain() || x.dims().length != 3) throw new Unsupported("the input is not a plain [T, B, I] or [B, T, I] sequence");
+        String dir = a.s("direction", "forward");
+        if (!dir.equals("forward")) throw new Unsupported("direction " + dir + " (tinyfit imports forward LSTMs)");
+        if (a.i("input_forget", 0) != 0) throw new Unsupported("input_forget=1");
+        if (a.has("clip")) throw new Unsupported("clip (ONNX clips the gates' inputs; TFLite's LSTM clips its cell state)");
+        AttributeProto acts = a.raw("activations");
+        if (acts != null && !acts.getStringsList().stream().map(ByteString::toStringUtf8).toList().equals(List.of("Sigmoid", "Tanh", "Tanh"))) {
+            throw new Unsupported("activations other than Sigmoid, Tanh, Tanh");
+        }
+        boolean batchFirst = a.i("layout", 0) != 0;
+        Value w = constIn(n, 1, "W"), r = constIn(n, 2, "R"), bias = constIn(n, 3, "B");
+        if (w == null || r == null) throw new OnnxFormatException(file + ": " + describe(n) + ": W and R are required");
+        if (in(n, 4) != null) throw new Unsupported("sequence_lens");
+        for (int k : new int[] {5, 6}) {
+            Value init = constIn(n, k, k == 5 ? "initial_h" : "initial_c");
+            if (init != null && Arrays.stream(init.values()).anyMatch(v -> v != 0)) throw new Unsupported("a non-zero " + (k == 5 ? "initial_h" : "initial_c"));
+        }
+        if (in(n, 7) != null) throw new Unsupported("peepholes (TFLite Micro's LSTM has none)");
+        if (n.getOutputCount() > 2 && !n.getOutput(2).isEmpty() && uses.getOrDefault(n.getOutput(2), 0) > 0) {
+            throw new Unsupported("Y_c (the final cell state) is used");
+        }
+        int[] xd = x.dims();
+        int time = batchFirst ? xd[1] : xd[0], batch = batchFirst ? xd[0] : xd[1], in = xd[2];
+        int hidden = r.dims()[r.dims().length - 1];
+        if (w.dims().length != 3 || w.dims()[0] != 1 || w.dims()[1] != 4 * hidden || w.dims()[2] != in || r.dims()[1] != 4 * hidden) {
+            throw new OnnxFormatException(file + ": " + describe(n) + ": W " + Arrays.toString(w.dims()) + " and R " + Arrays.toString(r.dims())
+                    + " do not fit an input of " + in + " features and " + hidden + " hidden units");
+        }
+        int[] ins = new int[org.tinyfit.graph.Lstm.UNIDIRECTIONAL_INPUTS];
+        Arrays.fill(ins, -1);
+        ins[0] = x.tensor();
+        int[] onnxBlock = {0, 2, 3, 1};
+        String[] gate = {"input", "forget", "cell", "output"};
+        for (int k = 0; k < 4; k++) {
+            int blk = onnxBlock[k];
+            ins[org.tinyfit.graph.Lstm.INPUT_TO_INPUT + k] = f32(name + "_" + gate[k] + "_w", new int[] {hidden, in},
+                    Arrays.copyOfRange(w.values(), blk * hidden * in, (blk + 1) * hidden * in));
+            ins[org.tinyfit.graph.Lstm.RECURRENT_TO_INPUT + k] = f32(name + "_" + gate[k] + "_r", new int[] {hidden, hidden},
+                    Arrays.copyOfRange(r.values(), blk * hidden * hidden, (blk + 1) * hidden * hidden));
+            double[] b = new double[hidden];
+            if (bias != null) for (int j = 0; j < hidden; j++) b[j] = (float) ((float) bias.values()[blk * hidden + j] + (float) bias.values()[(4 + blk) * hidden + j]);
+            ins[org.tinyfit.graph.Lstm.INPUT_GATE_BIAS + k] = f32(name + "_" + gate[k] + "_b", new int[] {hidden}, b);
+        }
+        ins[org.tinyfit.graph.Lstm.HIDDEN_STATE] = variable(name + "_h", new int[] {batch, hidden});
+        ins[org.tinyfit.graph.Lstm.CELL_STATE] = variable(name + "_c", new int[] {batch, hidden});
+        int seq = emit(new Op.UnidirectionalSequenceLstm(Op.Act.TANH, 0f, 0f, !batchFirst, false, false), name + "_sequence", DType.F32, null, ins);
+        if (n.getOutputCount() > 0 && !n.getOutput(0).isEmpty()) {
+            int[] yd = batchFirst ? new int[] {batch, time, 1, hidden} : new int[] {time, 1, batch, hidden};
+            int y = emit(new Op.Reshape(yd), n.getOutput(0), seq, i32(name + "_y_shape", yd));
+            values.put(n.getOutput(0), new Act(y, yd, null));
+        }
+        if (n.getOutputCount() > 1 && !n.getOutput(1).isEmpty()) {
+            int[] begin = batchFirst ? new int[] {0, time - 1, 0} : new int[] {time - 1, 0, 0};
+            int[] end = batchFirst ? new int[] {batch, time, hidden} : new int[] {time, batch, hidden};
+            int last = emit(new Op.StridedSlice(0, 0, 0, 0, 0, false), n.getOutput(1), seq, i32(name + "_h_begin", begin), i32(name + "_h_end", end),
+                    i32(name + "_h_strides", 1, 1, 1));
+            values.put(n.getOutput(1), new Act(last, batchFirst ? new int[] {batch, 1, hidden} : new int[] {1, batch, hidden}, null));
+        }
+    }
+
+    /** A float state tensor kept across runs (zero at the start), as TFLite's variable tensors are. */
+    private int variable(String name, int[] dims) {
+        int id = tensors.size();
+        tensors.add(new Tensor(id, uniqueName(name), DType.F32, new Shape(dims), null, null, true));
+        return id;
     }
 
     private void matmul(NodeProto n, String name) {

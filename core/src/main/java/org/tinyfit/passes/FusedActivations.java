@@ -35,7 +35,11 @@ final class FusedActivations {
             case Op.BatchNorm b -> Op.Act.NONE;
             case Op.Dropout d -> Op.Act.NONE;
             case Op.StridedSlice s -> Op.Act.NONE;
+            case Op.Transpose t -> Op.Act.NONE;
+            case Op.Resize r -> Op.Act.NONE;
             case Op.Svdf s -> Op.Act.NONE;
+            case Op.UnidirectionalSequenceLstm s -> Op.Act.NONE;
+            case Op.BidirectionalSequenceLstm s -> Op.Act.NONE;
             case Op.Opaque o -> Op.Act.NONE;
         };
     }
@@ -53,6 +57,8 @@ final class FusedActivations {
             case Op.Mul m -> new Op.Mul(act);
             case Op.Concat c -> new Op.Concat(c.axis(), act);
             case Op.Svdf s -> new Op.Svdf(s.rank(), act);
+            case Op.UnidirectionalSequenceLstm l -> throw none(op);
+            case Op.BidirectionalSequenceLstm l -> throw none(op);
             case Op.Reshape r -> throw none(op);
             case Op.Softmax s -> throw none(op);
             case Op.Relu r -> throw none(op);
@@ -67,6 +73,8 @@ final class FusedActivations {
             case Op.BatchNorm b -> throw none(op);
             case Op.Dropout d -> throw none(op);
             case Op.StridedSlice s -> throw none(op);
+            case Op.Transpose t -> throw none(op);
+            case Op.Resize r -> throw none(op);
             case Op.Opaque o -> throw none(op);
         };
     }

@@ -151,6 +151,8 @@ public final class Quantizer {
                 case Op.Pool2D p -> union(n.input(0), n.output(0));
                 case Op.Pad p -> union(n.input(0), n.output(0));
                 case Op.StridedSlice s -> union(n.input(0), n.output(0));
+                case Op.Transpose t -> union(n.input(0), n.output(0));
+                case Op.Resize r -> union(n.input(0), n.output(0));
                 case Op.Relu6 r -> union(n.input(0), n.output(0));
                 case Op.Concat c -> { for (int t : n.inputs()) if (t >= 0) union(t, n.output(0)); }
                 case Op.Softmax s -> fixed[n.output(0)] = SOFTMAX_OUT;
@@ -171,6 +173,8 @@ public final class Quantizer {
                 case Op.BatchNorm b -> throw new QuantizationException(n.label() + ": fold batch norm into the convolution before quantizing");
                 case Op.Dropout d -> throw new QuantizationException(n.label() + ": remove dropout (an identity at inference) before quantizing");
                 case Op.Svdf s -> throw new QuantizationException(n.label() + ": post-training quantization of SVDF is not supported");
+                case Op.UnidirectionalSequenceLstm l -> throw new QuantizationException(n.label() + ": post-training quantization of an LSTM is not supported");
+                case Op.BidirectionalSequenceLstm l -> throw new QuantizationException(n.label() + ": post-training quantization of an LSTM is not supported");
                 case Op.Opaque o -> throw new QuantizationException(n.label() + ": tinyfit cannot quantize an operator it does not know");
             }
         }
@@ -382,6 +386,8 @@ public final class Quantizer {
                 case Op.Reshape r -> k == 0 ? Role.DATA : Role.PARAMETER;
                 case Op.Mean m -> k == 0 ? Role.DATA : Role.PARAMETER;
                 case Op.StridedSlice s -> k == 0 ? Role.DATA : Role.PARAMETER;
+                case Op.Transpose t -> k == 0 ? Role.DATA : Role.PARAMETER;
+                case Op.Resize r -> k == 0 ? Role.DATA : Role.PARAMETER;
                 case Op.Add a -> Role.DATA;
                 case Op.Sub s -> Role.DATA;
                 case Op.Mul m -> Role.DATA;
@@ -398,6 +404,8 @@ public final class Quantizer {
                 case Op.BatchNorm b -> Role.PARAMETER;
                 case Op.Dropout d -> Role.DATA;
                 case Op.Svdf s -> Role.PARAMETER;
+                case Op.UnidirectionalSequenceLstm s -> Role.PARAMETER;
+                case Op.BidirectionalSequenceLstm s -> Role.PARAMETER;
                 case Op.Opaque o -> Role.PARAMETER;
             };
         }

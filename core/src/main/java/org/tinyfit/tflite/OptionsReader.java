@@ -37,11 +37,18 @@ final class OptionsReader {
             case STRIDED_SLICE -> new Op.StridedSlice(o.i32(0, 0), o.i32(1, 0), o.i32(2, 0), o.i32(3, 0), o.i32(4, 0), o.bool(5));
             case SVDF -> new Op.Svdf(o.i32(0, 0), act(o.i8(1), operator, place));
             case MEAN -> new Op.Mean(o.bool(0));
+            case UNIDIRECTIONAL_SEQUENCE_LSTM -> new Op.UnidirectionalSequenceLstm(act(o.i8(0), operator, place), o.f32(1), o.f32(2),
+                    o.bool(3), o.bool(4), o.bool(5));
+            case BIDIRECTIONAL_SEQUENCE_LSTM -> new Op.BidirectionalSequenceLstm(act(o.i8(0), operator, place), o.f32(1), o.f32(2),
+                    o.bool(3), o.bool(4, true), o.bool(5));
             case RELU -> new Op.Relu();
             case RELU6 -> new Op.Relu6();
             case LOGISTIC -> new Op.Logistic();
             case TANH -> new Op.Tanh();
             case PAD, PADV2 -> new Op.Pad();
+            case TRANSPOSE -> new Op.Transpose();
+            case RESIZE_BILINEAR -> new Op.Resize(Op.ResizeMode.BILINEAR, o.bool(2), o.bool(3));
+            case RESIZE_NEAREST_NEIGHBOR -> new Op.Resize(Op.ResizeMode.NEAREST, o.bool(0), o.bool(1));
             case QUANTIZE -> new Op.Quantize();
             case DEQUANTIZE -> new Op.Dequantize();
             case CUSTOM -> new Op.Opaque(customCode == null || customCode.isEmpty() ? "CUSTOM" : customCode, builtin.code);
@@ -81,7 +88,9 @@ final class OptionsReader {
 
         int i8(int id) { return t == null ? 0 : t.i8(id, 0, "field " + id); }
 
-        boolean bool(int id) { return t != null && t.bool(id, false, "field " + id); }
+        boolean bool(int id) { return bool(id, false); }
+
+        boolean bool(int id, boolean def) { return t == null ? def : t.bool(id, def, "field " + id); }
 
         float f32(int id) { return t == null ? 0f : t.f32(id, 0f, "field " + id); }
 

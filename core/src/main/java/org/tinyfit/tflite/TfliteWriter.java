@@ -316,6 +316,26 @@ public final class TfliteWriter {
                     b.addByte(1, (byte) s.act().ordinal(), 0);
                     yield with(Builtin.SVDF, b.endTable());
                 }
+                case Op.UnidirectionalSequenceLstm l -> {
+                    b.startTable(6);
+                    b.addFloat(1, l.cellClip(), 0);
+                    b.addFloat(2, l.projClip(), 0);
+                    b.addByte(0, (byte) l.act().ordinal(), 0);
+                    b.addBoolean(3, l.timeMajor(), false);
+                    b.addBoolean(4, l.asymmetricQuantizeInputs(), false);
+                    b.addBoolean(5, l.diagonalRecurrent(), false);
+                    yield with(Builtin.UNIDIRECTIONAL_SEQUENCE_LSTM, b.endTable());
+                }
+                case Op.BidirectionalSequenceLstm l -> {
+                    b.startTable(6);
+                    b.addFloat(1, l.cellClip(), 0);
+                    b.addFloat(2, l.projClip(), 0);
+                    b.addByte(0, (byte) l.act().ordinal(), 0);
+                    b.addBoolean(3, l.mergeOutputs(), false);
+                    b.addBoolean(4, l.timeMajor(), true);
+                    b.addBoolean(5, l.asymmetricQuantizeInputs(), false);
+                    yield with(Builtin.BIDIRECTIONAL_SEQUENCE_LSTM, b.endTable());
+                }
                 case Op.Mean m -> {
                     b.startTable(1);
                     b.addBoolean(0, m.keepDims(), false);
@@ -329,6 +349,15 @@ public final class TfliteWriter {
                         ? with(Builtin.PADV2, empty())
                         : with(Builtin.PAD, empty());
                 case Op.Quantize q -> with(Builtin.QUANTIZE, empty());
+                case Op.Transpose t -> with(Builtin.TRANSPOSE, empty());
+                case Op.Resize r -> {
+                    boolean nearest = r.mode() == Op.ResizeMode.NEAREST;
+                    int first = nearest ? 0 : 2;
+                    b.startTable(first + 2);
+                    b.addBoolean(first, r.alignCorners(), false);
+                    b.addBoolean(first + 1, r.halfPixelCenters(), false);
+                    yield with(nearest ? Builtin.RESIZE_NEAREST_NEIGHBOR : Builtin.RESIZE_BILINEAR, b.endTable());
+                }
                 case Op.Dequantize d -> with(Builtin.DEQUANTIZE, empty());
                 case Op.BatchNorm bn -> throw new GraphException(n.label() + ": BATCH_NORM has no TFLite form; fold it first");
                 case Op.Dropout d -> throw new GraphException(n.label() + ": DROPOUT has no TFLite form; remove it first");

@@ -157,6 +157,7 @@ public record Evaluation(long[][] confusion, double seconds, int threads) {
                         ds.copySample(i, sample, 0);
                         for (int j = 0; j < sample.length; j++) real[j] = sample[j] * scale + offset;
                         byte[] input = TensorValues.fromReal(in, real, dataName + " sample " + i);
+                        it.resetVariables();
                         double[] scores = TensorValues.real(out, it.run(new byte[][] {input})[0]);
                         int best = 0;
                         for (int c = 1; c < scores.length; c++) if (scores[c] > scores[best]) best = c;

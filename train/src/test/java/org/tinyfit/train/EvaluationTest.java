@@ -119,4 +119,52 @@ class EvaluationTest {
         assertEquals(0.5, e.recall(0));
         assertEquals(0.5, e.balancedAccuracy(), 1e-12, "only class 0 is in the data");
     }
+
+    /**
+     * A float LSTM over one step whose cell state keeps adding up when it is not reset: from its initial
+     * state it scores class 1 above class 0 for the input 0.3; run again on the state of a first run, class 0.
+     */
+    static Graph statefulClassifier() {
+        GraphBuilder b = new GraphBuilder("stateful");
+        int x = b.input("x", DType.F32, 1, 1, 1);
+        int[] ins = new int[org.tinyfit.graph.Lstm.UNIDIRECTIONAL_INPUTS];
+        java.util.Arrays.fill(ins, -1);
+        ins[0] = x;
+        float[][] w = {{0, 0}, {0, 0}, {1, 0}, {0, 0}};
+        float[][] r = {{0, 0, 0, 0}, {0, 0, 0, 0}, {5, 0, 0, 0}, {0, 0, 0, 0}};
+        float[][] bias = {{10, 10}, {10, 10}, {0, 0.35f}, {10, 10}};
+        for (int k = 0; k < 4; k++) {
+            ins[1 + k] = b.constant("w" + k, DType.F32, Shape.of(2, 1), floats(w[k]));
+            ins[5 + k] = b.constant("r" + k, DType.F32, Shape.of(2, 2), floats(r[k]));
+            ins[12 + k] = b.constant("b" + k, DType.F32, Shape.of(2), floats(bias[k]));
+        }
+        ins[18] = b.tensor(new org.tinyfit.graph.Tensor(0, "h", DType.F32, Shape.of(1, 2), null, null, true));
+        ins[19] = b.tensor(new org.tinyfit.graph.Tensor(0, "c", DType.F32, Shape.of(1, 2), null, null, true));
+        int seq = b.node(new Op.UnidirectionalSequenceLstm(Op.Act.TANH, 0f, 0f, false, false, false), "seq", ins);
+        int shape = b.constant("shape", DType.I32, Shape.of(2), ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(1).putInt(2).array());
+        return b.output(b.node(new Op.Reshape(new int[] {1, 2}), "scores", seq, shape)).build();
+    }
+
+    private static byte[] floats(float[] v) {
+        ByteBuffer out = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float f : v) out.putFloat(f);
+        return out.array();
+    }
+
+    @Test
+    void aStatefulModelStartsEverySampleFromItsInitialState() {
+        Graph g = statefulClassifier();
+        org.tinyfit.memory.Schedule s = org.tinyfit.memory.Schedule.stored(g);
+        org.tinyfit.runtime.Interpreter it = new org.tinyfit.runtime.Interpreter(g, s, new org.tinyfit.memory.TflmGreedyPlanner().plan(g, s));
+        byte[] x = floats(new float[] {0.3f});
+        ByteBuffer first = ByteBuffer.wrap(it.run(new byte[][] {x})[0]).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer second = ByteBuffer.wrap(it.run(new byte[][] {x})[0]).order(ByteOrder.LITTLE_ENDIAN);
+        assertTrue(first.getFloat(4) > first.getFloat(0) && second.getFloat(0) > second.getFloat(4), "the state changes the prediction");
+        float[] v = new float[12];
+        java.util.Arrays.fill(v, 0.3f);
+        for (int threads : new int[] {1, 3}) {
+            Evaluation e = Evaluation.topOne(g, "stateful", InMemory.of(v, new int[12], 1, 1), "data", 1, 0, null, threads);
+            assertEquals(0, e.correct(), threads + " threads: every sample predicts class 1 from the initial state");
+        }
+    }
 }
