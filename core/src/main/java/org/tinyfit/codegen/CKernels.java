@@ -74,6 +74,8 @@ final class CKernels {
                     : g.tensor(n.input(0)).shape().rank() > 5 || KernelSupport.ints(n, g.tensor(n.input(1)), "begin").length != g.tensor(n.input(0)).shape().rank()
                     ? "begin/end do not give every axis" : null;
             case Op.TransposeConv t -> "no kernel";
+            case Op.Transpose t -> "no kernel";
+            case Op.Resize r -> "no kernel";
             case Op.Mul m -> "no kernel";
             case Op.Relu r -> "no kernel";
             case Op.Relu6 r -> "no kernel";
@@ -131,6 +133,8 @@ final class CKernels {
             case Op.Pad p -> pad(out, g, n, sym);
             case Op.StridedSlice s -> slice(out, g, n, s, sym);
             case Op.TransposeConv t -> throw noKernel(n);
+            case Op.Transpose t -> throw noKernel(n);
+            case Op.Resize r -> throw noKernel(n);
             case Op.Mul m -> throw noKernel(n);
             case Op.Relu r -> throw noKernel(n);
             case Op.Relu6 r -> throw noKernel(n);

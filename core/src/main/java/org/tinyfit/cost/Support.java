@@ -122,6 +122,8 @@ public final class Support {
             case Op.BatchNorm b -> -1;
             case Op.Dropout d -> -1;
             case Op.StridedSlice s -> -1;
+            case Op.Transpose t -> -1;
+            case Op.Resize r -> -1;
             case Op.Opaque o -> -1;
         };
     }
@@ -178,6 +180,10 @@ public final class Support {
             case Op.Quantize q -> null;
             case Op.Dequantize d -> null;
             case Op.StridedSlice s -> null;
+            case Op.Transpose t -> g.tensor(n.input(0)).shape().rank() > 5
+                    ? "TFLite Micro's TRANSPOSE takes at most 5 dimensions, this input has " + g.tensor(n.input(0)).shape().rank() : null;
+            case Op.Resize r -> r.mode() == Op.ResizeMode.BILINEAR && g.tensor(n.input(0)).dtype() != DType.F32 && g.tensor(n.input(0)).dtype() != DType.I8
+                    ? "TFLite Micro's RESIZE_BILINEAR runs float32 and int8 only, this input is " + g.tensor(n.input(0)).dtype().lower() : null;
             case Op.Svdf s -> null;
             case Op.UnidirectionalSequenceLstm l -> lstmGap(g, n, l);
             case Op.BidirectionalSequenceLstm l -> "TFLite Micro has no kernel for BIDIRECTIONAL_SEQUENCE_LSTM";

@@ -85,6 +85,9 @@ public record Work(long macs, long elementOps, KernelClass kernel) {
             case Op.Quantize q -> elementwise(out);
             case Op.Dequantize d -> elementwise(out);
             case Op.StridedSlice s -> elementwise(out);
+            case Op.Transpose t -> elementwise(out);
+            // Bilinear: four weighted reads per output element.
+            case Op.Resize r -> r.mode() == Op.ResizeMode.NEAREST ? elementwise(out) : new Work(0, 4 * out, KernelClass.ELEMENTWISE);
             case Op.Dropout d -> new Work(0, 0, KernelClass.NONE);
             case Op.Opaque o -> new Work(0, 0, KernelClass.NONE);
         };
@@ -102,6 +105,8 @@ public record Work(long macs, long elementOps, KernelClass kernel) {
             case Op.Pad p -> slot == 0;
             case Op.Mean m -> slot == 0;
             case Op.StridedSlice s -> slot == 0;
+            case Op.Transpose t -> slot == 0;
+            case Op.Resize r -> slot == 0;
             case Op.Conv2D c -> true;
             case Op.DepthwiseConv2D d -> true;
             case Op.FullyConnected f -> true;

@@ -108,6 +108,20 @@ public sealed interface Op {
         public String kind() { return "STRIDED_SLICE"; }
     }
 
+    /** inputs: tensor, perm (i32 constant, a permutation of the axes). Output dim i = input dim perm[i]. */
+    record Transpose() implements Op { public String kind() { return "TRANSPOSE"; } }
+
+    enum ResizeMode { NEAREST, BILINEAR }
+
+    /**
+     * Spatial resize of an NHWC tensor. inputs: tensor [N,H,W,C], size [2] (i32 constant: new H, new W).
+     * {@code alignCorners} maps the corner pixels onto each other; {@code halfPixelCenters} samples at
+     * pixel centres (TFLite's options of the same names).
+     */
+    record Resize(ResizeMode mode, boolean alignCorners, boolean halfPixelCenters) implements Op {
+        public String kind() { return mode == ResizeMode.NEAREST ? "RESIZE_NEAREST_NEIGHBOR" : "RESIZE_BILINEAR"; }
+    }
+
     /**
      * Singular-value-decomposition filter (keyword spotting). inputs: input [B,I], weights_feature
      * [F,I], weights_time [F,T], bias [U] (optional), activation state [B, F*T] (variable).

@@ -156,6 +156,35 @@ public final class ShapeInference {
                 }
                 yield one(stridedSlice(x, params(b, x.rank(), where, "begin"), params(e, x.rank(), where, "end"), params(st, x.rank(), where, "strides"), s, where));
             }
+            case Op.Transpose t -> {
+                Tensor permT = need(in, 1, where, "perm");
+                if (!permT.isConstant()) yield new Shape[] {null};
+                int[] perm = params(permT, MAX_PARAMETER_VALUES, where, "perm");
+                if (perm.length != x.rank()) throw new GraphException(where + ": perm has " + perm.length + " values, expected " + x.rank() + " for an input of rank " + x.rank());
+                boolean[] seen = new boolean[perm.length];
+                int[] dims = new int[perm.length];
+                for (int i = 0; i < perm.length; i++) {
+                    if (perm[i] < 0 || perm[i] >= perm.length || seen[perm[i]]) {
+                        throw new GraphException(where + ": perm " + Arrays.toString(perm) + " is not a permutation of the " + perm.length + " axes");
+                    }
+                    seen[perm[i]] = true;
+                    dims[i] = x.dim(perm[i]);
+                }
+                yield one(new Shape(dims));
+            }
+            case Op.Resize r -> {
+                needRank(x, 4, where, "input 0");
+                Tensor sizeT = need(in, 1, where, "size");
+                if (!sizeT.isConstant()) yield new Shape[] {null};
+                int[] size = params(sizeT, 2, where, "size");
+                if (size.length != 2 || size[0] <= 0 || size[1] <= 0) {
+                    throw new GraphException(where + ": size " + Arrays.toString(size) + " must be two positive values (height, width)");
+                }
+                if (r.mode() == Op.ResizeMode.BILINEAR && r.alignCorners() && r.halfPixelCenters()) {
+                    throw new GraphException(where + ": RESIZE_BILINEAR cannot take both align_corners and half_pixel_centers");
+                }
+                yield one(Shape.of(x.dim(0), size[0], size[1], x.dim(3)));
+            }
             case Op.Svdf s -> {
                 Shape wf = need(in, 1, where, "weights_feature").shape();
                 needRank(x, 2, where, "input 0");

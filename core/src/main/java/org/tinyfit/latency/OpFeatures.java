@@ -81,6 +81,8 @@ public final class OpFeatures {
             case Op.Quantize q -> f[ELEMENTS] = w.elementOps();
             case Op.Dequantize d -> f[ELEMENTS] = w.elementOps();
             case Op.StridedSlice s -> f[ELEMENTS] = w.elementOps();
+            case Op.Transpose t -> f[ELEMENTS] = w.elementOps();
+            case Op.Resize r -> f[ELEMENTS] = w.elementOps();
             case Op.Opaque o -> f[ELEMENTS] = w.elementOps();
             case Op.Dropout d -> { return f; }
         }

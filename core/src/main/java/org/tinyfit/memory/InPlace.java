@@ -79,6 +79,8 @@ public final class InPlace {
             case Op.Pad p -> null;
             case Op.Mean m -> null;
             case Op.StridedSlice s -> null;
+            case Op.Transpose t -> null;
+            case Op.Resize r -> null;
             case Op.Softmax s -> null;
             case Op.Svdf s -> null;
             case Op.UnidirectionalSequenceLstm s -> null;

@@ -286,6 +286,8 @@ public final class PartialExecution {
             case Op.Mean m -> false;
             case Op.BatchNorm b -> false;
             case Op.StridedSlice s -> false;
+            case Op.Transpose tr -> false;
+            case Op.Resize r -> false;
             case Op.Svdf s -> false;
             case Op.UnidirectionalSequenceLstm s -> false;
             case Op.BidirectionalSequenceLstm s -> false;

@@ -59,6 +59,8 @@ public final class PatchExecution {
             case Op.Mean m -> false;
             case Op.BatchNorm b -> false;
             case Op.StridedSlice s -> false;
+            case Op.Transpose t -> false;
+            case Op.Resize r -> false;
             case Op.Svdf s -> false;
             case Op.UnidirectionalSequenceLstm s -> false;
             case Op.BidirectionalSequenceLstm s -> false;
@@ -113,6 +115,8 @@ public final class PatchExecution {
             case Op.Mean m -> throw notRowLocal(n);
             case Op.BatchNorm b -> throw notRowLocal(n);
             case Op.StridedSlice s -> throw notRowLocal(n);
+            case Op.Transpose t -> throw notRowLocal(n);
+            case Op.Resize r -> throw notRowLocal(n);
             case Op.Svdf s -> throw notRowLocal(n);
             case Op.UnidirectionalSequenceLstm s -> throw notRowLocal(n);
             case Op.BidirectionalSequenceLstm s -> throw notRowLocal(n);
@@ -210,6 +214,8 @@ public final class PatchExecution {
             case Op.BatchNorm bn -> op;
             case Op.Dropout d -> op;
             case Op.StridedSlice ss -> op;
+            case Op.Transpose tt -> op;
+            case Op.Resize rr -> op;
             case Op.Svdf sv -> op;
             case Op.UnidirectionalSequenceLstm sv -> op;
             case Op.BidirectionalSequenceLstm sv -> op;

@@ -110,6 +110,8 @@ public record ScratchRequirement(int node, int index, long bytes, String purpose
             case Op.BatchNorm x -> { }
             case Op.Dropout x -> { }
             case Op.StridedSlice x -> { }
+            case Op.Transpose x -> { }
+            case Op.Resize x -> { }
         }
         return List.copyOf(r.list);
     }

@@ -93,6 +93,8 @@ public enum TflmAbi {
         STRIDED_SLICE_PARAMS(24, 4, 24, 4, 24, 4),
         SVDF_PARAMS(12, 4, 8, 4, 12, 4),
         UNIDIRECTIONAL_SEQUENCE_LSTM_PARAMS(16, 4, 16, 4, 16, 4),
+        /** TfLiteResizeBilinearParams and TfLiteResizeNearestNeighborParams: align_corners, half_pixel_centers. */
+        RESIZE_PARAMS(2, 1, 2, 1, 2, 1),
         // Reference kernels' op data (what each kernel's Init allocates).
         OP_DATA_CONV(72, 8, 56, 4, 56, 4),
         OP_DATA_TRANSPOSE_CONV(80, 8, 72, 4, 72, 4),

@@ -205,6 +205,8 @@ public final class TflmTail {
             case Op.Quantize q -> Kernel.of(null, Struct.OP_DATA_QUANTIZE);
             case Op.Dequantize d -> Kernel.of(null, Struct.OP_DATA_DEQUANTIZE);
             case Op.StridedSlice s -> Kernel.of(Struct.STRIDED_SLICE_PARAMS, Struct.OP_DATA_STRIDED_SLICE);
+            case Op.Transpose t -> Kernel.of(null, null);
+            case Op.Resize r -> Kernel.of(Struct.RESIZE_PARAMS, null);
             case Op.Svdf s -> Kernel.of(Struct.SVDF_PARAMS, Struct.OP_DATA_SVDF);
             case Op.UnidirectionalSequenceLstm l -> Kernel.of(Struct.UNIDIRECTIONAL_SEQUENCE_LSTM_PARAMS, Struct.OP_DATA_LSTM);
             case Op.BidirectionalSequenceLstm l -> UNMODELLED;

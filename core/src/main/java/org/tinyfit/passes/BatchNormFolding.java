@@ -101,6 +101,8 @@ public final class BatchNormFolding {
             case Op.BatchNorm b -> -1;
             case Op.Dropout d -> -1;
             case Op.StridedSlice s -> -1;
+            case Op.Transpose t -> -1;
+            case Op.Resize r -> -1;
             case Op.Svdf s -> -1;
             case Op.UnidirectionalSequenceLstm s -> -1;
             case Op.BidirectionalSequenceLstm s -> -1;

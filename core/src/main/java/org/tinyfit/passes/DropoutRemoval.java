@@ -53,6 +53,8 @@ public final class DropoutRemoval {
             case Op.Dequantize d -> false;
             case Op.BatchNorm b -> false;
             case Op.StridedSlice s -> false;
+            case Op.Transpose t -> false;
+            case Op.Resize r -> false;
             case Op.Svdf s -> false;
             case Op.UnidirectionalSequenceLstm s -> false;
             case Op.BidirectionalSequenceLstm s -> false;

@@ -35,6 +35,8 @@ final class FusedActivations {
             case Op.BatchNorm b -> Op.Act.NONE;
             case Op.Dropout d -> Op.Act.NONE;
             case Op.StridedSlice s -> Op.Act.NONE;
+            case Op.Transpose t -> Op.Act.NONE;
+            case Op.Resize r -> Op.Act.NONE;
             case Op.Svdf s -> Op.Act.NONE;
             case Op.UnidirectionalSequenceLstm s -> Op.Act.NONE;
             case Op.BidirectionalSequenceLstm s -> Op.Act.NONE;
@@ -71,6 +73,8 @@ final class FusedActivations {
             case Op.BatchNorm b -> throw none(op);
             case Op.Dropout d -> throw none(op);
             case Op.StridedSlice s -> throw none(op);
+            case Op.Transpose t -> throw none(op);
+            case Op.Resize r -> throw none(op);
             case Op.Opaque o -> throw none(op);
         };
     }

@@ -106,6 +106,8 @@ public final class InputNormalization {
             case Op.BatchNorm b -> false;
             case Op.Dropout d -> false;
             case Op.StridedSlice s -> false;
+            case Op.Transpose t -> false;
+            case Op.Resize r -> false;
             case Op.Svdf s -> false;
             case Op.UnidirectionalSequenceLstm s -> false;
             case Op.BidirectionalSequenceLstm s -> false;

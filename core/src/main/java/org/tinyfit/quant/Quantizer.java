@@ -151,6 +151,8 @@ public final class Quantizer {
                 case Op.Pool2D p -> union(n.input(0), n.output(0));
                 case Op.Pad p -> union(n.input(0), n.output(0));
                 case Op.StridedSlice s -> union(n.input(0), n.output(0));
+                case Op.Transpose t -> union(n.input(0), n.output(0));
+                case Op.Resize r -> union(n.input(0), n.output(0));
                 case Op.Relu6 r -> union(n.input(0), n.output(0));
                 case Op.Concat c -> { for (int t : n.inputs()) if (t >= 0) union(t, n.output(0)); }
                 case Op.Softmax s -> fixed[n.output(0)] = SOFTMAX_OUT;
@@ -384,6 +386,8 @@ public final class Quantizer {
                 case Op.Reshape r -> k == 0 ? Role.DATA : Role.PARAMETER;
                 case Op.Mean m -> k == 0 ? Role.DATA : Role.PARAMETER;
                 case Op.StridedSlice s -> k == 0 ? Role.DATA : Role.PARAMETER;
+                case Op.Transpose t -> k == 0 ? Role.DATA : Role.PARAMETER;
+                case Op.Resize r -> k == 0 ? Role.DATA : Role.PARAMETER;
                 case Op.Add a -> Role.DATA;
                 case Op.Sub s -> Role.DATA;
                 case Op.Mul m -> Role.DATA;

@@ -15,7 +15,9 @@ import org.tinyfit.runtime.kernels.PadKernel;
 import org.tinyfit.runtime.kernels.PoolKernel;
 import org.tinyfit.runtime.kernels.QuantizeKernel;
 import org.tinyfit.runtime.kernels.SoftmaxKernel;
+import org.tinyfit.runtime.kernels.ResizeKernel;
 import org.tinyfit.runtime.kernels.StridedSliceKernel;
+import org.tinyfit.runtime.kernels.TransposeKernel;
 import org.tinyfit.runtime.kernels.TransposeConvKernel;
 import org.tinyfit.runtime.kernels.fast.FastBinary;
 import org.tinyfit.runtime.kernels.fast.FastConv;
@@ -62,6 +64,8 @@ public final class BuiltinKernels {
             case Op.BatchNorm b -> new BatchNormKernel();
             case Op.Dropout d -> new CopyKernel();
             case Op.StridedSlice s -> new StridedSliceKernel();
+            case Op.Transpose t -> new TransposeKernel();
+            case Op.Resize r -> new ResizeKernel();
             case Op.Svdf s -> unsupported("only integer SVDF with an int8 input runs, on the kernels of org.tinyfit.runtime.int16");
             case Op.UnidirectionalSequenceLstm l -> new LstmKernel();
             case Op.BidirectionalSequenceLstm l -> unsupported("BIDIRECTIONAL_SEQUENCE_LSTM has no TFLite Micro kernel to be bit-exact with");

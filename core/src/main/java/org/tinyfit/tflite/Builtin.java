@@ -34,7 +34,10 @@ enum Builtin {
     LEAKY_RELU(BuiltinOperators.LEAKY_RELU, Schema.OPT_LEAKY_RELU, "LeakyReluOptions"),
     QUANTIZE(BuiltinOperators.QUANTIZE, Schema.OPT_QUANTIZE, "QuantizeOptions"),
     UNIDIRECTIONAL_SEQUENCE_LSTM(BuiltinOperators.UNIDIRECTIONAL_SEQUENCE_LSTM, Schema.OPT_UNIDIRECTIONAL_SEQUENCE_LSTM, "UnidirectionalSequenceLSTMOptions"),
-    BIDIRECTIONAL_SEQUENCE_LSTM(BuiltinOperators.BIDIRECTIONAL_SEQUENCE_LSTM, Schema.OPT_BIDIRECTIONAL_SEQUENCE_LSTM, "BidirectionalSequenceLSTMOptions");
+    BIDIRECTIONAL_SEQUENCE_LSTM(BuiltinOperators.BIDIRECTIONAL_SEQUENCE_LSTM, Schema.OPT_BIDIRECTIONAL_SEQUENCE_LSTM, "BidirectionalSequenceLSTMOptions"),
+    TRANSPOSE(BuiltinOperators.TRANSPOSE, Schema.OPT_TRANSPOSE, "TransposeOptions"),
+    RESIZE_BILINEAR(BuiltinOperators.RESIZE_BILINEAR, Schema.OPT_RESIZE_BILINEAR, "ResizeBilinearOptions"),
+    RESIZE_NEAREST_NEIGHBOR(BuiltinOperators.RESIZE_NEAREST_NEIGHBOR, Schema.OPT_RESIZE_NEAREST_NEIGHBOR, "ResizeNearestNeighborOptions");
 
     /** The schema's BuiltinOperator code. */
     final int code;

@@ -7,7 +7,8 @@ public final class BuiltinOperators {
     public static final int ADD = 0, AVERAGE_POOL_2D = 1, CONCATENATION = 2, CONV_2D = 3, DEPTHWISE_CONV_2D = 4,
             DEQUANTIZE = 6, FULLY_CONNECTED = 9, LOGISTIC = 14, MAX_POOL_2D = 17, MUL = 18, RELU = 19, RELU6 = 21,
             RESHAPE = 22, SOFTMAX = 25, SVDF = 27, UNIDIRECTIONAL_SEQUENCE_LSTM = 44, BIDIRECTIONAL_SEQUENCE_LSTM = 52, TANH = 28, CUSTOM = 32, PAD = 34, MEAN = 40, SUB = 41,
-            STRIDED_SLICE = 45, PADV2 = 60, TRANSPOSE_CONV = 67, LEAKY_RELU = 98, QUANTIZE = 114;
+            STRIDED_SLICE = 45, PADV2 = 60, TRANSPOSE_CONV = 67, LEAKY_RELU = 98, QUANTIZE = 114,
+            RESIZE_BILINEAR = 23, TRANSPOSE = 39, RESIZE_NEAREST_NEIGHBOR = 97;
 
     /** Codes below 127 may be stored in the one-byte deprecated_builtin_code field. */
     public static final int PLACEHOLDER_FOR_GREATER_OP_CODES = 127;

@@ -98,6 +98,19 @@ public final class OpVersions {
                 DType t = type(g, n, 0);
                 yield t == DType.BOOL ? 3 : t == DType.I8 ? 2 : 1;
             }
+            case Op.Transpose t -> {
+                Tensor in = in(g, n, 0);
+                DType ty = type(g, n, 0);
+                if (ty == DType.I16) yield 5;
+                if (in != null && in.shape().rank() > 4) yield 4;
+                yield ty == DType.BOOL ? 3 : ty == DType.I8 ? 2 : 1;
+            }
+            case Op.Resize r -> {
+                DType ty = type(g, n, 0);
+                if (ty == DType.I16) yield 4;
+                if (r.halfPixelCenters() || (r.mode() == Op.ResizeMode.NEAREST && r.alignCorners())) yield 3;
+                yield ty == DType.I8 ? 2 : 1;
+            }
             case Op.Quantize q -> {
                 Tensor out = g.tensor(n.output(0));
                 if (perChannel(out, out.quant() == null ? 0 : out.quant().axis())) yield 3;

@@ -46,6 +46,9 @@ final class OptionsReader {
             case LOGISTIC -> new Op.Logistic();
             case TANH -> new Op.Tanh();
             case PAD, PADV2 -> new Op.Pad();
+            case TRANSPOSE -> new Op.Transpose();
+            case RESIZE_BILINEAR -> new Op.Resize(Op.ResizeMode.BILINEAR, o.bool(2), o.bool(3));
+            case RESIZE_NEAREST_NEIGHBOR -> new Op.Resize(Op.ResizeMode.NEAREST, o.bool(0), o.bool(1));
             case QUANTIZE -> new Op.Quantize();
             case DEQUANTIZE -> new Op.Dequantize();
             case CUSTOM -> new Op.Opaque(customCode == null || customCode.isEmpty() ? "CUSTOM" : customCode, builtin.code);

@@ -32,11 +32,14 @@ final class Schema {
 
     // TensorType
     static final int FLOAT32 = 0, FLOAT16 = 1, INT32 = 2, UINT8 = 3, INT64 = 4, BOOL = 6, INT16 = 7, INT8 = 9;
+    /** The largest value of the schema's TensorType enum (FLOAT8_E5M2); anything above is no tensor type. */
+    static final int LAST_TENSOR_TYPE = 22;
 
     // BuiltinOptions union types
     static final int OPT_NONE = 0, OPT_CONV2D = 1, OPT_DEPTHWISE_CONV2D = 2, OPT_POOL2D = 5, OPT_SVDF = 6,
             OPT_FULLY_CONNECTED = 8, OPT_SOFTMAX = 9, OPT_CONCATENATION = 10, OPT_ADD = 11, OPT_RESHAPE = 17,
             OPT_MUL = 21, OPT_PAD = 22, OPT_REDUCER = 27, OPT_SUB = 28, OPT_STRIDED_SLICE = 32, OPT_DEQUANTIZE = 38,
             OPT_PADV2 = 43, OPT_TRANSPOSE_CONV = 49, OPT_LEAKY_RELU = 75, OPT_QUANTIZE = 89,
-            OPT_BIDIRECTIONAL_SEQUENCE_LSTM = 69, OPT_UNIDIRECTIONAL_SEQUENCE_LSTM = 71;
+            OPT_BIDIRECTIONAL_SEQUENCE_LSTM = 69, OPT_UNIDIRECTIONAL_SEQUENCE_LSTM = 71,
+            OPT_RESIZE_BILINEAR = 15, OPT_TRANSPOSE = 26, OPT_RESIZE_NEAREST_NEIGHBOR = 74;
 }

@@ -156,6 +156,9 @@ public final class TfliteReader {
                 }
                 Shape shape = guarded(place, () -> new Shape(dims == null ? new int[0] : dims));
                 int type = t.i8(Schema.TENSOR_TYPE, 0, "type");
+                if (type < 0 || type > Schema.LAST_TENSOR_TYPE) {
+                    throw file.fail(place, "type " + type + " is not a TFLite tensor type (0 to " + Schema.LAST_TENSOR_TYPE + ")");
+                }
                 DType dtype = dtype(type);
                 String name = t.string(Schema.TENSOR_NAME, "name");
                 if (t.has(Schema.TENSOR_SPARSITY)) throw file.fail(place, "sparse tensors are not supported; densify the model first");

@@ -349,6 +349,15 @@ public final class TfliteWriter {
                         ? with(Builtin.PADV2, empty())
                         : with(Builtin.PAD, empty());
                 case Op.Quantize q -> with(Builtin.QUANTIZE, empty());
+                case Op.Transpose t -> with(Builtin.TRANSPOSE, empty());
+                case Op.Resize r -> {
+                    boolean nearest = r.mode() == Op.ResizeMode.NEAREST;
+                    int first = nearest ? 0 : 2;
+                    b.startTable(first + 2);
+                    b.addBoolean(first, r.alignCorners(), false);
+                    b.addBoolean(first + 1, r.halfPixelCenters(), false);
+                    yield with(nearest ? Builtin.RESIZE_NEAREST_NEIGHBOR : Builtin.RESIZE_BILINEAR, b.endTable());
+                }
                 case Op.Dequantize d -> with(Builtin.DEQUANTIZE, empty());
                 case Op.BatchNorm bn -> throw new GraphException(n.label() + ": BATCH_NORM has no TFLite form; fold it first");
                 case Op.Dropout d -> throw new GraphException(n.label() + ": DROPOUT has no TFLite form; remove it first");

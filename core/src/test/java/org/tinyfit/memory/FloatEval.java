@@ -171,6 +171,8 @@ final class FloatEval {
                     y[(oy * ys.dim(2) + ox) * ys.dim(3) + c] = x[((oy + begin[1]) * xs.dim(2) + ox + begin[2]) * xs.dim(3) + c + begin[3]];
                 }
             }
+            case Op.Transpose o -> unsupported(n);
+            case Op.Resize o -> unsupported(n);
             case Op.Svdf o -> unsupported(n);
             case Op.UnidirectionalSequenceLstm o -> unsupported(n);
             case Op.BidirectionalSequenceLstm o -> unsupported(n);

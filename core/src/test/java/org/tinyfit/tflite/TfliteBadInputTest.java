@@ -230,6 +230,24 @@ class TfliteBadInputTest {
     }
 
     @Test
+    void tensorTypeOutsideTheSchemaIsRejected() {
+        for (int type : new int[] {23, 99, 127, -1, -128}) {
+            RawModel m = RawModel.relu();
+            m.tensors.set(1, RawModel.T.activation("y", type, 1, 4));
+            assertEquals("bad.tflite: subgraph 0, tensor 1: type " + type + " is not a TFLite tensor type (0 to 22)", rejected(m.build()));
+        }
+    }
+
+    @Test
+    void tensorTypesOfTheSchemaTinyfitDoesNotComputeStillLoad() {
+        for (int type : new int[] {5, 10, 17, 18, 22}) {
+            RawModel m = RawModel.relu();
+            m.tensors.set(1, RawModel.T.activation("y", type, 1, 4));
+            assertEquals(DType.UNKNOWN, TfliteReader.read(m.build(), "ok.tflite").tensor(1).dtype());
+        }
+    }
+
+    @Test
     void bufferIndexOutOfRangeIsRejected() {
         RawModel m = RawModel.relu();
         m.tensors.set(1, new RawModel.T(new int[] {1, 4}, Schema.FLOAT32, 99, "y", null, null, 0, false));

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * An op that moves values without computing: each per-sample output element copies one input
  * element ({@code source[j]}) or, where {@code source[j] < 0}, holds a fixed fill value. PAD and
- * STRIDED_SLICE are this; the backward pass sends each output gradient back to its source.
+ * STRIDED_SLICE, TRANSPOSE of the per-sample axes and RESIZE_NEAREST_NEIGHBOR are this; the backward pass sends each output gradient back to its source.
  */
 final class GatherStep extends Step {
     private final int x, y;
@@ -78,6 +78,31 @@ final class GatherStep extends Step {
             source[j] = s;
             next(idx, len);
         }
+        return source;
+    }
+
+    /** TRANSPOSE's sources: per-sample input dims {@code in}; output axis d is input axis {@code perm[d]} (per-sample axes). */
+    static int[] transpose(int[] in, int[] perm) {
+        int rank = in.length;
+        int[] stride = new int[rank], out = new int[rank];
+        for (int d = rank - 1, s = 1; d >= 0; s *= in[d], d--) stride[d] = s;
+        for (int d = 0; d < rank; d++) out[d] = in[perm[d]];
+        int[] source = new int[product(out)];
+        int[] idx = new int[rank];
+        for (int j = 0; j < source.length; j++) {
+            int s = 0;
+            for (int d = 0; d < rank; d++) s += idx[d] * stride[perm[d]];
+            source[j] = s;
+            next(idx, out);
+        }
+        return source;
+    }
+
+    /** RESIZE_NEAREST_NEIGHBOR's sources on an [H,W,C] sample: the source row of each output row ({@code ys}) and column ({@code xs}). */
+    static int[] nearest(int inW, int channels, int[] ys, int[] xs) {
+        int[] source = new int[ys.length * xs.length * channels];
+        int j = 0;
+        for (int y : ys) for (int x : xs) for (int c = 0; c < channels; c++) source[j++] = (y * inW + x) * channels + c;
         return source;
     }
 

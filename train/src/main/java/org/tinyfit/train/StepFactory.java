@@ -8,6 +8,7 @@ import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.runtime.kernels.ResizeKernel;
 import org.tinyfit.graph.TensorBytes;
 import org.tinyfit.runtime.kernels.KernelParams;
 
@@ -131,6 +132,22 @@ final class StepFactory {
                 }
                 if (start[0] != 0 || step[0] != 1 || stop[0] != x[0] || lead == 0 && (s.shrinkAxisMask() & 1) != 0) throw new GraphException(where + ": a slice of the batch axis cannot be trained");
                 yield new GatherStep(act(n, 0), n.output(0), GatherStep.slice(Arrays.copyOfRange(x, 1, rank), Arrays.copyOfRange(start, 1, rank), Arrays.copyOfRange(stop, 1, rank), Arrays.copyOfRange(step, 1, rank)), 0f);
+            }
+            case Op.Transpose t -> {
+                int[] x = dims(n, 0);
+                int[] perm = ShapeInference.ints(g.tensor(n.input(1)));
+                if (perm.length != x.length || perm[0] != 0) throw cannot(where, "TRANSPOSE", "only permutations that keep the batch axis first can be trained");
+                int[] inner = new int[x.length - 1];
+                for (int d = 1; d < x.length; d++) inner[d - 1] = perm[d] - 1;
+                yield new GatherStep(act(n, 0), n.output(0), GatherStep.transpose(Arrays.copyOfRange(x, 1, x.length), inner), 0f);
+            }
+            case Op.Resize r -> {
+                if (r.mode() == Op.ResizeMode.BILINEAR) throw cannot(where, "RESIZE_BILINEAR", "the trainer has no interpolation step");
+                int[] x = dims(n, 0), y = g.tensor(n.output(0)).shape().dims();
+                int[] ys = new int[y[1]], xs = new int[y[2]];
+                for (int i = 0; i < ys.length; i++) ys[i] = ResizeKernel.nearest(i, x[1], y[1], r.alignCorners(), r.halfPixelCenters());
+                for (int i = 0; i < xs.length; i++) xs[i] = ResizeKernel.nearest(i, x[2], y[2], r.alignCorners(), r.halfPixelCenters());
+                yield new GatherStep(act(n, 0), n.output(0), GatherStep.nearest(x[2], x[3], ys, xs), 0f);
             }
             case Op.Quantize q -> throw cannot(where, "QUANTIZE", "it works on integers; train the float model and quantize afterwards");
             case Op.Dequantize d -> throw cannot(where, "DEQUANTIZE", "it works on integers; train the float model and quantize afterwards");

@@ -218,4 +218,38 @@ class MoreBackwardTest {
         GraphException e = assertThrows(GraphException.class, () -> Net.compile(g, 1));
         assertTrue(e.getMessage().contains("batch axis"), e.getMessage());
     }
+
+    @Test void transposeOfTheSampleAxesMatchesFiniteDifferencesAndTheRuntime() {
+        GraphBuilder b = new GraphBuilder("transpose");
+        int x = b.input("x", DType.F32, 1, 3, 4, 2);
+        int t = b.node(new Op.Transpose(), "t", x, ints(b, "perm", 0, 3, 1, 2));
+        int y = b.node(new Op.Tanh(), "y", t);
+        check(b.output(y).build(), 2, 8);
+    }
+
+    @Test void nearestResizeWithEachOptionMatchesFiniteDifferencesAndTheRuntime() {
+        boolean[][] options = {{false, false}, {true, false}, {false, true}};
+        for (boolean[] o : options) {
+            GraphBuilder b = new GraphBuilder("nearest_" + o[0] + "_" + o[1]);
+            int x = b.input("x", DType.F32, 1, 3, 4, 2);
+            int r = b.node(new Op.Resize(Op.ResizeMode.NEAREST, o[0], o[1]), "r", x, ints(b, "size", 5, 7));
+            int y = b.node(new Op.Tanh(), "y", r);
+            check(b.output(y).build(), 2, 9);
+        }
+    }
+
+    @Test void bilinearResizeAndTransposingTheBatchAreRefusedByName() {
+        GraphBuilder b = new GraphBuilder("bilinear");
+        int x = b.input("x", DType.F32, 1, 3, 4, 2);
+        int r = b.node(new Op.Resize(Op.ResizeMode.BILINEAR, false, false), "r", x, ints(b, "size", 5, 7));
+        Graph g = b.output(r).build();
+        GraphException e = assertThrows(GraphException.class, () -> Net.compile(g, 1));
+        assertTrue(e.getMessage().contains("RESIZE_BILINEAR cannot be trained"), e.getMessage());
+        GraphBuilder c = new GraphBuilder("transpose_batch");
+        int z = c.input("x", DType.F32, 1, 3, 4);
+        int t = c.node(new Op.Transpose(), "t", z, ints(c, "perm", 1, 0, 2));
+        Graph h = c.output(t).build();
+        GraphException f = assertThrows(GraphException.class, () -> Net.compile(h, 1));
+        assertTrue(f.getMessage().contains("TRANSPOSE cannot be trained"), f.getMessage());
+    }
 }

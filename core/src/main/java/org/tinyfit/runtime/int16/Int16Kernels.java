@@ -52,6 +52,8 @@ public final class Int16Kernels {
             case Op.LeakyRelu l -> out == DType.I16;
             case Op.Pad p -> out == DType.I16;
             case Op.StridedSlice s -> out == DType.I16;
+            case Op.Transpose t -> false;
+            case Op.Resize r -> false;
             case Op.Conv2D c -> in == DType.I16;
             case Op.TransposeConv t -> node.hasInput(2) && graph.tensor(node.input(2)).dtype() == DType.I16;
             case Op.Quantize q -> in == DType.I16 || out == DType.I16 || (in == DType.I32 && out == DType.I8);
@@ -95,6 +97,8 @@ public final class Int16Kernels {
                 case Op.LeakyRelu l -> leakyRelu(node, graph, l);
                 case Op.Pad p -> pad(node, graph);
                 case Op.StridedSlice s -> stridedSlice(node, graph, s);
+                case Op.Transpose t -> unreachable(node);
+                case Op.Resize r -> unreachable(node);
                 case Op.Conv2D c -> conv(node, graph, c);
                 case Op.TransposeConv t -> transposeConv(node, graph, t);
                 case Op.Quantize q -> quantize(node, graph);
