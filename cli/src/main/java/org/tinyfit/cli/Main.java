@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             QuantizeCommand.class,
             TrainCommand.class,
+            CompressCommand.class,
             SearchCommand.class,
             ExportCommand.class,
             CommandLine.HelpCommand.class

@@ -15,6 +15,8 @@ import org.tinyfit.quant.ConvQuant;
 import org.tinyfit.quant.FixedPoint;
 import org.tinyfit.quant.QuantParams;
 import org.tinyfit.runtime.KernelSupport;
+import org.tinyfit.runtime.kernels.ResizeKernel;
+import org.tinyfit.runtime.kernels.TransposeKernel;
 import org.tinyfit.runtime.kernels.BinaryKernel;
 import org.tinyfit.runtime.kernels.KernelParams;
 
@@ -74,8 +76,8 @@ final class CKernels {
                     : g.tensor(n.input(0)).shape().rank() > 5 || KernelSupport.ints(n, g.tensor(n.input(1)), "begin").length != g.tensor(n.input(0)).shape().rank()
                     ? "begin/end do not give every axis" : null;
             case Op.TransposeConv t -> "no kernel";
-            case Op.Transpose t -> "no kernel";
-            case Op.Resize r -> "no kernel";
+            case Op.Transpose t -> types != null ? types : g.tensor(n.input(0)).shape().rank() > TransposeKernel.MAX_DIMS ? "more than 5 dimensions" : null;
+            case Op.Resize r -> types;
             case Op.Mul m -> "no kernel";
             case Op.Relu r -> "no kernel";
             case Op.Relu6 r -> "no kernel";
@@ -133,8 +135,8 @@ final class CKernels {
             case Op.Pad p -> pad(out, g, n, sym);
             case Op.StridedSlice s -> slice(out, g, n, s, sym);
             case Op.TransposeConv t -> throw noKernel(n);
-            case Op.Transpose t -> throw noKernel(n);
-            case Op.Resize r -> throw noKernel(n);
+            case Op.Transpose t -> transpose(out, g, n, sym);
+            case Op.Resize r -> resize(out, g, n, r, sym);
             case Op.Mul m -> throw noKernel(n);
             case Op.Relu r -> throw noKernel(n);
             case Op.Relu6 r -> throw noKernel(n);
@@ -592,5 +594,65 @@ final class CKernels {
             index.append(" + ").append(v).append(" * ").append(st[d]);
         }
         out.append("    ".repeat(dims.length + 1)).append("out[i++] = x[").append(index).append("];\n");
+    }
+
+    private static void transpose(StringBuilder out, Graph g, Node n, Symbols sym) {
+        Tensor in = g.tensor(n.input(0)), y = g.tensor(n.output(0));
+        int[] perm = KernelSupport.ints(n, g.tensor(n.input(1)), "perm");
+        int[] st = KernelSupport.strides(in.shape().dims());
+        out.append("    const int8_t *x = ").append(sym.arena(in.id())).append(";\n");
+        out.append("    int8_t *out = ").append(sym.arena(y.id())).append(";\n");
+        out.append("    int32_t i = 0;\n");
+        StringBuilder index = new StringBuilder("0");
+        for (int d = 0; d < perm.length; d++) {
+            String v = "d" + d;
+            out.append("    ".repeat(d + 1)).append(String.format(Locale.ROOT, "for (int32_t %s = 0; %s < %d; %s++)\n", v, v, y.shape().dim(d), v));
+            index.append(" + ").append(v).append(" * ").append(st[perm[d]]);
+        }
+        out.append("    ".repeat(perm.length + 1)).append("out[i++] = x[").append(index).append("];\n");
+    }
+
+    /** RESIZE_NEAREST_NEIGHBOR copies pixels by index tables; RESIZE_BILINEAR in TFLite's 10-bit fixed point (ResizeKernel's tables). */
+    private static void resize(StringBuilder out, Graph g, Node n, Op.Resize op, Symbols sym) {
+        Tensor in = g.tensor(n.input(0)), y = g.tensor(n.output(0));
+        int batches = in.shape().dim(0), inH = in.shape().dim(1), inW = in.shape().dim(2), c = in.shape().dim(3);
+        int outH = y.shape().dim(1), outW = y.shape().dim(2);
+        out.append("    const int8_t *x = ").append(sym.arena(in.id())).append(";\n");
+        out.append("    int8_t *out = ").append(sym.arena(y.id())).append(";\n");
+        if (op.mode() == Op.ResizeMode.NEAREST) {
+            int[] ys = new int[outH], xs = new int[outW];
+            for (int i = 0; i < outH; i++) ys[i] = ResizeKernel.nearest(i, inH, outH, op.alignCorners(), op.halfPixelCenters());
+            for (int i = 0; i < outW; i++) xs[i] = ResizeKernel.nearest(i, inW, outW, op.alignCorners(), op.halfPixelCenters());
+            out.append("    static const int32_t ys[").append(outH).append("] = {").append(ints(ys)).append("};\n");
+            out.append("    static const int32_t xs[").append(outW).append("] = {").append(ints(xs)).append("};\n");
+            out.append(String.format(Locale.ROOT, "    for (int32_t b = 0; b < %d; b++)\n", batches));
+            out.append(String.format(Locale.ROOT, "        for (int32_t y = 0; y < %d; y++)\n", outH));
+            out.append(String.format(Locale.ROOT, "            for (int32_t c = 0; c < %d; c++) {\n", outW));
+            out.append(String.format(Locale.ROOT, "                memcpy(out, x + b * %d + (ys[y] * %d + xs[c]) * %d, %d);\n", inH * inW * c, inW, c, c));
+            out.append(String.format(Locale.ROOT, "                out += %d;\n", c));
+            out.append("            }\n");
+            return;
+        }
+        int[][] ty = ResizeKernel.bilinearTables10(inH, outH, op.alignCorners(), op.halfPixelCenters());
+        int[][] tx = ResizeKernel.bilinearTables10(inW, outW, op.alignCorners(), op.halfPixelCenters());
+        String[] names = {"y0", "y1", "fy", "x0", "x1", "fx"};
+        for (int k = 0; k < 6; k++) {
+            int[] v = k < 3 ? ty[k] : tx[k - 3];
+            out.append("    static const int32_t ").append(names[k]).append("[").append(v.length).append("] = {").append(ints(v)).append("};\n");
+        }
+        out.append(String.format(Locale.ROOT, "    for (int32_t b = 0; b < %d; b++) {\n", batches));
+        out.append(String.format(Locale.ROOT, "        const int8_t *p = x + b * %d;\n", inH * inW * c));
+        out.append(String.format(Locale.ROOT, "        for (int32_t y = 0; y < %d; y++)\n", outH));
+        out.append(String.format(Locale.ROOT, "            for (int32_t q = 0; q < %d; q++) {\n", outW));
+        out.append("                const int64_t dy = fy[y], dx = fx[q];\n");
+        out.append(String.format(Locale.ROOT, "                const int8_t *p00 = p + (y0[y] * %d + x0[q]) * %d, *p10 = p + (y1[y] * %d + x0[q]) * %d;\n", inW, c, inW, c));
+        out.append(String.format(Locale.ROOT, "                const int8_t *p01 = p + (y0[y] * %d + x1[q]) * %d, *p11 = p + (y1[y] * %d + x1[q]) * %d;\n", inW, c, inW, c));
+        out.append(String.format(Locale.ROOT, "                for (int32_t c = 0; c < %d; c++) {\n", c));
+        out.append("                    const int64_t s = (int64_t)p00[c] * (1024 - dy) * (1024 - dx) + (int64_t)p10[c] * dy * (1024 - dx)\n");
+        out.append("                            + (int64_t)p01[c] * (1024 - dy) * dx + (int64_t)p11[c] * dy * dx;\n");
+        out.append("                    *out++ = (int8_t)((s + (s > 0 ? (1 << 19) : -(1 << 19))) / (1 << 20));\n");
+        out.append("                }\n");
+        out.append("            }\n");
+        out.append("    }\n");
     }
 }

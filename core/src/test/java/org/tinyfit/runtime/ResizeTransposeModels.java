@@ -15,16 +15,19 @@ import org.tinyfit.graph.TensorBytes;
 import org.tinyfit.tflite.TfliteWriter;
 
 /**
- * Small TRANSPOSE, RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR models (int8 and float, several shapes
+ * Small TRANSPOSE, RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR models (int8 and float, two int16, several shapes
  * and options) that TFLite Micro ran to record {@code resize-transpose-tflm.tsv}. {@code main(dir)}
  * writes them as .tflite files.
  */
-final class ResizeTransposeModels {
+public final class ResizeTransposeModels {
     private ResizeTransposeModels() {}
 
     private static final Quantization Q = Quantization.perTensor(0.05f, -3);
+    private static final Quantization Q16 = Quantization.perTensor(0.001f, 0);
 
-    static Map<String, Graph> all() {
+    private static Quantization q(DType t) { return t == DType.I8 ? Q : t == DType.I16 ? Q16 : null; }
+
+    public static Map<String, Graph> all() {
         Map<String, Graph> m = new LinkedHashMap<>();
         put(m, transpose("transpose_int8_nhwc_to_nchw", DType.I8, new int[] {1, 5, 6, 3}, 0, 3, 1, 2));
         put(m, transpose("transpose_int8_nchw_to_nhwc", DType.I8, new int[] {1, 3, 5, 6}, 0, 2, 3, 1));
@@ -46,6 +49,8 @@ final class ResizeTransposeModels {
             put(m, resize("bilinear_" + d + "_align_1px", t, Op.ResizeMode.BILINEAR, true, false, new int[] {1, 1, 3, 2}, 1, 5));
         }
         put(m, chain());
+        put(m, transpose("transpose_int16_nhwc_to_nchw", DType.I16, new int[] {1, 4, 3, 5}, 0, 3, 1, 2));
+        put(m, resize("nearest_int16_half", DType.I16, Op.ResizeMode.NEAREST, false, true, new int[] {1, 3, 5, 2}, 7, 4));
         return m;
     }
 
@@ -53,17 +58,17 @@ final class ResizeTransposeModels {
 
     static Graph transpose(String name, DType t, int[] dims, int... perm) {
         GraphBuilder b = new GraphBuilder(name);
-        int x = t == DType.I8 ? b.input("x", t, Q, dims) : b.input("x", t, dims);
+        int x = q(t) != null ? b.input("x", t, q(t), dims) : b.input("x", t, dims);
         int p = b.constant("perm", DType.I32, Shape.of(perm.length), TensorBytes.ofInts(perm));
-        int y = b.node(new Op.Transpose(), "y", t, t == DType.I8 ? Q : null, x, p);
+        int y = b.node(new Op.Transpose(), "y", t, q(t), x, p);
         return b.output(y).build();
     }
 
     static Graph resize(String name, DType t, Op.ResizeMode mode, boolean align, boolean half, int[] dims, int h, int w) {
         GraphBuilder b = new GraphBuilder(name);
-        int x = t == DType.I8 ? b.input("x", t, Q, dims) : b.input("x", t, dims);
+        int x = q(t) != null ? b.input("x", t, q(t), dims) : b.input("x", t, dims);
         int s = b.constant("size", DType.I32, Shape.of(2), TensorBytes.ofInts(new int[] {h, w}));
-        int y = b.node(new Op.Resize(mode, align, half), "y", t, t == DType.I8 ? Q : null, x, s);
+        int y = b.node(new Op.Resize(mode, align, half), "y", t, q(t), x, s);
         return b.output(y).build();
     }
 

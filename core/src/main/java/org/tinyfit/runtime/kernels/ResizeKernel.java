@@ -120,22 +120,18 @@ public final class ResizeKernel implements Kernel {
     }
 
     private static PreparedKernel bilinearInt8(Op.Resize op, int ti, int to, int batches, int inH, int inW, int depth, int outH, int outW) {
-        int hScale = ((1 << 10) * inH + outH / 2) / outH;
-        int wScale = ((1 << 10) * inW + outW / 2) / outW;
-        if (op.alignCorners() && outH > 1) hScale = ((1 << 10) * (inH - 1) + (outH - 1) / 2) / (outH - 1);
-        if (op.alignCorners() && outW > 1) wScale = ((1 << 10) * (inW - 1) + (outW - 1) / 2) / (outW - 1);
-        int[] iy = new int[outH], y0 = new int[outH], y1 = new int[outH], ix = new int[outW], x0 = new int[outW], x1 = new int[outW];
-        for (int y = 0; y < outH; y++) interpolation10(y, hScale, op.halfPixelCenters(), inH, iy, y0, y1);
-        for (int x = 0; x < outW; x++) interpolation10(x, wScale, op.halfPixelCenters(), inW, ix, x0, x1);
+        int[][] ty = bilinearTables10(inH, outH, op.alignCorners(), op.halfPixelCenters());
+        int[][] tx = bilinearTables10(inW, outW, op.alignCorners(), op.halfPixelCenters());
+        int[] y0 = ty[0], y1 = ty[1], fy = ty[2], x0 = tx[0], x1 = tx[1], fx = tx[2];
         return a -> {
             byte[] src = a.array(ti), dst = a.array(to);
             int base = a.offset(ti), pos = a.offset(to);
             for (int b = 0; b < batches; b++) {
                 int bb = base + b * inH * inW * depth;
                 for (int y = 0; y < outH; y++) {
-                    long dy = iy[y] - (1 << 10) * (long) y0[y];
+                    long dy = fy[y];
                     for (int x = 0; x < outW; x++) {
-                        long dx = ix[x] - (1 << 10) * (long) x0[x];
+                        long dx = fx[x];
                         int i00 = bb + (y0[y] * inW + x0[x]) * depth, i10 = bb + (y1[y] * inW + x0[x]) * depth;
                         int i01 = bb + (y0[y] * inW + x1[x]) * depth, i11 = bb + (y1[y] * inW + x1[x]) * depth;
                         for (int c = 0; c < depth; c++) {
@@ -150,6 +146,21 @@ public final class ResizeKernel implements Kernel {
                 }
             }
         };
+    }
+
+    /**
+     * The integer bilinear kernel's per-output-index tables along one axis: {lower source index, upper
+     * source index, the position's fraction past the lower index in 1/1024ths}.
+     */
+    public static int[][] bilinearTables10(int inSize, int outSize, boolean alignCorners, boolean halfPixelCenters) {
+        int scale = ((1 << 10) * inSize + outSize / 2) / outSize;
+        if (alignCorners && outSize > 1) scale = ((1 << 10) * (inSize - 1) + (outSize - 1) / 2) / (outSize - 1);
+        int[] scaled = new int[outSize], lower = new int[outSize], upper = new int[outSize], frac = new int[outSize];
+        for (int i = 0; i < outSize; i++) {
+            interpolation10(i, scale, halfPixelCenters, inSize, scaled, lower, upper);
+            frac[i] = scaled[i] - (1 << 10) * lower[i];
+        }
+        return new int[][] {lower, upper, frac};
     }
 
     private static void interpolation10(int value, int scale10, boolean halfPixelCenters, int inSize, int[] scaled, int[] lower, int[] upper) {

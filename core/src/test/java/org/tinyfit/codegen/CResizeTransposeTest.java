@@ -1,0 +1,50 @@
+package org.tinyfit.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.tinyfit.graph.DType;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.runtime.ResizeTransposeModels;
+
+/**
+ * The generated C of TRANSPOSE, RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR gives the Java runtime's
+ * bytes (which equal TFLite Micro's: {@code ResizeTransposeTflmTest}) on every int8 model of
+ * {@link ResizeTransposeModels}, built with the host gcc and its sanitizers.
+ */
+class CResizeTransposeTest {
+
+    static Stream<String> int8Models() {
+        return ResizeTransposeModels.all().entrySet().stream()
+                .filter(e -> e.getValue().tensor(e.getValue().inputs()[0]).dtype() == DType.I8).map(e -> e.getKey());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("int8Models")
+    void generatedCodeGivesTheJavaRuntimesBytes(String name) throws IOException {
+        CodegenChecks.assumeTools("gcc", "make");
+        Graph g = ResizeTransposeModels.all().get(name);
+        CProject.Project p = CProject.generate(g, CProject.Options.DEFAULT);
+        Path dir = Files.createTempDirectory("tinyfit-codegen");
+        try {
+            CodegenChecks.write(p, dir);
+            CToolchain.buildHost(dir, CToolchain.SANITIZER_CFLAGS);
+            Random r = new Random(name.hashCode());
+            for (int run = 0; run < 2; run++) {
+                byte[] in = Int8Graphs.bytes(r, (int) g.tensor(g.inputs()[0]).bytes());
+                byte[] want = CodegenChecks.javaRuntime(g, in);
+                assertArrayEquals(want, CToolchain.runHost(dir, in), name + " run " + run);
+                assertTrue(want.length > 0, name);
+            }
+        } finally {
+            CodegenChecks.delete(dir);
+        }
+    }
+}
