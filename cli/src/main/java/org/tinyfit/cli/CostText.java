@@ -68,6 +68,18 @@ final class CostText {
         energy(out, c, d);
     }
 
+    /** Totals of a generated C deployment ({@code Cost.codegen}): no interpreter, no persistent tail. */
+    static void codegenTotals(PrintWriter out, Cost c, Device d) {
+        out.printf("totals:   %,d MACs, %,d element ops, %,d parameters, %d ops%n", c.macs(), c.elementOps(), c.parameters(), c.nodes().size());
+        out.printf("flash:    %,d B weights and tables + %,d B code (kernels, startup, driver; estimated for arm-none-eabi-gcc -Os) = %,d B of %,d B (%.1f%%)%n",
+                c.modelBytes(), c.codeBytes(), c.flashBytes(), d.flashBytes(), 100.0 * c.flashBytes() / d.flashBytes());
+        out.printf("SRAM:     %,d B arena (%s) + %,d B im2col column and input/output buffers = %,d B of %,d B (%.1f%%)%n",
+                c.arenaBytes(), c.planner(), c.persistentBytes(), c.peakSramBytes(), d.sramBytes(), 100.0 * c.peakSramBytes() / d.sramBytes());
+        out.printf("latency:  %,.2f ms at %d MHz with %s (%s; see docs/devices.md)%n", c.latencyMillis(), d.clockHz() / 1_000_000, c.runtime(),
+                c.latencyExtrapolated() ? "extrapolated: no published measurement of it on this board" : "fitted to this board's published measurements");
+        energy(out, c, d);
+    }
+
     static void energy(PrintWriter out, Cost c, Device d) {
         if (c.energyMicrojoules() != null) {
             out.printf("energy:   %,.0f uJ per inference (latency x %.1f mW measured on this board; %s)%n", c.energyMicrojoules(),
