@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.tinyfit.codegen.CodegenException;
 import org.tinyfit.cost.Cost;
 import org.tinyfit.device.Device;
 import org.tinyfit.device.DeviceException;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.io.ModelReader;
+import org.tinyfit.latency.Runtimes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -41,9 +43,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The .tflite file.")
     Path model;
 
-    @Option(names = {"-d", "--device"}, required = true, paramLabel = "NAME", split = ",",
+    @Option(names = {"-d", "--device"}, required = true, paramLabel = "NAME[,NAME...]",
             description = "The board: an id or name from 'tinyfit devices' (case-insensitive; a unique part will do); several, comma-separated, to compare them.")
-    List<String> devices;
+    String devices;
 
     @Option(names = "--fail-if-not-fit", description = "Exit with code 2 when the verdict (on any board) is DOES NOT FIT or CANNOT RUN, for CI.")
     boolean failIfNotFit;
@@ -56,7 +58,8 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--runtime", paramLabel = "NAME",
             description = "The software that runs the model, for its latency: tflm-cmsis-nn, tflm-ref, tflm-esp-nn, tinyfit-c, table, ... "
-                    + "(default: tflm-cmsis-nn on Cortex-M cores with the DSP extension, tflm-esp-nn on ESP32, else tflm-ref).")
+                    + "(default: tflm-cmsis-nn on Cortex-M cores with the DSP extension, tflm-esp-nn on ESP32, else tflm-ref). "
+                    + "tinyfit-c analyzes the C project 'tinyfit export --c' generates: its flash and SRAM, not TFLite Micro's.")
     String runtime;
 
     @Option(names = "--report", paramLabel = "FILE.html",
@@ -71,18 +74,19 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         List<Device> boards = new ArrayList<>();
-        for (String name : devices) boards.add(DevicesCommand.find(DevicesCommand.catalog(devicesFile), name));
+        for (String name : devices.split(",", -1)) boards.add(DevicesCommand.find(DevicesCommand.catalog(devicesFile), name));
 
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);
         Graph g = ModelReader.read(model);
         int[] offlinePlan = ModelReader.offlinePlan(model);
+        boolean codegen = Runtimes.TINYFIT_C.equals(runtime);
         List<Report> reports = new ArrayList<>();
         for (Device d : boards) {
             Cost c;
             try {
-                c = Cost.storedOrder(g, d, fileBytes, offlinePlan, runtime);
-            } catch (DeviceException e) {
+                c = codegen ? Cost.codegen(g, d) : Cost.storedOrder(g, d, fileBytes, offlinePlan, runtime);
+            } catch (DeviceException | CodegenException e) {
                 throw new UserException(e.getMessage());
             }
             reports.add(new Report(model.toString(), fileBytes, d, c.verdict().sentence(), c));
@@ -96,12 +100,14 @@ final class AnalyzeCommand implements Callable<Integer> {
             Cost c = reports.get(0).cost();
             Device d = reports.get(0).device();
             out.printf("%s (%,d B, %d ops) on %s%n", model.getFileName(), fileBytes, g.nodes().size(), d.summary());
-            out.println(offlinePlan != null ? "stored operator order; arena from the model's offline plan (OfflineMemoryAllocation), the rest by TFLite Micro's greedy planner"
+            out.println(codegen ? "the C project 'tinyfit export --c' generates: in-place arena (partial execution, split order), flash and SRAM of its -Os image predicted"
+                    : offlinePlan != null ? "stored operator order; arena from the model's offline plan (OfflineMemoryAllocation), the rest by TFLite Micro's greedy planner"
                     : "stored operator order; arena planned by TFLite Micro's greedy planner");
             out.println();
             CostText.table(out, c);
             out.println();
-            CostText.totals(out, c, d);
+            if (codegen) CostText.codegenTotals(out, c, d);
+            else CostText.totals(out, c, d);
             CostText.verdict(out, c);
         } else {
             out.printf("%s (%,d B, %d ops) on %d boards; stored operator order, TFLite Micro's greedy planner%n%n", model.getFileName(), fileBytes, g.nodes().size(), reports.size());

@@ -132,7 +132,7 @@ final class SearchCommand implements Callable<Integer> {
         @Override public void candidate(Record r, Search.Summary s) {
             String best = s.best() == null ? "none yet" : String.format(Locale.ROOT, "%.2f%% at %,d B SRAM", 100 * s.best().accuracy(),
                     s.best().footprint().sramBytes());
-            String line = String.format(Locale.ROOT, "search: %d trained, %d rejected%s | best %s | front %d | %s left", s.trained(), s.rejected(),
+            String line = String.format(Locale.ROOT, "search: %d trained, %d stopped early, %d rejected%s | best %s | front %d | %s left", s.trained(), s.stopped(), s.rejected(),
                     s.reused() > 0 ? ", " + s.reused() + " from the journal" : "", best, s.frontSize(),
                     Units.duration(Math.max(0, budget - s.elapsedSeconds())));
             if (terminal) System.err.print("\r" + line + "   ");

@@ -52,6 +52,31 @@ class AnalyzeRuntimeTest {
         assertEquals(321.0, cost.get("latencyMicros").asDouble() / 1000, 321.0 * 0.02);
     }
 
+    /** tinyfit-c analyzes the exported C project: its in-place arena and its predicted image, not TFLite Micro's arena, tail and code. */
+    @Test
+    void tinyfitCIsTheGeneratedProjectsFlashAndSram() throws Exception {
+        JsonNode tflm = AnalyzeCommandTest.analyzeJson("analyze", MODEL, "-d", "nucleo-l4r5zi", "--json").get("cost");
+        JsonNode c = AnalyzeCommandTest.analyzeJson("analyze", MODEL, "-d", "nucleo-l4r5zi", "--runtime", "tinyfit-c", "--json").get("cost");
+        org.tinyfit.codegen.CFootprint.Footprint f = org.tinyfit.codegen.CFootprint.predict(org.tinyfit.codegen.CProject.generate(
+                org.tinyfit.tflite.TfliteReader.read(Path.of(MODEL)), org.tinyfit.codegen.CProject.Options.DEFAULT));
+        assertEquals("tinyfit-c", c.get("runtime").asText());
+        assertEquals(29376, c.get("arenaBytes").asLong(), "the in-place plan export uses");
+        assertEquals(f.flashBytes(), c.get("flashBytes").asLong());
+        assertEquals(f.ramBytes(), c.get("peakSramBytes").asLong());
+        assertTrue(c.get("peakSramBytes").asLong() < tflm.get("peakSramBytes").asLong(), "no interpreter tail: " + c + " vs " + tflm);
+        CliTest.Run text = CliTest.run("analyze", MODEL, "-d", "nucleo-l4r5zi", "--runtime", "tinyfit-c");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("29,376 B arena (in-place"), text.out());
+    }
+
+    @Test
+    void tinyfitCOnAFloatModelIsAOneLineUserError() {
+        CliTest.Run r = CliTest.run("analyze", AnalyzeCommandTest.MODELS.resolve("hello_world_float.tflite").toString(), "-d", "nucleo-l4r5zi", "--runtime", "tinyfit-c");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("tinyfit: cannot generate C for hello_world_float (int8 models only)"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
     @Test
     void unknownRuntimeIsAOneLineUserError() {
         CliTest.Run r = CliTest.run("analyze", MODEL, "-d", "nucleo-l4r5zi", "--runtime", "tflm-turbo");

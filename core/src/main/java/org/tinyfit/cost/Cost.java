@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.tinyfit.codegen.CFootprint;
+import org.tinyfit.codegen.CProject;
 import org.tinyfit.device.Device;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
@@ -89,7 +91,7 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         TflmTail.Result tail = TflmTail.of(g, TflmAbi.of(device.core()));
         long persistent = tail.bytes();
         long peak = plan.arenaBytes() + persistent;
-        long tensorArena = Math.max(peak, tail.planningBytes());
+        long tensorArena = tail.tensorArenaBytes(plan.arenaBytes());
         TflmTail.Result hostTail = TflmTail.of(g, TflmAbi.HOST_64);
         List<Constraint> constraints = new ArrayList<>();
         constraints.add(new Constraint("SRAM", tensorArena, device.sramBytes()));
@@ -102,7 +104,7 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
                 device.power() == null ? null : micros * device.power().activeMilliwatts() / 1000.0, Support.isHybrid(g),
                 Support.findings(g, device, latency), Verdict.of(constraints, Support.cannotRun(g)), latency.runtime(), latency.extrapolated(), latency.basis(),
                 tail.abi().description(), tail.exact(), hostTail.bytes(), tensorArena,
-                Math.max(plan.arenaBytes() + hostTail.bytes(), hostTail.planningBytes()));
+                hostTail.tensorArenaBytes(plan.arenaBytes()));
     }
 
     private static NodeCost row(Graph g, Latency latency, Node n, int step, Set<Integer> paramTensors) {
@@ -179,9 +181,41 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         return of(g, device, s, plan, modelFileBytes, runtime);
     }
 
+    /**
+     * The model as {@code tinyfit export --c} deploys it (runtime {@code tinyfit-c}): the default in-place
+     * layout (partial execution, split order, in-place plan) of the generated project for the device's
+     * core. Flash and SRAM are {@link CFootprint}'s prediction of {@code arm-none-eabi-size} for the
+     * project's image: flash = kernel code + weights and requantization tables + the image's fixed part;
+     * SRAM = the static arena + the im2col column and the input and output buffers (reported as
+     * persistent). Throws {@link org.tinyfit.codegen.CodegenException} for a model or core the generator
+     * does not support.
+     */
+    public static Cost codegen(Graph g, Device device) {
+        CProject.Layout layout = CProject.layout(g, CProject.ArenaChoice.INPLACE);
+        CProject.Project p = CProject.generate(layout, new CProject.Options(CProject.ArenaChoice.INPLACE, CProject.cpu(device.core())));
+        CFootprint.Footprint f = CFootprint.predict(p);
+        Cost c = of(layout.graph(), device, layout.schedule(), layout.plan(), -1, Runtimes.TINYFIT_C);
+        long ram = f.ramBytes(), others = ram - c.arenaBytes();
+        List<Constraint> constraints = new ArrayList<>();
+        constraints.add(new Constraint("SRAM", ram, device.sramBytes()));
+        if (device.largestSramBlockBytes() < device.sramBytes()) constraints.add(new Constraint("contiguous SRAM", ram, device.largestSramBlockBytes()));
+        constraints.add(new Constraint("flash", f.flashBytes(), device.flashBytes()));
+        return new Cost(g.name(), device.id(), c.planner(), c.nodes(), c.macs(), c.elementOps(), c.parameters(), c.constantBytes(), f.constantBytes(), false,
+                f.codeBytes(), f.flashBytes(), c.arenaBytes(), others, ram, c.lowerBoundBytes(), c.latencyMicros(), c.energyMicrojoules(), c.hybrid(),
+                c.findings(), Verdict.of(constraints, Support.cannotRun(layout.graph())), c.runtime(), c.latencyExtrapolated(), c.latencyBasis(),
+                "generated C (" + CProject.cpu(device.core()) + ")", true, others, ram, ram);
+    }
+
     /** What {@code arena_used_bytes()} of a 64-bit host build of TFLite Micro reports: the arena plan plus the host's tail. */
     public long hostArenaUsedBytes() { return arenaBytes + hostPersistentBytes; }
 
     /** Latency in milliseconds. */
     public double latencyMillis() { return latencyMicros / 1000.0; }
+
+    /**
+     * The SRAM the model needs: the {@code tensor_arena} to request ({@code tensorArenaBytes}), the figure the
+     * verdict's SRAM constraint checks. {@code peakSramBytes} (head + tail) is what the arena keeps after
+     * {@code AllocateTensors()}; for small models planning needs more than that.
+     */
+    public long sramBytes() { return tensorArenaBytes; }
 }

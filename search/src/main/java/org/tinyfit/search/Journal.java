@@ -15,7 +15,9 @@ import java.util.List;
  * The search's record of every candidate, in a SQLite file: each row is committed (synchronously,
  * write-ahead log) the moment the candidate is done, so a search killed at any moment loses no
  * finished evaluation, and a restarted one reads them back instead of repeating them. The first
- * row of {@code meta} fixes what search the file belongs to.
+ * row of {@code meta} fixes what search the file belongs to. Table {@code rungs} holds the first
+ * rung of successive halving of each candidate that had one (accuracy, model, and the checkpoint
+ * the next rung goes on from), written as soon as the rung is done, before the candidate's row.
  */
 public final class Journal implements AutoCloseable {
     private final Connection db;
@@ -43,6 +45,8 @@ public final class Journal implements AutoCloseable {
                 s.execute("CREATE TABLE IF NOT EXISTS candidates(id INTEGER PRIMARY KEY, parent INTEGER NOT NULL, genome TEXT NOT NULL,"
                         + " seed INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT, sram INTEGER, stored_sram INTEGER, flash INTEGER,"
                         + " macs INTEGER, params INTEGER, latency_ms REAL, val_accuracy REAL, model BLOB, seconds REAL)");
+                s.execute("CREATE TABLE IF NOT EXISTS rungs(id INTEGER NOT NULL, rung INTEGER NOT NULL, epochs INTEGER NOT NULL,"
+                        + " val_accuracy REAL NOT NULL, model BLOB NOT NULL, checkpoint BLOB, seconds REAL NOT NULL, PRIMARY KEY(id, rung))");
             }
             Journal j = new Journal(file, db);
             String existing = j.meta("search");
@@ -103,6 +107,37 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** Writes the first rung of candidate {@code e.id()} (trained to {@code epochs} epochs), durably. */
+    public void putRung(int rung, int epochs, Evaluation e) {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO rungs(id, rung, epochs, val_accuracy, model, checkpoint, seconds)"
+                + " VALUES(?,?,?,?,?,?,?)")) {
+            p.setInt(1, e.id());
+            p.setInt(2, rung);
+            p.setInt(3, epochs);
+            p.setDouble(4, e.valAccuracy());
+            p.setBytes(5, e.model());
+            p.setBytes(6, e.checkpoint());
+            p.setDouble(7, e.seconds());
+            p.executeUpdate();
+        } catch (SQLException ex) {
+            throw new SearchException("cannot write rung " + rung + " of candidate " + e.id() + " to the journal " + file + ": " + ex.getMessage(), ex);
+        }
+    }
+
+    /** Every candidate's rung {@code rung} written so far, by candidate id. */
+    public java.util.SortedMap<Integer, Evaluation> rungs(int rung) {
+        java.util.SortedMap<Integer, Evaluation> out = new java.util.TreeMap<>();
+        try (PreparedStatement p = db.prepareStatement("SELECT id, val_accuracy, model, seconds, checkpoint FROM rungs WHERE rung = ? ORDER BY id")) {
+            p.setInt(1, rung);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) out.put(r.getInt(1), new Evaluation(r.getInt(1), r.getDouble(2), r.getBytes(3), r.getDouble(4), r.getBytes(5)));
+            }
+        } catch (SQLException ex) {
+            throw new SearchException("cannot read the journal " + file + ": " + ex.getMessage(), ex);
+        }
+        return out;
+    }
+
     /** Every candidate written so far, by id. */
     public List<Record> all() {
         List<Record> out = new ArrayList<>();
@@ -112,7 +147,7 @@ public final class Journal implements AutoCloseable {
                 Candidate c = new Candidate(r.getInt(1), r.getInt(2), Genome.fromJson(r.getString(3)), r.getLong(4));
                 Record.Status status = Record.Status.valueOf(r.getString(5));
                 Footprint f = new Footprint(r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10), r.getLong(11), r.getDouble(12));
-                Evaluation e = status == Record.Status.TRAINED ? new Evaluation(c.id(), r.getDouble(13), r.getBytes(14), r.getDouble(15)) : null;
+                Evaluation e = status != Record.Status.REJECTED ? new Evaluation(c.id(), r.getDouble(13), r.getBytes(14), r.getDouble(15)) : null;
                 out.add(new Record(c, status, r.getString(6), f, e));
             }
         } catch (SQLException ex) {

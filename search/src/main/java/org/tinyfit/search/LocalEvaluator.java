@@ -2,6 +2,8 @@ package org.tinyfit.search;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +14,7 @@ import org.tinyfit.data.Augmentation;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.tflite.TfliteWriter;
 import org.tinyfit.passes.InferenceForm;
+import org.tinyfit.train.Checkpoint;
 import org.tinyfit.train.Loss;
 import org.tinyfit.train.TrainConfig;
 import org.tinyfit.train.Trainer;
@@ -40,9 +43,15 @@ public final class LocalEvaluator implements Evaluator {
     }
 
     @Override public List<Evaluation> evaluate(List<Candidate> batch) throws InterruptedException {
+        List<Job> jobs = new ArrayList<>();
+        for (Candidate c : batch) jobs.add(Job.whole(c));
+        return train(jobs);
+    }
+
+    @Override public List<Evaluation> train(List<Job> batch) throws InterruptedException {
         int each = Math.max(1, threads / Math.max(1, batch.size()));
         List<Future<Evaluation>> futures = new ArrayList<>();
-        for (Candidate c : batch) futures.add(pool.submit(() -> evaluate(space, data, c, each)));
+        for (Job j : batch) futures.add(pool.submit(() -> evaluate(space, data, j, each)));
         List<Evaluation> out = new ArrayList<>();
         for (Future<Evaluation> f : futures) {
             try {
@@ -59,20 +68,50 @@ public final class LocalEvaluator implements Evaluator {
 
     /** Trains one candidate with {@code threads} threads and scores it on the validation part. */
     public static Evaluation evaluate(SearchSpace space, SearchData data, Candidate c, int threads) {
+        return evaluate(space, data, Job.whole(c), threads);
+    }
+
+    /**
+     * Runs one job with {@code threads} threads: trains its candidate up to the job's epoch (going
+     * on from the job's checkpoint) and scores the int8 model on the validation part. A job that
+     * stops before the end of the recipe returns the checkpoint to go on from. The training always
+     * passes through the checkpoint's bytes, so going on in this process or after a restart gives
+     * the same weights.
+     */
+    public static Evaluation evaluate(SearchSpace space, SearchData data, Job job, int threads) {
         long t0 = System.nanoTime();
+        Candidate c = job.candidate();
         Genome.Recipe r = c.genome().recipe();
         List<Augmentation> aug = r.shift() > 0 ? List.of(new Augmentation.RandomCrop(r.shift())) : List.of();
         TrainConfig cfg = TrainConfig.builder().epochs(r.epochs()).batch(r.batch()).lr(r.lr()).seed(c.seed())
                 .threads(threads).augmentations(aug).checkpointSteps(0).warmupEpochs(Math.min(1f, r.epochs() / 3f)).build();
         Loss loss = new Loss.SoftmaxCrossEntropy(cfg.labelSmoothing());
         Graph graph = space.graph(c.genome(), c.seed());
+        Path dir = null;
         try (Trainer trainer = new Trainer(graph, cfg, data.train(), null, data.normalization(), loss)) {
-            trainer.run(null, new Trainer.Listener() {}, null);
+            boolean partial = !job.isWhole();
+            if (partial) {
+                dir = Files.createTempDirectory("tinyfit-rung");
+                if (job.checkpoint() != null) Files.write(dir.resolve(Checkpoint.FILE), job.checkpoint());
+            }
+            trainer.run(dir, new Trainer.Listener() {}, null, job.epochs());
+            byte[] checkpoint = job.epochs() < r.epochs() ? Files.readAllBytes(dir.resolve(Checkpoint.FILE)) : null;
             Graph int8 = Int8Model.quantize(InferenceForm.of(trainer.net().toGraph()), data);
             double accuracy = Int8Model.accuracy(int8, data.validation(), data, threads);
-            return new Evaluation(c.id(), accuracy, TfliteWriter.write(int8), (System.nanoTime() - t0) / 1e9);
+            return new Evaluation(c.id(), accuracy, TfliteWriter.write(int8), (System.nanoTime() - t0) / 1e9, checkpoint);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (dir != null) deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.list(dir)) {
+            for (Path f : files.toList()) Files.deleteIfExists(f);
+            Files.deleteIfExists(dir);
+        } catch (IOException ignored) {
+            // a temporary directory left behind costs only disk space
         }
     }
 

@@ -31,28 +31,42 @@ public final class Search {
     }
 
     /**
-     * How a parent's child is chosen: {@code AGING} takes one random mutation (plain aging
-     * evolution); {@code PREDICTED} draws {@link #CHOICES} feasible mutations and trains the one a
-     * {@link Predictor} fitted on the journal so far ranks highest.
+     * How a parent's child is chosen and trained: {@code AGING} takes one random mutation (plain
+     * aging evolution); {@code PREDICTED} draws {@link #CHOICES} feasible mutations and trains the
+     * one a {@link Predictor} fitted on the journal so far ranks highest; {@code FULL} does so and
+     * trains by successive halving: every candidate first for a third of its recipe's epochs, and
+     * only those among the best third of the recent first rungs go on to the end.
      */
-    public enum Strategy { AGING, PREDICTED }
+    public enum Strategy {
+        AGING, PREDICTED, FULL;
+
+        boolean predicts() { return this != AGING; }
+
+        boolean halves() { return this == FULL; }
+    }
 
     static final int CHOICES = 6;
 
-    /** Where the search stands. */
-    public record Summary(int trained, int rejected, int reused, Record best, int frontSize, double elapsedSeconds) {}
+    /** Successive halving's factor: a first rung of 1/ETA of the epochs, and the best 1/ETA go on. */
+    static final int ETA = 3;
+
+    /**
+     * Where the search stands: candidates trained to the end, stopped after their first rung,
+     * rejected before training, and read back from the journal.
+     */
+    public record Summary(int trained, int rejected, int reused, Record best, int frontSize, double elapsedSeconds, int stopped) {}
 
     /**
      * @param population  how many recent trained candidates compete (aging evolution's P)
      * @param sample      how many of them a tournament draws (S)
      * @param parallel    candidates per generation
-     * @param maxTrained  stop after this many trained candidates (0: no limit)
+     * @param maxTrained  stop after this many evaluated candidates, trained or stopped after their first rung (0: no limit)
      * @param budgetSeconds stop starting generations after this many seconds (0: no limit)
      */
     public record Config(long seed, int population, int sample, int parallel, int maxTrained, double budgetSeconds, Strategy strategy) {
         /** The full strategy. */
         public Config(long seed, int population, int sample, int parallel, int maxTrained, double budgetSeconds) {
-            this(seed, population, sample, parallel, maxTrained, budgetSeconds, Strategy.PREDICTED);
+            this(seed, population, sample, parallel, maxTrained, budgetSeconds, Strategy.FULL);
         }
 
         public Config {
@@ -113,20 +127,21 @@ public final class Search {
         checkFeasible();
         Map<Integer, Record> done = new TreeMap<>();
         for (Record r : journal.all()) done.put(r.candidate().id(), r);
+        java.util.SortedMap<Integer, Evaluation> firstRungs = journal.rungs(0);
         List<Record> all = new ArrayList<>();
         Deque<Record> population = new ArrayDeque<>();
         long t0 = System.nanoTime();
-        int next = 0, trained = 0, rejected = 0, reused = 0;
+        int next = 0, trained = 0, rejected = 0, reused = 0, stopped = 0;
         while (true) {
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            if (cfg.maxTrained() > 0 && trained >= cfg.maxTrained()) break;
+            if (cfg.maxTrained() > 0 && trained + stopped >= cfg.maxTrained()) break;
             boolean replaying = done.containsKey(next);
             if (!replaying && cfg.budgetSeconds() > 0 && elapsed >= cfg.budgetSeconds()) break;
             int size = cfg.parallel();
-            if (cfg.maxTrained() > 0) size = Math.min(size, cfg.maxTrained() - trained);
+            if (cfg.maxTrained() > 0) size = Math.min(size, cfg.maxTrained() - trained - stopped);
             List<Candidate> proposals = new ArrayList<>();
             List<Record> generation = new ArrayList<>();
-            Predictor predictor = cfg.strategy() == Strategy.PREDICTED ? Predictor.fit(all) : null;
+            Predictor predictor = cfg.strategy().predicts() ? Predictor.fit(all) : null;
             for (int i = 0; i < size; i++) {
                 Candidate c = propose(next + i, population, predictor);
                 Footprint f = footprint(c.genome());
@@ -149,32 +164,114 @@ public final class Search {
                     if (prior == null) proposals.add(c);
                 }
             }
-            List<Evaluation> results = proposals.isEmpty() ? List.of() : evaluator.evaluate(proposals);
+            List<Record> results = proposals.isEmpty() ? List.of()
+                    : cfg.strategy().halves() ? halving(proposals, next, next + size, firstRungs, journal, evaluator)
+                    : trainWhole(proposals, evaluator);
             int k = 0;
             for (int i = 0; i < generation.size(); i++) {
                 Record r = generation.get(i);
                 boolean fresh = r == null || !done.containsKey(r.candidate().id());
-                if (r == null) {
-                    Candidate c = proposals.get(k);
-                    r = new Record(c, Record.Status.TRAINED, null, footprint(c.genome()), results.get(k));
-                    k++;
-                }
+                if (r == null) r = results.get(k++);
                 if (fresh) journal.put(r);
                 else reused++;
                 all.add(r);
-                if (r.trained()) {
-                    trained++;
-                    population.addLast(r);
-                    if (population.size() > cfg.population()) population.removeFirst();
-                } else {
-                    rejected++;
+                switch (r.status()) {
+                    case TRAINED -> {
+                        trained++;
+                        population.addLast(r);
+                        if (population.size() > cfg.population()) population.removeFirst();
+                    }
+                    case STOPPED -> stopped++;
+                    case REJECTED -> rejected++;
                 }
                 listener.candidate(r, new Summary(trained, rejected, reused, Pareto.best(all), Pareto.front(all).size(),
-                        (System.nanoTime() - t0) / 1e9));
+                        (System.nanoTime() - t0) / 1e9, stopped));
             }
             next += size;
         }
         return all;
+    }
+
+    private List<Record> trainWhole(List<Candidate> proposals, Evaluator evaluator) throws InterruptedException {
+        List<Evaluation> results = evaluator.evaluate(proposals);
+        List<Record> out = new ArrayList<>();
+        for (int i = 0; i < proposals.size(); i++) {
+            Candidate c = proposals.get(i);
+            out.add(new Record(c, Record.Status.TRAINED, null, footprint(c.genome()), results.get(i)));
+        }
+        return out;
+    }
+
+    /** The epochs of a recipe's first rung: a third of them, at least one (all of them for a one-epoch recipe: no rungs). */
+    static int firstRung(int epochs) {
+        return Math.max(1, epochs / ETA);
+    }
+
+    /**
+     * Trains a generation (candidates {@code from} to {@code to}, of which {@code proposals} are
+     * not in the journal yet) by successive halving: each candidate's first rung (read back from
+     * the journal if it is there, else trained and journaled at once), then the rest of the recipe
+     * for those that {@link #promoted} says go on, from the first rung's checkpoint.
+     */
+    private List<Record> halving(List<Candidate> proposals, int from, int to, java.util.SortedMap<Integer, Evaluation> firstRungs,
+            Journal journal, Evaluator evaluator) throws InterruptedException {
+        List<Evaluator.Job> first = new ArrayList<>();
+        for (Candidate c : proposals) {
+            int epochs = c.genome().recipe().epochs(), rung = firstRung(epochs);
+            if (rung < epochs && !firstRungs.containsKey(c.id())) first.add(new Evaluator.Job(c, rung, null));
+        }
+        if (!first.isEmpty()) {
+            List<Evaluation> rung0 = evaluator.train(first);
+            for (int i = 0; i < first.size(); i++) {
+                journal.putRung(0, first.get(i).epochs(), rung0.get(i));
+                firstRungs.put(first.get(i).candidate().id(), rung0.get(i));
+            }
+        }
+        List<Evaluator.Job> rest = new ArrayList<>();
+        List<Candidate> going = new ArrayList<>();
+        Record[] out = new Record[proposals.size()];
+        for (int i = 0; i < proposals.size(); i++) {
+            Candidate c = proposals.get(i);
+            Evaluation e0 = firstRungs.get(c.id());
+            if (e0 == null) rest.add(Evaluator.Job.whole(c));
+            else if (promoted(c.id(), from, to, firstRungs)) rest.add(new Evaluator.Job(c, c.genome().recipe().epochs(), e0.checkpoint()));
+            else {
+                out[i] = new Record(c, Record.Status.STOPPED, "stopped after " + firstRung(c.genome().recipe().epochs()) + " of "
+                        + c.genome().recipe().epochs() + " epochs", footprint(c.genome()), withoutCheckpoint(e0, e0.seconds()));
+                continue;
+            }
+            going.add(c);
+        }
+        List<Evaluation> ends = rest.isEmpty() ? List.of() : evaluator.train(rest);
+        for (int i = 0, k = 0; i < proposals.size(); i++) {
+            if (out[i] != null) continue;
+            Candidate c = going.get(k);
+            Evaluation e = ends.get(k++);
+            Evaluation e0 = firstRungs.get(c.id());
+            out[i] = new Record(c, Record.Status.TRAINED, null, footprint(c.genome()), withoutCheckpoint(e, e.seconds() + (e0 == null ? 0 : e0.seconds())));
+        }
+        return List.of(out);
+    }
+
+    private static Evaluation withoutCheckpoint(Evaluation e, double seconds) {
+        return new Evaluation(e.id(), e.valAccuracy(), e.model(), seconds, null);
+    }
+
+    /**
+     * Whether candidate {@code id} of the generation {@code from}..{@code to} goes on after its first
+     * rung: always in the first population and while fewer than {@link #ETA} first rungs came before
+     * the generation, else
+     * when its first rung is among the best third of the last {@code population} first rungs up to
+     * the generation's end. It depends only on the journal, so a resumed search decides the same.
+     */
+    private boolean promoted(int id, int from, int to, java.util.SortedMap<Integer, Evaluation> firstRungs) {
+        if (from < cfg.population() || firstRungs.headMap(from).size() < ETA) return true;
+        List<Double> window = new ArrayList<>();
+        for (Evaluation e : firstRungs.headMap(to).values()) window.add(e.valAccuracy());
+        window = new ArrayList<>(window.subList(Math.max(0, window.size() - cfg.population()), window.size()));
+        window.sort(java.util.Comparator.reverseOrder());
+        double cutoff = window.get((window.size() + ETA - 1) / ETA - 1);
+        return firstRungs.get(id).valAccuracy() >= cutoff;
     }
 
     /** Candidate {@code id}: random while the population fills, then the mutated winner of a tournament. */

@@ -104,7 +104,7 @@ public final class SearchRun {
 
     private static Result export(Options o, SearchData data, List<Record> records, Path journalFile) throws IOException {
         int trained = 0, rejected = 0;
-        for (Record r : records) if (r.trained()) trained++; else rejected++;
+        for (Record r : records) if (r.trained()) trained++; else if (r.status() == Record.Status.REJECTED) rejected++;
         if (trained == 0) {
             throw new SearchException("the budget ended before any candidate was trained (" + rejected + " rejected); give a larger --budget");
         }

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A search killed with SIGKILL at random moments and started again, as often as it takes to
- * finish, ends with exactly the journal of a search that was never interrupted.
+ * finish, ends with exactly the journal of a search that was never interrupted: the same candidates,
+ * the same first rungs of successive halving, the same candidates stopped after them.
  */
 class KillResumeTest {
     @TempDir Path dir;
 
     @Test void killedAtRandomMomentsAndRestartedEndsWithTheUninterruptedJournal() throws Exception {
-        int maxTrained = 8;
+        int maxTrained = 12;
         List<Record> straight = SearchTest.run(Synthetic.data(Synthetic.images(240, 1)), dir.resolve("straight.db"), maxTrained, 2, SearchTest.TINY);
         Path journal = dir.resolve("killed.db");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -41,10 +42,19 @@ class KillResumeTest {
         }
         assertTrue(kills >= 1, "the search was killed at least once");
         List<Record> resumed;
-        try (Journal j = Journal.open(journal, new Search(new SearchSpace(new int[] {8, 8, 1}, 3, 3), SearchTest.NANO, SearchTest.TINY,
-                new Search.Config(11, 4, 2, 2, maxTrained, 0)).fingerprint("synthetic"))) {
+        List<String> resumedRungs;
+        String fingerprint = new Search(new SearchSpace(new int[] {8, 8, 1}, 3, 3), SearchTest.NANO, SearchTest.TINY,
+                new Search.Config(11, 4, 2, 2, maxTrained, 0)).fingerprint("synthetic");
+        try (Journal j = Journal.open(journal, fingerprint)) {
             resumed = new ArrayList<>(j.all());
+            resumedRungs = SearchTest.rungEssence(j);
         }
         assertEquals(SearchTest.essence(straight), SearchTest.essence(resumed), "after " + kills + " kills");
+        try (Journal j = Journal.open(dir.resolve("straight.db"), fingerprint)) {
+            assertEquals(SearchTest.rungEssence(j), resumedRungs, "the first rungs, after " + kills + " kills");
+        }
+        assertTrue(resumed.stream().anyMatch(r -> r.status() == Record.Status.STOPPED), "some candidate was stopped after its first rung");
+        assertTrue(resumed.stream().anyMatch(r -> r.trained() && r.candidate().genome().recipe().epochs() > 1 && r.candidate().parent() >= 0),
+                "some mutated candidate went on from its first rung to the end");
     }
 }

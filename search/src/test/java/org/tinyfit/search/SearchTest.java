@@ -38,6 +38,15 @@ class SearchTest {
         return out;
     }
 
+    /** The first rungs in a journal, as they must repeat (not the seconds they took, which the checkpoints also hold). */
+    static List<String> rungEssence(Journal j) {
+        List<String> out = new ArrayList<>();
+        for (Evaluation e : j.rungs(0).values()) {
+            out.add(e.id() + " " + e.valAccuracy() + " " + java.util.Arrays.hashCode(e.model()) + " " + e.checkpoint().length);
+        }
+        return out;
+    }
+
     static final Limits TINY = new Limits(16 * 1024, 64 * 1024, 0, "tflm");
 
     @Test void aResumedSearchEndsWithTheJournalOfAnUninterruptedOne() throws Exception {
@@ -50,6 +59,51 @@ class SearchTest {
                 new Search.Config(11, 4, 2, 2, 6, 0)).fingerprint(data.description()))) {
             assertEquals(essence(straight), essence(j.all()), "the journal holds each candidate once");
         }
+    }
+
+    @Test void successiveHalvingStopsTheWeakerFirstRungsAndTrainsTheRestFromTheirCheckpoint() throws Exception {
+        SearchData data = Synthetic.data(Synthetic.images(240, 1));
+        Path file = dir.resolve("h.db");
+        List<Record> rs = run(data, file, 12, 2, TINY);
+        SearchSpace space = new SearchSpace(data.sampleShape(), data.classes(), 3);
+        try (Journal j = Journal.open(file, new Search(space, NANO, TINY, new Search.Config(11, 4, 2, 2, 12, 0)).fingerprint(data.description()))) {
+            var rungs = j.rungs(0);
+            int stopped = 0, promoted = 0;
+            for (Record r : rs) {
+                int epochs = r.candidate().genome().recipe().epochs();
+                Evaluation first = rungs.get(r.candidate().id());
+                if (r.status() == Record.Status.REJECTED) continue;
+                assertEquals(epochs > 1, first != null, "a first rung exactly for recipes of more than one epoch: " + r.candidate());
+                if (first == null) continue;
+                assertTrue(first.checkpoint() != null && first.checkpoint().length > 0, "the first rung's checkpoint is journaled");
+                if (r.status() == Record.Status.STOPPED) {
+                    stopped++;
+                    assertEquals(first.valAccuracy(), r.evaluation().valAccuracy(), "a stopped candidate keeps its first rung's accuracy");
+                    assertTrue(r.candidate().id() >= 4, "the first population is trained to the end");
+                    assertTrue(r.evaluation().valAccuracy() < rungs.values().stream().filter(e -> e.id() < r.candidate().id() / 2 * 2 + 2)
+                            .mapToDouble(Evaluation::valAccuracy).max().orElseThrow(), "only a first rung below the best one is stopped");
+                } else {
+                    promoted++;
+                    assertTrue(r.evaluation().seconds() >= first.seconds(), "the seconds count both rungs");
+                }
+            }
+            assertTrue(stopped > 0 && promoted > 0, "stopped " + stopped + ", went on " + promoted);
+        }
+        assertEquals(0, Pareto.front(rs).stream().filter(r -> !r.trained()).count(), "only fully trained candidates are on the front");
+    }
+
+    @Test void aJobThatGoesOnFromAFirstRungEndsWithTheWeightsOfOneWholeTraining() {
+        SearchData data = Synthetic.data(Synthetic.images(240, 1));
+        SearchSpace space = new SearchSpace(data.sampleShape(), data.classes(), 3);
+        Genome g = space.random(new java.util.SplittableRandom(5));
+        g = new Genome(g.stages(), g.dense(), g.dropout(), new Genome.Recipe(g.recipe().lr(), 3, g.recipe().batch(), 0));
+        Candidate c = new Candidate(0, -1, g, 9);
+        Evaluation whole = LocalEvaluator.evaluate(space, data, Evaluator.Job.whole(c), 1);
+        Evaluation first = LocalEvaluator.evaluate(space, data, new Evaluator.Job(c, 1, null), 1);
+        Evaluation rest = LocalEvaluator.evaluate(space, data, new Evaluator.Job(c, 3, first.checkpoint()), 1);
+        assertTrue(first.checkpoint() != null && whole.checkpoint() == null && rest.checkpoint() == null);
+        assertEquals(java.util.Arrays.hashCode(whole.model()), java.util.Arrays.hashCode(rest.model()), "two rungs train the same weights as one run");
+        assertEquals(whole.valAccuracy(), rest.valAccuracy());
     }
 
     @Test void resultsDoNotDependOnHowManyThreadsEvaluate() throws Exception {

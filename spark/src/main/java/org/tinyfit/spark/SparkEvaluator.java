@@ -46,8 +46,18 @@ public final class SparkEvaluator implements Evaluator {
     public boolean broadcastsData() { return data.broadcast(); }
 
     @Override public List<Evaluation> evaluate(List<Candidate> batch) throws InterruptedException {
+        List<Job> jobs = new ArrayList<>();
+        for (Candidate c : batch) jobs.add(Job.whole(c));
+        return train(jobs);
+    }
+
+    @Override public List<Evaluation> train(List<Job> jobs) throws InterruptedException {
         List<Task> tasks = new ArrayList<>();
-        for (Candidate c : batch) tasks.add(Task.of(c));
+        List<Candidate> batch = new ArrayList<>();
+        for (Job j : jobs) {
+            tasks.add(Task.of(j));
+            batch.add(j.candidate());
+        }
         sc.setJobDescription("tinyfit search: candidates " + batch.getFirst().id() + " to " + batch.getLast().id());
         List<Figures> figures;
         try {
@@ -83,7 +93,7 @@ public final class SparkEvaluator implements Evaluator {
         @Override public Figures call(Task t) {
             TaskContext ctx = TaskContext.get();
             int threads = ctx == null ? 1 : Math.max(1, ctx.cpus());
-            return Figures.of(LocalEvaluator.evaluate(space.space(), data.open(), t.candidate(), threads));
+            return Figures.of(LocalEvaluator.evaluate(space.space(), data.open(), t.job(), threads));
         }
     }
 }
