@@ -43,9 +43,9 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "MODEL", description = "The .tflite file.")
     Path model;
 
-    @Option(names = {"-d", "--device"}, required = true, paramLabel = "NAME", split = ",",
+    @Option(names = {"-d", "--device"}, required = true, paramLabel = "NAME[,NAME...]",
             description = "The board: an id or name from 'tinyfit devices' (case-insensitive; a unique part will do); several, comma-separated, to compare them.")
-    List<String> devices;
+    String devices;
 
     @Option(names = "--fail-if-not-fit", description = "Exit with code 2 when the verdict (on any board) is DOES NOT FIT or CANNOT RUN, for CI.")
     boolean failIfNotFit;
@@ -74,7 +74,7 @@ final class AnalyzeCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         List<Device> boards = new ArrayList<>();
-        for (String name : devices) boards.add(DevicesCommand.find(DevicesCommand.catalog(devicesFile), name));
+        for (String name : devices.split(",", -1)) boards.add(DevicesCommand.find(DevicesCommand.catalog(devicesFile), name));
 
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);

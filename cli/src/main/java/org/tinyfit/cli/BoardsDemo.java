@@ -154,7 +154,7 @@ final class BoardsDemo implements Callable<Integer> {
             Cost c = reordered ? r.reordered() : r.stored();
             Device d = r.device();
             String change = reordered && c.verdict().fits() != r.stored().verdict().fits() ? "  <- changed by reordering" : "";
-            out.printf("  %-26s %-11s %,10d / %,9d %,11d / %,10d %8.1f ms  %s%s%n", d.name(), d.core().display(), c.peakSramBytes(), d.sramBytes(),
+            out.printf("  %-26s %-11s %,10d / %,9d %,11d / %,10d %8.1f ms  %s%s%n", d.name(), d.core().display(), c.sramBytes(), d.sramBytes(),
                     c.flashBytes(), d.flashBytes(), c.latencyMillis(), c.verdict().sentence(), change);
         }
     }

@@ -66,6 +66,27 @@ class HelpTextTest {
         assertEquals(List.of(), bad);
     }
 
+    /**
+     * The synopsis wraps between options, never inside one: every line of it opens and closes
+     * its brackets, so a placeholder such as {@code --val=N|stratified:F} reads whole.
+     */
+    @Test void synopsisNeverSplitsAnOption() {
+        List<String> bad = new ArrayList<>();
+        for (CommandLine c : commands()) {
+            String synopsis = c.getHelp().synopsis(0);
+            for (String line : synopsis.split("\\R")) {
+                int depth = 0;
+                for (char ch : line.toCharArray()) {
+                    if (ch == '[' || ch == '(') depth++;
+                    if (ch == ']' || ch == ')') depth--;
+                    if (depth < 0) break;
+                }
+                if (depth != 0) bad.add(c.getCommandName() + ": " + line.strip());
+            }
+        }
+        assertEquals(List.of(), bad);
+    }
+
     @Test void descriptionLinesFitTheWidth() {
         List<String> bad = new ArrayList<>();
         for (CommandLine c : commands()) {

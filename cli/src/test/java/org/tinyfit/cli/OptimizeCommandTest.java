@@ -90,7 +90,8 @@ class OptimizeCommandTest {
         assertEquals(after, j.get("optimizedOrderArenaBytes").asLong());
         assertTrue(j.get("lowerBoundBytes").asLong() <= j.get("bestPlanArenaBytes").asLong());
         assertTrue(j.get("partialExecutionPeakBytes").asLong() <= j.get("lowerBoundBytes").asLong());
-        assertEquals(j.get("partialExecutionPeakBytes").asLong(), j.get("partialExecutionArenaBytes").asLong(), "the in-place plan reaches the peak");
+        assertTrue(j.get("partialExecutionPeakBytes").asLong() <= j.get("partialExecutionArenaBytes").asLong(), "no plan is below the in-place peak");
+        assertTrue(j.get("partialExecution").get("extraMacs").asLong() >= 0);
         assertTrue(j.get("partialExecutionVerified").asBoolean(), j.get("partialExecutionCheck").asText());
         if (!j.get("orderChanged").asBoolean()) assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(out));
     }
@@ -142,7 +143,7 @@ class OptimizeCommandTest {
         Run r = run("optimize", model.toString(), "-o", tmp.resolve("p.tflite").toString());
         assertEquals(0, r.code(), r.err());
         for (String s : List.of("stored order, TFLM greedy arena", "optimized order", "best plan", "lower bound", "partial execution", "bytes", "55,296",
-                "29,376", "planned by in-place-first-fit; verified by running")) {
+                "26,608", "planned by in-place-first-fit; verified by running", "extra MACs")) {
             assertTrue(r.out().contains(s), s + " missing from:\n" + r.out());
         }
         assertTrue(r.out().contains("stored order kept"), r.out());

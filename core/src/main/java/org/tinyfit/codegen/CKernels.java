@@ -9,6 +9,7 @@ import org.tinyfit.graph.Op;
 import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.memory.ArenaPlan;
+import org.tinyfit.memory.InPlace;
 import org.tinyfit.memory.ScratchRequirement;
 import org.tinyfit.quant.ConvQuant;
 import org.tinyfit.quant.FixedPoint;
@@ -120,7 +121,7 @@ final class CKernels {
         out.append(" -> ").append(g.tensor(n.output(0)).name()).append(g.tensor(n.output(0)).shape()).append(" */\n");
         out.append("static void ").append(fn).append("(void) {\n");
         switch (n.op()) {
-            case Op.Conv2D c -> conv(out, g, n, c, sym);
+            case Op.Conv2D c -> conv(out, g, n, c, plan, sym);
             case Op.DepthwiseConv2D d -> depthwise(out, g, n, d, plan, sym);
             case Op.FullyConnected f -> fullyConnected(out, g, n, f, sym);
             case Op.Pool2D p -> pool(out, g, n, p, plan, sym);
@@ -187,14 +188,33 @@ final class CKernels {
         return ShapeInference.padBefore(in, filter, stride, dilation, p);
     }
 
-    private static void conv(StringBuilder out, Graph g, Node n, Op.Conv2D op, Symbols sym) {
+    private static void conv(StringBuilder out, Graph g, Node n, Op.Conv2D op, ArenaPlan plan, Symbols sym) {
         Tensor in = g.tensor(n.input(0)), filter = g.tensor(n.input(1)), y = g.tensor(n.output(0));
         int[] x = in.shape().dims(), f = filter.shape().dims(), o = y.shape().dims();
         ConvQuant q = ConvQuant.conv(n, in, filter, y, op.act(), f[0]);
         int padH = padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]);
         int padW = padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]);
         if (f[3] == x[3]) {
-            im2colConv(out, g, n, op, q, padH, padW, sym);
+            StringBuilder body = new StringBuilder();
+            boolean inPlace = plan.inArena(in.id()) && plan.offset(in.id()) == plan.offset(y.id());
+            String rowBuffer = null;
+            if (inPlace && !InPlace.pointwise(g, n, op)) {
+                if (!InPlace.rowByRow(g, n, op)) throw new CodegenException(n.label() + ": the plan runs it in place, which it cannot do row by row");
+                rowBuffer = sym.scratch(n.id(), planeIndex(g, n, plan));
+            }
+            im2colConv(body, g, n, op, q, padH, padW, sym, rowBuffer);
+            if (inPlace && InPlace.pointwise(g, n, op) && InPlace.lastPixelFirst(g, n)) {
+                /* in place, a 1x1 convolution that widens the channels: pixels last to first, each gathered into the column before its output overwrites it */
+                String rows = "for (int32_t oy = 0; oy < " + o[1] + "; ++oy)", cols = "for (int32_t ox = 0; ox < " + o[2] + "; ++ox)";
+                if (!InPlace.pointwise(g, n, op) || body.indexOf(rows) < 0 || body.indexOf(cols) < 0) {
+                    throw new CodegenException(n.label() + ": the plan runs it in place, which only a 1x1 convolution can");
+                }
+                String reversed = body.toString().replace(rows, "for (int32_t oy = " + (o[1] - 1) + "; oy >= 0; --oy)")
+                        .replace(cols, "for (int32_t ox = " + (o[2] - 1) + "; ox >= 0; --ox)");
+                body.setLength(0);
+                body.append(reversed);
+            }
+            out.append(body);
             return;
         }
         int fpg = f[0] / (x[3] / f[3]);
@@ -233,7 +253,7 @@ final class CKernels {
      * an int16 column (input offset added, padding 0), then every output channel is a dot product
      * of that column with its packed filter row, two channels at a time.
      */
-    private static void im2colConv(StringBuilder out, Graph g, Node n, Op.Conv2D op, ConvQuant q, int padH, int padW, Symbols sym) {
+    private static void im2colConv(StringBuilder out, Graph g, Node n, Op.Conv2D op, ConvQuant q, int padH, int padW, Symbols sym, String rowBuffer) {
         Tensor in = g.tensor(n.input(0)), filter = g.tensor(n.input(1)), y = g.tensor(n.output(0));
         int[] x = in.shape().dims(), f = filter.shape().dims(), o = y.shape().dims();
         int length = f[1] * f[2] * f[3], padded = roundUp4(length);
@@ -260,7 +280,7 @@ final class CKernels {
                                     }
                                 }
                                 for (int32_t i = %17$d; i < %18$d; ++i) *c++ = 0;
-                                int8_t *y = out + ((b * %2$d + oy) * %5$d + ox) * %19$d;
+                                %25$s
                                 int32_t oc = 0;
                                 for (; oc + 2 <= %19$d; oc += 2) {
                                     int32_t acc0 = %20$s, acc1 = %21$s;
@@ -269,11 +289,18 @@ final class CKernels {
                                     y[oc + 1] = tf_requant(acc1, mult[oc + 1], shift[oc + 1], %22$d, %23$d, %24$d);
                                 }
                                 if (oc < %19$d) y[oc] = tf_requant(tf_dot_col(%8$s, w + oc * %18$d, %18$d, %20$s), mult[oc], shift[oc], %22$d, %23$d, %24$d);
-                            }
+                            }%26$s
                         }
                     }
                 """, x[0], o[1], op.strideH(), padH, o[2], op.strideW(), padW, column, f[1], op.dilationH(), f[2], op.dilationW(), x[1], x[2], x[3],
-                q.inputOffset(), length, padded, o[3], bias0, bias1, q.outputOffset(), q.actMin(), q.actMax()));
+                q.inputOffset(), length, padded, o[3], bias0, bias1, q.outputOffset(), q.actMin(), q.actMax(),
+                rowBuffer == null ? "int8_t *y = out + ((b * " + o[1] + " + oy) * " + o[2] + " + ox) * " + o[3] + ";"
+                        : "int8_t *y = (int8_t *)(" + rowBuffer + ") + ox * " + o[3] + ";",
+                rowBuffer == null ? "" : String.format(Locale.ROOT, """
+
+                            /* in place: the row goes over input rows no later output row reads */
+                            for (int32_t i = 0; i < %d; ++i) out[(b * %d + oy) * %d + i] = ((const int8_t *)(%s))[i];""",
+                        o[2] * o[3], o[1], o[2] * o[3], rowBuffer)));
     }
 
     /** The index of the scratch plane an in-place per-channel node uses, or -1 when {@code n} does not run in place. */

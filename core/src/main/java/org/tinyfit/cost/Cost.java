@@ -91,7 +91,7 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
         TflmTail.Result tail = TflmTail.of(g, TflmAbi.of(device.core()));
         long persistent = tail.bytes();
         long peak = plan.arenaBytes() + persistent;
-        long tensorArena = Math.max(peak, tail.planningBytes());
+        long tensorArena = tail.tensorArenaBytes(plan.arenaBytes());
         TflmTail.Result hostTail = TflmTail.of(g, TflmAbi.HOST_64);
         List<Constraint> constraints = new ArrayList<>();
         constraints.add(new Constraint("SRAM", tensorArena, device.sramBytes()));
@@ -104,7 +104,7 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
                 device.power() == null ? null : micros * device.power().activeMilliwatts() / 1000.0, Support.isHybrid(g),
                 Support.findings(g, device, latency), Verdict.of(constraints, Support.cannotRun(g)), latency.runtime(), latency.extrapolated(), latency.basis(),
                 tail.abi().description(), tail.exact(), hostTail.bytes(), tensorArena,
-                Math.max(plan.arenaBytes() + hostTail.bytes(), hostTail.planningBytes()));
+                hostTail.tensorArenaBytes(plan.arenaBytes()));
     }
 
     private static NodeCost row(Graph g, Latency latency, Node n, int step, Set<Integer> paramTensors) {
@@ -211,4 +211,11 @@ public record Cost(String model, String device, String planner, List<NodeCost> n
 
     /** Latency in milliseconds. */
     public double latencyMillis() { return latencyMicros / 1000.0; }
+
+    /**
+     * The SRAM the model needs: the {@code tensor_arena} to request ({@code tensorArenaBytes}), the figure the
+     * verdict's SRAM constraint checks. {@code peakSramBytes} (head + tail) is what the arena keeps after
+     * {@code AllocateTensors()}; for small models planning needs more than that.
+     */
+    public long sramBytes() { return tensorArenaBytes; }
 }

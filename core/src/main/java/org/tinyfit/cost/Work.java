@@ -27,6 +27,13 @@ import org.tinyfit.graph.Shape;
  */
 public record Work(long macs, long elementOps, KernelClass kernel) {
 
+    /** The multiply-accumulates of all of {@code g}'s nodes (a split graph's extra MACs are its total minus the original's). */
+    public static long macs(Graph g) {
+        long sum = 0;
+        for (Node n : g.nodes()) sum += of(g, n).macs();
+        return sum;
+    }
+
     public static Work of(Graph g, Node n) {
         long out = elements(g, n.output(0));
         return switch (n.op()) {

@@ -1,6 +1,7 @@
 package org.tinyfit.memory;
 
 import java.util.Arrays;
+import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
@@ -19,6 +20,15 @@ import org.tinyfit.graph.Tensor;
  *       in NHWC, only lands on bytes that held channel c of the input. Computing one channel at a
  *       time into a scratch plane of {@code outH * outW} elements and copying it back is exact
  *       (the in-place depthwise of MCUNetV2 / TinyEngine).
+ *   <li>1x1 convolutions (stride 1, no groups), batch 1: output pixel p depends only on input pixel p.
+ *       Each input pixel is copied into a pixel buffer of {@code inC} elements, then its output pixel
+ *       is written. Pixels go first to last when the output has no more channels than the input (pixel p's
+ *       output bytes only cover input pixels up to p), last to first when it has more (they then only
+ *       cover input pixels from p on): the output starts at the input's offset and needs
+ *       {@code max(input, output)} bytes plus the buffer instead of their sum (TinyEngine's in-place
+ *       pointwise convolution). The output may be larger than the input here.
+ *   <li>Other convolutions without groups, batch 1, where {@link #rowByRow} holds: each output row goes
+ *       through a row buffer to bytes of input rows no later output row reads.
  * </ul>
  *
  * TFLite Micro does none of this; tinyfit's own runtime and generated C can.
@@ -62,7 +72,7 @@ public final class InPlace {
             case Op.DepthwiseConv2D d -> perChannel(g, n, out);
             case Op.Pool2D p -> perChannel(g, n, out);
             // Each output element reads many input elements across channels or positions.
-            case Op.Conv2D c -> null;
+            case Op.Conv2D c -> pointwiseConv(g, n, c, out);
             case Op.TransposeConv t -> null;
             case Op.FullyConnected f -> null;
             case Op.Concat c -> null;
@@ -96,6 +106,52 @@ public final class InPlace {
         if (x.rank() != 4 || y.rank() != 4 || x.dim(0) != 1 || y.dim(0) != 1 || x.dim(3) != y.dim(3)) return null;
         if (!reusable(g, in, out) || out.bytes() > in.bytes()) return null;
         return new Rule(new int[] {t}, (long) y.dim(1) * y.dim(2) * out.dtype().bytes());
+    }
+
+    private static Rule pointwiseConv(Graph g, Node n, Op.Conv2D c, Tensor out) {
+        if (!n.hasInput(0) || !reusable(g, g.tensor(n.input(0)), out)) return null;
+        Tensor in = g.tensor(n.input(0));
+        if (pointwise(g, n, c)) return new Rule(new int[] {in.id()}, (long) in.shape().dim(3) * in.dtype().bytes());
+        if (rowByRow(g, n, c)) return new Rule(new int[] {in.id()}, (long) out.shape().dim(2) * out.shape().dim(3) * out.dtype().bytes());
+        return null;
+    }
+
+    /**
+     * Whether convolution {@code n} (no groups, batch 1) can write its output over its input row by
+     * row: each output row is computed into a row buffer, then copied to its place, which must only
+     * cover input rows no later output row reads: for every output row r before the last,
+     * {@code (r + 1) * outRowBytes <= firstInputRowOf(r + 1) * inRowBytes}. Strided convolutions that
+     * shrink the image (a network's first layer) usually can.
+     */
+    public static boolean rowByRow(Graph g, Node n, Op.Conv2D c) {
+        if (!n.hasInput(0) || !n.hasInput(1)) return false;
+        Tensor in = g.tensor(n.input(0)), f = g.tensor(n.input(1)), out = g.tensor(n.output(0));
+        Shape x = in.shape(), w = f.shape(), y = out.shape();
+        if (x.rank() != 4 || w.rank() != 4 || y.rank() != 4 || x.dim(0) != 1 || y.dim(0) != 1 || w.dim(3) != x.dim(3)) return false;
+        if (in.dtype() != out.dtype() || (in.dtype() != DType.I8 && in.dtype() != DType.F32)) return false;
+        int padTop = org.tinyfit.graph.ShapeInference.padBefore(x.dim(1), w.dim(1), c.strideH(), c.dilationH(), c.padding());
+        long inRow = (long) x.dim(2) * x.dim(3), outRow = (long) y.dim(2) * y.dim(3);
+        for (int r = 0; r + 1 < y.dim(1); r++) {
+            long firstRead = Math.max(0, (long) (r + 1) * c.strideH() - padTop);
+            if ((r + 1) * outRow > firstRead * inRow) return false;
+        }
+        return true;
+    }
+
+    /** Whether {@code n} is a 1x1 convolution of stride 1 without groups on batch-1 rank-4 tensors of one element size. */
+    public static boolean pointwise(Graph g, Node n, Op.Conv2D c) {
+        if (!n.hasInput(0) || !n.hasInput(1) || c.strideH() != 1 || c.strideW() != 1) return false;
+        Tensor in = g.tensor(n.input(0)), f = g.tensor(n.input(1)), out = g.tensor(n.output(0));
+        Shape x = in.shape(), w = f.shape(), y = out.shape();
+        if (x.rank() != 4 || w.rank() != 4 || y.rank() != 4 || x.dim(0) != 1 || y.dim(0) != 1) return false;
+        if (w.dim(1) != 1 || w.dim(2) != 1 || w.dim(3) != x.dim(3) || x.dim(1) != y.dim(1) || x.dim(2) != y.dim(2)) return false;
+        // int8 and float: the kernels that run in place (int16 models take other kernels)
+        return in.dtype() == out.dtype() && (in.dtype() == DType.I8 || in.dtype() == DType.F32);
+    }
+
+    /** Whether an in-place 1x1 convolution runs its pixels last to first (its output has more channels than its input). */
+    public static boolean lastPixelFirst(Graph g, Node n) {
+        return g.tensor(n.output(0)).shape().dim(3) > g.tensor(n.input(0)).shape().dim(3);
     }
 
     private static boolean reusable(Graph g, Tensor in, Tensor out) {

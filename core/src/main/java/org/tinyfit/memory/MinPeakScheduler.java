@@ -171,7 +171,9 @@ public final class MinPeakScheduler {
 
         /** Bytes alive while {@code v} runs after the nodes of {@code set}, which leave {@code live} bytes alive. */
         long stepBytes(long live, long[] set, int v) {
-            for (int t : inPlaceInputs[v]) if (dies(set, v, t)) return live + inPlaceScratchBytes[v] + tflmScratchBytes[v];
+            for (int t : inPlaceInputs[v]) {
+                if (dies(set, v, t)) return live + Math.max(0, outBytes[v] - tensorBytes[t]) + inPlaceScratchBytes[v] + tflmScratchBytes[v];
+            }
             return live + outBytes[v] + tflmScratchBytes[v];
         }
 

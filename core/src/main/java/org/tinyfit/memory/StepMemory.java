@@ -35,7 +35,7 @@ public final class StepMemory {
     /**
      * Bytes alive while the node at each step of {@code order} runs. Under {@link LiveModel#IN_PLACE},
      * a node with an {@link InPlace} rule whose input dies at that step writes over it: its output
-     * costs nothing new at that step, only the rule's scratch.
+     * costs only what it has beyond that input (nothing, unless it is larger) and the rule's scratch.
      */
     public static long[] stepBytes(Graph g, Schedule order, LiveModel model) {
         LiveRanges ranges = LiveRanges.of(g, order);
@@ -49,7 +49,7 @@ public final class StepMemory {
                 if (rule == null) continue;
                 for (int t : rule.inputs()) {
                     if (ranges.inArena(t) && ranges.lastTime(t) == LiveRanges.timeOfStep(s)) {
-                        bytes[s] += alignedScratch(rule) - arenaBytes(g.tensor(n.output(0)));
+                        bytes[s] += alignedScratch(rule) - Math.min(arenaBytes(g.tensor(t)), arenaBytes(g.tensor(n.output(0))));
                         break;
                     }
                 }
@@ -107,7 +107,11 @@ public final class StepMemory {
         }
         for (int t : n.outputs()) out += arenaBytes(g.tensor(t));
         InPlace.Rule rule = model == LiveModel.IN_PLACE ? InPlace.rule(g, n) : null;
-        if (rule != null) out = Math.min(out, alignedScratch(rule));
+        if (rule != null) {
+            long largestInput = 0;
+            for (int t : rule.inputs()) largestInput = Math.max(largestInput, arenaBytes(g.tensor(t)));
+            out = Math.min(out, Math.max(0, out - largestInput) + alignedScratch(rule));
+        }
         return in + out + scratchBytes(g, n);
     }
 

@@ -65,6 +65,13 @@ public final class TflmTail {
             allocations = List.copyOf(allocations);
             unmodelled = List.copyOf(unmodelled);
         }
+
+        /**
+         * The {@code tensor_arena} to request when the planned (head) part of the arena takes {@code headBytes}:
+         * head + this tail, or more when {@code AllocateTensors()} needs more room while it plans
+         * ({@link #planningBytes}). The one figure for the arena a model needs on TFLite Micro.
+         */
+        public long tensorArenaBytes(long headBytes) { return Math.max(headBytes + bytes, planningBytes); }
     }
 
     /** The tail for {@code g} run from a file with one subgraph. */

@@ -41,7 +41,7 @@ public final class BuiltinKernels {
      */
     public static Kernel forOp(Op op, boolean fast, boolean inPlace) {
         return switch (op) {
-            case Op.Conv2D c -> fast ? new FastConv() : new Conv2DKernel();
+            case Op.Conv2D c -> inPlace ? new Conv2DKernel(true) : fast ? new FastConv() : new Conv2DKernel();
             case Op.DepthwiseConv2D d -> fast && !inPlace ? new FastDepthwiseConv() : new DepthwiseConv2DKernel(inPlace);
             case Op.TransposeConv t -> new TransposeConvKernel();
             case Op.FullyConnected f -> fast ? new FastFullyConnected() : new FullyConnectedKernel();

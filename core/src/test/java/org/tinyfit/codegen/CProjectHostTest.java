@@ -54,7 +54,7 @@ class CProjectHostTest {
         CProject.Project inPlace = CProject.generate(pd, CProject.Options.DEFAULT);
         assertEquals(new TflmGreedyPlanner().plan(pd, Schedule.stored(pd)).arenaBytes(), tflm.arenaBytes());
         assertEquals(55_296, tflm.arenaBytes(), "TFLite Micro's planned arena (shared/models/README.md)");
-        assertEquals(MemoryOptimization.of(pd, List.of()).partialExecutionPeakBytes(), inPlace.arenaBytes());
+        assertEquals(org.tinyfit.runtime.ArenaProof.of(pd, MemoryOptimization.of(pd, List.of())).arenaBytes(), inPlace.arenaBytes(), "the arena tinyfit optimize reports");
         assertTrue(inPlace.arenaBytes() <= 29_376, inPlace.arenaBytes() + " B");
         assertTrue(inPlace.files().get("model.c").contains("static int8_t tf_arena[" + inPlace.arenaBytes() + "]"));
         assertEquals(2 * 256, inPlace.columnBytes(), "the widest convolution reads 256 int8 values per output pixel, gathered as int16");
@@ -88,6 +88,25 @@ class CProjectHostTest {
         Graph flt = CodegenChecks.model("hello_world_float");
         CodegenException f = assertThrows(CodegenException.class, () -> CProject.generate(flt, CProject.Options.DEFAULT));
         assertTrue(f.getMessage().contains("node 0 (FULLY_CONNECTED)") && f.getMessage().contains("node 2 (FULLY_CONNECTED)"), f.getMessage());
+    }
+
+    /**
+     * The built TinyML models in their in-place arenas: strided first convolutions written row by row
+     * over their input, 1x1 convolutions that widen or narrow the channels written pixel by pixel over
+     * theirs, channel and row splits.
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"mobilenet_v1_025_vww", "ds_cnn_kws", "resnet8", "mcunet_vww"})
+    void builtTinyMlModelsGiveTheJavaRuntimesBytesInPlace(String name) {
+        CodegenChecks.assumeTools("gcc", "make");
+        Graph g = org.tinyfit.quant.TinyMlModels.int8(name);
+        CProject.Project p = CProject.generate(g, CProject.Options.DEFAULT);
+        Path dir = CodegenChecks.write(p, tmp.resolve(name));
+        CToolchain.buildHost(dir, CToolchain.SANITIZER_CFLAGS);
+        Random r = new Random(7);
+        byte[] in = Int8Graphs.bytes(r, (int) g.tensor(g.inputs()[0]).bytes());
+        assertArrayEquals(CodegenChecks.javaRuntime(g, in), CToolchain.runHost(dir, in), name);
+        assertEquals(org.tinyfit.runtime.ArenaProof.of(g, MemoryOptimization.of(g, List.of())).arenaBytes(), p.arenaBytes(), name + ": the arena tinyfit reports");
     }
 
     @Property(tries = 10, seed = "24")

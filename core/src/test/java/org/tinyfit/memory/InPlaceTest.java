@@ -40,7 +40,7 @@ class InPlaceTest {
     void depthwiseInPlaceNeedsOneChannelPlaneOfScratch() {
         GraphBuilder b = new GraphBuilder("dw");
         int x = b.input("x", DType.I8, 1, 8, 8, 4);
-        int w0 = b.constant("w0", DType.I8, Shape.of(4, 1, 1, 4), new byte[16]);
+        int w0 = b.constant("w0", DType.I8, Shape.of(4, 3, 3, 4), new byte[144]); // 3x3: not in place
         int y = b.node(new Op.Conv2D(Op.Padding.SAME, 1, 1, 1, 1, Op.Act.NONE), "pw", x, w0);
         int w = b.constant("w", DType.I8, Shape.of(1, 3, 3, 4), new byte[36]);
         int z = b.node(new Op.DepthwiseConv2D(Op.Padding.SAME, 2, 2, 1, 1, 1, Op.Act.NONE), "dw", y, w);

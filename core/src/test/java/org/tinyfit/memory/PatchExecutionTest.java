@@ -43,7 +43,7 @@ class PatchExecutionTest {
         Graph g = invertedResidual();
         PartialExecution.Result r = PartialExecution.apply(g);
         assertEquals(PartialExecution.Along.ROWS, r.splits().get(0).along());
-        assertTrue(r.peakBytesAfter() < r.peakBytesBefore() * 2 / 3, r.peakBytesAfter() + " vs " + r.peakBytesBefore());
+        assertTrue(r.peakBytesAfter() < r.peakBytesBefore() * 3 / 4, r.peakBytesAfter() + " vs " + r.peakBytesBefore());
         assertEquals(StepMemory.peakBytes(r.graph(), Schedule.stored(r.graph()), LiveModel.IN_PLACE), r.peakBytesAfter());
         float[] in = FloatEval.randomInput(g, 2);
         assertArrayEquals(FloatEval.run(g, in)[0], FloatEval.run(r.graph(), in)[0], 0f);
@@ -75,10 +75,12 @@ class PatchExecutionTest {
     void anInvertedResidualBlockNeedsLessInBands() {
         Graph g = invertedResidual();
         long whole = StepMemory.peakBytes(g, Schedule.stored(g), LiveModel.IN_PLACE);
-        // 16x16x4 in, 16x16x24 expanded: 4,096 + 24,576 bytes while the expansion runs
-        assertEquals(4096 + 24576, whole);
+        // the expansion writes 16x16x24 over its 16x16x4 input in place, then the depthwise runs over it
+        // in place through a 16x16 plane: 24,576 + 1,024 bytes
+        assertEquals(24576 + 1024, whole);
         long previous = Long.MAX_VALUE;
-        for (int bands : new int[] {4, 8, 16}) {
+        // (4 bands no longer beat the whole block once the expansion runs in place: their halo rows cost more)
+        for (int bands : new int[] {8, 16}) {
             Graph s = PatchExecution.split(g, 0, 2, bands);
             long peak = StepMemory.peakBytes(s, Schedule.stored(s), LiveModel.IN_PLACE);
             assertTrue(peak < previous && peak < whole, bands + " bands: " + peak);
@@ -86,7 +88,7 @@ class PatchExecutionTest {
         }
         Graph split = PatchExecution.split(g, 0, 2, 16);
         long banded = StepMemory.peakBytes(split, Schedule.stored(split), LiveModel.IN_PLACE);
-        assertTrue(banded < whole * 2 / 3, banded + " vs " + whole);
+        assertTrue(banded < whole * 3 / 4, banded + " vs " + whole);
         float[] in = FloatEval.randomInput(g, 1);
         assertArrayEquals(FloatEval.run(g, in)[0], FloatEval.run(split, in)[0], 0f);
     }

@@ -9,13 +9,17 @@ import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.MemoryOptimization;
 import org.tinyfit.memory.MinimumArenaPlanner;
 import org.tinyfit.memory.Schedule;
+import org.tinyfit.memory.TflmAbi;
 import org.tinyfit.memory.TflmGreedyPlanner;
+import org.tinyfit.memory.TflmTail;
 
 /**
- * What an int8 model needs on a device once tinyfit has optimized its deployment: SRAM (the
- * smallest arena tinyfit plans for the runtime, plus the runtime's own data), flash, MACs and
- * latency. {@code storedOrderSramBytes} is what TensorFlow Lite Micro would need without tinyfit
- * (its greedy plan of the stored order), kept to show what the joint optimization gains.
+ * What an int8 model needs on a device once tinyfit has optimized its deployment: SRAM, flash, MACs
+ * and latency. For TensorFlow Lite Micro SRAM is the {@code tensor_arena} to request for the smallest
+ * arena tinyfit plans ({@link TflmTail.Result#tensorArenaBytes}, the figure {@code analyze} reports and
+ * its verdict checks); for tinyfit's generated C it is that C's peak. {@code storedOrderSramBytes} is
+ * what TensorFlow Lite Micro would need without tinyfit ({@link Cost#sramBytes} of its greedy plan of
+ * the stored order), kept to show what the joint optimization gains.
  */
 public record Footprint(long sramBytes, long storedOrderSramBytes, long flashBytes, long macs, long parameters, double latencyMillis) {
 
@@ -29,8 +33,8 @@ public record Footprint(long sramBytes, long storedOrderSramBytes, long flashByt
         Schedule stored = Schedule.stored(g);
         ArenaPlan storedPlan = new TflmGreedyPlanner().plan(g, stored);
         Cost c = Cost.of(g, device, stored, storedPlan, -1, runtime.equals("c") ? Runtimes.TINYFIT_C : null);
-        long arena = runtime.equals("c") ? m.partialExecutionPeakBytes() : m.bestPlanArenaBytes();
-        long persistent = runtime.equals("c") ? 0 : c.persistentBytes();
-        return new Footprint(arena + persistent, c.peakSramBytes(), c.flashBytes(), c.macs(), c.parameters(), c.latencyMicros() / 1000);
+        long sram = runtime.equals("c") ? m.partialExecutionPeakBytes()
+                : TflmTail.of(g, TflmAbi.of(device.core())).tensorArenaBytes(m.bestPlanArenaBytes());
+        return new Footprint(sram, c.sramBytes(), c.flashBytes(), c.macs(), c.parameters(), c.latencyMicros() / 1000);
     }
 }

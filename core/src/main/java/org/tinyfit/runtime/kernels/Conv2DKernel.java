@@ -22,7 +22,16 @@ import org.tinyfit.runtime.PreparedKernel;
  * tested against this reference.
  */
 public final class Conv2DKernel implements Kernel {
-    public Conv2DKernel() {}
+    private final boolean inPlace;
+
+    public Conv2DKernel() { this(false); }
+
+    /**
+     * {@code inPlace}: the output shares the input's bytes (a 1x1 convolution, {@link org.tinyfit.memory.InPlace}):
+     * each input pixel is copied into a pixel buffer before its output pixel is written, first to last
+     * pixel, or last to first when the output has more channels.
+     */
+    public Conv2DKernel(boolean inPlace) { this.inPlace = inPlace; }
 
     /** The geometry of one convolution (filter [outC, kH, kW, filterInC]; {@code inC / filterInC} groups). */
     public record Geometry(int batches, int inH, int inW, int inC, int outH, int outW, int outC, int kH, int kW, int filterInC,
@@ -47,8 +56,47 @@ public final class Conv2DKernel implements Kernel {
         Plan p = plan(node, g);
         Geometry geo = p.geometry();
         int ti = p.input(), tf = p.filter(), tb = p.bias(), to = p.output();
+        if (inPlace) return inPlace(node, p);
         if (!p.int8()) return a -> floatConv(a, geo, ti, tf, tb, to, p.min(), p.max());
         return a -> int8Conv(a, geo, p.quant(), ti, tf, tb, to);
+    }
+
+    private static PreparedKernel inPlace(Node node, Plan p) {
+        Geometry g = p.geometry();
+        if (g.batches() != 1 || g.groups() != 1) throw fail(node, "runs in place, which only a convolution of batch 1 without groups can");
+        if (g.kH() != 1 || g.kW() != 1 || g.strideH() != 1 || g.strideW() != 1) return rowByRow(p);
+        int pixels = g.outH() * g.outW(), inC = g.inC(), outC = g.outC();
+        boolean lastFirst = outC > inC;
+        int ti = p.input(), tf = p.filter(), tb = p.bias(), to = p.output();
+        if (!p.int8()) {
+            float[] pixel = new float[inC];
+            return a -> {
+                for (int k = 0; k < pixels; k++) {
+                    int px = lastFirst ? pixels - 1 - k : k;
+                    for (int ic = 0; ic < inC; ic++) pixel[ic] = a.f32(ti, px * inC + ic);
+                    for (int oc = 0; oc < outC; oc++) {
+                        float total = 0f;
+                        for (int ic = 0; ic < inC; ic++) total += pixel[ic] * a.f32(tf, oc * inC + ic);
+                        float biasValue = tb >= 0 ? a.f32(tb, oc) : 0f;
+                        a.setF32(to, px * outC + oc, clamp(total + biasValue, p.min(), p.max()));
+                    }
+                }
+            };
+        }
+        ConvQuant q = p.quant();
+        byte[] pixel = new byte[inC];
+        return a -> {
+            for (int k = 0; k < pixels; k++) {
+                int px = lastFirst ? pixels - 1 - k : k;
+                for (int ic = 0; ic < inC; ic++) pixel[ic] = a.i8(ti, px * inC + ic);
+                for (int oc = 0; oc < outC; oc++) {
+                    int acc = 0;
+                    for (int ic = 0; ic < inC; ic++) acc += a.i8(tf, oc * inC + ic) * (pixel[ic] + q.inputOffset());
+                    if (tb >= 0) acc += a.i32(tb, oc);
+                    a.setI8(to, px * outC + oc, q.requantize(acc, oc));
+                }
+            }
+        };
     }
 
     /** Checks a CONV_2D node's tensors and computes its geometry and (for int8) requantization. */
@@ -77,6 +125,60 @@ public final class Conv2DKernel implements Kernel {
         ct.requireInt8(node, "input 0");
         ConvQuant q = ConvQuant.conv(node, in, filter, out, op.act(), f[0]);
         return new Plan(geo, ti, tf, tb, to, 0f, 0f, q, filter.isConstant() && (bias == null || bias.isConstant()));
+    }
+
+    /** In place, one output row at a time through a row buffer (the plan checked the rows it overwrites are read no more). */
+    private static PreparedKernel rowByRow(Plan p) {
+        Geometry g = p.geometry();
+        int ti = p.input(), tf = p.filter(), tb = p.bias(), to = p.output(), row = g.outW() * g.outC();
+        if (!p.int8()) {
+            float[] buf = new float[row];
+            return a -> {
+                for (int oy = 0; oy < g.outH(); oy++) {
+                    for (int ox = 0; ox < g.outW(); ox++) {
+                        for (int oc = 0; oc < g.outC(); oc++) {
+                            float total = 0f;
+                            for (int fy = 0; fy < g.kH(); fy++) {
+                                int iy = oy * g.strideH() - g.padH() + g.dilH() * fy;
+                                for (int fx = 0; fx < g.kW(); fx++) {
+                                    int ix = ox * g.strideW() - g.padW() + g.dilW() * fx;
+                                    if (ix < 0 || ix >= g.inW() || iy < 0 || iy >= g.inH()) continue;
+                                    for (int ic = 0; ic < g.inC(); ic++) {
+                                        total += a.f32(ti, (iy * g.inW() + ix) * g.inC() + ic) * a.f32(tf, ((oc * g.kH() + fy) * g.kW() + fx) * g.inC() + ic);
+                                    }
+                                }
+                            }
+                            buf[ox * g.outC() + oc] = clamp(total + (tb >= 0 ? a.f32(tb, oc) : 0f), p.min(), p.max());
+                        }
+                    }
+                    for (int i = 0; i < row; i++) a.setF32(to, oy * row + i, buf[i]);
+                }
+            };
+        }
+        ConvQuant q = p.quant();
+        byte[] buf = new byte[row];
+        return a -> {
+            for (int oy = 0; oy < g.outH(); oy++) {
+                for (int ox = 0; ox < g.outW(); ox++) {
+                    for (int oc = 0; oc < g.outC(); oc++) {
+                        int acc = 0;
+                        for (int fy = 0; fy < g.kH(); fy++) {
+                            int iy = oy * g.strideH() - g.padH() + g.dilH() * fy;
+                            for (int fx = 0; fx < g.kW(); fx++) {
+                                int ix = ox * g.strideW() - g.padW() + g.dilW() * fx;
+                                if (ix < 0 || ix >= g.inW() || iy < 0 || iy >= g.inH()) continue;
+                                for (int ic = 0; ic < g.inC(); ic++) {
+                                    acc += a.i8(tf, ((oc * g.kH() + fy) * g.kW() + fx) * g.inC() + ic) * (a.i8(ti, (iy * g.inW() + ix) * g.inC() + ic) + q.inputOffset());
+                                }
+                            }
+                        }
+                        if (tb >= 0) acc += a.i32(tb, oc);
+                        buf[ox * g.outC() + oc] = (byte) q.requantize(acc, oc);
+                    }
+                }
+                for (int i = 0; i < row; i++) a.setI8(to, oy * row + i, buf[i]);
+            }
+        };
     }
 
     static void int8Conv(Arena a, Geometry g, ConvQuant q, int ti, int tf, int tb, int to) {

@@ -1,0 +1,67 @@
+package org.tinyfit.memory;
+
+import java.util.List;
+import java.util.Locale;
+import org.tinyfit.cost.Work;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.quant.TinyMlModels;
+import org.tinyfit.runtime.ArenaProof;
+import org.tinyfit.tflite.TfliteReader;
+
+/**
+ * Prints the partial-execution table of BENCHMARKS.md: for each TinyML model, TFLite Micro's planned
+ * arena, tinyfit's in-place peak with partial execution (planned, and proven by running in exactly
+ * that arena against the unsplit model), their ratio and the extra MACs of the split graph. Run with
+ * {@code scripts/bench-tinyml}.
+ */
+public final class TinyMlMemoryTable {
+    private TinyMlMemoryTable() {}
+
+    /** One model's row. */
+    public record Row(String model, long tflmArenaBytes, long inPlacePeakBytes, long plannedArenaBytes, boolean verified, long macs, long extraMacs, int splits) {
+        public double ratio() { return (double) inPlacePeakBytes / tflmArenaBytes; }
+    }
+
+    public static Row measure(String name, Graph g) {
+        MemoryOptimization m = MemoryOptimization.of(g, List.of());
+        ArenaProof proof = ArenaProof.of(g, m);
+        long macs = macs(g);
+        return new Row(name, m.storedArenaBytes(), m.partialExecutionPeakBytes(), proof.arenaBytes(), proof.verified(), macs,
+                macs(m.partialExecution().graph()) - macs, m.partialExecution().splits().size());
+    }
+
+    static long macs(Graph g) { return Work.macs(g); }
+
+    /** The models of the table: person_detect from {@code shared} (when present), the rest built. */
+    public static void main(String[] args) {
+        String shared = args.length > 0 ? args[0] : "../shared";
+        if (args.length > 1) {
+            explain(args[1].equals("person_detect") ? TfliteReader.read(java.nio.file.Path.of(shared, "models", "person_detect.tflite")) : TinyMlModels.int8(args[1]));
+            return;
+        }
+        System.out.println("| model | TFLM arena (B) | tinyfit in-place peak (B) | ratio | planned and run (B) | MACs | extra MACs |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        java.nio.file.Path pd = java.nio.file.Path.of(shared, "models", "person_detect.tflite");
+        if (java.nio.file.Files.exists(pd)) print(measure("person_detect", TfliteReader.read(pd)));
+        for (String name : TinyMlModels.names()) print(measure(name, TinyMlModels.int8(name)));
+    }
+
+    /** Prints each step's live bytes of the split graph in its order, and the splits (for study). */
+    static void explain(Graph g) {
+        MemoryOptimization m = MemoryOptimization.of(g, List.of());
+        Graph split = m.partialExecution().graph();
+        Schedule order = m.splitOrderSearch().schedule();
+        long[] steps = StepMemory.stepBytes(split, order, LiveModel.IN_PLACE);
+        InPlacePlanner.Result r = new InPlacePlanner().solve(split, order);
+        System.out.println("splits " + m.partialExecution().splits() + " plan " + r.plan().arenaBytes() + " bound " + r.lowerBoundBytes());
+        for (int s = 0; s < steps.length; s++) {
+            org.tinyfit.graph.Node n = split.node(order.node(s));
+            System.out.printf(Locale.ROOT, "%4d %8d %-24s %s -> %s%n", s, steps[s], n.op().kind(), n.hasInput(0) ? split.tensor(n.input(0)).describe() : "", split.tensor(n.output(0)).describe());
+        }
+    }
+
+    private static void print(Row r) {
+        System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %.3f | %,d%s | %,d | %,d |%n", r.model(), r.tflmArenaBytes(), r.inPlacePeakBytes(), r.ratio(),
+                r.plannedArenaBytes(), r.verified() ? ", outputs identical" : ", NOT VERIFIED", r.macs(), r.extraMacs());
+    }
+}

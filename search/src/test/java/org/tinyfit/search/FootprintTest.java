@@ -1,0 +1,50 @@
+package org.tinyfit.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.tinyfit.cost.Cost;
+import org.tinyfit.device.Device;
+import org.tinyfit.device.DeviceCatalog;
+import org.tinyfit.graph.DType;
+import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.GraphBuilder;
+import org.tinyfit.graph.Op;
+import org.tinyfit.graph.Quantization;
+import org.tinyfit.graph.Shape;
+
+/** The search's SRAM figure is the tensor_arena analyze reports, not head + tail. */
+class FootprintTest {
+    static final Device NANO = DeviceCatalog.builtin().find("arduino-nano-33-ble-sense");
+
+    /** int8 dense layers in a chain: widths[0] inputs, then one FULLY_CONNECTED per further width. */
+    static Graph dense(int... widths) {
+        GraphBuilder b = new GraphBuilder("dense");
+        Quantization q = Quantization.perTensor(0.05f, 0);
+        int x = b.input("x", DType.I8, q, 1, widths[0]);
+        for (int i = 1; i < widths.length; i++) {
+            int w = b.constant("w" + i, DType.I8, Shape.of(widths[i], widths[i - 1]), q, new byte[widths[i] * widths[i - 1]]);
+            int bias = b.constant("b" + i, DType.I32, Shape.of(widths[i]), Quantization.perTensor(0.0025f, 0), new byte[4 * widths[i]]);
+            x = b.node(new Op.FullyConnected(Op.Act.NONE, false), "y" + i, DType.I8, q, x, w, bias);
+        }
+        return b.output(x).build();
+    }
+
+    @Test void aSmallModelNeedsTheArenaTfliteMicroPlansIn() {
+        Graph g = dense(1, 16, 16, 1);
+        Cost analyze = Cost.storedOrder(g, NANO, -1);
+        assertTrue(analyze.tensorArenaBytes() > analyze.peakSramBytes(), "planning dominates for this model: " + analyze);
+        Footprint f = Footprint.of(g, NANO, "tflm");
+        // A chain has one order and its greedy plan is already the smallest: the figures are analyze's.
+        assertEquals(analyze.tensorArenaBytes(), f.sramBytes());
+        assertEquals(analyze.sramBytes(), f.storedOrderSramBytes());
+    }
+
+    @Test void aLargerModelNeedsHeadPlusTail() {
+        Graph g = dense(2000, 64, 10);
+        Cost analyze = Cost.storedOrder(g, NANO, -1);
+        assertEquals(analyze.peakSramBytes(), analyze.tensorArenaBytes(), "the planned activations dominate: " + analyze);
+        assertEquals(analyze.tensorArenaBytes(), Footprint.of(g, NANO, "tflm").sramBytes());
+    }
+}
