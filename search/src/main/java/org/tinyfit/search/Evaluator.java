@@ -12,21 +12,27 @@ public interface Evaluator extends AutoCloseable {
     /**
      * Training of one candidate up to epoch {@code epochs} of its recipe (on the schedule of the
      * whole recipe), going on from {@code checkpoint} (the one an earlier, shorter job returned)
-     * or from the start if it is null.
+     * or from the start if it is null; a job from the start with {@code inherited} weights (a
+     * parent's {@link Evaluation#weights()}) starts from them wherever name and shape match.
      */
-    record Job(Candidate candidate, int epochs, byte[] checkpoint) {
+    record Job(Candidate candidate, int epochs, byte[] checkpoint, byte[] inherited) {
+        public Job(Candidate candidate, int epochs, byte[] checkpoint) { this(candidate, epochs, checkpoint, null); }
+
         public Job {
             if (epochs < 1 || epochs > candidate.genome().recipe().epochs()) {
                 throw new IllegalArgumentException("epochs " + epochs + " outside 1.." + candidate.genome().recipe().epochs());
             }
             checkpoint = checkpoint == null ? null : checkpoint.clone();
+            inherited = inherited == null ? null : inherited.clone();
         }
 
         /** The whole recipe, from the start. */
         public static Job whole(Candidate c) { return new Job(c, c.genome().recipe().epochs(), null); }
 
         /** Whether this job trains the whole recipe from the start. */
-        public boolean isWhole() { return checkpoint == null && epochs == candidate.genome().recipe().epochs(); }
+        public boolean isWhole() { return checkpoint == null && inherited == null && epochs == candidate.genome().recipe().epochs(); }
+
+        @Override public byte[] inherited() { return inherited == null ? null : inherited.clone(); }
 
         @Override public byte[] checkpoint() { return checkpoint == null ? null : checkpoint.clone(); }
     }

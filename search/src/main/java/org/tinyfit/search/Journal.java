@@ -15,7 +15,8 @@ import java.util.List;
  * The search's record of every candidate, in a SQLite file: each row is committed (synchronously,
  * write-ahead log) the moment the candidate is done, so a search killed at any moment loses no
  * finished evaluation, and a restarted one reads them back instead of repeating them. The first
- * row of {@code meta} fixes what search the file belongs to. Table {@code rungs} holds the first
+ * row of {@code meta} fixes what search the file belongs to. A trained candidate's row holds its trained parameters
+ * too (what its children inherit), written in the same statement. Table {@code rungs} holds the first
  * rung of successive halving of each candidate that had one (accuracy, model, and the checkpoint
  * the next rung goes on from), written as soon as the rung is done, before the candidate's row.
  */
@@ -44,7 +45,13 @@ public final class Journal implements AutoCloseable {
                 s.execute("CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS candidates(id INTEGER PRIMARY KEY, parent INTEGER NOT NULL, genome TEXT NOT NULL,"
                         + " seed INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT, sram INTEGER, stored_sram INTEGER, flash INTEGER,"
-                        + " macs INTEGER, params INTEGER, latency_ms REAL, val_accuracy REAL, model BLOB, seconds REAL)");
+                        + " macs INTEGER, params INTEGER, latency_ms REAL, val_accuracy REAL, model BLOB, seconds REAL,"
+                        + " weights BLOB)");
+                try {
+                    s.execute("ALTER TABLE candidates ADD COLUMN weights BLOB");
+                } catch (SQLException alreadyThere) {
+                    // a journal written since candidates keep their weights
+                }
                 s.execute("CREATE TABLE IF NOT EXISTS rungs(id INTEGER NOT NULL, rung INTEGER NOT NULL, epochs INTEGER NOT NULL,"
                         + " val_accuracy REAL NOT NULL, model BLOB NOT NULL, checkpoint BLOB, seconds REAL NOT NULL, PRIMARY KEY(id, rung))");
             }
@@ -79,7 +86,7 @@ public final class Journal implements AutoCloseable {
         Footprint f = r.footprint();
         Evaluation e = r.evaluation();
         try (PreparedStatement p = db.prepareStatement("INSERT INTO candidates(id, parent, genome, seed, status, reason, sram, stored_sram, flash,"
-                + " macs, params, latency_ms, val_accuracy, model, seconds) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + " macs, params, latency_ms, val_accuracy, model, seconds, weights) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             p.setInt(1, r.candidate().id());
             p.setInt(2, r.candidate().parent());
             p.setString(3, r.candidate().genome().toJson());
@@ -96,10 +103,12 @@ public final class Journal implements AutoCloseable {
                 p.setNull(13, java.sql.Types.REAL);
                 p.setNull(14, java.sql.Types.BLOB);
                 p.setNull(15, java.sql.Types.REAL);
+                p.setNull(16, java.sql.Types.BLOB);
             } else {
                 p.setDouble(13, e.valAccuracy());
                 p.setBytes(14, e.model());
                 p.setDouble(15, e.seconds());
+                p.setBytes(16, e.weights());
             }
             p.executeUpdate();
         } catch (SQLException ex) {
@@ -142,12 +151,12 @@ public final class Journal implements AutoCloseable {
     public List<Record> all() {
         List<Record> out = new ArrayList<>();
         try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT id, parent, genome, seed, status, reason, sram, stored_sram,"
-                + " flash, macs, params, latency_ms, val_accuracy, model, seconds FROM candidates ORDER BY id")) {
+                + " flash, macs, params, latency_ms, val_accuracy, model, seconds, weights FROM candidates ORDER BY id")) {
             while (r.next()) {
                 Candidate c = new Candidate(r.getInt(1), r.getInt(2), Genome.fromJson(r.getString(3)), r.getLong(4));
                 Record.Status status = Record.Status.valueOf(r.getString(5));
                 Footprint f = new Footprint(r.getLong(7), r.getLong(8), r.getLong(9), r.getLong(10), r.getLong(11), r.getDouble(12));
-                Evaluation e = status != Record.Status.REJECTED ? new Evaluation(c.id(), r.getDouble(13), r.getBytes(14), r.getDouble(15)) : null;
+                Evaluation e = status != Record.Status.REJECTED ? new Evaluation(c.id(), r.getDouble(13), r.getBytes(14), r.getDouble(15), null, r.getBytes(16)) : null;
                 out.add(new Record(c, status, r.getString(6), f, e));
             }
         } catch (SQLException ex) {

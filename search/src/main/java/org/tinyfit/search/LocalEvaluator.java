@@ -94,11 +94,14 @@ public final class LocalEvaluator implements Evaluator {
                 dir = Files.createTempDirectory("tinyfit-rung");
                 if (job.checkpoint() != null) Files.write(dir.resolve(Checkpoint.FILE), job.checkpoint());
             }
+            if (job.inherited() != null && job.checkpoint() == null) Weights.inherit(job.inherited(), graph, trainer.net().params());
             trainer.run(dir, new Trainer.Listener() {}, null, job.epochs());
-            byte[] checkpoint = job.epochs() < r.epochs() ? Files.readAllBytes(dir.resolve(Checkpoint.FILE)) : null;
+            boolean end = job.epochs() == r.epochs();
+            byte[] checkpoint = end ? null : Files.readAllBytes(dir.resolve(Checkpoint.FILE));
+            byte[] weights = end ? Weights.of(graph, trainer.net().params()) : null;
             Graph int8 = Int8Model.quantize(InferenceForm.of(trainer.net().toGraph()), data);
             double accuracy = Int8Model.accuracy(int8, data.validation(), data, threads);
-            return new Evaluation(c.id(), accuracy, TfliteWriter.write(int8), (System.nanoTime() - t0) / 1e9, checkpoint);
+            return new Evaluation(c.id(), accuracy, TfliteWriter.write(int8), (System.nanoTime() - t0) / 1e9, checkpoint, weights);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

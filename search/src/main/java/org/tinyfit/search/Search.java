@@ -33,9 +33,10 @@ public final class Search {
     /**
      * How a parent's child is chosen and trained: {@code AGING} takes one random mutation (plain
      * aging evolution); {@code PREDICTED} draws {@link #CHOICES} feasible mutations and trains the
-     * one a {@link Predictor} fitted on the journal so far ranks highest; {@code FULL} does so and
-     * trains by successive halving: every candidate first for a third of its recipe's epochs, and
-     * only those among the best third of the recent first rungs go on to the end.
+     * one a {@link Predictor} fitted on the journal so far ranks highest; {@code FULL} does so,
+     * starts each child from its parent's trained weights wherever a layer's name and shape are
+     * unchanged, and trains by successive halving: every candidate first for a third of its
+     * recipe's epochs, and only those among the best third of the recent first rungs go on to the end.
      */
     public enum Strategy {
         AGING, PREDICTED, FULL;
@@ -43,6 +44,8 @@ public final class Search {
         boolean predicts() { return this != AGING; }
 
         boolean halves() { return this == FULL; }
+
+        boolean inherits() { return this == FULL; }
     }
 
     static final int CHOICES = 6;
@@ -90,9 +93,9 @@ public final class Search {
 
     /** What identifies this search in its journal: a different one must not resume from it. */
     public String fingerprint(String dataDescription) {
-        return String.format(Locale.ROOT, "data=%s device=%s limits=[%s] seed=%d population=%d sample=%d parallel=%d strategy=%s space=%s",
+        return String.format(Locale.ROOT, "data=%s device=%s limits=[%s] seed=%d population=%d sample=%d parallel=%d strategy=%s%s space=%s",
                 dataDescription, device.id(), limits.describe(), cfg.seed(), cfg.population(), cfg.sample(), cfg.parallel(), cfg.strategy(),
-                space.kind());
+                cfg.strategy().inherits() ? "(halving,inheritance)" : "", space.kind());
     }
 
     private final Map<Genome, Footprint> footprints = new java.util.HashMap<>();
@@ -165,7 +168,7 @@ public final class Search {
                 }
             }
             List<Record> results = proposals.isEmpty() ? List.of()
-                    : cfg.strategy().halves() ? halving(proposals, next, next + size, firstRungs, journal, evaluator)
+                    : cfg.strategy().halves() ? halving(proposals, next, next + size, firstRungs, journal, evaluator, all)
                     : trainWhole(proposals, evaluator);
             int k = 0;
             for (int i = 0; i < generation.size(); i++) {
@@ -214,11 +217,11 @@ public final class Search {
      * for those that {@link #promoted} says go on, from the first rung's checkpoint.
      */
     private List<Record> halving(List<Candidate> proposals, int from, int to, java.util.SortedMap<Integer, Evaluation> firstRungs,
-            Journal journal, Evaluator evaluator) throws InterruptedException {
+            Journal journal, Evaluator evaluator, List<Record> earlier) throws InterruptedException {
         List<Evaluator.Job> first = new ArrayList<>();
         for (Candidate c : proposals) {
             int epochs = c.genome().recipe().epochs(), rung = firstRung(epochs);
-            if (rung < epochs && !firstRungs.containsKey(c.id())) first.add(new Evaluator.Job(c, rung, null));
+            if (rung < epochs && !firstRungs.containsKey(c.id())) first.add(new Evaluator.Job(c, rung, null, inherited(c, earlier)));
         }
         if (!first.isEmpty()) {
             List<Evaluation> rung0 = evaluator.train(first);
@@ -233,7 +236,7 @@ public final class Search {
         for (int i = 0; i < proposals.size(); i++) {
             Candidate c = proposals.get(i);
             Evaluation e0 = firstRungs.get(c.id());
-            if (e0 == null) rest.add(Evaluator.Job.whole(c));
+            if (e0 == null) rest.add(new Evaluator.Job(c, c.genome().recipe().epochs(), null, inherited(c, earlier)));
             else if (promoted(c.id(), from, to, firstRungs)) rest.add(new Evaluator.Job(c, c.genome().recipe().epochs(), e0.checkpoint()));
             else {
                 out[i] = new Record(c, Record.Status.STOPPED, "stopped after " + firstRung(c.genome().recipe().epochs()) + " of "
@@ -254,7 +257,15 @@ public final class Search {
     }
 
     private static Evaluation withoutCheckpoint(Evaluation e, double seconds) {
-        return new Evaluation(e.id(), e.valAccuracy(), e.model(), seconds, null);
+        return new Evaluation(e.id(), e.valAccuracy(), e.model(), seconds, null, e.weights());
+    }
+
+    /** The trained weights of {@code c}'s parent (every earlier candidate is in {@code earlier}, by id), or null. */
+    private byte[] inherited(Candidate c, List<Record> earlier) {
+        if (!cfg.strategy().inherits() || c.parent() < 0) return null;
+        Record parent = earlier.get(c.parent());
+        if (parent.candidate().id() != c.parent()) throw new IllegalStateException("candidate " + c.parent() + " out of order");
+        return parent.evaluation() == null ? null : parent.evaluation().weights();
     }
 
     /**
@@ -262,16 +273,16 @@ public final class Search {
      * rung: always in the first population and while fewer than {@link #ETA} first rungs came before
      * the generation, else
      * when its first rung is among the best third of the last {@code population} first rungs up to
-     * the generation's end. It depends only on the journal, so a resumed search decides the same.
+     * the generation's end (of equal ones, the earlier candidate's ranks first: a child must beat
+     * what is known, not tie it). It depends only on the journal, so a resumed search decides the same.
      */
     private boolean promoted(int id, int from, int to, java.util.SortedMap<Integer, Evaluation> firstRungs) {
         if (from < cfg.population() || firstRungs.headMap(from).size() < ETA) return true;
-        List<Double> window = new ArrayList<>();
-        for (Evaluation e : firstRungs.headMap(to).values()) window.add(e.valAccuracy());
+        List<Evaluation> window = new ArrayList<>(firstRungs.headMap(to).values());
         window = new ArrayList<>(window.subList(Math.max(0, window.size() - cfg.population()), window.size()));
-        window.sort(java.util.Comparator.reverseOrder());
-        double cutoff = window.get((window.size() + ETA - 1) / ETA - 1);
-        return firstRungs.get(id).valAccuracy() >= cutoff;
+        window.sort(java.util.Comparator.comparingDouble((Evaluation e) -> -e.valAccuracy()).thenComparingInt(Evaluation::id));
+        for (int i = 0; i < (window.size() + ETA - 1) / ETA; i++) if (window.get(i).id() == id) return true;
+        return false;
     }
 
     /** Candidate {@code id}: random while the population fills, then the mutated winner of a tournament. */

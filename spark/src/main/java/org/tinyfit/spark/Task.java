@@ -6,18 +6,18 @@ import org.tinyfit.search.Evaluator;
 import org.tinyfit.search.Genome;
 
 /** A candidate as a Spark task carries it: its genome in the journal's JSON form. */
-record Task(int id, int parent, String genome, long seed, int epochs, byte[] checkpoint) implements Serializable {
+record Task(int id, int parent, String genome, long seed, int epochs, byte[] checkpoint, byte[] inherited) implements Serializable {
     static Task of(Candidate c) {
         return of(Evaluator.Job.whole(c));
     }
 
     static Task of(Evaluator.Job j) {
         Candidate c = j.candidate();
-        return new Task(c.id(), c.parent(), c.genome().toJson(), c.seed(), j.epochs(), j.checkpoint());
+        return new Task(c.id(), c.parent(), c.genome().toJson(), c.seed(), j.epochs(), j.checkpoint(), j.inherited());
     }
 
     Evaluator.Job job() {
-        return new Evaluator.Job(candidate(), epochs, checkpoint);
+        return new Evaluator.Job(candidate(), epochs, checkpoint, inherited);
     }
 
     Candidate candidate() {

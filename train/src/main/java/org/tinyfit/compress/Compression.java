@@ -179,6 +179,40 @@ public final class Compression {
         return new Result(before, predicted, measured, accBefore, floatAfter, int8After, layers, met, onFile, fileBytes, ft.history());
     }
 
+    /**
+     * The channels to drop so that {@code g} (a float graph, trained or not) meets the limits on
+     * {@code device}, chosen as {@code compress --method aware} chooses them (the binding figure first;
+     * within a layer the least salient channels, or the last ones for an untrained graph whose
+     * weights say nothing yet): the pruned graph, or null when no choice of channels meets them. For
+     * the search: a candidate slightly over the limits is pruned into them instead of being rejected.
+     */
+    public static Graph pruneToFit(Graph g, Device device, Long maxRamBytes, Long maxFlashBytes, Double maxLatencyMillis) {
+        ChannelGroups cg = ChannelGroups.of(g);
+        Map<Resource, Double> targets = Selection.targets(maxRamBytes == null ? null : maxRamBytes.doubleValue(),
+                maxFlashBytes == null ? null : maxFlashBytes.doubleValue(), maxLatencyMillis);
+        double[][] sal = new double[cg.groups().size()][];
+        int[][][] prod = cg.positions(false), cons = cg.positions(true);
+        for (ChannelGroups.Group gr : cg.groups()) {
+            sal[gr.id()] = new double[gr.size()];
+            for (int c = 0; c < gr.size(); c++) sal[gr.id()][c] = norm(g, prod[gr.id()][c]) * norm(g, cons[gr.id()][c]) + 1e-9 * (gr.size() - c);
+        }
+        Map<String, Resources> memo = new java.util.HashMap<>();
+        Selection.Outcome o = Selection.aware(cg, cg.full(), sal,
+                k -> memo.computeIfAbsent(java.util.Arrays.toString(ChannelGroups.counts(k)), key -> Resources.of(cg.prune(k), device)), targets);
+        return o == null ? null : cg.prune(o.keep());
+    }
+
+    private static double norm(Graph g, int[] pos) {
+        double sum = 0;
+        for (int i = 0; i < pos.length; i += 2) {
+            Tensor t = g.tensor(pos[i]);
+            if (t.dtype() != DType.F32) continue;
+            double v = org.tinyfit.graph.TensorBytes.le(t.data()).getFloat(pos[i + 1] * 4);
+            sum += v * v;
+        }
+        return Math.sqrt(sum);
+    }
+
     static double floatAccuracy(Graph g, Dataset test, int threads) {
         return Evaluation.topOne(g, g.name(), test, "test data", 1, 0, null, threads).accuracy();
     }
