@@ -113,6 +113,7 @@ final class AnalyzeCommand implements Callable<Integer> {
             out.printf("%s (%,d B, %d ops) on %d boards; stored operator order, TFLite Micro's greedy planner%n%n", model.getFileName(), fileBytes, g.nodes().size(), reports.size());
             CostText.boards(out, reports.stream().map(Report::cost).toList(), boards);
         }
+        if (report != null) (json ? spec.commandLine().getErr() : out).println("report: " + report.toAbsolutePath().normalize());
         boolean bad = reports.stream().anyMatch(r -> !r.cost().verdict().deployable());
         return failIfNotFit && bad ? NOT_FIT : 0;
     }

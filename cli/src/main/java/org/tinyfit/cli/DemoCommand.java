@@ -55,8 +55,8 @@ final class DemoCommand implements Callable<Integer> {
         DemoData data = DemoData.find(message -> System.err.println("tinyfit demo: " + message));
         Limits limits = Limits.of(d, 64L * 1024, 256L * 1024, null, "tflm");
         Demo.Options o = quick
-                ? new Demo.Options(data.spec(), data.name(), d, limits, out, 1, t, 1200, 4, 1, 0, 1, 4000)
-                : new Demo.Options(data.spec(), data.name(), d, limits, out, 1, t, 10000, 16, 2, 8 * 60, 6, null);
+                ? new Demo.Options(data.spec(), data.name(), d, limits, out, 1, t, 1200, 4, 1, 0, 2, 4000, 1)
+                : new Demo.Options(data.spec(), data.name(), d, limits, out, 1, t, 10000, 16, 2, 8 * 60, 6, null, 1);
         Demo.Result r;
         try {
             r = Demo.run(o, new Progress());

@@ -103,6 +103,7 @@ final class OptimizeCommand implements Callable<Integer> {
                 if (o.orderChanged()) OptimizeReport.profile(out, o.graph(), o.writtenOrder(), "written order");
             }
         }
+        if (report != null) (json ? spec.commandLine().getErr() : out).println("report: " + report.toAbsolutePath().normalize());
         return 0;
     }
 }

@@ -53,9 +53,10 @@ public final class Demo {
      * @param budgetSeconds the search's time budget (0: none)
      * @param finalEpochs   epochs of the final training
      * @param finalLimit    training samples of the final training (null: all)
+     * @param qatEpochs     how many of the final epochs are quantization-aware (the int8 model runs forward)
      */
     public record Options(String data, String dataName, Device device, Limits limits, Path out, long seed, int threads,
-                          Integer searchLimit, int candidates, int searchEpochs, double budgetSeconds, int finalEpochs, Integer finalLimit) {}
+                          Integer searchLimit, int candidates, int searchEpochs, double budgetSeconds, int finalEpochs, Integer finalLimit, int qatEpochs) {}
 
     /** What the demo made: the figures that matter and where its files went. */
     public record Result(String data, String device, int trained, int rejected, String network, double testAccuracy,
@@ -77,8 +78,9 @@ public final class Demo {
 
         SearchData data = SearchRun.data(o.data(), o.finalLimit(), 0.1, o.seed());
         SearchSpace space = new SearchSpace(data.sampleShape(), data.classes(), o.searchEpochs());
-        stages.start("train", String.format(Locale.ROOT, "the best network for %d epoch%s on %,d samples", o.finalEpochs(), o.finalEpochs() == 1 ? "" : "s", data.train().size()));
-        Finalist f = Finalist.train(space, data, best.candidate().genome(), o.finalEpochs(), o.seed(), o.threads(), new Trainer.Listener() {
+        stages.start("train", String.format(Locale.ROOT, "the best network for %d epoch%s on %,d samples%s", o.finalEpochs(), o.finalEpochs() == 1 ? "" : "s",
+                data.train().size(), o.qatEpochs() == 0 ? "" : String.format(Locale.ROOT, ", the last %d quantization-aware", o.qatEpochs())));
+        Finalist f = Finalist.train(space, data, best.candidate().genome(), o.finalEpochs(), o.qatEpochs(), o.seed(), o.threads(), new Trainer.Listener() {
             @Override public void epoch(EpochResult r) { stages.epoch(r, o.finalEpochs()); }
         });
         stages.end("train", String.format(Locale.ROOT, "int8 test accuracy %.2f%%", 100 * f.testAccuracy()));
@@ -88,7 +90,8 @@ public final class Demo {
         Footprint fp = Footprint.of(deployed, o.device(), o.limits().runtime());
         Path model = o.out().resolve("model.tflite");
         Provenance provenance = Provenance.of("tinyfit demo").withData(o.dataName() + " (" + o.data() + ")")
-                .withSpec(f.genome().toJson()).withTraining(f.genome().recipe() + ", " + o.finalEpochs() + " epochs, seed " + o.seed());
+                .withSpec(f.genome().toJson()).withTraining(f.genome().recipe() + ", " + o.finalEpochs() + " epochs"
+                + (o.qatEpochs() == 0 ? "" : " (the last " + o.qatEpochs() + " quantization-aware)") + ", seed " + o.seed());
         OptimizedModel written = Deployment.write(deployed, provenance, model);
         stages.end("deploy", String.format(Locale.ROOT, "int8 model.tflite: TFLite Micro arena %,d B%s; SRAM %,d B (as stored: %,d B), flash %,d B, %.1f ms",
                 written.writtenArenaBytes(), written.offlinePlanWritten() ? " (tinyfit's plan written in)" : "", fp.sramBytes(),

@@ -190,6 +190,26 @@ class OptimizeCommandTest {
     }
 
     @Test
+    void aWrittenReportIsNamedOnTheLastLineAndJsonStaysOneDocument() throws IOException {
+        Path in = tmp.resolve("towers.tflite");
+        Files.write(in, TfliteWriter.write(twoTowersStoredBadly()));
+        Path html = tmp.resolve("r.html");
+        Run text = run("optimize", in.toString(), "-o", tmp.resolve("o.tflite").toString(), "--device", "nucleo-f446re", "--report", html.toString());
+        assertEquals(0, text.code(), text.err());
+        String[] lines = text.out().strip().split("\\R");
+        assertEquals("report: " + html.toAbsolutePath().normalize(), lines[lines.length - 1]);
+        assertTrue(Files.size(html) > 0);
+        Files.delete(html);
+        Run json = run("optimize", in.toString(), "-o", tmp.resolve("o2.tflite").toString(), "--json", "--device", "nucleo-f446re", "--report", html.toString());
+        assertEquals(0, json.code(), json.err());
+        new ObjectMapper().readTree(json.out());
+        assertEquals("report: " + html.toAbsolutePath().normalize(), json.err().strip());
+        Run analyze = run("analyze", in.toString(), "--device", "nucleo-f446re", "--report", tmp.resolve("a.html").toString());
+        assertEquals(0, analyze.code(), analyze.err());
+        assertTrue(analyze.out().strip().endsWith("report: " + tmp.resolve("a.html").toAbsolutePath().normalize()), analyze.out());
+    }
+
+    @Test
     void helpTeachesWhatTheFiguresMean() {
         Run r = run("optimize", "--help");
         assertEquals(0, r.code());

@@ -260,6 +260,7 @@ final class CKernels {
         String column = sym.column(padded);
         weightedPreamble(out, q, sym.arena(in.id()), sym.packed(filter.id(), f[0], length), sym.arena(y.id()));
         String bias0 = bias(g, n, 2, sym), bias1 = bias0.replace("[oc]", "[oc + 1]");
+        int lag = rowBuffer == null ? 0 : InPlace.rowLag(g, n, op), row = o[2] * o[3];
         out.append(String.format(Locale.ROOT, """
                     for (int32_t b = 0; b < %1$d; ++b) {
                         for (int32_t oy = 0; oy < %2$d; ++oy) {
@@ -290,17 +291,22 @@ final class CKernels {
                                 }
                                 if (oc < %19$d) y[oc] = tf_requant(tf_dot_col(%8$s, w + oc * %18$d, %18$d, %20$s), mult[oc], shift[oc], %22$d, %23$d, %24$d);
                             }%26$s
-                        }
+                        }%27$s
                     }
                 """, x[0], o[1], op.strideH(), padH, o[2], op.strideW(), padW, column, f[1], op.dilationH(), f[2], op.dilationW(), x[1], x[2], x[3],
                 q.inputOffset(), length, padded, o[3], bias0, bias1, q.outputOffset(), q.actMin(), q.actMax(),
                 rowBuffer == null ? "int8_t *y = out + ((b * " + o[1] + " + oy) * " + o[2] + " + ox) * " + o[3] + ";"
-                        : "int8_t *y = (int8_t *)(" + rowBuffer + ") + ox * " + o[3] + ";",
+                        : "int8_t *y = (int8_t *)(" + rowBuffer + ") + (oy % " + (lag + 1) + ") * " + row + " + ox * " + o[3] + ";",
                 rowBuffer == null ? "" : String.format(Locale.ROOT, """
 
-                            /* in place: the row goes over input rows no later output row reads */
-                            for (int32_t i = 0; i < %d; ++i) out[(b * %d + oy) * %d + i] = ((const int8_t *)(%s))[i];""",
-                        o[2] * o[3], o[1], o[2] * o[3], rowBuffer)));
+                            /* in place: row oy - %1$d goes over input rows no later output row reads */
+                            if (oy >= %1$d) for (int32_t i = 0; i < %2$d; ++i) out[(b * %3$d + oy - %1$d) * %2$d + i] = ((const int8_t *)(%4$s))[((oy - %1$d) %% %5$d) * %2$d + i];""",
+                        lag, row, o[1], rowBuffer, lag + 1),
+                rowBuffer == null || lag == 0 ? "" : String.format(Locale.ROOT, """
+
+                        for (int32_t r = %1$d; r < %2$d; ++r)
+                            for (int32_t i = 0; i < %3$d; ++i) out[(b * %2$d + r) * %3$d + i] = ((const int8_t *)(%4$s))[(r %% %5$d) * %3$d + i];""",
+                        Math.max(0, o[1] - lag), o[1], row, rowBuffer, lag + 1)));
     }
 
     /** The index of the scratch plane an in-place per-channel node uses, or -1 when {@code n} does not run in place. */

@@ -27,8 +27,8 @@ import org.tinyfit.graph.Tensor;
  *       cover input pixels from p on): the output starts at the input's offset and needs
  *       {@code max(input, output)} bytes plus the buffer instead of their sum (TinyEngine's in-place
  *       pointwise convolution). The output may be larger than the input here.
- *   <li>Other convolutions without groups, batch 1, where {@link #rowByRow} holds: each output row goes
- *       through a row buffer to bytes of input rows no later output row reads.
+ *   <li>Other convolutions without groups, batch 1, with a {@link #rowLag}: output rows go through a
+ *       ring of row buffers to bytes of input rows no later output row reads.
  * </ul>
  *
  * TFLite Micro does none of this; tinyfit's own runtime and generated C can.
@@ -112,30 +112,43 @@ public final class InPlace {
         if (!n.hasInput(0) || !reusable(g, g.tensor(n.input(0)), out)) return null;
         Tensor in = g.tensor(n.input(0));
         if (pointwise(g, n, c)) return new Rule(new int[] {in.id()}, (long) in.shape().dim(3) * in.dtype().bytes());
-        if (rowByRow(g, n, c)) return new Rule(new int[] {in.id()}, (long) out.shape().dim(2) * out.shape().dim(3) * out.dtype().bytes());
+        int lag = rowLag(g, n, c);
+        if (lag >= 0) return new Rule(new int[] {in.id()}, (lag + 1L) * out.shape().dim(2) * out.shape().dim(3) * out.dtype().bytes());
         return null;
     }
 
+    /** The most rows an in-place convolution keeps in its row buffer before writing the oldest back. */
+    public static final int MAX_ROW_LAG = 3;
+
+    /** Whether convolution {@code n} can run in place row by row ({@link #rowLag} is not -1). */
+    public static boolean rowByRow(Graph g, Node n, Op.Conv2D c) { return rowLag(g, n, c) >= 0; }
+
     /**
-     * Whether convolution {@code n} (no groups, batch 1) can write its output over its input row by
-     * row: each output row is computed into a row buffer, then copied to its place, which must only
-     * cover input rows no later output row reads: for every output row r before the last,
-     * {@code (r + 1) * outRowBytes <= firstInputRowOf(r + 1) * inRowBytes}. Strided convolutions that
-     * shrink the image (a network's first layer) usually can.
+     * The lag L with which convolution {@code n} (no groups, batch 1) can write its output over its
+     * input row by row, or -1: output rows are computed first to last into a ring of L + 1 row buffers;
+     * once row r is computed, row r - L is copied to its place, which must only cover input rows no
+     * later output row reads: {@code (r - L + 1) * outRowBytes <= firstInputRowOf(r + 1) * inRowBytes}
+     * for every row r from L to the next to last (the last L rows are copied once all are computed).
+     * The smallest such L up to {@link #MAX_ROW_LAG}: 0 for strided convolutions that shrink the image
+     * (a network's first layer), 1 for a 3x3 stride-1 convolution that keeps the channel count.
      */
-    public static boolean rowByRow(Graph g, Node n, Op.Conv2D c) {
-        if (!n.hasInput(0) || !n.hasInput(1)) return false;
+    public static int rowLag(Graph g, Node n, Op.Conv2D c) {
+        if (!n.hasInput(0) || !n.hasInput(1) || pointwise(g, n, c)) return -1;
         Tensor in = g.tensor(n.input(0)), f = g.tensor(n.input(1)), out = g.tensor(n.output(0));
         Shape x = in.shape(), w = f.shape(), y = out.shape();
-        if (x.rank() != 4 || w.rank() != 4 || y.rank() != 4 || x.dim(0) != 1 || y.dim(0) != 1 || w.dim(3) != x.dim(3)) return false;
-        if (in.dtype() != out.dtype() || (in.dtype() != DType.I8 && in.dtype() != DType.F32)) return false;
+        if (x.rank() != 4 || w.rank() != 4 || y.rank() != 4 || x.dim(0) != 1 || y.dim(0) != 1 || w.dim(3) != x.dim(3)) return -1;
+        if (in.dtype() != out.dtype() || (in.dtype() != DType.I8 && in.dtype() != DType.F32)) return -1;
         int padTop = org.tinyfit.graph.ShapeInference.padBefore(x.dim(1), w.dim(1), c.strideH(), c.dilationH(), c.padding());
         long inRow = (long) x.dim(2) * x.dim(3), outRow = (long) y.dim(2) * y.dim(3);
-        for (int r = 0; r + 1 < y.dim(1); r++) {
-            long firstRead = Math.max(0, (long) (r + 1) * c.strideH() - padTop);
-            if ((r + 1) * outRow > firstRead * inRow) return false;
+        for (int lag = 0; lag <= MAX_ROW_LAG && lag + 1 < y.dim(1); lag++) {
+            boolean ok = true;
+            for (int r = lag; r + 1 < y.dim(1) && ok; r++) {
+                long firstRead = Math.max(0, (long) (r + 1) * c.strideH() - padTop);
+                ok = (r - lag + 1) * outRow <= firstRead * inRow;
+            }
+            if (ok) return lag;
         }
-        return true;
+        return -1;
     }
 
     /** Whether {@code n} is a 1x1 convolution of stride 1 without groups on batch-1 rank-4 tensors of one element size. */

@@ -102,6 +102,15 @@ TF_INLINE int8_t tf_addsub_s8(int32_t x, int32_t y, int sub, int32_t off1, int32
     return (int8_t)tf_clamp(out, act_min, act_max);
 }
 
+#if defined(__ARM_FEATURE_DSP)
+/* The two odd bytes of x sign-extended into halfwords: SXTB16 with its rotation, one instruction. */
+TF_INLINE int32_t tf_sxtb16_ror8(int32_t x) {
+    int32_t r;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
+    return r;
+}
+#endif
+
 /*
  * Dot products of an int16 column (input values with the input offset added, as im2col gathers
  * them; taps in the padding are 0) with packed int8 filter rows: n is a multiple of 4, and each
@@ -122,24 +131,34 @@ TF_INLINE int32_t tf_dot_col(const int16_t *c, const int8_t *w, int32_t n, int32
     return acc;
 }
 
-/* Two consecutive packed filter rows (w and w + n) against one column: each column word is loaded once for both. */
-TF_INLINE void tf_dot_col2(const int16_t *c, const int8_t *w, int32_t n, int32_t *acc0, int32_t *acc1) {
+/*
+ * Two consecutive packed filter rows (w and w + n) against one column: each column word is loaded once
+ * for both. Not inlined: in a function of its own the loop keeps every operand in a register (inlined
+ * into a convolution's loop nest at -Os, gcc spills the filter words to the stack).
+ */
+static __attribute__((noinline, unused)) void tf_dot_col2(const int16_t *c, const int8_t *w, int32_t n, int32_t *acc0, int32_t *acc1) {
     int32_t a0 = *acc0, a1 = *acc1;
     const int16_t *end = c + n;
-    for (; c < end; c += 4, w += 4) {
 #if defined(__ARM_FEATURE_DSP)
+    const int8_t *u = w + n;
+    do { /* n >= 4 */
         int32_t c01 = TF_LOAD32A(c), c23 = TF_LOAD32A(c + 2);
-        uint32_t v0 = (uint32_t)TF_LOAD32A(w), v1 = (uint32_t)TF_LOAD32A(w + n);
-        a0 = __smlad(c01, __sxtb16((int32_t)v0), a0);
-        a0 = __smlad(c23, __sxtb16((int32_t)((v0 >> 8) | (v0 << 24))), a0);
-        a1 = __smlad(c01, __sxtb16((int32_t)v1), a1);
-        a1 = __smlad(c23, __sxtb16((int32_t)((v1 >> 8) | (v1 << 24))), a1);
+        int32_t v0 = TF_LOAD32A(w), v1 = TF_LOAD32A(u);
+        c += 4;
+        w += 4;
+        u += 4;
+        a0 = __smlad(c01, __sxtb16(v0), a0);
+        a0 = __smlad(c23, tf_sxtb16_ror8(v0), a0);
+        a1 = __smlad(c01, __sxtb16(v1), a1);
+        a1 = __smlad(c23, tf_sxtb16_ror8(v1), a1);
+    } while (c < end);
 #else
+    for (; c < end; c += 4, w += 4) {
         const int8_t *u = w + n;
         a0 += c[0] * w[0] + c[1] * w[2] + c[2] * w[1] + c[3] * w[3];
         a1 += c[0] * u[0] + c[1] * u[2] + c[2] * u[1] + c[3] * u[3];
-#endif
     }
+#endif
     *acc0 = a0;
     *acc1 = a1;
 }

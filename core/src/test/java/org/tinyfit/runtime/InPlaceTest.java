@@ -69,14 +69,14 @@ class InPlaceTest {
     @Test
     void aConvolutionMayNotWriteOverItsInput() {
         GraphBuilder b = new GraphBuilder("conv");
-        int x = b.input("x", DType.F32, 1, 4, 4, 2);
-        int w = b.constant("w", DType.F32, Shape.of(2, 3, 3, 2), Bytes.f32(new float[36]));
+        int x = b.input("x", DType.F32, 1, 8, 8, 2);
+        int w = b.constant("w", DType.F32, Shape.of(4, 3, 3, 2), Bytes.f32(new float[72])); // widens: its rows outrun the input's
         int y = b.node(new Op.Conv2D(Op.Padding.SAME, 1, 1, 1, 1, Op.Act.NONE), "y", x, w, -1);
         int z = b.node(new Op.Relu(), "z", y);
         Graph g = b.output(z).build();
         long[] off = TestPlans.separate(g, 0).offsets();
         off[y] = off[x];
-        GraphException e = assertThrows(GraphException.class, () -> new Interpreter(g, Schedule.stored(g), new ArenaPlan(off, 1000, "bad")));
+        GraphException e = assertThrows(GraphException.class, () -> new Interpreter(g, Schedule.stored(g), new ArenaPlan(off, 4000, "bad")));
         assertTrue(e.getMessage().contains("overlaps tensor 0 (x,") && e.getMessage().contains("tensor 2 (y,"), e.getMessage());
     }
 

@@ -56,15 +56,19 @@ public final class Conv2DKernel implements Kernel {
         Plan p = plan(node, g);
         Geometry geo = p.geometry();
         int ti = p.input(), tf = p.filter(), tb = p.bias(), to = p.output();
-        if (inPlace) return inPlace(node, p);
+        if (inPlace) return inPlace(node, g, p);
         if (!p.int8()) return a -> floatConv(a, geo, ti, tf, tb, to, p.min(), p.max());
         return a -> int8Conv(a, geo, p.quant(), ti, tf, tb, to);
     }
 
-    private static PreparedKernel inPlace(Node node, Plan p) {
+    private static PreparedKernel inPlace(Node node, Graph graph, Plan p) {
         Geometry g = p.geometry();
         if (g.batches() != 1 || g.groups() != 1) throw fail(node, "runs in place, which only a convolution of batch 1 without groups can");
-        if (g.kH() != 1 || g.kW() != 1 || g.strideH() != 1 || g.strideW() != 1) return rowByRow(p);
+        if (g.kH() != 1 || g.kW() != 1 || g.strideH() != 1 || g.strideW() != 1) {
+            int lag = org.tinyfit.memory.InPlace.rowLag(graph, node, (Op.Conv2D) node.op());
+            if (lag < 0) throw fail(node, "runs in place, which its rows do not allow");
+            return rowByRow(p, lag);
+        }
         int pixels = g.outH() * g.outW(), inC = g.inC(), outC = g.outC();
         boolean lastFirst = outC > inC;
         int ti = p.input(), tf = p.filter(), tb = p.bias(), to = p.output();
@@ -127,14 +131,19 @@ public final class Conv2DKernel implements Kernel {
         return new Plan(geo, ti, tf, tb, to, 0f, 0f, q, filter.isConstant() && (bias == null || bias.isConstant()));
     }
 
-    /** In place, one output row at a time through a row buffer (the plan checked the rows it overwrites are read no more). */
-    private static PreparedKernel rowByRow(Plan p) {
+    /**
+     * In place, output rows first to last through a ring of {@code lag + 1} row buffers: once row r is
+     * computed, row r - lag goes to its place ({@link org.tinyfit.memory.InPlace#rowLag}: only over input
+     * rows no later row reads); the last rows once all are computed.
+     */
+    private static PreparedKernel rowByRow(Plan p, int lag) {
         Geometry g = p.geometry();
-        int ti = p.input(), tf = p.filter(), tb = p.bias(), to = p.output(), row = g.outW() * g.outC();
+        int ti = p.input(), tf = p.filter(), tb = p.bias(), to = p.output(), row = g.outW() * g.outC(), slots = lag + 1;
         if (!p.int8()) {
-            float[] buf = new float[row];
+            float[] ring = new float[slots * row];
             return a -> {
                 for (int oy = 0; oy < g.outH(); oy++) {
+                    int base = (oy % slots) * row;
                     for (int ox = 0; ox < g.outW(); ox++) {
                         for (int oc = 0; oc < g.outC(); oc++) {
                             float total = 0f;
@@ -148,17 +157,19 @@ public final class Conv2DKernel implements Kernel {
                                     }
                                 }
                             }
-                            buf[ox * g.outC() + oc] = clamp(total + (tb >= 0 ? a.f32(tb, oc) : 0f), p.min(), p.max());
+                            ring[base + ox * g.outC() + oc] = clamp(total + (tb >= 0 ? a.f32(tb, oc) : 0f), p.min(), p.max());
                         }
                     }
-                    for (int i = 0; i < row; i++) a.setF32(to, oy * row + i, buf[i]);
+                    if (oy >= lag) for (int i = 0; i < row; i++) a.setF32(to, (oy - lag) * row + i, ring[((oy - lag) % slots) * row + i]);
                 }
+                for (int r = Math.max(0, g.outH() - lag); r < g.outH(); r++) for (int i = 0; i < row; i++) a.setF32(to, r * row + i, ring[(r % slots) * row + i]);
             };
         }
         ConvQuant q = p.quant();
-        byte[] buf = new byte[row];
+        byte[] ring = new byte[slots * row];
         return a -> {
             for (int oy = 0; oy < g.outH(); oy++) {
+                int base = (oy % slots) * row;
                 for (int ox = 0; ox < g.outW(); ox++) {
                     for (int oc = 0; oc < g.outC(); oc++) {
                         int acc = 0;
@@ -173,11 +184,12 @@ public final class Conv2DKernel implements Kernel {
                             }
                         }
                         if (tb >= 0) acc += a.i32(tb, oc);
-                        buf[ox * g.outC() + oc] = (byte) q.requantize(acc, oc);
+                        ring[base + ox * g.outC() + oc] = (byte) q.requantize(acc, oc);
                     }
                 }
-                for (int i = 0; i < row; i++) a.setI8(to, oy * row + i, buf[i]);
+                if (oy >= lag) for (int i = 0; i < row; i++) a.setI8(to, (oy - lag) * row + i, ring[((oy - lag) % slots) * row + i]);
             }
+            for (int r = Math.max(0, g.outH() - lag); r < g.outH(); r++) for (int i = 0; i < row; i++) a.setI8(to, r * row + i, ring[(r % slots) * row + i]);
         };
     }
 
