@@ -12,7 +12,7 @@ class UsageErrorsTest {
     @Test void aMissingRequiredOptionNamesItAndPointsAtTheCommandsHelp() {
         CliTest.Run r = CliTest.run("analyze", "model.tflite");
         assertEquals(1, r.code());
-        assertEquals(List.of("tinyfit: Missing required option: '--device=NAME'", "Run 'tinyfit analyze --help' for the options."), lines(r));
+        assertEquals(List.of("tinyfit: Missing required option: '--device=NAME[,NAME...]'", "Run 'tinyfit analyze --help' for the options."), lines(r));
         assertEquals("", r.out());
     }
 
