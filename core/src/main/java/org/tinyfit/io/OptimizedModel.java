@@ -1,7 +1,9 @@
 package org.tinyfit.io;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Provenance;
@@ -64,6 +66,28 @@ public record OptimizedModel(Graph graph, MemoryOptimization memory, ArenaProof 
             if (plan) written = OfflinePlan.write(written, OfflinePlan.of(m.offlineTensorOffsets()), name);
         }
         return new OptimizedModel(g, m, proof, written, plan);
+    }
+
+    /**
+     * Writes {@code graph} to {@code file} as {@code tinyfit optimize} would write it: the provenance
+     * in its metadata, the min-peak operator order, and the best plan as TFLite Micro's offline plan
+     * when it helps. The file appears whole or not at all.
+     */
+    public static OptimizedModel write(Graph graph, Provenance provenance, Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path plain = Files.createTempFile(dir, file.getFileName().toString(), ".plain.tflite");
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            Files.write(plain, TfliteWriter.write(provenance.attachTo(graph)));
+            OptimizedModel m = of(plain, provenance);
+            Files.write(tmp, m.bytes());
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return m;
+        } finally {
+            Files.deleteIfExists(plain);
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /** The operator order written. */

@@ -3,7 +3,6 @@ package org.tinyfit.compress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,6 @@ import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.memory.TflmTail;
 import org.tinyfit.quant.PostTrainingQuantization;
 import org.tinyfit.quant.PtqOptions;
-import org.tinyfit.tflite.TfliteWriter;
 import org.tinyfit.train.EpochResult;
 import org.tinyfit.train.Evaluation;
 import org.tinyfit.train.Holdout;
@@ -229,20 +227,7 @@ public final class Compression {
     }
 
     static OptimizedModel write(Graph int8, Provenance provenance, Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path plain = Files.createTempFile(dir, file.getFileName().toString(), ".plain.tflite");
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            Files.write(plain, TfliteWriter.write(provenance.attachTo(int8)));
-            OptimizedModel m = OptimizedModel.of(plain, provenance);
-            Files.write(tmp, m.bytes());
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return m;
-        } finally {
-            Files.deleteIfExists(plain);
-            Files.deleteIfExists(tmp);
-        }
+        return OptimizedModel.write(int8, provenance, file);
     }
 
     /** The seed of a training step's dropout. */
