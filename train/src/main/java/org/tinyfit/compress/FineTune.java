@@ -106,7 +106,7 @@ final class FineTune {
                     float[] out = net.forward(batch.features(), n, true, Compression.stepSeed(cfg.seed(), epoch, step));
                     lossSum += loss.compute(out, n, k, y, null, grad) * n;
                     if (teacher != null) distill(out, soft, n, k, grad);
-                    correct += countCorrect(out, n, k, y);
+                    correct += Trainer.correct(out, n, k, y);
                     seen += n;
                     net.zeroGrad();
                     net.backward(grad);
@@ -251,15 +251,5 @@ final class FineTune {
         for (int j = 0; j < k; j++) max = Math.max(max, x[off + j] / t);
         for (int j = 0; j < k; j++) sum += p[j] = Math.exp(x[off + j] / t - max);
         for (int j = 0; j < k; j++) p[j] /= sum;
-    }
-
-    private static int countCorrect(float[] out, int n, int k, int[] y) {
-        int c = 0;
-        for (int s = 0; s < n; s++) {
-            int best = 0;
-            for (int j = 1; j < k; j++) if (out[s * k + j] > out[s * k + best]) best = j;
-            if (best == y[s]) c++;
-        }
-        return c;
     }
 }

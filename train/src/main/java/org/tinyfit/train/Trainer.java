@@ -182,7 +182,8 @@ public final class Trainer implements AutoCloseable {
         return new double[] {lossSum / seen, (double) correct / seen};
     }
 
-    static int correct(float[] out, int n, int k, int[] y) {
+    /** How many of the {@code n} samples' {@code k} scores in {@code out} put label {@code y} first. */
+    public static int correct(float[] out, int n, int k, int[] y) {
         int c = 0;
         for (int s = 0; s < n; s++) {
             int best = 0;
