@@ -2,13 +2,29 @@ package org.tinyfit.train;
 
 /**
  * Float depthwise convolution over NHWC data with filters [1, KH, KW, C*M] (output channel
- * c*M+m reads input channel c). Fast per-sample kernels with the inner loop over channels, and the
- * plain reference definition for tests. {@code g.outC()} is C*M.
+ * c*M+m reads input channel c). Per-sample kernels with the inner loop over channels ({@link
+ * VectorDepthwise} for multiplier 1 when the Vector API module is present, scalar loops otherwise),
+ * and the plain reference definition for tests. {@code g.outC()} is C*M.
  */
 final class DepthwiseKernels {
     private DepthwiseKernels() {}
 
+    /** Whether multiplier-1 kernels run on {@link VectorDepthwise} (the Vector API module is present). */
+    static final boolean VECTOR = Gemm.VECTOR_AVAILABLE;
+
     static void forward(ConvGeometry g, int m, float[] x, int xOff, float[] w, float[] bias, float[] y, int yOff) {
+        if (VECTOR && m == 1) VectorDepthwise.forward(g, x, xOff, w, bias, y, yOff);
+        else forwardScalar(g, m, x, xOff, w, bias, y, yOff);
+    }
+
+    /** dx += depthwise^T(dy, w); dw += dy ⊗ x; db += dy (each may be null), for one sample. */
+    static void backward(ConvGeometry g, int m, float[] x, int xOff, float[] w, float[] dy, int dyOff,
+                         float[] dx, int dxOff, float[] dw, float[] db) {
+        if (VECTOR && m == 1) VectorDepthwise.backward(g, x, xOff, w, dy, dyOff, dx, dxOff, dw, db);
+        else backwardScalar(g, m, x, xOff, w, dy, dyOff, dx, dxOff, dw, db);
+    }
+
+    static void forwardScalar(ConvGeometry g, int m, float[] x, int xOff, float[] w, float[] bias, float[] y, int yOff) {
         int oc = g.outC(), c = g.c();
         for (int oh = 0; oh < g.oh(); oh++) {
             for (int ow = 0; ow < g.ow(); ow++) {
@@ -37,9 +53,8 @@ final class DepthwiseKernels {
         }
     }
 
-    /** dx += depthwise^T(dy, w); dw += dy ⊗ x; db += dy (each may be null), for one sample. */
-    static void backward(ConvGeometry g, int m, float[] x, int xOff, float[] w, float[] dy, int dyOff,
-                         float[] dx, int dxOff, float[] dw, float[] db) {
+    static void backwardScalar(ConvGeometry g, int m, float[] x, int xOff, float[] w, float[] dy, int dyOff,
+                               float[] dx, int dxOff, float[] dw, float[] db) {
         int oc = g.outC(), c = g.c();
         for (int oh = 0; oh < g.oh(); oh++) {
             for (int ow = 0; ow < g.ow(); ow++) {
