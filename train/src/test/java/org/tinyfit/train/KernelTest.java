@@ -1,5 +1,6 @@
 package org.tinyfit.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import net.jqwik.api.ForAll;
@@ -138,6 +139,7 @@ class KernelTest {
                                            @ForAll boolean same, @ForAll @IntRange(min = 1, max = 2) int n) {
         ConvGeometry g = ConvGeometry.of(h, h, c, 3, 3, c * m, stride, stride, 1, 1, same ? Op.Padding.SAME : Op.Padding.VALID, "test");
         float[] x = random(n * g.inPerSample(), h), w = random(9 * c * m, c + m), dy = random(n * g.outPerSample(), 3);
+        float[][] scalar = null;
         for (boolean vector : DepthwiseKernels.VECTOR ? new boolean[] {false, true} : new boolean[] {false}) {
             float[] y = new float[n * g.outPerSample()], dx = new float[x.length], dw = new float[w.length];
             for (int s = 0; s < n; s++) {
@@ -153,6 +155,14 @@ class KernelTest {
             float[][] ref = DepthwiseKernels.referenceBackward(g, m, n, x, w, dy);
             assertAllClose(ref[0], dx, "input gradient");
             assertAllClose(ref[1], dw, "filter gradient");
+            if (scalar == null) {
+                scalar = new float[][] {y, dx, dw};
+            } else {
+                // a search resumed on a JVM without the Vector API module must train to the same weights
+                assertArrayEquals(scalar[0], y, "vector and scalar forward, bit for bit");
+                assertArrayEquals(scalar[1], dx, "vector and scalar input gradient, bit for bit");
+                assertArrayEquals(scalar[2], dw, "vector and scalar filter gradient, bit for bit");
+            }
         }
     }
 }
