@@ -28,6 +28,18 @@ public final class Search {
     /** Hears about progress. */
     public interface Listener {
         default void candidate(Record r, Summary s) {}
+
+        /**
+         * Asked before each new generation (not before one read back from the journal): true ends
+         * the search there, e.g. to leave the rest of a time budget to training the best one again.
+         *
+         * @param all            every candidate so far, by id
+         * @param elapsedSeconds since this run of the search began
+         */
+        default boolean enough(List<Record> all, double elapsedSeconds) { return false; }
+
+        /** An epoch of the best network's final training (after the search) ended. */
+        default void finalEpoch(org.tinyfit.train.EpochResult r, int epochs) {}
     }
 
     /**
@@ -140,6 +152,7 @@ public final class Search {
             if (cfg.maxTrained() > 0 && trained + stopped >= cfg.maxTrained()) break;
             boolean replaying = done.containsKey(next);
             if (!replaying && cfg.budgetSeconds() > 0 && elapsed >= cfg.budgetSeconds()) break;
+            if (!replaying && listener.enough(java.util.Collections.unmodifiableList(all), elapsed)) break;
             int size = cfg.parallel();
             if (cfg.maxTrained() > 0) size = Math.min(size, cfg.maxTrained() - trained - stopped);
             List<Candidate> proposals = new ArrayList<>();
