@@ -83,6 +83,12 @@ public final class SearchRun {
             all = all.subset(idx);
         }
         if (all.numClasses() < 2) throw new SearchException("the data has " + all.numClasses() + " class; a classifier needs at least 2");
+        int[] counts = all.classCounts();
+        int present = 0, only = -1;
+        for (int c = 0; c < counts.length; c++) if (counts[c] > 0) { present++; only = c; }
+        if (present < 2) {
+            throw new SearchException("every one of the " + all.size() + " training samples has label " + only + ": the data has 1 class; a classifier needs at least 2");
+        }
         if (!(validation > 0 && validation < 1)) throw new SearchException("the validation fraction must be between 0 and 1, got " + validation);
         Split s = Splits.stratified(all, validation, seed);
         if (s.validation().size() == 0 || s.train().size() == 0) {
