@@ -102,7 +102,7 @@ final class SearchCommand implements Callable<Integer> {
         }
         SearchRun.Options o = new SearchRun.Options(data, d, limits, out, seed, t, seconds, maxCandidates == null ? 0 : maxCandidates, maxEpochs, limit, val, finalEpochs);
         PrintWriter stdout = spec.commandLine().getOut();
-        Progress progress = new Progress(seconds);
+        Progress progress = new Progress(seconds, spec.commandLine().getErr());
         SearchRun.Result r;
         try {
             r = SearchRun.run(o, progress, spark == null ? EvaluatorFactory.local() : EvaluatorFactory.spark(spark));
@@ -134,9 +134,13 @@ final class SearchCommand implements Callable<Integer> {
     /** One status line on stderr, redrawn in place on a terminal, a line per candidate otherwise. */
     private static final class Progress implements Search.Listener {
         private final double budget;
+        private final PrintWriter err;
         private final boolean terminal = System.console() != null;
 
-        Progress(double budget) { this.budget = budget; }
+        Progress(double budget, PrintWriter err) {
+            this.budget = budget;
+            this.err = err;
+        }
 
         @Override public void candidate(Record r, Search.Summary s) {
             String best = s.best() == null ? "none yet" : String.format(Locale.ROOT, "%.2f%% at %,d B SRAM", 100 * s.best().accuracy(),
@@ -144,18 +148,18 @@ final class SearchCommand implements Callable<Integer> {
             String line = String.format(Locale.ROOT, "search: %d trained, %d stopped early, %d rejected%s | best %s | front %d | %s left", s.trained(), s.stopped(), s.rejected(),
                     s.reused() > 0 ? ", " + s.reused() + " from the journal" : "", best, s.frontSize(),
                     Units.duration(Math.max(0, budget - s.elapsedSeconds())));
-            if (terminal) System.err.print("\r" + line + "   ");
-            else System.err.println(line);
-            System.err.flush();
+            if (terminal) err.print("\r" + line + "   ");
+            else err.println(line);
+            err.flush();
         }
 
         @Override public void finalEpoch(EpochResult r, int epochs) {
             String line = String.format(Locale.ROOT, "final training of the best: epoch %d/%d, validation %.2f%%", r.epoch() + 1, epochs, 100 * r.valAccuracy());
-            if (terminal) System.err.print("\r" + line + "   ");
-            else System.err.println(line);
-            System.err.flush();
+            if (terminal) err.print("\r" + line + "   ");
+            else err.println(line);
+            err.flush();
         }
 
-        void end() { if (terminal) System.err.println(); }
+        void end() { if (terminal) err.println(); }
     }
 }
