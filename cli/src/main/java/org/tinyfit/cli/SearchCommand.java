@@ -123,9 +123,11 @@ final class SearchCommand implements Callable<Integer> {
                     100 * m.validationAccuracy(), m.testAccuracy() == null ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * m.testAccuracy()),
                     m.sramBytes(), m.flashBytes(), m.latencyMillis(), m.genome());
         }
-        if (r.finalEpochs() > 0) {
-            stdout.printf(Locale.ROOT, "best (*) trained again for %d epochs: validation %.2f%%, test %s%n", r.finalEpochs(), 100 * r.best().validationAccuracy(),
-                    r.best().testAccuracy() == null ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * r.best().testAccuracy()));
+        SearchRun.FinalTraining f = r.finalTraining();
+        if (f != null) {
+            stdout.printf(Locale.ROOT, "best (*) trained again for %d epochs: validation %.2f%% against %.2f%% from the search; best.tflite is the %s%n",
+                    f.epochs(), 100 * f.retrainedValidationAccuracy(), 100 * f.searchValidationAccuracy(),
+                    f.retrainedKept() ? "model trained again" : "search's model (higher validation accuracy)");
         }
         stdout.printf("best (*): %s; all Pareto models in %s; journal %s%n", out.resolve("best.tflite"), out.resolve("pareto"), r.journal());
         return 0;

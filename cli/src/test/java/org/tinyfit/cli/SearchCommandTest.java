@@ -21,7 +21,10 @@ class SearchCommandTest {
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(3, j.get("trained").asInt());
-        assertEquals(2, j.get("finalEpochs").asInt(), "best.tflite is the best network trained again for 2 epochs");
+        assertEquals(2, j.get("finalEpochs").asInt(), "the best network was trained again for 2 epochs");
+        JsonNode f = j.get("finalTraining");
+        assertEquals(Math.max(f.get("searchValidationAccuracy").asDouble(), f.get("retrainedValidationAccuracy").asDouble()),
+                j.get("best").get("validationAccuracy").asDouble(), 1e-12, "best.tflite is the more accurate of the two on validation: " + f);
         assertTrue(r.err().contains("final training of the best: epoch 2/2"), r.err());
         JsonNode best = j.get("best");
         assertTrue(best.get("sramBytes").asLong() <= 16 * 1024 && best.get("flashBytes").asLong() <= 64 * 1024, best.toString());

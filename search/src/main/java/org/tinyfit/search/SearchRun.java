@@ -65,11 +65,27 @@ public final class SearchRun {
                         long sramBytes, long storedOrderSramBytes, long flashBytes, long macs, long parameters, double latencyMillis) {}
 
     /**
-     * @param finalEpochs the epochs the best network was trained for again after the search (0: {@code best}
-     *                    is the best candidate's own model)
+     * @param finalEpochs   the epochs the best network was trained for again after the search (0: none)
+     * @param finalTraining what that training gave and which model became {@code best}; null without one
      */
-    public record Result(int trained, int rejected, List<Model> pareto, Model best, int finalEpochs, Path journal, Path paretoJson,
-                         @JsonIgnore List<Record> records) {}
+    public record Result(int trained, int rejected, List<Model> pareto, Model best, int finalEpochs, FinalTraining finalTraining, Path journal,
+                         Path paretoJson, @JsonIgnore List<Record> records) {}
+
+    /**
+     * The best network trained again after the search, and which model became {@code best.tflite}:
+     * the one with the higher int8 validation accuracy (the search's own model on a tie). The test
+     * part plays no part in the choice.
+     *
+     * @param searchValidationAccuracy    the best candidate's int8 validation accuracy from the search
+     * @param retrainedValidationAccuracy the model trained again, its int8 validation accuracy on the same part
+     * @param retrainedKept               whether {@code best.tflite} is the model trained again
+     */
+    public record FinalTraining(int epochs, double searchValidationAccuracy, double retrainedValidationAccuracy, boolean retrainedKept) {
+        /** The choice: the model trained again only if it is more accurate on the validation part. */
+        public static FinalTraining of(int epochs, double searchValidationAccuracy, double retrainedValidationAccuracy) {
+            return new FinalTraining(epochs, searchValidationAccuracy, retrainedValidationAccuracy, retrainedValidationAccuracy > searchValidationAccuracy);
+        }
+    }
 
     /** Opens the data as the search sees it. */
     public static SearchData data(String spec, Integer limit, double validation, long seed) {
@@ -196,12 +212,15 @@ public final class SearchRun {
         }
         int parallel = Math.max(1, o.threads());
         int epochs = finalEpochs(bestRecord, o.finalEpochs(), o.budgetSeconds(), elapsedSeconds, parallel, o.threads());
+        FinalTraining finalTraining = null;
         if (epochs > 0) {
             Genome g = bestRecord.candidate().genome();
             Finalist f = Finalist.train(space, data, g, epochs, bestRecord.candidate().seed(), o.threads(), new org.tinyfit.train.Trainer.Listener() {
                 @Override public void epoch(org.tinyfit.train.EpochResult r) { listener.finalEpoch(r, epochs); }
             });
-            best = finalModel(bestRecord, f, epochs, o.out().resolve("best.tflite"), o, data);
+            finalTraining = FinalTraining.of(epochs, bestRecord.evaluation().valAccuracy(), f.validationAccuracy());
+            best = finalTraining.retrainedKept() ? finalModel(bestRecord, f, epochs, o.out().resolve("best.tflite"), o, data)
+                    : model(bestRecord, o.out().resolve("best.tflite"), o, data);
         } else {
             best = model(bestRecord, o.out().resolve("best.tflite"), o, data);
         }
@@ -213,10 +232,11 @@ public final class SearchRun {
         json.put("rejected", rejected);
         json.put("best", best);
         json.put("finalEpochs", epochs);
+        json.put("finalTraining", finalTraining);
         json.put("pareto", pareto);
         Path paretoJson = o.out().resolve("pareto.json");
         writeAtomically(paretoJson, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json));
-        return new Result(trained, rejected, pareto, best, epochs, journalFile, paretoJson, List.copyOf(records));
+        return new Result(trained, rejected, pareto, best, epochs, finalTraining, journalFile, paretoJson, List.copyOf(records));
     }
 
     /** Writes the best network as trained again; its figures are measured on the file written. */

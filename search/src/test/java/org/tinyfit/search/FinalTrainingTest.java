@@ -1,6 +1,7 @@
 package org.tinyfit.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -30,6 +31,12 @@ class FinalTrainingTest {
         assertEquals(0, SearchRun.finalEpochs(best, 3, 0, 0, 2, 2), "fewer than the candidate had: its own model stays");
     }
 
+    @Test void theModelTrainedAgainIsKeptOnlyIfMoreAccurateOnValidation() {
+        assertTrue(SearchRun.FinalTraining.of(13, 0.9327, 0.9338).retrainedKept());
+        assertFalse(SearchRun.FinalTraining.of(13, 0.9327, 0.9238).retrainedKept(), "worse after training again: the search's model stays");
+        assertFalse(SearchRun.FinalTraining.of(13, 0.9327, 0.9327).retrainedKept(), "a tie keeps the search's model");
+    }
+
     @Test void theSearchStopsWhenAListenerSaysEnough() throws Exception {
         SearchData data = Synthetic.data(Synthetic.rows(300, 2));
         SearchSpace space = new SearchSpace(data.sampleShape(), data.classes(), 2);
@@ -54,7 +61,12 @@ class FinalTrainingTest {
         assertEquals(3, epochs[0], "each final epoch was reported");
         double fromFile = Int8Model.accuracy(org.tinyfit.tflite.TfliteReader.read(dir.resolve("best.tflite")),
                 SearchRun.data(credit, 1500, 0.2, 3).validation(), SearchRun.data(credit, 1500, 0.2, 3), 1);
-        assertEquals(r.best().validationAccuracy(), fromFile, 1e-12, "best.tflite is the model trained again, as reported");
+        SearchRun.FinalTraining f = r.finalTraining();
+        assertEquals(3, f.epochs());
+        assertEquals(Math.max(f.searchValidationAccuracy(), f.retrainedValidationAccuracy()), r.best().validationAccuracy(), 1e-12,
+                "best is whichever model is more accurate on the validation part: " + f);
+        assertEquals(f.retrainedValidationAccuracy() > f.searchValidationAccuracy(), f.retrainedKept(), f.toString());
+        assertEquals(r.best().validationAccuracy(), fromFile, 1e-12, "best.tflite is the model reported as kept");
         assertTrue(r.best().sramBytes() <= 16 * 1024 && r.best().flashBytes() <= 64 * 1024, r.best().toString());
     }
 }
