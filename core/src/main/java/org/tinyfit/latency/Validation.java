@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.tinyfit.device.Device;
+import org.tinyfit.device.DeviceCatalog;
 
 /**
  * How well the latency model predicts a measurement it was not fitted to. Leave-one-board-out: every
@@ -102,10 +104,44 @@ public final class Validation {
         boolean met = medianAbsError(mlperf) <= TARGET_MEDIAN && maxAbsError(mlperf) <= TARGET_MAX && !ref.isEmpty() && maxAbsError(ref) <= TARGET_REFERENCE_BOARD;
         b.append(String.format(Locale.ROOT, "%nTargets (leave-one-board-out over the MLPerf Tiny rows: median |error| <= %.0f%%, max <= %.0f%%; %s within %.0f%%): %s%n",
                 100 * TARGET_MEDIAN, 100 * TARGET_MAX, REFERENCE_BOARD, 100 * TARGET_REFERENCE_BOARD, met ? "met" : "NOT met"));
+        b.append("\nThe catalog's boards with their default runtime: what each figure rests on, and how far off the published rows ")
+                .append("resting on the same kind of basis were when their board was left out (the table above):\n\n").append(catalog(all, lobo));
         List<Measurement> missing = unpredicted(all, lobo);
         if (!missing.isEmpty()) {
             b.append("\nNot predictable when their board is left out (no other board has their runtime): ");
             b.append(String.join(", ", missing.stream().map(m -> m.boardName() + " " + m.runtime() + " " + m.workload()).distinct().toList())).append("\n");
+        }
+        return b.toString();
+    }
+
+    /** For each built-in board: its default runtime, the basis of its figure, and the held-out errors of rows with that basis. */
+    static String catalog(List<Measurement> all, List<Row> lobo) {
+        LatencyFit fit = LatencyFit.of(all);
+        StringBuilder b = new StringBuilder("| board | core | MHz | runtime | figure rests on | held-out error of rows on that basis |\n|---|---|---:|---|---|---|\n");
+        for (Device d : DeviceCatalog.builtin().devices()) {
+            String core = d.core().display(), rt = Runtimes.defaultFor(d.core());
+            int own = fit.boardMeasurements(d.id(), rt);
+            String basis;
+            List<Row> like;
+            if (own > 0) {
+                basis = "its own " + own + " published measurement" + (own == 1 ? "" : "s");
+                like = List.of();
+            } else if (fit.coreMeasured(core)) {
+                basis = "extrapolated: other boards' " + rt + " rows, core measured beside a Cortex-M4";
+                like = lobo.stream().filter(r -> r.measured().runtime().equals(rt) && r.coreMeasured()).toList();
+            } else if (LatencyFit.instructionSetFactor(core, rt) != null) {
+                basis = "extrapolated: other boards' " + rt + " rows, core factor from the instruction set";
+                like = lobo.stream().filter(r -> r.measured().runtime().equals(rt) && !r.coreMeasured()
+                        && LatencyFit.instructionSetFactor(r.measured().core(), rt) != null).toList();
+            } else {
+                basis = "extrapolated: other boards' " + rt + " rows, core taken as equal to the one they ran on";
+                like = lobo.stream().filter(r -> r.measured().runtime().equals(rt) && !r.coreMeasured()
+                        && LatencyFit.instructionSetFactor(r.measured().core(), rt) == null).toList();
+            }
+            String err = own > 0 ? "not held out (its own rows are in the fit)" : like.isEmpty() ? "no published row on that basis"
+                    : String.format(Locale.ROOT, "median %.0f%%, %+.0f%% to %+.0f%% (%d rows)", 100 * medianAbsError(like),
+                            100 * like.stream().mapToDouble(Row::error).min().orElse(0), 100 * like.stream().mapToDouble(Row::error).max().orElse(0), like.size());
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s |%n", d.name(), core, d.clockHz() / 1_000_000, rt, basis, err));
         }
         return b.toString();
     }
