@@ -36,6 +36,8 @@ public final class CFootprint {
     static final int IMAGE_FIXED = 2060;
     /** The softmax helpers ({@code tf_softmax_s8}, {@code tf_exp_neg}, {@code tf_one_over_one_plus_x}), once per image. */
     static final int SOFTMAX_HELPERS = 1116;
+    /** {@code tf_conv_2x2}, once per image with a column convolution. */
+    static final int CONV_HELPER = 536;
     static final int INVOKE_BASE = 40, INVOKE_PER_NODE = 6, INVOKE_PER_COPY = 12;
 
     private static final Pattern ARRAY = Pattern.compile("static const (int8_t|uint8_t|int16_t|int32_t) \\w+\\[(\\d+)\\]");
@@ -49,6 +51,7 @@ public final class CFootprint {
             softmax |= n.op() instanceof Op.Softmax;
         }
         if (softmax) code += SOFTMAX_HELPERS;
+        if (p.columnBytes() > 0) code += CONV_HELPER;
         long tables = 0;
         Matcher m = ARRAY.matcher(p.files().get("model.c"));
         while (m.find()) {
@@ -71,20 +74,19 @@ public final class CFootprint {
     static int kernelBytes(Graph g, Node n) {
         return switch (n.op()) {
             case Op.Conv2D c -> {
-                int[] f = g.tensor(n.input(1)).shape().dims();
-                if (f[3] != g.tensor(n.input(0)).shape().dims()[3]) yield 560; // grouped: a plain loop nest
-                // im2col: output channels two at a time (no pair loop for one channel), plus a single-channel
-                // tail when their count is odd, plus a zeroing loop when the column length is not a multiple of 4
-                int pad = (f[1] * f[2] * f[3]) % 4 != 0 ? 30 : 0;
-                yield f[0] == 1 ? 200 + pad : 480 + (f[0] % 2 != 0 ? 230 : 0) + pad;
+                int[] f = g.tensor(n.input(1)).shape().dims(), x = g.tensor(n.input(0)).shape().dims(), o = g.tensor(n.output(0)).shape().dims();
+                if (f[3] != x[3]) yield 560; // grouped: a plain loop nest
+                // the gather and the pixel-pair loop around tf_conv_2x2; a border branch when windows can leave the input
+                yield columnConv(c.padding(), c.strideH(), c.strideW(), c.dilationH(), c.dilationW(), x, f[1], f[2], o);
             }
             case Op.DepthwiseConv2D d -> {
-                int[] f = g.tensor(n.input(1)).shape().dims();
-                yield 440 + 15 * f[1] * f[2];
+                int[] f = g.tensor(n.input(1)).shape().dims(), x = g.tensor(n.input(0)).shape().dims(), o = g.tensor(n.output(0)).shape().dims();
+                if (x[3] == 1 && o[3] != 1) yield columnConv(d.padding(), d.strideH(), d.strideW(), d.dilationH(), d.dilationW(), x, f[1], f[2], o);
+                yield 320 + 15 * f[1] * f[2];
             }
             case Op.FullyConnected f -> {
                 int[] w = g.tensor(n.input(1)).shape().dims();
-                yield w[0] == 1 || w[1] < 4 ? 170 : 250; // one output or a short dot product: loops folded away
+                yield w[0] == 1 || w[1] < 4 ? 100 : 175; // one output or a short dot product: loops folded away
             }
             case Op.Pool2D p -> 120;
             case Op.Add a -> addSub(g, n);
@@ -114,6 +116,13 @@ public final class CFootprint {
             case Op.Resize r -> 0;
             case Op.Opaque o -> 0;
         };
+    }
+
+    /** The column convolution's node function: 176 B, 268 B with the gather's border branch. */
+    private static int columnConv(Op.Padding padding, int sH, int sW, int dH, int dW, int[] x, int kH, int kW, int[] o) {
+        int padH = org.tinyfit.graph.ShapeInference.padBefore(x[1], kH, sH, dH, padding), padW = org.tinyfit.graph.ShapeInference.padBefore(x[2], kW, sW, dW, padding);
+        boolean inside = padH == 0 && padW == 0 && (o[1] - 1) * sH + (kH - 1) * dH < x[1] && (o[2] - 1) * sW + (kW - 1) * dW < x[2];
+        return inside ? 176 : 268;
     }
 
     /** One flat loop when both operands have the output's shape, a loop nest with broadcast indexing otherwise. */
