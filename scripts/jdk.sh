@@ -26,3 +26,40 @@ tinyfit_find_jdk() {
   echo "tinyfit needs a JDK 21 or newer: install one (Debian: apt-get install openjdk-21-jdk-headless) or set JAVA_HOME to it." >&2
   return 1
 }
+
+# Training and the float runtime use the JDK's Vector API, an incubator module on JDK 21-25 that
+# has to be added at start-up; the JVM then prints one notice about it on stderr.
+TINYFIT_VECTOR=(--add-modules jdk.incubator.vector)
+
+# tinyfit_java ARGS...: runs java with the Vector API, drops that one notice and passes the rest
+# of stderr through unchanged as it comes (progress bars included); stdin, stdout and the exit code
+# are java's; Ctrl-C, kill and hang-up reach java (as SIGTERM: its shutdown hooks run). Returns once
+# the last byte of stderr is out.
+tinyfit_java() {
+  local dir fifo pid fpid rc
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/tinyfit.XXXXXX") || return 1
+  fifo="$dir/stderr"; mkfifo "$fifo" || { rm -rf "$dir"; return 1; }
+  _tinyfit_drop_notice <"$fifo" >&2 &
+  fpid=$!
+  "$JAVA_HOME/bin/java" "${TINYFIT_VECTOR[@]}" "$@" <&0 2>"$fifo" &
+  pid=$!
+  trap 'kill -TERM "$pid" 2>/dev/null' INT TERM HUP
+  while :; do
+    wait "$pid"; rc=$?
+    kill -0 "$pid" 2>/dev/null || break
+  done
+  trap - INT TERM HUP
+  wait "$fpid" 2>/dev/null
+  rm -rf "$dir"
+  return "$rc"
+}
+
+_tinyfit_drop_notice() { # copies stdin to stdout without the JVM's incubator notice (its first line)
+  local first
+  if IFS= read -r first; then
+    [ "$first" = "WARNING: Using incubator modules: jdk.incubator.vector" ] || printf '%s\n' "$first"
+    exec cat
+  else
+    printf '%s' "$first"
+  fi
+}

@@ -14,29 +14,36 @@ import org.tinyfit.data.InMemory;
 import org.tinyfit.data.Normalization;
 
 /**
- * Training throughput of the same small CNN in tinyfit and in PyTorch (through DJL), on the same
- * batches, with the same thread count: conv3x3 16 (same) → relu → maxpool 2 → conv3x3 32 (same) →
- * relu → maxpool 2 → dense 10, softmax cross-entropy, plain SGD, batch 64, 2 threads (by default).
- * Reports samples per second (wall clock, and per CPU second of the process, which is steadier on a
- * shared machine) as medians over timed windows after a warm-up, and the ratio tinyfit / PyTorch.
+ * Training throughput of the same networks ({@link TrainNetwork}: the benchmark CNN, a
+ * depthwise-separable CNN, an MLP) in tinyfit and in PyTorch (through DJL), on the same batches,
+ * from the same initial weights, with the same thread count: softmax cross-entropy, plain SGD, batch
+ * 64, 2 threads by default. Reports samples per second by wall clock (and per CPU second of the
+ * process) as medians over timed windows that alternate between the engines after a warm-up, each
+ * engine's spread (min and max window against its median), the fraction of the machine's fp32 peak
+ * each reaches, and the ratio tinyfit / PyTorch.
  *
- * <pre>bench/run main TrainThroughput [batchesPerWindow=20] [windows=7] [warmupBatches=20] [threads=2]</pre>
+ * <pre>bench/run main TrainThroughput [batchesPerWindow=20] [windows=7] [warmupBatches=20] [threads=2] [networks=cnn,dwsep,mlp]</pre>
+ *
+ * {@code -Dtinyfit.bench.peakGflops=290} sets the peak (2 cores × 2 AVX-512 FMA units × 16 lanes × 2
+ * flops × ~2.3 GHz); {@code -Dtinyfit.bench.flushDenormals=false} leaves libtorch's denormals on.
  */
 public final class TrainThroughput {
     static final int BATCH = 64;
     static final int DEFAULT_THREADS = 2;
     static final float LEARNING_RATE = 0.05f;
-    static final int CLASSES = 10;
     static final int[] SAMPLE_SHAPE = {28, 28, 1};
     /** Distinct batches prepared once and cycled, so the timing is training alone. */
     static final int PREPARED_BATCHES = 64;
 
-    /** One engine training the CNN, one batch at a time. */
+    /** One engine training a network on the prepared batches. */
     interface Side extends AutoCloseable {
         String name();
 
-        /** Forward, cross-entropy, backward and one SGD step on {@code n} samples (NHWC floats) with labels. */
-        void trainStep(float[] features, int[] labels, int n);
+        /** Takes the batches (NHWC floats and labels) once, before timing. */
+        void prepare(List<Batch> batches);
+
+        /** Trains on {@code count} batches from index {@code first} (mod the number of batches): forward, loss, backward, SGD step. */
+        void train(int first, int count);
 
         /** The mean loss of the last step (may synchronize). */
         float lastLoss();
@@ -46,7 +53,12 @@ public final class TrainThroughput {
 
     /** Samples per second: median and spread over the timed windows, plus the loss before and after. */
     record Result(String name, double medianSamplesPerSecond, double minSamplesPerSecond, double maxSamplesPerSecond,
-                  double medianSamplesPerCpuSecond, float firstLoss, float lastLoss) {}
+                  double medianSamplesPerCpuSecond, float firstLoss, float lastLoss) {
+        /** The largest distance of a window from the median, as a fraction of the median. */
+        double spread() {
+            return Math.max(maxSamplesPerSecond / medianSamplesPerSecond - 1, 1 - minSamplesPerSecond / medianSamplesPerSecond);
+        }
+    }
 
     public static void main(String[] args) throws Exception {
         if (System.getenv("OMP_WAIT_POLICY") == null) {
@@ -56,23 +68,33 @@ public final class TrainThroughput {
         int windows = args.length > 1 ? Integer.parseInt(args[1]) : 7;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : DEFAULT_THREADS;
+        List<TrainNetwork> networks = new ArrayList<>();
+        for (String n : (args.length > 4 ? args[4] : "cnn,dwsep,mlp").split(",")) networks.add(TrainNetwork.valueOf(n.trim().toUpperCase(java.util.Locale.ROOT)));
+        double peak = Double.parseDouble(System.getProperty("tinyfit.bench.peakGflops", "290")) * 1e9;
+        boolean ftz = Boolean.parseBoolean(System.getProperty("tinyfit.bench.flushDenormals", "true"));
         TrainThroughputTorch.configureOffline(threads);
 
         List<Batch> batches = prepareBatches();
-        System.out.printf("model: conv3x3x16-relu-maxpool2-conv3x3x32-relu-maxpool2-dense10, batch %d, threads %d, SGD lr %.2f%n",
-                BATCH, threads, LEARNING_RATE);
-        System.out.printf("OpenMP wait policy: %s%n", System.getenv("OMP_WAIT_POLICY"));
-        System.out.printf("timing: %d warm-up batches, then %d windows of %d batches (median samples/s)%n%n",
+        System.out.printf("batch %d, threads %d, SGD lr %.2f, OpenMP wait policy %s, fp32 peak %.0f GFLOP/s%n",
+                BATCH, threads, LEARNING_RATE, System.getenv("OMP_WAIT_POLICY"), peak / 1e9);
+        System.out.printf("timing: %d warm-up batches, then %d alternating windows of %d batches per engine (medians)%n",
                 warmup, windows, perWindow);
+        System.out.printf("load average at start: %.2f%n", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
 
-        try (Side tiny = new TrainThroughputTinyfit(threads, LEARNING_RATE);
-             Side torch = new TrainThroughputTorch(threads, LEARNING_RATE)) {
-            List<Result> r = measure(List.of(tiny, torch), batches, perWindow, windows, warmup);
-            r.forEach(TrainThroughput::print);
-            System.out.printf("%nratio tinyfit / PyTorch: %.2f (wall clock), %.2f (per CPU second)%n",
-                    r.get(0).medianSamplesPerSecond() / r.get(1).medianSamplesPerSecond(),
-                    r.get(0).medianSamplesPerCpuSecond() / r.get(1).medianSamplesPerCpuSecond());
+        for (TrainNetwork network : networks) {
+            try (TrainThroughputTinyfit tiny = new TrainThroughputTinyfit(network, threads, LEARNING_RATE);
+                 Side torch = new TrainThroughputTorch(network, threads, LEARNING_RATE, tiny.initialWeightsForTorch(), ftz)) {
+                double flops = TrainNetwork.trainingFlopsPerSample(tiny.graph());
+                System.out.printf("%n%s: %s (%.2f MFLOP per sample per training step)%n", network.label(), network.description, flops / 1e6);
+                List<Result> r = measure(List.of(tiny, torch), batches, perWindow, windows, warmup);
+                for (Result x : r) print(x, flops, peak);
+                System.out.printf("ratio tinyfit / PyTorch (%s): %.2f (wall clock), %.2f (per CPU second); PyTorch windows %s ±20%% of their median%n",
+                        network.label(), r.get(0).medianSamplesPerSecond() / r.get(1).medianSamplesPerSecond(),
+                        r.get(0).medianSamplesPerCpuSecond() / r.get(1).medianSamplesPerCpuSecond(),
+                        r.get(1).spread() <= 0.2 ? "within" : "NOT within");
+            }
         }
+        System.out.printf("%nload average at end: %.2f%n", java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     /**
@@ -86,6 +108,7 @@ public final class TrainThroughput {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(TrainThroughput.class.getName());
@@ -107,7 +130,7 @@ public final class TrainThroughput {
             byte[] px = new byte[PREPARED_BATCHES * BATCH * 784];
             r.nextBytes(px);
             int[] y = new int[PREPARED_BATCHES * BATCH];
-            for (int i = 0; i < y.length; i++) y[i] = r.nextInt(CLASSES);
+            for (int i = 0; i < y.length; i++) y[i] = r.nextInt(TrainNetwork.CLASSES);
             data = InMemory.ofBytes(px, y, SAMPLE_SHAPE);
             System.out.println("data: random images (Fashion-MNIST not installed: apt-get install dataset-fashion-mnist)");
         }
@@ -135,19 +158,22 @@ public final class TrainThroughput {
         var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         int[] next = new int[k];
         for (int s = 0; s < k; s++) {
-            Batch first = batches.get(0);
-            sides.get(s).trainStep(first.features(), first.labels(), first.size());
-            firstLoss[s] = sides.get(s).lastLoss();
-            next[s] = 1;
-            for (int i = 0; i < warmup; i++) step(sides.get(s), batches, next[s]++);
+            Side side = sides.get(s);
+            side.prepare(batches);
+            side.train(0, 1);
+            firstLoss[s] = side.lastLoss();
+            side.train(1, warmup);
+            side.lastLoss();
+            next[s] = 1 + warmup;
         }
         for (int w = 0; w < windows; w++) {
             for (int s = 0; s < k; s++) {
                 Side side = sides.get(s);
                 long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
-                for (int i = 0; i < perWindow; i++) step(side, batches, next[s]++);
+                side.train(next[s], perWindow);
                 side.lastLoss();
                 long t1 = System.nanoTime(), c1 = os.getProcessCpuTime();
+                next[s] += perWindow;
                 rates[s][w] = (double) perWindow * BATCH / ((t1 - t0) / 1e9);
                 cpuRates[s][w] = (double) perWindow * BATCH / ((c1 - c0) / 1e9);
             }
@@ -169,14 +195,9 @@ public final class TrainThroughput {
         return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
-    private static void step(Side side, List<Batch> batches, int index) {
-        Batch b = batches.get(index % batches.size());
-        side.trainStep(b.features(), b.labels(), b.size());
-    }
-
-    static void print(Result r) {
-        System.out.printf("%-28s %9.1f samples/s (median; min %.1f, max %.1f)  %9.1f samples/CPU-s   loss %.3f -> %.3f%n",
-                r.name(), r.medianSamplesPerSecond(), r.minSamplesPerSecond(), r.maxSamplesPerSecond(),
-                r.medianSamplesPerCpuSecond(), r.firstLoss(), r.lastLoss());
+    static void print(Result r, double flopsPerSample, double peak) {
+        System.out.printf("  %-36s %8.1f samples/s (median; min %.1f, max %.1f; ±%.0f%%)  %5.1f%% of fp32 peak  %8.1f samples/CPU-s  loss %.3f -> %.3f%n",
+                r.name(), r.medianSamplesPerSecond(), r.minSamplesPerSecond(), r.maxSamplesPerSecond(), 100 * r.spread(),
+                100 * r.medianSamplesPerSecond() * flopsPerSample / peak, r.medianSamplesPerCpuSecond(), r.firstLoss(), r.lastLoss());
     }
 }

@@ -24,7 +24,8 @@ import org.tinyfit.tflite.TfliteWriter;
  * The tensor_arena tinyfit reports for a TFLite Micro host build equals, to the byte, what TFLite Micro
  * built from source allocated for the same file (test resource {@code tflm-arena-measured.tsv}, which
  * says how it was measured): head (planned), head + persistent tail ({@code arena_used_bytes()}), and the
- * smallest arena with which TFLite Micro allocated and ran the model, on the shared models and on the
+ * smallest arena with which TFLite Micro allocated and ran the model, on every shared model (the 127
+ * single-operator models of tflm-integration-seanet included) and on the
  * models {@link TflmCheckModels} writes.
  */
 class TflmArenaMeasuredTest {

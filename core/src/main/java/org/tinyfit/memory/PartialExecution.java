@@ -25,7 +25,8 @@ import org.tinyfit.graph.Tensor;
  * stops when the peak is somewhere splitting cannot help; then each split gets the fewest parts that
  * keep the graph's peak where it is. Then, while the peak lies in a run of row-local layers, that run
  * is computed in bands of rows ({@link PatchExecution}), with the run and band count that lower the
- * peak most. Split nodes are ordinary nodes: schedulers, planners and the cost model see nothing
+ * peak most. A PAD that only adds a convolution's SAME border is folded into it first ({@link PadFusion}).
+ * Split nodes are ordinary nodes: schedulers, planners and the cost model see nothing
  * special.
  */
 public final class PartialExecution {
@@ -54,8 +55,9 @@ public final class PartialExecution {
      * @param splits what was split, in the order it was done
      * @param peakBytesBefore the input graph's peak in its stored order, in place
      * @param peakBytesAfter the output graph's peak in its stored order, in place
+     * @param fusedPads PAD nodes folded into the convolution that reads them ({@link PadFusion}) before splitting
      */
-    public record Result(Graph graph, List<Split> splits, long peakBytesBefore, long peakBytesAfter) {
+    public record Result(Graph graph, List<Split> splits, long peakBytesBefore, long peakBytesAfter, int fusedPads) {
         public Result { splits = List.copyOf(splits); }
     }
 
@@ -70,14 +72,16 @@ public final class PartialExecution {
      * Splits {@code g} where its peak is: channels first then rows, and rows first then channels,
      * keeping whichever ends lower (channels first among equals).
      */
-    public static Result apply(Graph g) {
-        long before = peakOf(g);
+    public static Result apply(Graph original) {
+        long before = peakOf(original);
+        Graph g = PadFusion.apply(original);
+        int fused = original.nodes().size() - g.nodes().size();
         List<Split> first = new ArrayList<>();
         Graph a = bandsAtThePeak(channels(g, first), first);
         List<Split> second = new ArrayList<>();
         Graph b = channels(bandsAtThePeak(g, second), second);
         long pa = peakOf(a), pb = peakOf(b);
-        return pb < pa ? new Result(b, second, before, pb) : new Result(a, first, before, pa);
+        return pb < pa ? new Result(b, second, before, pb, fused) : new Result(a, first, before, pa, fused);
     }
 
     private static long peakOf(Graph g) {

@@ -2,21 +2,16 @@ package org.tinyfit.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -44,23 +39,8 @@ import org.tinyfit.tflite.TfliteWriter;
  */
 class LstmTflmTest {
 
-    /** One model's recorded rows: its file hash, its arena figures, and per seed the tensors by name ("tensor 5", "output 0"). */
-    record Recorded(String sha256, Map<String, Long> arena, Map<Integer, Map<String, byte[]>> seeds) {}
-
-    static Map<String, Recorded> recorded() throws IOException {
-        Map<String, Recorded> out = new LinkedHashMap<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                LstmTflmTest.class.getResourceAsStream("lstm-tflm-outputs.tsv"), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith("#") || line.isBlank()) continue;
-                String[] f = line.split("\t");
-                Recorded m = out.computeIfAbsent(f[0], k -> new Recorded(f[1], new HashMap<>(), new HashMap<>()));
-                assertEquals(m.sha256(), f[1], f[0] + ": one file hash per model");
-                if (f[2].equals("-")) m.arena().put(f[3], Long.parseLong(f[4]));
-                else m.seeds().computeIfAbsent(Integer.parseInt(f[2]), k -> new LinkedHashMap<>()).put(f[3], HexFormat.of().parseHex(f[4]));
-            }
-        }
-        return out;
+    static Map<String, TflmRecords.Recorded> recorded() throws IOException {
+        return TflmRecords.read("lstm-tflm-outputs.tsv");
     }
 
     static Stream<Arguments> models() throws IOException {
@@ -80,34 +60,10 @@ class LstmTflmTest {
         throw new AssertionError("no LstmModels spec writes " + name);
     }
 
-    /** The inputs of shared/models/README.md's generator for {@code seed}. */
-    static byte[][] lcgInputs(Graph g, int seed) {
-        int x = 12345 + seed;
-        byte[][] ins = new byte[g.inputs().length][];
-        for (int k = 0; k < ins.length; k++) {
-            Tensor t = g.tensor(g.inputs()[k]);
-            byte[] b = new byte[(int) t.bytes()];
-            ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-            if (t.dtype() == DType.F32) {
-                for (int i = 0; i < b.length / 4; i++) {
-                    x = x * 1103515245 + 12345;
-                    bb.putFloat(4 * i, (((x >>> 16) & 0xffff) - 32768) / 32768f);
-                }
-            } else {
-                for (int i = 0; i < b.length; i++) {
-                    x = x * 1103515245 + 12345;
-                    b[i] = (byte) ((x >>> 16) & 0xff);
-                }
-            }
-            ins[k] = b;
-        }
-        return ins;
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void everyTensorEqualsTflmOnThreeSeeds(String name) throws Exception {
-        Recorded rec = recorded().get(name);
+        TflmRecords.Recorded rec = recorded().get(name);
         byte[] file = file(name);
         assertEquals(rec.sha256(), sha256(file), name + ": LstmModels no longer writes the file TFLite Micro ran");
         Graph g = TfliteReader.read(file, name + ".tflite");
@@ -117,7 +73,7 @@ class LstmTflmTest {
             for (boolean fast : new boolean[] {true, false}) {
                 Interpreter it = new Interpreter(g, s, new TflmGreedyPlanner().plan(g, s), Interpreter.defaultProviders(), fast);
                 Map<Integer, byte[]> written = new HashMap<>();
-                byte[][] ins = lcgInputs(g, seed.getKey());
+                byte[][] ins = TflmRecords.lcgInputs(g, seed.getKey());
                 for (int k = 0; k < ins.length; k++) written.put(g.inputs()[k], ins[k]);
                 byte[][] outs = it.run(ins, (step, node, arena) -> {
                     for (int t : node.outputs()) written.put(t, arena.read(t));
@@ -148,7 +104,7 @@ class LstmTflmTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void plannedArenaAndTailEqualTflms(String name) throws Exception {
-        Recorded rec = recorded().get(name);
+        TflmRecords.Recorded rec = recorded().get(name);
         Graph g = TfliteReader.read(file(name), name + ".tflite");
         ArenaPlan plan = new TflmGreedyPlanner().plan(g, Schedule.stored(g));
         assertEquals(rec.arena().get("planned"), plan.arenaBytes(), name + ": planned arena");
@@ -169,7 +125,7 @@ class LstmTflmTest {
         int at = (int) plan.scratchOffset(0, 0);
         byte[][] buffer0 = new byte[1][];
         Interpreter it = new Interpreter(g, s, plan, Interpreter.defaultProviders(), true);
-        it.run(lcgInputs(g, 0), (step, node, arena) -> {
+        it.run(TflmRecords.lcgInputs(g, 0), (step, node, arena) -> {
             if (node.id() == 0) buffer0[0] = java.util.Arrays.copyOfRange(arena.bytes(), at, at + finalCell.length);
         });
         ByteBuffer c = ByteBuffer.wrap(finalCell).order(ByteOrder.LITTLE_ENDIAN), b0 = ByteBuffer.wrap(buffer0[0]).order(ByteOrder.LITTLE_ENDIAN);
@@ -182,7 +138,7 @@ class LstmTflmTest {
 
     @Test
     void theRecordedRunsAreNotDegenerate() throws IOException {
-        Map<String, Recorded> all = recorded();
+        Map<String, TflmRecords.Recorded> all = recorded();
         assertEquals(7, all.size(), "three int8 models, their float versions, one int16 model");
         for (var e : all.entrySet()) {
             for (var seed : e.getValue().seeds().entrySet()) {

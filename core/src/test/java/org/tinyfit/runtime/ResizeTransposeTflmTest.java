@@ -4,15 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -39,21 +34,8 @@ import org.tinyfit.tflite.TfliteWriter;
  */
 class ResizeTransposeTflmTest {
 
-    record Recorded(String sha256, Map<String, Long> arena, Map<Integer, byte[]> outputs) {}
-
-    static Map<String, Recorded> recorded() throws IOException {
-        Map<String, Recorded> out = new LinkedHashMap<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                ResizeTransposeTflmTest.class.getResourceAsStream("resize-transpose-tflm.tsv"), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith("#") || line.isBlank()) continue;
-                String[] f = line.split("\t");
-                Recorded m = out.computeIfAbsent(f[0], k -> new Recorded(f[1], new HashMap<>(), new HashMap<>()));
-                if (f[2].equals("-")) m.arena().put(f[3], Long.parseLong(f[4]));
-                else m.outputs().put(Integer.parseInt(f[2]), HexFormat.of().parseHex(f[4]));
-            }
-        }
-        return out;
+    static Map<String, TflmRecords.Recorded> recorded() throws IOException {
+        return TflmRecords.read("resize-transpose-tflm.tsv");
     }
 
     static Stream<String> models() throws IOException { return recorded().keySet().stream(); }
@@ -67,18 +49,18 @@ class ResizeTransposeTflmTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void outputsEqualTflmsOnThreeSeeds(String name) throws Exception {
-        Recorded rec = recorded().get(name);
+        TflmRecords.Recorded rec = recorded().get(name);
         byte[] bytes = file(name);
         assertEquals(rec.sha256(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)),
                 name + ": ResizeTransposeModels no longer writes the file TFLite Micro ran");
         Graph g = TfliteReader.read(bytes, name + ".tflite");
-        assertEquals(3, rec.outputs().size(), name + ": seeds recorded");
+        assertEquals(3, rec.seeds().size(), name + ": seeds recorded");
         Schedule s = Schedule.stored(g);
-        for (var seed : rec.outputs().entrySet()) {
+        for (var seed : rec.seeds().entrySet()) {
             for (boolean fast : new boolean[] {true, false}) {
                 Interpreter it = new Interpreter(g, s, new TflmGreedyPlanner().plan(g, s), Interpreter.defaultProviders(), fast);
-                byte[][] outs = it.run(LstmTflmTest.lcgInputs(g, seed.getKey()));
-                assertArrayEquals(seed.getValue(), outs[0], name + " seed " + seed.getKey() + (fast ? " (fast)" : ""));
+                byte[][] outs = it.run(TflmRecords.lcgInputs(g, seed.getKey()));
+                assertArrayEquals(seed.getValue().get("output 0"), outs[0], name + " seed " + seed.getKey() + (fast ? " (fast)" : ""));
             }
         }
     }
@@ -86,7 +68,7 @@ class ResizeTransposeTflmTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("models")
     void plannedArenaAndTailEqualTflms(String name) throws Exception {
-        Recorded rec = recorded().get(name);
+        TflmRecords.Recorded rec = recorded().get(name);
         Graph g = TfliteReader.read(file(name), name + ".tflite");
         ArenaPlan plan = new TflmGreedyPlanner().plan(g, Schedule.stored(g));
         assertEquals(rec.arena().get("planned"), plan.arenaBytes(), name + ": planned arena");
@@ -97,7 +79,7 @@ class ResizeTransposeTflmTest {
 
     @Test
     void theRecordsCoverEveryModeOptionAndTypeAndAreNotDegenerate() throws IOException {
-        Map<String, Recorded> all = recorded();
+        Map<String, TflmRecords.Recorded> all = recorded();
         assertEquals(ResizeTransposeModels.all().keySet(), all.keySet(), "every model is recorded");
         Set<String> kinds = new HashSet<>();
         for (Graph g : ResizeTransposeModels.all().values()) {
@@ -119,9 +101,9 @@ class ResizeTransposeTflmTest {
         }
         for (var e : all.entrySet()) {
             Set<Byte> distinct = new HashSet<>();
-            for (byte[] o : e.getValue().outputs().values()) for (byte v : o) distinct.add(v);
+            for (Map<String, byte[]> seed : e.getValue().seeds().values()) for (byte v : seed.get("output 0")) distinct.add(v);
             assertTrue(distinct.size() > 16, e.getKey() + ": outputs take " + distinct.size() + " byte values");
-            assertTrue(!java.util.Arrays.equals(e.getValue().outputs().get(0), e.getValue().outputs().get(1)), e.getKey() + ": seeds 0 and 1 give different outputs");
+            assertTrue(!java.util.Arrays.equals(e.getValue().seeds().get(0).get("output 0"), e.getValue().seeds().get(1).get("output 0")), e.getKey() + ": seeds 0 and 1 give different outputs");
         }
     }
 

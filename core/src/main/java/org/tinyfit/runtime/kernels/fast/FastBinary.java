@@ -12,11 +12,14 @@ import org.tinyfit.runtime.kernels.BinaryKernel.AddSubQuant;
 import org.tinyfit.runtime.kernels.BinaryKernel.Kind;
 import org.tinyfit.runtime.kernels.BinaryKernel.MulQuant;
 import org.tinyfit.runtime.kernels.BinaryKernel;
+import org.tinyfit.runtime.kernels.fast.vector.VectorBinary;
+import org.tinyfit.quant.FixedPoint;
 
 /**
  * ADD, SUB and MUL by lookup: a large int8 op reads its result from a table of all 256 x 256 input
- * pairs, filled in prepare by the reference arithmetic (so the bytes are the same). Float, int32 and
- * small int8 ops run the reference ({@link BinaryKernel}), which also does every check.
+ * pairs, filled in prepare by the reference arithmetic (so the bytes are the same). Float of two
+ * same-shape inputs runs on the Vector API ({@link VectorBinary}) where {@link Simd#AVAILABLE}. Other
+ * float, int32 and small int8 ops run the reference ({@link BinaryKernel}), which also does every check.
  */
 public final class FastBinary implements Kernel {
     /** Below this many output elements a lookup table (65536 entries, built in prepare) does not pay for itself. */
@@ -24,10 +27,16 @@ public final class FastBinary implements Kernel {
 
     private final Kind kind;
     private final Op.Act act;
+    private final boolean simd;
 
-    public FastBinary(Kind kind, Op.Act act) {
+    /** Float on the Vector API where {@link Simd#AVAILABLE}. */
+    public FastBinary(Kind kind, Op.Act act) { this(kind, act, Simd.AVAILABLE); }
+
+    /** {@code simd}: float of two same-shape inputs runs {@link VectorBinary} (only when {@link Simd#AVAILABLE}). */
+    public FastBinary(Kind kind, Op.Act act, boolean simd) {
         this.kind = kind;
         this.act = act;
+        this.simd = simd && Simd.AVAILABLE;
     }
 
     @Override
@@ -35,6 +44,10 @@ public final class FastBinary implements Kernel {
         PreparedKernel reference = new BinaryKernel(kind, act).prepare(node, g);
         Tensor x = g.tensor(node.input(0)), y = g.tensor(node.input(1)), out = g.tensor(node.output(0));
         int n = out.shape().elements();
+        if (x.dtype() == DType.F32 && simd && x.shape().elements() == n && y.shape().elements() == n) {
+            float[] range = FixedPoint.activationRangeFloat(act);
+            return VectorBinary.f32(kind, n, x.id(), y.id(), out.id(), range[0], range[1]);
+        }
         if (x.dtype() != DType.I8 || n < TABLE_MIN_ELEMENTS) return reference;
         boolean sub = kind == Kind.SUB;
         byte[] table = int8Table(kind == Kind.MUL ? null : BinaryKernel.addSubQuant(node, x, y, out, act, sub),

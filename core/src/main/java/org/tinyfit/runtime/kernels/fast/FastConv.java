@@ -12,9 +12,11 @@ import org.tinyfit.runtime.Arena;
 import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.PreparedKernel;
 import org.tinyfit.runtime.kernels.Conv2DKernel;
+import org.tinyfit.runtime.kernels.fast.vector.VectorConv;
 
 /**
- * CONV_2D, float and int8, by patches (im2col one output pixel at a time): the input window, offset by the input
+ * CONV_2D, float and int8. Float runs on the Vector API ({@link VectorConv}) where {@link Simd#AVAILABLE}; otherwise, and for int8,
+ * by patches (im2col one output pixel at a time): the input window, offset by the input
  * zero point and with 0 where the window leaves the image, is gathered once per pixel and dotted with
  * every filter row. Integer sums are exact, so the result equals the reference bit for bit; float
  * sums run in the reference's order (row, column, channel), so they are equal too. Output rows are
@@ -22,13 +24,24 @@ import org.tinyfit.runtime.kernels.Conv2DKernel;
  * Conv2DKernel#plan}).
  */
 public final class FastConv implements Kernel {
-    public FastConv() {}
+    private final boolean simd;
+
+    /** Float on the Vector API where {@link Simd#AVAILABLE}. */
+    public FastConv() { this(Simd.AVAILABLE); }
+
+    /** {@code simd}: float runs {@link VectorConv} (only when {@link Simd#AVAILABLE}); otherwise the scalar patches below. */
+    public FastConv(boolean simd) { this.simd = simd && Simd.AVAILABLE; }
 
     @Override
     public PreparedKernel prepare(Node node, Graph graph) {
         Conv2DKernel.Plan p = Conv2DKernel.plan(node, graph);
-        return p.int8() ? int8Conv(p.geometry(), p.quant(), p.input(), p.filter(), p.bias(), p.output())
-                : floatConv(p.geometry(), p.input(), p.filter(), p.bias(), p.output(), p.min(), p.max(), p.constantWeights());
+        if (p.int8()) return int8Conv(p.geometry(), p.quant(), p.input(), p.filter(), p.bias(), p.output());
+        Conv2DKernel.Geometry g = p.geometry();
+        if (simd) {
+            boolean parallel = (long) g.batches() * g.outH() * g.outW() * g.outC() * g.kH() * g.kW() * g.filterInC() > PARALLEL_MACS;
+            return VectorConv.floatConv(g, p.input(), p.filter(), p.bias(), p.output(), p.min(), p.max(), p.constantWeights(), parallel);
+        }
+        return floatConv(g, p.input(), p.filter(), p.bias(), p.output(), p.min(), p.max(), p.constantWeights());
     }
 
     private static final VarHandle F32 = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);

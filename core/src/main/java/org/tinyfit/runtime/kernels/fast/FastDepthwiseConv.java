@@ -7,20 +7,34 @@ import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.PreparedKernel;
 import org.tinyfit.runtime.kernels.DepthwiseConv2DKernel.Geometry;
 import org.tinyfit.runtime.kernels.DepthwiseConv2DKernel;
+import org.tinyfit.runtime.kernels.fast.vector.VectorDepthwiseConv;
 
 /**
  * int8 DEPTHWISE_CONV_2D with channel-inner loops over int arrays: per output pixel, every channel's
  * accumulator advances together over the window. Integer sums are exact, so the bytes equal the
- * reference's; large layers split their rows across threads. Float runs the reference. Checks and
+ * reference's; large layers split their rows across threads. Float with depth multiplier 1 runs on the
+ * Vector API ({@link VectorDepthwiseConv}) where {@link Simd#AVAILABLE}, otherwise the reference. Checks and
  * parameters are the reference's ({@link DepthwiseConv2DKernel#plan}).
  */
 public final class FastDepthwiseConv implements Kernel {
-    public FastDepthwiseConv() {}
+    private final boolean simd;
+
+    /** Float on the Vector API where {@link Simd#AVAILABLE}. */
+    public FastDepthwiseConv() { this(Simd.AVAILABLE); }
+
+    /** {@code simd}: float with depth multiplier 1 runs {@link VectorDepthwiseConv} (only when {@link Simd#AVAILABLE}); otherwise the reference. */
+    public FastDepthwiseConv(boolean simd) { this.simd = simd && Simd.AVAILABLE; }
 
     @Override
     public PreparedKernel prepare(Node node, Graph graph) {
         DepthwiseConv2DKernel.Plan p = DepthwiseConv2DKernel.plan(node, graph);
-        return p.int8() ? int8(p.geometry(), p.quant(), p.input(), p.filter(), p.bias(), p.output()) : DepthwiseConv2DKernel.reference(p);
+        if (p.int8()) return int8(p.geometry(), p.quant(), p.input(), p.filter(), p.bias(), p.output());
+        Geometry g = p.geometry();
+        if (simd && g.multiplier() == 1) {
+            boolean parallel = (long) g.batches() * g.outH() * g.outW() * g.outC() * g.kH() * g.kW() > FastConv.PARALLEL_MACS;
+            return VectorDepthwiseConv.floatConv(g, p.input(), p.filter(), p.bias(), p.output(), p.min(), p.max(), parallel);
+        }
+        return DepthwiseConv2DKernel.reference(p);
     }
 
     static PreparedKernel int8(Geometry g, ConvQuant q, int ti, int tf, int tb, int to) {

@@ -12,16 +12,23 @@ import org.tinyfit.runtime.Kernel;
 import org.tinyfit.runtime.PreparedKernel;
 import org.tinyfit.runtime.kernels.Conv2DKernel;
 import org.tinyfit.runtime.kernels.FullyConnectedKernel;
+import org.tinyfit.runtime.kernels.fast.vector.VectorFullyConnected;
 
 /**
  * FULLY_CONNECTED on arrays. int8: the input (plus its offset) is widened once per batch row and
  * dotted with each weight row (plus the weights' offset, precomputed). Integer sums are exact, so the
  * result equals the reference; large layers split their outputs across threads. float with constant
- * weights: see {@link #f32}; float with weights computed at run time runs the reference. Checks and
+ * weights: {@link VectorFullyConnected} where {@link Simd#AVAILABLE}, else {@link #f32}; float with weights computed at run time runs the reference. Checks and
  * parameters are the reference's ({@link FullyConnectedKernel#plan}).
  */
 public final class FastFullyConnected implements Kernel {
-    public FastFullyConnected() {}
+    private final boolean simd;
+
+    /** Float on the Vector API where {@link Simd#AVAILABLE}. */
+    public FastFullyConnected() { this(Simd.AVAILABLE); }
+
+    /** {@code simd}: float with constant weights runs {@link VectorFullyConnected} (only when {@link Simd#AVAILABLE}). */
+    public FastFullyConnected(boolean simd) { this.simd = simd && Simd.AVAILABLE; }
 
     @Override
     public PreparedKernel prepare(Node node, Graph graph) {
@@ -33,6 +40,7 @@ public final class FastFullyConnected implements Kernel {
         }
         float[] weights = TensorBytes.floats(TensorBytes.le(graph.tensor(p.weights()).data()), outDepth * accumDepth);
         float[] bias = p.bias() < 0 ? null : TensorBytes.floats(TensorBytes.le(graph.tensor(p.bias()).data()), outDepth);
+        if (simd) return VectorFullyConnected.f32(weights, bias, batches, outDepth, accumDepth, p.input(), p.output(), p.min(), p.max());
         return f32(weights, bias, batches, outDepth, accumDepth, p.input(), p.output(), p.min(), p.max());
     }
 
