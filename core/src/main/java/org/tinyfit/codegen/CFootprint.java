@@ -82,7 +82,7 @@ public final class CFootprint {
             case Op.DepthwiseConv2D d -> {
                 int[] f = g.tensor(n.input(1)).shape().dims(), x = g.tensor(n.input(0)).shape().dims(), o = g.tensor(n.output(0)).shape().dims();
                 if (x[3] == 1 && o[3] != 1) yield columnConv(d.padding(), d.strideH(), d.strideW(), d.dilationH(), d.dilationW(), x, f[1], f[2], o);
-                yield 320 + 15 * f[1] * f[2];
+                yield 400 + 15 * f[1] * f[2];
             }
             case Op.FullyConnected f -> {
                 int[] w = g.tensor(n.input(1)).shape().dims();
