@@ -21,7 +21,8 @@ import org.tinyfit.graph.Graph;
  *     Cortex-M4;</li>
  * <li>the core factor is how many cycles a core takes for what a Cortex-M4 does in one, measured from
  *     the same software (same version) run on both (MLPerf Tiny submissions of one engine on several
- *     boards); a core never run beside a Cortex-M4 has none and is taken as 1;</li>
+ *     boards); a core never run beside a Cortex-M4 takes the factor its instruction set implies
+ *     ({@link #instructionSetFactor}) or else 1;</li>
  * <li>the board factor is the geometric mean of measured over modelled time across the board's own
  *     measurements of that runtime (memory wait states, compiler, software version); a board with none
  *     has 1, and its prediction is marked extrapolated.</li>
@@ -107,7 +108,7 @@ public final class LatencyFit {
     private void fitBoards() {
         Map<String, List<Double>> logs = new LinkedHashMap<>();
         for (Measurement m : rows) {
-            double model = coreFactor(m.core()) * OpFeatures.dot(workloadFeatures(m.workload()), theta.get(m.runtime()));
+            double model = coreFactor(m.core(), m.runtime()) * OpFeatures.dot(workloadFeatures(m.workload()), theta.get(m.runtime()));
             logs.computeIfAbsent(key(m.board(), m.runtime()), k -> new ArrayList<>()).add(Math.log(m.cycles() / model));
         }
         logs.forEach((k, l) -> {
@@ -130,7 +131,10 @@ public final class LatencyFit {
         coreFactor.forEach((c, v) -> {
             if (!c.equals(REFERENCE_CORE)) f.add(String.format(Locale.ROOT, "%s x%.2f (%s)", c, v, String.join("; ", coreFactorFrom.get(c))));
         });
-        return b.append(String.join(", ", f)).append("\n").toString();
+        b.append(String.join(", ", f));
+        b.append(String.format(Locale.ROOT, "; a core never measured beside one: Cortex-M55 and Cortex-M85 x%.2f with %s (from the instruction set), any other x1%n",
+                HELIUM_FACTOR, Runtimes.TFLM_CMSIS_NN));
+        return b.toString();
     }
 
     private static void row(StringBuilder b, String name, double[] t, String note) {
@@ -158,8 +162,39 @@ public final class LatencyFit {
         return t == null ? null : t.clone();
     }
 
-    /** Cycles on {@code core} per cycle on a Cortex-M4 for the same work; 1 when never measured beside one. */
+    /** Cycles on {@code core} per cycle on a Cortex-M4 for the same work, as measured; 1 when never measured beside one. */
     public double coreFactor(String core) { return coreFactor.getOrDefault(coreClass(core), 1.0); }
+
+    /**
+     * Cycles on {@code core} per Cortex-M4 cycle for {@code runtime}: the measured factor, or for a core
+     * never measured beside a Cortex-M4 the one its instruction set implies ({@link #instructionSetFactor}),
+     * or else 1.
+     */
+    public double coreFactor(String core, String runtime) {
+        Double measured = coreFactor.get(coreClass(core));
+        if (measured != null) return measured;
+        Double isa = instructionSetFactor(core, runtime);
+        return isa == null ? 1.0 : isa;
+    }
+
+    /**
+     * The factor a core's instruction set implies for a runtime, for a core never measured beside a
+     * Cortex-M4; null when nothing is known. Only one case is known well enough to state: CMSIS-NN on a
+     * core with Helium (the M-profile vector extension of Armv8.1-M: Cortex-M55, Cortex-M85) runs its
+     * int8 loops as 128-bit vector instructions, 16 int8 multiply-accumulates each, executed two 32-bit
+     * beats per cycle, so 8 per cycle; on a Cortex-M4 (and M33, M7) its loops widen int8 to int16 and
+     * use SMLAD, 2 per cycle. The peak ratio, 2/8 = 0.25, is taken as the factor. Not fitted: no
+     * measurement sets it, so leaving a board out cannot leak into it.
+     */
+    static Double instructionSetFactor(String core, String runtime) {
+        String c = coreClass(core);
+        boolean helium = c.equalsIgnoreCase("Cortex-M55") || c.equalsIgnoreCase("Cortex-M85");
+        if (helium && Runtimes.TFLM_CMSIS_NN.equals(runtime)) return HELIUM_FACTOR;
+        return null;
+    }
+
+    /** Cycles per Cortex-M4 cycle of CMSIS-NN's int8 loops on a Helium core: 2 MACs per cycle (SMLAD) against 8 (dual-beat MVE). */
+    static final double HELIUM_FACTOR = 2.0 / 8.0;
 
     /** True if the core's factor was measured (or it is the reference core). */
     public boolean coreMeasured(String core) { return coreFactor.containsKey(coreClass(core)); }
@@ -174,7 +209,7 @@ public final class LatencyFit {
     public Double cycles(double[] counts, String board, String core, String runtime) {
         double[] t = cyclesPerUnit(runtime);
         if (t == null) return null;
-        return coreFactor(core) * boardFactor(board, runtime) * OpFeatures.dot(counts, t);
+        return coreFactor(core, runtime) * boardFactor(board, runtime) * OpFeatures.dot(counts, t);
     }
 
     /** The predicted time of a whole graph; null if the runtime has no fit. */
@@ -215,6 +250,9 @@ public final class LatencyFit {
         if (coreMeasured(core)) {
             b.append(String.format(Locale.ROOT, "; %s takes x%.2f the cycles of a Cortex-M4 (same software on both: %s)", core, coreFactor(core),
                     String.join("; ", coreFactorFrom.getOrDefault(cc, Set.of()))));
+        } else if (instructionSetFactor(core, runtime) != null) {
+            b.append(String.format(Locale.ROOT, "; %s was never measured beside a Cortex-M4: taken as x%.2f its cycles, from the instruction set (Helium: 8 int8 MACs per cycle against SMLAD's 2)",
+                    core, instructionSetFactor(core, runtime)));
         } else {
             b.append("; ").append(core).append(" was never measured beside a Cortex-M4: taken as cycle for cycle equal");
         }

@@ -118,13 +118,18 @@ public final class Validation {
         return String.format(Locale.ROOT, "- %s: median |error| %.1f%%, max |error| %.1f%% over %d rows%n", what, 100 * medianAbsError(rows), 100 * maxAbsError(rows), rows.size());
     }
 
+    private static String note(Row r) {
+        if (r.coreMeasured()) return "";
+        return LatencyFit.instructionSetFactor(r.measured().core(), r.measured().runtime()) != null ? " (core factor from the instruction set)" : " (core factor assumed)";
+    }
+
     /** A Markdown table of held-out rows with their summary. */
     public static String table(List<Row> rows) {
         StringBuilder b = new StringBuilder("| board | core | MHz | runtime | workload | measured ms | predicted ms | error |\n|---|---|---:|---|---|---:|---:|---:|\n");
         for (Row r : rows) {
             Measurement m = r.measured();
             b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %.2f | %.2f | %+.0f%%%s |%n", m.boardName(), m.core(), m.clockHz() / 1_000_000,
-                    m.runtime(), m.workload(), m.measuredMillis(), r.predictedMillis(), 100 * r.error(), r.coreMeasured() ? "" : " (core factor assumed)"));
+                    m.runtime(), m.workload(), m.measuredMillis(), r.predictedMillis(), 100 * r.error(), note(r)));
         }
         b.append('\n').append(summary("all rows", rows));
         return b.toString();

@@ -2,13 +2,30 @@ package org.tinyfit.train;
 
 /**
  * Float depthwise convolution over NHWC data with filters [1, KH, KW, C*M] (output channel
- * c*M+m reads input channel c). Fast per-sample kernels with the inner loop over channels, and the
- * plain reference definition for tests. {@code g.outC()} is C*M.
+ * c*M+m reads input channel c). Per-sample kernels with the inner loop over channels ({@link
+ * VectorDepthwise} for multiplier 1 when the Vector API module is present, scalar loops otherwise;
+ * both are fused multiply-adds in the same order, so they give the same bits), and the plain
+ * reference definition for tests. {@code g.outC()} is C*M.
  */
 final class DepthwiseKernels {
     private DepthwiseKernels() {}
 
+    /** Whether multiplier-1 kernels run on {@link VectorDepthwise} (the Vector API module is present). */
+    static final boolean VECTOR = Gemm.VECTOR_AVAILABLE;
+
     static void forward(ConvGeometry g, int m, float[] x, int xOff, float[] w, float[] bias, float[] y, int yOff) {
+        if (VECTOR && m == 1) VectorDepthwise.forward(g, x, xOff, w, bias, y, yOff);
+        else forwardScalar(g, m, x, xOff, w, bias, y, yOff);
+    }
+
+    /** dx += depthwise^T(dy, w); dw += dy ⊗ x; db += dy (each may be null), for one sample. */
+    static void backward(ConvGeometry g, int m, float[] x, int xOff, float[] w, float[] dy, int dyOff,
+                         float[] dx, int dxOff, float[] dw, float[] db) {
+        if (VECTOR && m == 1) VectorDepthwise.backward(g, x, xOff, w, dy, dyOff, dx, dxOff, dw, db);
+        else backwardScalar(g, m, x, xOff, w, dy, dyOff, dx, dxOff, dw, db);
+    }
+
+    static void forwardScalar(ConvGeometry g, int m, float[] x, int xOff, float[] w, float[] bias, float[] y, int yOff) {
         int oc = g.outC(), c = g.c();
         for (int oh = 0; oh < g.oh(); oh++) {
             for (int ow = 0; ow < g.ow(); ow++) {
@@ -24,11 +41,11 @@ final class DepthwiseKernels {
                         int xo = xOff + (ih * g.w() + iw) * c;
                         int wo = (kh * g.kw() + kw) * oc;
                         if (m == 1) {
-                            for (int ci = 0; ci < c; ci++) y[yo + ci] += x[xo + ci] * w[wo + ci];
+                            for (int ci = 0; ci < c; ci++) y[yo + ci] = Math.fma(x[xo + ci], w[wo + ci], y[yo + ci]);
                         } else {
                             for (int ci = 0; ci < c; ci++) {
                                 float a = x[xo + ci];
-                                for (int k = 0; k < m; k++) y[yo + ci * m + k] += a * w[wo + ci * m + k];
+                                for (int k = 0; k < m; k++) y[yo + ci * m + k] = Math.fma(a, w[wo + ci * m + k], y[yo + ci * m + k]);
                             }
                         }
                     }
@@ -37,9 +54,8 @@ final class DepthwiseKernels {
         }
     }
 
-    /** dx += depthwise^T(dy, w); dw += dy ⊗ x; db += dy (each may be null), for one sample. */
-    static void backward(ConvGeometry g, int m, float[] x, int xOff, float[] w, float[] dy, int dyOff,
-                         float[] dx, int dxOff, float[] dw, float[] db) {
+    static void backwardScalar(ConvGeometry g, int m, float[] x, int xOff, float[] w, float[] dy, int dyOff,
+                               float[] dx, int dxOff, float[] dw, float[] db) {
         int oc = g.outC(), c = g.c();
         for (int oh = 0; oh < g.oh(); oh++) {
             for (int ow = 0; ow < g.ow(); ow++) {
@@ -54,14 +70,14 @@ final class DepthwiseKernels {
                         int xo = (ih * g.w() + iw) * c;
                         int wo = (kh * g.kw() + kw) * oc;
                         if (m == 1) {
-                            if (dx != null) for (int ci = 0; ci < c; ci++) dx[dxOff + xo + ci] += dy[yo + ci] * w[wo + ci];
-                            if (dw != null) for (int ci = 0; ci < c; ci++) dw[wo + ci] += dy[yo + ci] * x[xOff + xo + ci];
+                            if (dx != null) for (int ci = 0; ci < c; ci++) dx[dxOff + xo + ci] = Math.fma(dy[yo + ci], w[wo + ci], dx[dxOff + xo + ci]);
+                            if (dw != null) for (int ci = 0; ci < c; ci++) dw[wo + ci] = Math.fma(dy[yo + ci], x[xOff + xo + ci], dw[wo + ci]);
                         } else {
                             for (int ci = 0; ci < c; ci++) {
                                 for (int k = 0; k < m; k++) {
                                     float d = dy[yo + ci * m + k];
-                                    if (dx != null) dx[dxOff + xo + ci] += d * w[wo + ci * m + k];
-                                    if (dw != null) dw[wo + ci * m + k] += d * x[xOff + xo + ci];
+                                    if (dx != null) dx[dxOff + xo + ci] = Math.fma(d, w[wo + ci * m + k], dx[dxOff + xo + ci]);
+                                    if (dw != null) dw[wo + ci * m + k] = Math.fma(d, x[xOff + xo + ci], dw[wo + ci * m + k]);
                                 }
                             }
                         }

@@ -1,5 +1,6 @@
 package org.tinyfit.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import net.jqwik.api.ForAll;
@@ -37,19 +38,57 @@ class KernelTest {
         ConvGeometry g = ConvGeometry.of(h, w, c, k, k, o, stride, stride, dilation, dilation, pad, "test");
         float[] x = random(n * g.inPerSample(), h * 31 + w), wt = random(o * k * k * c, c * 7 + o), bias = random(o, 5);
         float[] dy = random(n * g.outPerSample(), 99);
-        float[][] w2 = new float[o][k * k * c];
-        ConvGemm.rows(wt, w2);
-        ConvGemm gemm = new ConvGemm(g, n);
-        float[] y = new float[n * g.outPerSample()];
-        gemm.forward(x, 0, n, w2, bias, y);
-        assertAllClose(ConvKernels.referenceForward(g, n, x, wt, bias), y, "forward");
-        float[][] dw2 = new float[o][k * k * c];
-        float[] db = new float[o], dx = new float[x.length];
-        gemm.backward(x, dy, 0, n, w2, dw2, db, dx);
-        assertAllClose(ConvKernels.referenceBackwardData(g, n, dy, wt), dx, "input gradient");
-        float[] dwFlat = new float[o * k * k * c];
-        for (int i = 0; i < o; i++) System.arraycopy(dw2[i], 0, dwFlat, i * k * k * c, k * k * c);
-        assertAllClose(ConvKernels.referenceBackwardWeights(g, n, x, dy), dwFlat, "filter gradient");
+        float[] wT = new float[wt.length];
+        ConvGemm.transpose(wt, o, k * k * c, wT);
+        for (Gemm kernels : gemms()) {
+            ConvGemm gemm = new ConvGemm(g, n, kernels);
+            float[] y = new float[n * g.outPerSample()];
+            gemm.forward(x, 0, n, wT, bias, y, false);
+            assertAllClose(ConvKernels.referenceForward(g, n, x, wt, bias), y, "forward");
+            float[] dwFlat = new float[o * k * k * c];
+            float[] db = new float[o], dx = new float[x.length];
+            gemm.backward(x, dy, null, 0, n, wt, dwFlat, db, dx);
+            assertAllClose(ConvKernels.referenceBackwardData(g, n, dy, wt), dx, "input gradient");
+            assertAllClose(ConvKernels.referenceBackwardWeights(g, n, x, dy), dwFlat, "filter gradient");
+        }
+    }
+
+    /** The matrix-product implementations the JVM can run: the scalar one always, the Vector API one when its module is present. */
+    static java.util.List<Gemm> gemms() {
+        return Gemm.VECTOR == null ? java.util.List.of(Gemm.SCALAR) : java.util.List.of(Gemm.SCALAR, Gemm.VECTOR);
+    }
+
+    @Test
+    void theVectorApiModuleIsPresentInTests() {
+        // surefire starts the JVM with --add-modules jdk.incubator.vector, so both paths are tested
+        assertEquals(true, Gemm.VECTOR_AVAILABLE, "jdk.incubator.vector in the boot layer");
+    }
+
+    @Property(tries = 60)
+    void scalarAndVectorMatrixProductsGiveTheSameBits(@ForAll @IntRange(min = 1, max = 13) int m, @ForAll @IntRange(min = 1, max = 70) int n,
+                                                      @ForAll @IntRange(min = 1, max = 20) int k, @ForAll boolean transposedA,
+                                                      @ForAll boolean accumulate) {
+        float[] a = random(m * k + 3, m * 100 + k), b = random(k * (n + 2) + 1, n), init = random(m * (n + 1) + 2, 7);
+        int aRow = transposedA ? 1 : k, aCol = transposedA ? m : 1;
+        double[] want = new double[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                double s = accumulate ? init[2 + i * (n + 1) + j] : 0;
+                for (int kk = 0; kk < k; kk++) s += (double) a[3 + i * aRow + kk * aCol] * b[1 + kk * (n + 2) + j];
+                want[i * n + j] = s;
+            }
+        float[] first = null;
+        for (Gemm gemm : gemms()) {
+            float[] c = init.clone();
+            gemm.multiply(m, n, k, a, 3, aRow, aCol, b, 1, n + 2, c, 2, n + 1, accumulate);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) assertEquals(want[i * n + j], c[2 + i * (n + 1) + j], 1e-4 * (1 + Math.abs(want[i * n + j])));
+            // outside C's rows and columns nothing changes
+            for (int i = 0; i < 2; i++) assertEquals(init[i], c[i]);
+            for (int i = 0; i < m; i++) assertEquals(init[2 + i * (n + 1) + n], c[2 + i * (n + 1) + n]);
+            if (first == null) first = c;
+            else for (int i = 0; i < c.length; i++) assertEquals(Float.floatToRawIntBits(first[i]), Float.floatToRawIntBits(c[i]), "element " + i);
+        }
     }
 
     @Test
@@ -72,24 +111,22 @@ class KernelTest {
         ConvGeometry g = ConvGeometry.of(h, h + 1, c, k, k, o, stride, stride, 1, 1, Op.Padding.SAME, "test");
         float[] x = random(n * g.inPerSample(), h * 13 + c), wt = random(o * k * k * c, o * 3 + k), bias = random(o, 2);
         float[] dy = random(n * g.outPerSample(), 17);
-        float[][] w2 = new float[o][k * k * c];
-        ConvGemm.rows(wt, w2);
+        float[] wT = new float[wt.length];
+        ConvGemm.transpose(wt, o, k * k * c, wT);
         ConvGemm gemm = new ConvGemm(g, n);
         float[] y = new float[n * g.outPerSample()];
-        gemm.forward(x, 0, n, w2, bias, y, true);
+        gemm.forward(x, 0, n, wT, bias, y, true);
         float[] want = ConvKernels.referenceForward(g, n, x, wt, bias);
         for (int i = 0; i < want.length; i++) want[i] = Math.max(want[i], 0f);
         assertAllClose(want, y, "forward with relu");
         float[] masked = dy.clone();
         for (int i = 0; i < masked.length; i++) if (!(y[i] > 0f)) masked[i] = 0f;
-        float[][] dw2 = new float[o][k * k * c];
+        float[] dwFlat = new float[o * k * k * c];
         float[] db = new float[o], dx = new float[x.length];
         float[] dyBefore = dy.clone();
-        gemm.backward(x, dy, y, 0, n, w2, dw2, db, dx);
+        gemm.backward(x, dy, y, 0, n, wt, dwFlat, db, dx);
         assertAllClose(dyBefore, dy, "output gradient left unchanged");
         assertAllClose(ConvKernels.referenceBackwardData(g, n, masked, wt), dx, "input gradient");
-        float[] dwFlat = new float[o * k * k * c];
-        for (int i = 0; i < o; i++) System.arraycopy(dw2[i], 0, dwFlat, i * k * k * c, k * k * c);
         assertAllClose(ConvKernels.referenceBackwardWeights(g, n, x, masked), dwFlat, "filter gradient");
         float[] dbWant = new float[o];
         for (int i = 0; i < masked.length; i++) dbWant[i % o] += masked[i];
@@ -97,19 +134,35 @@ class KernelTest {
     }
 
     @Property(tries = 30)
-    void depthwiseKernelsMatchTheReference(@ForAll @IntRange(min = 3, max = 8) int h, @ForAll @IntRange(min = 1, max = 4) int c,
+    void depthwiseKernelsMatchTheReference(@ForAll @IntRange(min = 3, max = 8) int h, @ForAll @IntRange(min = 1, max = 40) int c,
                                            @ForAll @IntRange(min = 1, max = 3) int m, @ForAll @IntRange(min = 1, max = 2) int stride,
                                            @ForAll boolean same, @ForAll @IntRange(min = 1, max = 2) int n) {
         ConvGeometry g = ConvGeometry.of(h, h, c, 3, 3, c * m, stride, stride, 1, 1, same ? Op.Padding.SAME : Op.Padding.VALID, "test");
         float[] x = random(n * g.inPerSample(), h), w = random(9 * c * m, c + m), dy = random(n * g.outPerSample(), 3);
-        float[] y = new float[n * g.outPerSample()], dx = new float[x.length], dw = new float[w.length];
-        for (int s = 0; s < n; s++) {
-            DepthwiseKernels.forward(g, m, x, s * g.inPerSample(), w, null, y, s * g.outPerSample());
-            DepthwiseKernels.backward(g, m, x, s * g.inPerSample(), w, dy, s * g.outPerSample(), dx, s * g.inPerSample(), dw, null);
+        float[][] scalar = null;
+        for (boolean vector : DepthwiseKernels.VECTOR ? new boolean[] {false, true} : new boolean[] {false}) {
+            float[] y = new float[n * g.outPerSample()], dx = new float[x.length], dw = new float[w.length];
+            for (int s = 0; s < n; s++) {
+                if (vector) {
+                    DepthwiseKernels.forward(g, m, x, s * g.inPerSample(), w, null, y, s * g.outPerSample());
+                    DepthwiseKernels.backward(g, m, x, s * g.inPerSample(), w, dy, s * g.outPerSample(), dx, s * g.inPerSample(), dw, null);
+                } else {
+                    DepthwiseKernels.forwardScalar(g, m, x, s * g.inPerSample(), w, null, y, s * g.outPerSample());
+                    DepthwiseKernels.backwardScalar(g, m, x, s * g.inPerSample(), w, dy, s * g.outPerSample(), dx, s * g.inPerSample(), dw, null);
+                }
+            }
+            assertAllClose(DepthwiseKernels.referenceForward(g, m, n, x, w, null), y, "forward");
+            float[][] ref = DepthwiseKernels.referenceBackward(g, m, n, x, w, dy);
+            assertAllClose(ref[0], dx, "input gradient");
+            assertAllClose(ref[1], dw, "filter gradient");
+            if (scalar == null) {
+                scalar = new float[][] {y, dx, dw};
+            } else {
+                // a search resumed on a JVM without the Vector API module must train to the same weights
+                assertArrayEquals(scalar[0], y, "vector and scalar forward, bit for bit");
+                assertArrayEquals(scalar[1], dx, "vector and scalar input gradient, bit for bit");
+                assertArrayEquals(scalar[2], dw, "vector and scalar filter gradient, bit for bit");
+            }
         }
-        assertAllClose(DepthwiseKernels.referenceForward(g, m, n, x, w, null), y, "forward");
-        float[][] ref = DepthwiseKernels.referenceBackward(g, m, n, x, w, dy);
-        assertAllClose(ref[0], dx, "input gradient");
-        assertAllClose(ref[1], dw, "filter gradient");
     }
 }

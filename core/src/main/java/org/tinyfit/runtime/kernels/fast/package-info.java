@@ -8,11 +8,16 @@
  *
  * <ul>
  *   <li>{@link org.tinyfit.runtime.kernels.fast.FastConv}: CONV_2D, float and int8.</li>
- *   <li>{@link org.tinyfit.runtime.kernels.fast.FastDepthwiseConv}: int8 DEPTHWISE_CONV_2D.</li>
+ *   <li>{@link org.tinyfit.runtime.kernels.fast.FastDepthwiseConv}: DEPTHWISE_CONV_2D, int8 (and
+ *       float with depth multiplier 1 on the Vector API).</li>
  *   <li>{@link org.tinyfit.runtime.kernels.fast.FastFullyConnected}: FULLY_CONNECTED, float with
  *       constant weights and int8.</li>
  *   <li>{@link org.tinyfit.runtime.kernels.fast.FastBinary}: large int8 ADD, SUB, MUL by table.</li>
  *   <li>{@link org.tinyfit.runtime.kernels.fast.SvdfFast}: integer SVDF in place on the arena.</li>
  * </ul>
+ *
+ * <p>Float CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED and same-shape ADD/SUB/MUL run on the JDK's
+ * Vector API ({@code kernels.fast.vector}) when {@link org.tinyfit.runtime.kernels.fast.Simd#AVAILABLE},
+ * with the same bytes as the reference; otherwise on the scalar routes above.
  */
 package org.tinyfit.runtime.kernels.fast;
