@@ -119,7 +119,8 @@ final class CKernels {
             if (n.hasInput(k) && !g.tensor(n.input(k)).isConstant()) out.append(k == 0 ? "" : ", ").append(g.tensor(n.input(k)).name()).append(g.tensor(n.input(k)).shape());
         }
         out.append(" -> ").append(g.tensor(n.output(0)).name()).append(g.tensor(n.output(0)).shape()).append(" */\n");
-        out.append("static void ").append(fn).append("(void) {\n");
+        // not inlined into model_invoke: each node's code stays its own, whatever the graph around it
+        out.append("static __attribute__((noinline)) void ").append(fn).append("(void) {\n");
         switch (n.op()) {
             case Op.Conv2D c -> conv(out, g, n, c, plan, sym);
             case Op.DepthwiseConv2D d -> depthwise(out, g, n, d, plan, sym);
@@ -253,7 +254,8 @@ final class CKernels {
      * column ({@code TF_COL_SLOT}: input offset added, padding taps 0), cut into segments that are
      * contiguous in the input (a filter row, or one tap when dilated), each padded to a multiple of 4;
      * then {@code tf_conv_2x2} computes every output channel of both pixels, two channels per pass, over
-     * filter rows this generator arranged in the order it reads them.
+     * filter rows this generator arranged in the order it reads them. The loops are the header's one
+     * {@code tf_conv_col}; the node holds its shapes and tables as a {@code tf_conv_args} constant.
      */
     private static void im2colConv(StringBuilder out, Graph g, Node n, int strideH, int strideW, int dilH, int dilW, ConvQuant q,
             int padH, int padW, Symbols sym, String rowBuffer, int lag, boolean reversed, int kH, int kW, int channelsOut, Filter filter, String filterKey) {
@@ -277,88 +279,16 @@ final class CKernels {
         }
         String column = sym.column(2 * length);
         requantTables(out, q);
-        out.append("    const int8_t *in = ").append(sym.arena(in.id())).append(";\n");
-        out.append("    int8_t *out = ").append(sym.arena(y.id())).append(";\n");
-        out.append("    const int8_t *w = ").append(sym.arranged(filterKey + "_" + kH + "x" + kW + "x" + c + "d" + dilW, arranged)).append(";\n");
+        String weights = sym.arranged(filterKey + "_" + kH + "x" + kW + "x" + c + "d" + dilW, arranged);
         String bias = n.hasInput(2) ? sym.constant(n.input(2)) : "0";
-        // the gather of pixel (oy, ox) of batch b into column slot `slot`
-        boolean inside = padH == 0 && padW == 0 && (o[1] - 1) * strideH + (kH - 1) * dilH < x[1] && (o[2] - 1) * strideW + (kW - 1) * dilW < x[2];
-        StringBuilder gather = new StringBuilder();
-        gather.append(String.format(Locale.ROOT, """
-                #define TF_GATHER(slot, b, oy, ox) do { \\
-                        int16_t *col_ = (slot); \\
-                        const int32_t iy0 = (oy) * %d - %d, ix0 = (ox) * %d - %d; \\
-                """, strideH, padH, strideW, padW));
-        String interior = dilW == 1
-                ? String.format(Locale.ROOT, "for (int32_t s = 0; s < %d; ++s) tf_gather(col_ + s * %d, in + (((b) * %d + iy0 + s * %d) * %d + ix0) * %d, %d, %d);",
-                        segs, 2 * seg, x[1], dilH, x[2], c, segLen, q.inputOffset())
-                : String.format(Locale.ROOT, "for (int32_t s = 0; s < %d; ++s) tf_gather(col_ + s * %d, in + (((b) * %d + iy0 + (s / %d) * %d) * %d + ix0 + (s %% %d) * %d) * %d, %d, %d);",
-                        segs, 2 * seg, x[1], kW, dilH, x[2], kW, dilW, c, segLen, q.inputOffset());
-        if (segs == 1 && dilW == 1) {
-            interior = String.format(Locale.ROOT, "tf_gather(col_, in + (((b) * %d + iy0) * %d + ix0) * %d, %d, %d);", x[1], x[2], c, segLen, q.inputOffset());
-        }
-        if (inside) {
-            gather.append("        ").append(interior).append(" \\\n");
-        } else {
-            gather.append(String.format(Locale.ROOT, """
-                        if (iy0 >= 0 && iy0 + %d < %d && ix0 >= 0 && ix0 + %d < %d) { \\
-                            %s \\
-                        } else { \\
-                            for (int32_t s = 0; s < %d; ++s) \\
-                                for (int32_t i = 0; i < %d; ++i) { \\
-                                    const int32_t fy = %s, fx = %s, iy = iy0 + fy * %d, ix = ix0 + fx * %d; \\
-                                    col_[s * %d + TF_COL_SLOT(i)] = (int16_t)(i < %d && iy >= 0 && iy < %d && ix >= 0 && ix < %d \\
-                                            ? in[(((b) * %d + iy) * %d + ix) * %d + i %% %d] + %d : 0); \\
-                                } \\
-                        } \\
-                """, (kH - 1) * dilH, x[1], (kW - 1) * dilW, x[2], interior, segs, seg,
-                    dilW == 1 ? "s" : "s / " + kW, dilW == 1 ? "i / " + c : "s % " + kW, dilH, dilW,
-                    2 * seg, segLen, x[1], x[2], x[1], x[2], c, c, q.inputOffset()));
-        }
-        gather.append("    } while (0)\n");
-        out.append(gather);
-        String call = String.format(Locale.ROOT, "tf_conv_2x2(%s, %d, w, %s, mult, shift, %d, y0, y1, %d, %d, %d);", column, groups, bias, channelsOut,
-                q.outputOffset(), q.actMin(), q.actMax());
-        int row = o[2] * o[3];
-        if (rowBuffer == null) {
-            int pixels = o[1] * o[2];
-            String loop = reversed
-                    ? String.format(Locale.ROOT, "for (int32_t p = %d; p >= 0; p -= 2) {\n            const int32_t p1 = p - 1;\n", pixels - 1)
-                    : String.format(Locale.ROOT, "for (int32_t p = 0; p < %d; p += 2) {\n            const int32_t p1 = p + 1;\n", pixels);
-            String has1 = reversed ? "p1 >= 0" : "p1 < " + pixels;
-            out.append(String.format(Locale.ROOT, """
-                        for (int32_t b = 0; b < %1$d; ++b) {
-                            %2$s
-                            TF_GATHER(%3$s, b, p / %4$d, p %% %4$d);
-                            int8_t *y0 = out + (b * %5$d + p) * %6$d, *y1 = 0;
-                            if (%7$s) {
-                                TF_GATHER(%3$s + 4, b, p1 / %4$d, p1 %% %4$d);
-                                y1 = out + (b * %5$d + p1) * %6$d;
-                            }
-                            %8$s
-                        }
-                    }
-                """, x[0], loop, column, o[2], pixels, o[3], has1, call));
-        } else {
-            out.append(String.format(Locale.ROOT, """
-                        for (int32_t oy = 0; oy < %1$d; ++oy) {
-                            int8_t *ring = (int8_t *)(%2$s) + (oy %% %3$d) * %4$d;
-                            for (int32_t ox = 0; ox < %5$d; ox += 2) {
-                                TF_GATHER(%6$s, 0, oy, ox);
-                                int8_t *y0 = ring + ox * %7$d, *y1 = 0;
-                                if (ox + 1 < %5$d) {
-                                    TF_GATHER(%6$s + 4, 0, oy, ox + 1);
-                                    y1 = y0 + %7$d;
-                                }
-                                %8$s
-                            }
-                            /* in place: row oy - %9$d goes over input rows no later output row reads */
-                            if (oy >= %9$d) memcpy(out + (oy - %9$d) * %4$d, (const int8_t *)(%2$s) + ((oy - %9$d) %% %3$d) * %4$d, %4$d);
-                        }
-                        for (int32_t r = %10$d; r < %1$d; ++r) memcpy(out + r * %4$d, (const int8_t *)(%2$s) + (r %% %3$d) * %4$d, %4$d);
-                """, o[1], rowBuffer, lag + 1, row, o[2], column, o[3], call, lag, Math.max(0, o[1] - lag)));
-        }
-        out.append("#undef TF_GATHER\n");
+        int[] shorts = {x[0], x[1], x[2], c, o[1], o[2], channelsOut, groups, strideH, strideW, padH, padW, dilH, dilW, kH, kW, segLen, seg,
+            q.inputOffset(), q.outputOffset(), q.actMin(), q.actMax(), lag, reversed ? 1 : 0};
+        for (int v : shorts) if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) throw new CodegenException(n.label() + ": a dimension of " + v + " does not fit the convolution's int16 fields");
+        out.append("    static const tf_conv_args args = {\n");
+        out.append("        ").append(sym.arena(in.id())).append(", ").append(sym.arena(y.id())).append(", ").append(weights).append(", ").append(bias)
+                .append(", mult, shift, ").append(column).append(", ").append(rowBuffer == null ? "0" : "(int8_t *)(" + rowBuffer + ")").append(",\n");
+        out.append("        ").append(ints(shorts)).append("};\n");
+        out.append("    tf_conv_col(&args);\n");
     }
 
     /** The index of the scratch plane an in-place per-channel node uses, or -1 when {@code n} does not run in place. */

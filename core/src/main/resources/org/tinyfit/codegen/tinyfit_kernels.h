@@ -7,6 +7,7 @@
 #define TINYFIT_KERNELS_H
 
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__ARM_FEATURE_DSP)
 #include <arm_acle.h>
@@ -19,6 +20,15 @@ typedef int32_t tf_aligned_word __attribute__((may_alias));
 #endif
 
 #define TF_INLINE static inline __attribute__((always_inline))
+/*
+ * A kernel the generated nodes share: compiled once, never inlined into a caller nor specialised
+ * for one caller's constant arguments, so that its machine code is the same in every image.
+ */
+#if defined(__clang__)
+#define TF_SHARED static __attribute__((noinline, unused))
+#else
+#define TF_SHARED static __attribute__((noipa, unused))
+#endif
 
 /* Two's-complement wrapping arithmetic, as Java's int (signed overflow is undefined in C). */
 TF_INLINE int32_t tf_addw(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
@@ -155,7 +165,7 @@ TF_INLINE void tf_gather(int16_t *c, const int8_t *x, int32_t len, int32_t x_off
  * filter word loaded feeds two SMLADs. Writes y0[oc], and y1[oc] unless y1 is null. Not inlined: in a
  * function of its own the inner loop keeps its four accumulators and operands in registers.
  */
-static __attribute__((noinline, unused)) void tf_conv_2x2(const int16_t *col, int32_t groups, const int8_t *w, const int32_t *bias,
+TF_SHARED void tf_conv_2x2(const int16_t *col, int32_t groups, const int8_t *w, const int32_t *bias,
         const int32_t *mult, const int8_t *shift, int32_t channels, int8_t *y0, int8_t *y1,
         int32_t out_offset, int32_t act_min, int32_t act_max) {
     for (int32_t oc = 0; oc < channels; oc += 2) {
@@ -211,6 +221,100 @@ static __attribute__((noinline, unused)) void tf_conv_2x2(const int16_t *col, in
     }
 }
 
+/*
+ * A convolution without groups (or a depthwise one on a single input channel) over the im2col
+ * column: its shapes, offsets and tables, as a node's constant in flash. Each pixel's receptive field
+ * is cut into segments contiguous in the input (a filter row, or one tap when dilated along the
+ * width), each of seg_len values padded to seg (a multiple of 4); groups = segments * seg / 4.
+ */
+typedef struct {
+    const int8_t *in;     /* batch 0 of the input */
+    int8_t *out;          /* batch 0 of the output */
+    const int8_t *w;      /* the filter as tf_conv_2x2 reads it */
+    const int32_t *bias;  /* or 0 */
+    const int32_t *mult;
+    const int8_t *shift;
+    int16_t *col;         /* the column: two pixels interleaved */
+    int8_t *ring;         /* in place row by row: lag + 1 output rows of scratch, else 0 */
+    int16_t batches, in_h, in_w, c;
+    int16_t out_h, out_w, channels, groups;
+    int16_t stride_h, stride_w, pad_h, pad_w;
+    int16_t dil_h, dil_w, k_h, k_w;
+    int16_t seg_len, seg, in_offset, out_offset;
+    int16_t act_min, act_max, lag, reversed;
+} tf_conv_args;
+
+/* The receptive field of output pixel (oy, ox) of `in` into the column slot col (input offset added, padding taps 0). */
+TF_SHARED void tf_col_pixel(const tf_conv_args *a, int16_t *col, const int8_t *in, int32_t oy, int32_t ox) {
+    const int32_t iy0 = oy * a->stride_h - a->pad_h, ix0 = ox * a->stride_w - a->pad_w;
+    const int32_t c = a->c, in_h = a->in_h, in_w = a->in_w, k_h = a->k_h, k_w = a->k_w, dil_h = a->dil_h, dil_w = a->dil_w;
+    const int32_t seg2 = 2 * a->seg, seg_len = a->seg_len, off = a->in_offset;
+    /* segments per filter row: one when the row is contiguous, else one per tap */
+    const int32_t nx = dil_w == 1 ? 1 : k_w;
+    if (iy0 >= 0 && iy0 + (k_h - 1) * dil_h < in_h && ix0 >= 0 && ix0 + (k_w - 1) * dil_w < in_w) {
+        for (int32_t fy = 0; fy < k_h; ++fy) {
+            const int8_t *x = in + ((iy0 + fy * dil_h) * in_w + ix0) * c;
+            for (int32_t fs = 0; fs < nx; ++fs, col += seg2) tf_gather(col, x + fs * dil_w * c, seg_len, off);
+        }
+        return;
+    }
+    for (int32_t fy = 0; fy < k_h; ++fy) {
+        const int32_t iy = iy0 + fy * dil_h, row_inside = iy >= 0 && iy < in_h;
+        for (int32_t fs = 0; fs < nx; ++fs, col += seg2) {
+            int32_t i = 0;
+            const int32_t fx_end = dil_w == 1 ? k_w : fs + 1;
+            for (int32_t fx = dil_w == 1 ? 0 : fs; fx < fx_end; ++fx) {
+                const int32_t ix = ix0 + fx * dil_w, inside = row_inside && ix >= 0 && ix < in_w;
+                for (int32_t ic = 0; ic < c; ++ic, ++i) col[TF_COL_SLOT(i)] = (int16_t)(inside ? in[(iy * in_w + ix) * c + ic] + off : 0);
+            }
+            for (; i < a->seg; ++i) col[TF_COL_SLOT(i)] = 0;
+        }
+    }
+}
+
+/*
+ * The column convolution, two output pixels at a time: first to last pixel, or last to first
+ * (reversed: in place, an output wider than its input); or, in place row by row, each output row into
+ * the ring and copied over the input once no later output row reads the input rows beneath it.
+ */
+TF_SHARED void tf_conv_col(const tf_conv_args *a) {
+    const int32_t out_w = a->out_w, ch = a->channels;
+    int16_t *col = a->col;
+    if (!a->ring) {
+        const int32_t pixels = a->out_h * out_w, reversed = a->reversed;
+        for (int32_t b = 0; b < a->batches; ++b) {
+            const int8_t *in = a->in + b * a->in_h * a->in_w * a->c;
+            int8_t *out = a->out + b * pixels * ch;
+            for (int32_t k = 0; k < pixels; k += 2) {
+                const int32_t p0 = reversed ? pixels - 1 - k : k, p1 = reversed ? p0 - 1 : p0 + 1;
+                int8_t *y1 = 0;
+                tf_col_pixel(a, col, in, p0 / out_w, p0 % out_w);
+                if (k + 1 < pixels) {
+                    tf_col_pixel(a, col + 4, in, p1 / out_w, p1 % out_w);
+                    y1 = out + p1 * ch;
+                }
+                tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, out + p0 * ch, y1, a->out_offset, a->act_min, a->act_max);
+            }
+        }
+        return;
+    }
+    const int32_t row = out_w * ch, lag = a->lag, out_h = a->out_h;
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+        int8_t *ring = a->ring + (oy % (lag + 1)) * row;
+        for (int32_t ox = 0; ox < out_w; ox += 2) {
+            int8_t *y0 = ring + ox * ch, *y1 = 0;
+            tf_col_pixel(a, col, a->in, oy, ox);
+            if (ox + 1 < out_w) {
+                tf_col_pixel(a, col + 4, a->in, oy, ox + 1);
+                y1 = y0 + ch;
+            }
+            tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, y0, y1, a->out_offset, a->act_min, a->act_max);
+        }
+        if (oy >= lag) memcpy(a->out + (oy - lag) * row, a->ring + ((oy - lag) % (lag + 1)) * row, row);
+    }
+    for (int32_t r = out_h > lag ? out_h - lag : 0; r < out_h; ++r) memcpy(a->out + r * row, a->ring + (r % (lag + 1)) * row, row);
+}
+
 /* gemmlowp's fixed-point exp, 1/(1+x) and reciprocal on raw int32 values (Q0.31 results). */
 TF_INLINE int32_t tf_exp_quarter(int32_t a) {
     const int32_t constant_term = 1895147668;
@@ -224,7 +328,7 @@ TF_INLINE int32_t tf_exp_quarter(int32_t a) {
     return tf_addw(constant_term, tf_srdhm(constant_term, tf_addw(x, poly)));
 }
 
-static inline int32_t tf_exp_neg(int32_t a, int integer_bits) {
+TF_SHARED int32_t tf_exp_neg(int32_t a, int integer_bits) {
     static const int8_t exps[7] = {-2, -1, 0, 1, 2, 3, 4};
     static const int32_t mults[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
     int fractional_bits = 31 - integer_bits;
@@ -254,7 +358,7 @@ TF_INLINE int32_t tf_half_sum(int32_t a, int32_t b) {
     return (int32_t)((sum + sign) / 2);
 }
 
-static inline int32_t tf_one_over_one_plus_x(int32_t a) {
+TF_SHARED int32_t tf_one_over_one_plus_x(int32_t a) {
     int32_t half_denominator = tf_half_sum(a, INT32_MAX);
     const int32_t c48_over_17 = 1515870810;
     const int32_t c_neg32_over_17 = -1010580540;
@@ -277,7 +381,7 @@ TF_INLINE int32_t tf_reciprocal(int32_t x, int x_integer_digits, int *bits_over_
 }
 
 /* int8 softmax over rows of `depth` values (TFLite's fixed-point algorithm, Q5.26 differences, Q12.19 sums). */
-static inline void tf_softmax_s8(const int8_t *in, int8_t *out, int32_t rows, int32_t depth,
+TF_SHARED void tf_softmax_s8(const int8_t *in, int8_t *out, int32_t rows, int32_t depth,
                                  int32_t input_multiplier, int input_left_shift, int32_t diff_min) {
     for (int32_t i = 0; i < rows; ++i) {
         const int8_t *x = in + i * depth;
