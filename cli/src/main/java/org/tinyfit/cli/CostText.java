@@ -7,6 +7,7 @@ import org.tinyfit.cost.Finding;
 import org.tinyfit.cost.NodeCost;
 import org.tinyfit.cost.TflmOverhead;
 import org.tinyfit.device.Device;
+import org.tinyfit.latency.Validation;
 
 /** Renders a {@link Cost} as the text report of {@code tinyfit analyze}. */
 final class CostText {
@@ -64,8 +65,10 @@ final class CostText {
                 c.persistentExact() ? "reference kernels" : "estimate: some kernels not modelled", sum, d.sramBytes(), 100.0 * c.sramBytes() / d.sramBytes());
         out.printf("arena:    tensor_arena of %,d B (16-byte aligned) for TFLite Micro on a %s; %,d B in a 64-bit host build%n",
                 c.tensorArenaBytes(), c.persistentTarget(), c.hostTensorArenaBytes());
-        out.printf("latency:  %,.2f ms at %d MHz with %s (%s; see docs/devices.md)%n", c.latencyMillis(), d.clockHz() / 1_000_000, c.runtime(),
-                c.latencyExtrapolated() ? "extrapolated: no published measurement of it on this board" : "fitted to this board's published measurements");
+        String held = c.latencyExtrapolated() ? Validation.heldOutError(d.id(), d.core().display(), c.runtime()) : null;
+        out.printf("latency:  %,.2f ms at %d MHz with %s (%s%s; see docs/devices.md)%n", c.latencyMillis(), d.clockHz() / 1_000_000, c.runtime(),
+                c.latencyExtrapolated() ? "extrapolated: no published measurement of it on this board" : "fitted to this board's published measurements",
+                held == null ? "" : "; figures like it were off by " + held);
         energy(out, c, d);
     }
 

@@ -13,6 +13,7 @@ import org.tinyfit.search.Record;
 import org.tinyfit.search.Search;
 import org.tinyfit.search.SearchException;
 import org.tinyfit.search.SearchRun;
+import org.tinyfit.train.EpochResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,6 +68,9 @@ final class SearchCommand implements Callable<Integer> {
     Integer threads;
     @Option(names = "--max-epochs", defaultValue = "4", paramLabel = "N", description = "The most epochs a candidate is trained for (default: ${DEFAULT-VALUE}).")
     int maxEpochs;
+    @Option(names = "--final-epochs", defaultValue = "15", paramLabel = "N", description = "Then train the best network again for N epochs: "
+        + "that is DIR/best.tflite; the search leaves the time for it (0: the best candidate as it is) (default: ${DEFAULT-VALUE}).")
+    int finalEpochs;
     @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training samples (quick runs).")
     Integer limit;
     @Option(names = "--val", defaultValue = "0.1", paramLabel = "FRACTION", description = "Share of the training data held out for selection (default: ${DEFAULT-VALUE}).")
@@ -85,6 +89,7 @@ final class SearchCommand implements Callable<Integer> {
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (t < 1) throw new UserException("--threads " + t + ": give at least 1");
         if (maxEpochs < 1) throw new UserException("--max-epochs " + maxEpochs + ": give at least 1");
+        if (finalEpochs < 0) throw new UserException("--final-epochs " + finalEpochs + ": give 0 or more");
         if (maxCandidates != null && maxCandidates < 1) throw new UserException("--max-candidates " + maxCandidates + ": give at least 1");
         double seconds = Units.seconds(budget, "--budget");
         if (seconds < 1) throw new UserException("--budget " + budget + " is too small for one evaluation; give at least a minute, e.g. --budget 5m");
@@ -95,9 +100,9 @@ final class SearchCommand implements Callable<Integer> {
         } catch (SearchException e) {
             throw new UserException(e.getMessage());
         }
-        SearchRun.Options o = new SearchRun.Options(data, d, limits, out, seed, t, seconds, maxCandidates == null ? 0 : maxCandidates, maxEpochs, limit, val);
+        SearchRun.Options o = new SearchRun.Options(data, d, limits, out, seed, t, seconds, maxCandidates == null ? 0 : maxCandidates, maxEpochs, limit, val, finalEpochs);
         PrintWriter stdout = spec.commandLine().getOut();
-        Progress progress = new Progress(seconds);
+        Progress progress = new Progress(seconds, spec.commandLine().getErr());
         SearchRun.Result r;
         try {
             r = SearchRun.run(o, progress, spark == null ? EvaluatorFactory.local() : EvaluatorFactory.spark(spark));
@@ -118,6 +123,12 @@ final class SearchCommand implements Callable<Integer> {
                     100 * m.validationAccuracy(), m.testAccuracy() == null ? "-" : String.format(Locale.ROOT, "%.2f%%", 100 * m.testAccuracy()),
                     m.sramBytes(), m.flashBytes(), m.latencyMillis(), m.genome());
         }
+        SearchRun.FinalTraining f = r.finalTraining();
+        if (f != null) {
+            stdout.printf(Locale.ROOT, "best (*) trained again for %d epochs: validation %.2f%% against %.2f%% from the search; best.tflite is the %s%n",
+                    f.epochs(), 100 * f.retrainedValidationAccuracy(), 100 * f.searchValidationAccuracy(),
+                    f.retrainedKept() ? "model trained again" : "search's model (higher validation accuracy)");
+        }
         stdout.printf("best (*): %s; all Pareto models in %s; journal %s%n", out.resolve("best.tflite"), out.resolve("pareto"), r.journal());
         return 0;
     }
@@ -125,9 +136,13 @@ final class SearchCommand implements Callable<Integer> {
     /** One status line on stderr, redrawn in place on a terminal, a line per candidate otherwise. */
     private static final class Progress implements Search.Listener {
         private final double budget;
+        private final PrintWriter err;
         private final boolean terminal = System.console() != null;
 
-        Progress(double budget) { this.budget = budget; }
+        Progress(double budget, PrintWriter err) {
+            this.budget = budget;
+            this.err = err;
+        }
 
         @Override public void candidate(Record r, Search.Summary s) {
             String best = s.best() == null ? "none yet" : String.format(Locale.ROOT, "%.2f%% at %,d B SRAM", 100 * s.best().accuracy(),
@@ -135,11 +150,18 @@ final class SearchCommand implements Callable<Integer> {
             String line = String.format(Locale.ROOT, "search: %d trained, %d stopped early, %d rejected%s | best %s | front %d | %s left", s.trained(), s.stopped(), s.rejected(),
                     s.reused() > 0 ? ", " + s.reused() + " from the journal" : "", best, s.frontSize(),
                     Units.duration(Math.max(0, budget - s.elapsedSeconds())));
-            if (terminal) System.err.print("\r" + line + "   ");
-            else System.err.println(line);
-            System.err.flush();
+            if (terminal) err.print("\r" + line + "   ");
+            else err.println(line);
+            err.flush();
         }
 
-        void end() { if (terminal) System.err.println(); }
+        @Override public void finalEpoch(EpochResult r, int epochs) {
+            String line = String.format(Locale.ROOT, "final training of the best: epoch %d/%d, validation %.2f%%", r.epoch() + 1, epochs, 100 * r.valAccuracy());
+            if (terminal) err.print("\r" + line + "   ");
+            else err.println(line);
+            err.flush();
+        }
+
+        void end() { if (terminal) err.println(); }
     }
 }

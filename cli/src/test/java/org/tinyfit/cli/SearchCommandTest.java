@@ -16,11 +16,16 @@ class SearchCommandTest {
 
     @Test void searchesCreditDataAndWritesTheParetoModels() throws Exception {
         CliTest.Run r = CliTest.run("search", "--data", CREDIT, "--device", "arduino-nano-33-ble-sense", "--max-ram", "16KB",
-                "--max-flash", "64KB", "--max-candidates", "3", "--max-epochs", "1", "--limit", "3000", "--threads", "2",
+                "--max-flash", "64KB", "--max-candidates", "3", "--max-epochs", "1", "--final-epochs", "2", "--limit", "3000", "--threads", "2",
                 "--out", dir.toString(), "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode j = new ObjectMapper().readTree(r.out());
         assertEquals(3, j.get("trained").asInt());
+        assertEquals(2, j.get("finalEpochs").asInt(), "the best network was trained again for 2 epochs");
+        JsonNode f = j.get("finalTraining");
+        assertEquals(Math.max(f.get("searchValidationAccuracy").asDouble(), f.get("retrainedValidationAccuracy").asDouble()),
+                j.get("best").get("validationAccuracy").asDouble(), 1e-12, "best.tflite is the more accurate of the two on validation: " + f);
+        assertTrue(r.err().contains("final training of the best: epoch 2/2"), r.err());
         JsonNode best = j.get("best");
         assertTrue(best.get("sramBytes").asLong() <= 16 * 1024 && best.get("flashBytes").asLong() <= 64 * 1024, best.toString());
         assertTrue(best.get("validationAccuracy").asDouble() > 0.7, "above chance on credit default: " + best);
@@ -62,6 +67,26 @@ class SearchCommandTest {
         assertEquals("tinyfit: --budget 5x: give a time such as 90s, 20m, 2h or 1h30m", b.err().strip());
         CliTest.Run s = CliTest.run("search", "--data", CREDIT, "--device", "arduino-nano-33-ble-sense", "--max-ram", "lots", "--out", dir.toString());
         assertEquals("tinyfit: --max-ram lots: give a size such as 65536, 64KB or 1MB", s.err().strip());
+    }
+
+    @Test void dataWithOneClassIsOneLine() throws Exception {
+        Path csv = dir.resolve("one.csv");
+        StringBuilder b = new StringBuilder("label,a,b\n");
+        for (int i = 0; i < 40; i++) b.append("3,").append(i).append(',').append(i % 7).append('\n');
+        Files.writeString(csv, b.toString());
+        CliTest.Run r = CliTest.run("search", "--data", csv.toString(), "--device", "arduino-nano-33-ble-sense", "--max-candidates", "1",
+                "--out", dir.resolve("o").toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("a classifier needs at least 2"), r.err());
+        assertTrue(Files.notExists(dir.resolve("o").resolve("journal.db")), "nothing was started");
+    }
+
+    @Test void aBudgetTooSmallForOneEvaluationIsSaidBeforeStarting() {
+        CliTest.Run r = CliTest.run("search", "--data", CREDIT, "--device", "arduino-nano-33-ble-sense", "--budget", "0s", "--out", dir.toString());
+        assertEquals(1, r.code(), r.err());
+        assertEquals("tinyfit: --budget 0s is too small for one evaluation; give at least a minute, e.g. --budget 5m", r.err().strip());
+        assertTrue(Files.notExists(dir.resolve("journal.db")), "nothing was started");
     }
 
     @Test void unitsParseAsUsersWriteThem() {

@@ -555,6 +555,10 @@ final class CKernels {
         int[] xd = in.shape().dims(), yd = y.shape().dims();
         int rank = xd.length;
         int[] xs = KernelSupport.strides(xd), ys = KernelSupport.strides(yd);
+        if (in.bytes() > 0 && sym.arena(in.id()).equals(sym.arena(y.id()))) {
+            padInPlace(out, in, y, p, value, sym);
+            return;
+        }
         out.append("    const int8_t *x = ").append(sym.arena(in.id())).append(";\n");
         out.append("    int8_t *out = ").append(sym.arena(y.id())).append(";\n");
         out.append("    memset(out, ").append(value).append(", ").append(y.bytes()).append(");\n");
@@ -567,6 +571,39 @@ final class CKernels {
         }
         out.append("    ".repeat(Math.max(rank, 1))).append("memcpy(out + ").append(dst).append(", x + ").append(src).append(", ")
                 .append(rank == 0 ? 1 : xd[rank - 1]).append(");\n");
+    }
+
+    /**
+     * PAD written over its input (same offset): the output's innermost rows last to first, each row's
+     * input copied into place last byte first (its output offset is never below its input offset, and every input row
+     * still to be moved lies below it), then its border filled; rows of only border are filled whole.
+     */
+    private static void padInPlace(StringBuilder out, Tensor in, Tensor y, int[] p, int value, Symbols sym) {
+        int[] xd = in.shape().dims(), yd = y.shape().dims();
+        int rank = xd.length, last = rank - 1;
+        int[] xs = KernelSupport.strides(xd), ys = KernelSupport.strides(yd);
+        out.append("    int8_t *out = ").append(sym.arena(y.id())).append(";\n");
+        StringBuilder inside = new StringBuilder("1"), src = new StringBuilder("0"), dst = new StringBuilder("0");
+        for (int d = 0; d < last; d++) {
+            String v = "d" + d;
+            out.append("    ".repeat(d + 1)).append("for (int32_t ").append(v).append(" = ").append(yd[d] - 1).append("; ").append(v).append(" >= 0; --").append(v).append(")\n");
+            inside.append(" && ").append(v).append(" >= ").append(p[2 * d]).append(" && ").append(v).append(" < ").append(p[2 * d] + xd[d]);
+            src.append(" + (").append(v).append(" - ").append(p[2 * d]).append(") * ").append(xs[d]);
+            dst.append(" + ").append(v).append(" * ").append(ys[d]);
+        }
+        String ind = "    ".repeat(rank);
+        out.append("    ".repeat(Math.max(rank - 1, 0) + 1)).append("{\n");
+        out.append(ind).append("int8_t *row = out + ").append(dst).append(";\n");
+        out.append(ind).append("if (").append(inside).append(") {\n");
+        // last byte first: the row's destination is never below its source
+        out.append(ind).append("    const int8_t *x = out + ").append(src).append(";\n");
+        out.append(ind).append("    for (int32_t i = ").append(xd[last] - 1).append("; i >= 0; --i) row[").append(p[2 * last]).append(" + i] = x[i];\n");
+        if (p[2 * last] > 0) out.append(ind).append("    memset(row, ").append(value).append(", ").append(p[2 * last]).append(");\n");
+        if (p[2 * last + 1] > 0) out.append(ind).append("    memset(row + ").append(p[2 * last] + xd[last]).append(", ").append(value).append(", ").append(p[2 * last + 1]).append(");\n");
+        out.append(ind).append("} else {\n");
+        out.append(ind).append("    memset(row, ").append(value).append(", ").append(yd[last]).append(");\n");
+        out.append(ind).append("}\n");
+        out.append("    ".repeat(Math.max(rank - 1, 0) + 1)).append("}\n");
     }
 
     private static void slice(StringBuilder out, Graph g, Node n, Op.StridedSlice op, Symbols sym) {

@@ -40,6 +40,7 @@ public final class LatencyFit {
     private final Map<String, Set<String>> fittedOn = new LinkedHashMap<>();
     private final Map<String, Double> coreFactor = new LinkedHashMap<>();
     private final Map<String, Set<String>> coreFactorFrom = new LinkedHashMap<>();
+    private final Map<String, Map<String, Relative>> relativeTo = new LinkedHashMap<>();
     private final Map<String, Double> boardFactor = new LinkedHashMap<>();
     private final Map<String, Integer> boardRows = new LinkedHashMap<>();
 
@@ -64,25 +65,90 @@ public final class LatencyFit {
         return c.equalsIgnoreCase("Cortex-M4F") ? REFERENCE_CORE : c;
     }
 
+    /**
+     * Core factors from rows of the same software on the same workload. First, cores linked to a
+     * Cortex-M4 (directly, or through a chain of cores that are): their factors are measured. Then, per
+     * runtime, the cores left that ran the same software as each other but never beside a linked core:
+     * in each such group the core with the most rows of the runtime is the anchor, taken as a
+     * Cortex-M4, and the others get their measured factor against it ({@link #relativeTo}). These are
+     * kept per runtime because a vendor's library may run different code on each of its cores (ESP-NN
+     * has vector assembly for the ESP32-S3 only), so what one core gains under it says nothing of
+     * another runtime.
+     */
     private void fitCoreFactors() {
-        coreFactor.put(REFERENCE_CORE, 1.0);
         Map<String, List<Measurement>> groups = new LinkedHashMap<>();
         for (Measurement m : rows) groups.computeIfAbsent(m.software() + "\u0000" + m.workload(), k -> new ArrayList<>()).add(m);
-        Map<String, List<Double>> logs = new LinkedHashMap<>();
-        for (List<Measurement> g : groups.values()) {
-            double sum = 0;
-            int n = 0;
-            for (Measurement m : g) if (coreClass(m.core()).equals(REFERENCE_CORE)) { sum += Math.log(m.cycles()); n++; }
-            if (n == 0) continue;
-            double ref = sum / n;
-            for (Measurement m : g) {
-                String c = coreClass(m.core());
-                if (c.equals(REFERENCE_CORE)) continue;
-                logs.computeIfAbsent(c, k -> new ArrayList<>()).add(Math.log(m.cycles()) - ref);
-                coreFactorFrom.computeIfAbsent(c, k -> new LinkedHashSet<>()).add(m.software());
+        Map<String, Double> logs = new LinkedHashMap<>();
+        logs.put(REFERENCE_CORE, 0.0);
+        link(groups.values(), logs, coreFactorFrom);
+        logs.forEach((c, l) -> coreFactor.put(c, Math.exp(l)));
+        Map<String, List<List<Measurement>>> byRuntime = new LinkedHashMap<>();
+        for (List<Measurement> g : groups.values()) byRuntime.computeIfAbsent(g.get(0).runtime(), k -> new ArrayList<>()).add(g);
+        byRuntime.forEach((runtime, gs) -> {
+            Map<String, Integer> count = new LinkedHashMap<>();
+            for (List<Measurement> g : gs) for (Measurement m : g) count.merge(coreClass(m.core()), 1, Integer::sum);
+            Map<String, Relative> rel = new LinkedHashMap<>();
+            for (String first : count.keySet()) {
+                if (coreFactor.containsKey(first) || rel.containsKey(first)) continue;
+                Set<String> component = component(first, gs);
+                component.removeIf(coreFactor::containsKey);
+                String anchor = first;
+                for (String c : component) if (count.get(c) > count.get(anchor)) anchor = c;
+                Map<String, Double> l = new LinkedHashMap<>();
+                l.put(anchor, 0.0);
+                Map<String, Set<String>> from = new LinkedHashMap<>();
+                link(gs, l, from);
+                for (String c : component) rel.put(c, new Relative(anchor, Math.exp(l.getOrDefault(c, 0.0)), from.getOrDefault(c, Set.of())));
+            }
+            relativeTo.put(runtime, rel);
+        });
+    }
+
+    /** A core's factor against an anchor core that no measurement relates to a Cortex-M4 (the anchor itself has 1). */
+    record Relative(String anchor, double factor, Set<String> from) {}
+
+    /**
+     * Adds to {@code logs} (core class -> log factor) every core that ran the same software on the same
+     * workload as a core already in it, pass by pass until none is added: the mean over such groups of
+     * its log cycles minus the mean log cycles of the known cores' rows, each divided by its factor.
+     */
+    private static void link(Iterable<List<Measurement>> groups, Map<String, Double> logs, Map<String, Set<String>> from) {
+        while (true) {
+            Map<String, List<Double>> found = new LinkedHashMap<>();
+            for (List<Measurement> g : groups) {
+                double sum = 0;
+                int n = 0;
+                for (Measurement m : g) {
+                    Double l = logs.get(coreClass(m.core()));
+                    if (l != null) { sum += Math.log(m.cycles()) - l; n++; }
+                }
+                if (n == 0) continue;
+                double ref = sum / n;
+                for (Measurement m : g) {
+                    String c = coreClass(m.core());
+                    if (logs.containsKey(c)) continue;
+                    found.computeIfAbsent(c, k -> new ArrayList<>()).add(Math.log(m.cycles()) - ref);
+                    from.computeIfAbsent(c, k -> new LinkedHashSet<>()).add(m.software());
+                }
+            }
+            if (found.isEmpty()) return;
+            found.forEach((c, l) -> logs.put(c, l.stream().mapToDouble(Double::doubleValue).average().orElse(0)));
+        }
+    }
+
+    /** The cores joined to {@code core} by running the same software on the same workload (itself included). */
+    private static Set<String> component(String core, Iterable<List<Measurement>> groups) {
+        Set<String> out = new LinkedHashSet<>(List.of(core));
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (List<Measurement> g : groups) {
+                boolean touches = g.stream().anyMatch(m -> out.contains(coreClass(m.core())));
+                if (!touches) continue;
+                for (Measurement m : g) grew |= out.add(coreClass(m.core()));
             }
         }
-        logs.forEach((c, l) -> coreFactor.put(c, Math.exp(l.stream().mapToDouble(Double::doubleValue).average().orElse(0))));
+        return out;
     }
 
     private void fitRuntimes() {
@@ -97,7 +163,7 @@ public final class LatencyFit {
             for (int i = 0; i < use.size(); i++) {
                 Measurement m = use.get(i);
                 a[i] = workloadFeatures(m.workload());
-                y[i] = m.cycles() / coreFactor(m.core());
+                y[i] = m.cycles() / coreFactor(m.core(), runtime);
                 boards.add(m.boardName());
             }
             theta.put(runtime, LeastSquares.solve(a, y, Runtimes.prior(runtime), PRIOR_WEIGHT));
@@ -132,6 +198,11 @@ public final class LatencyFit {
             if (!c.equals(REFERENCE_CORE)) f.add(String.format(Locale.ROOT, "%s x%.2f (%s)", c, v, String.join("; ", coreFactorFrom.get(c))));
         });
         b.append(String.join(", ", f));
+        List<String> rel = new ArrayList<>();
+        relativeTo.forEach((runtime, m) -> m.forEach((c, r) -> {
+            if (!c.equals(r.anchor())) rel.add(String.format(Locale.ROOT, "%s x%.2f of %s with %s", c, r.factor(), r.anchor(), runtime));
+        }));
+        if (!rel.isEmpty()) b.append("; cores measured only beside each other, against the one with most rows (itself taken as a Cortex-M4): ").append(String.join(", ", rel));
         b.append(String.format(Locale.ROOT, "; a core never measured beside one: Cortex-M55 and Cortex-M85 x%.2f with %s (from the instruction set), any other x1%n",
                 HELIUM_FACTOR, Runtimes.TFLM_CMSIS_NN));
         return b.toString();
@@ -165,6 +236,12 @@ public final class LatencyFit {
     /** Cycles on {@code core} per cycle on a Cortex-M4 for the same work, as measured; 1 when never measured beside one. */
     public double coreFactor(String core) { return coreFactor.getOrDefault(coreClass(core), 1.0); }
 
+    /** The core's factor against the anchor of its group for a runtime, when it was never measured beside a Cortex-M4 but beside other cores; else null. */
+    Relative relative(String core, String runtime) {
+        Relative r = relativeTo.getOrDefault(runtime, Map.of()).get(coreClass(core));
+        return r == null || coreFactor.containsKey(coreClass(core)) ? null : r;
+    }
+
     /**
      * Cycles on {@code core} per Cortex-M4 cycle for {@code runtime}: the measured factor, or for a core
      * never measured beside a Cortex-M4 the one its instruction set implies ({@link #instructionSetFactor}),
@@ -173,8 +250,9 @@ public final class LatencyFit {
     public double coreFactor(String core, String runtime) {
         Double measured = coreFactor.get(coreClass(core));
         if (measured != null) return measured;
-        Double isa = instructionSetFactor(core, runtime);
-        return isa == null ? 1.0 : isa;
+        Relative r = relative(core, runtime);
+        Double isa = instructionSetFactor(r == null ? core : r.anchor(), runtime);
+        return (r == null ? 1.0 : r.factor()) * (isa == null ? 1.0 : isa);
     }
 
     /**
@@ -250,6 +328,10 @@ public final class LatencyFit {
         if (coreMeasured(core)) {
             b.append(String.format(Locale.ROOT, "; %s takes x%.2f the cycles of a Cortex-M4 (same software on both: %s)", core, coreFactor(core),
                     String.join("; ", coreFactorFrom.getOrDefault(cc, Set.of()))));
+        } else if (relative(core, runtime) != null && !relative(core, runtime).anchor().equals(cc)) {
+            Relative r = relative(core, runtime);
+            b.append(String.format(Locale.ROOT, "; %s was never measured beside a Cortex-M4: it takes x%.2f the cycles of %s (same software on both: %s), which is taken as cycle for cycle equal to a Cortex-M4",
+                    core, r.factor(), r.anchor(), String.join("; ", r.from())));
         } else if (instructionSetFactor(core, runtime) != null) {
             b.append(String.format(Locale.ROOT, "; %s was never measured beside a Cortex-M4: taken as x%.2f its cycles, from the instruction set (Helium: 8 int8 MACs per cycle against SMLAD's 2)",
                     core, instructionSetFactor(core, runtime)));

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.tinyfit.device.Device;
+import org.tinyfit.device.DeviceCatalog;
 
 /**
  * How well the latency model predicts a measurement it was not fitted to. Leave-one-board-out: every
@@ -102,6 +104,8 @@ public final class Validation {
         boolean met = medianAbsError(mlperf) <= TARGET_MEDIAN && maxAbsError(mlperf) <= TARGET_MAX && !ref.isEmpty() && maxAbsError(ref) <= TARGET_REFERENCE_BOARD;
         b.append(String.format(Locale.ROOT, "%nTargets (leave-one-board-out over the MLPerf Tiny rows: median |error| <= %.0f%%, max <= %.0f%%; %s within %.0f%%): %s%n",
                 100 * TARGET_MEDIAN, 100 * TARGET_MAX, REFERENCE_BOARD, 100 * TARGET_REFERENCE_BOARD, met ? "met" : "NOT met"));
+        b.append("\nThe catalog's boards with their default runtime: what each figure rests on, and how far off the published rows ")
+                .append("resting on the same kind of basis were when their board was left out (the table above):\n\n").append(catalog(all, lobo));
         List<Measurement> missing = unpredicted(all, lobo);
         if (!missing.isEmpty()) {
             b.append("\nNot predictable when their board is left out (no other board has their runtime): ");
@@ -109,6 +113,59 @@ public final class Validation {
         }
         return b.toString();
     }
+
+    /** For each built-in board: its default runtime, the basis of its figure, and the held-out errors of rows with that basis. */
+    static String catalog(List<Measurement> all, List<Row> lobo) {
+        LatencyFit fit = LatencyFit.of(all);
+        StringBuilder b = new StringBuilder("| board | core | MHz | runtime | figure rests on | held-out error of rows on that basis |\n|---|---|---:|---|---|---|\n");
+        for (Device d : DeviceCatalog.builtin().devices()) {
+            String core = d.core().display(), rt = Runtimes.defaultFor(d.core());
+            int own = fit.boardMeasurements(d.id(), rt);
+            String basis = own > 0 ? "its own " + own + " published measurement" + (own == 1 ? "" : "s")
+                    : fit.coreMeasured(core) ? "extrapolated: other boards' " + rt + " rows, core measured beside a Cortex-M4"
+                    : LatencyFit.instructionSetFactor(core, rt) != null ? "extrapolated: other boards' " + rt + " rows, core factor from the instruction set"
+                    : "extrapolated: other boards' " + rt + " rows, core taken as equal to the one they ran on";
+            List<Row> like = sameBasis(fit, lobo, d.id(), core, rt);
+            String err = own > 0 ? "not held out (its own rows are in the fit)" : like.isEmpty() ? "no published row on that basis" : range(like) + " (" + like.size() + " rows)";
+            b.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s |%n", d.name(), core, d.clockHz() / 1_000_000, rt, basis, err));
+        }
+        return b.toString();
+    }
+
+    /**
+     * The held-out rows whose prediction rested on the same basis as a board's figure for a runtime:
+     * none when the board has its own measurements of it; else the runtime's rows on a core measured
+     * beside a Cortex-M4, on a core with an instruction-set factor, or on a core taken as equal, as the
+     * board's core is.
+     */
+    static List<Row> sameBasis(LatencyFit fit, List<Row> lobo, String board, String core, String runtime) {
+        if (fit.boardMeasurements(board, runtime) > 0) return List.of();
+        boolean measured = fit.coreMeasured(core), isa = LatencyFit.instructionSetFactor(core, runtime) != null;
+        return lobo.stream().filter(r -> r.measured().runtime().equals(runtime) && r.coreMeasured() == measured
+                && (measured || (LatencyFit.instructionSetFactor(r.measured().core(), runtime) != null) == isa)).toList();
+    }
+
+    static String range(List<Row> rows) {
+        return String.format(Locale.ROOT, "median %.0f%%, %+.0f%% to %+.0f%%", 100 * medianAbsError(rows),
+                100 * rows.stream().mapToDouble(Row::error).min().orElse(0), 100 * rows.stream().mapToDouble(Row::error).max().orElse(0));
+    }
+
+    private static volatile List<Row> builtinLobo;
+
+    /**
+     * For an extrapolated figure: how far off the published measurements resting on the same basis were
+     * when their board was left out of the fit ("median 16%, -48% to +17% when their board was held
+     * out"); null when the board has its own measurements of the runtime, or no published row rests on
+     * that basis. Always from the built-in measurements.
+     */
+    public static String heldOutError(String board, String core, String runtime) {
+        List<Row> lobo = builtinLobo;
+        if (lobo == null) builtinLobo = lobo = leaveOneBoardOut(Measurements.builtin());
+        List<Row> like = sameBasis(Latency.builtinFit(), lobo, board, core, runtime);
+        return like.isEmpty() ? null : range(like) + " over " + like.size() + " published rows on that basis when their board was held out";
+    }
+
+    static int cortexMCmsisNnRows(List<Row> rows) { return (int) rows.stream().filter(Validation::cortexMCmsisNn).count(); }
 
     static boolean cortexMCmsisNn(Row r) {
         return r.measured().runtime().equals(Runtimes.TFLM_CMSIS_NN) && r.measured().core().startsWith("Cortex-M") && r.coreMeasured();

@@ -49,6 +49,23 @@ class LatencyValidationTest {
     }
 
     @Test
+    void anExtrapolatedFigureCarriesTheHeldOutErrorsOfRowsOnItsBasis() {
+        assertNull(Validation.heldOutError("nucleo-l4r5zi", "Cortex-M4F", Runtimes.TFLM_CMSIS_NN), "its own rows are in the fit");
+        List<Validation.Row> lobo = Validation.leaveOneBoardOut(Measurements.builtin());
+        List<Validation.Row> m4Like = lobo.stream().filter(r -> r.measured().runtime().equals(Runtimes.TFLM_CMSIS_NN) && r.coreMeasured()).toList();
+        assertEquals(Validation.cortexMCmsisNnRows(lobo), m4Like.size(), "the measured-core CMSIS-NN rows are the ones a Cortex-M board rests on");
+        String m4 = Validation.heldOutError("a-new-board", "Cortex-M4F", Runtimes.TFLM_CMSIS_NN);
+        assertTrue(m4.startsWith(Validation.range(m4Like)) && m4.contains(m4Like.size() + " published rows"), m4);
+        String m85 = Validation.heldOutError("a-new-board", "Cortex-M85", Runtimes.TFLM_CMSIS_NN);
+        List<Validation.Row> helium = lobo.stream().filter(r -> r.measured().runtime().equals(Runtimes.TFLM_CMSIS_NN) && !r.coreMeasured()
+                && LatencyFit.instructionSetFactor(r.measured().core(), Runtimes.TFLM_CMSIS_NN) != null).toList();
+        assertFalse(helium.isEmpty());
+        assertTrue(helium.stream().allMatch(r -> r.measured().board().equals("ek-ra8d1")));
+        assertTrue(m85.startsWith(Validation.range(helium)), "a Helium core rests on the EK-RA8D1's rows: " + m85);
+        assertNull(Validation.heldOutError("a-new-board", "Cortex-M4F", Runtimes.TINYFIT_C), "never measured: no held-out row");
+    }
+
+    @Test
     void leaveOneModelOutNeverSeesTheWorkloadItPredicts() {
         assertHeldOutIgnores(m -> m.workload().equals("mlperf-tiny-ic"), 0.5);
     }

@@ -12,11 +12,21 @@ import java.util.List;
  * @param stages convolution stages in order (none for tabular data)
  * @param dense  widths of the hidden dense layers before the classifier
  * @param dropout dropout rate before the classifier (0: none)
+ * @param downscale the input resolution: images are average-pooled by this factor in each direction
+ *                  inside the model before the first stage (1: full resolution; a journal written
+ *                  before this gene existed reads as 1)
  */
-public record Genome(List<Stage> stages, List<Integer> dense, float dropout, Recipe recipe) {
+public record Genome(List<Stage> stages, List<Integer> dense, float dropout, Recipe recipe, int downscale) {
     public Genome {
         stages = List.copyOf(stages);
         dense = List.copyOf(dense);
+        if (downscale == 0) downscale = 1;
+        if (downscale < 0) throw new SearchException("the input downscale must be positive, got " + downscale);
+    }
+
+    /** A genome at full input resolution. */
+    public Genome(List<Stage> stages, List<Integer> dense, float dropout, Recipe recipe) {
+        this(stages, dense, dropout, recipe, 1);
     }
 
     /** How a stage computes. */
@@ -55,9 +65,10 @@ public record Genome(List<Stage> stages, List<Integer> dense, float dropout, Rec
         }
     }
 
-    /** A short readable form, e.g. "conv16k3 dw32k3s2+pool | 64 | lr0.003 e3". */
+    /** A short readable form, e.g. "conv16k3 dw32k3s2+pool | 64 | lr0.003 e3" ("in/2 conv16k3 ..." at half resolution). */
     public String key() {
         StringBuilder b = new StringBuilder();
+        if (downscale > 1) b.append("in/").append(downscale);
         for (Stage s : stages) {
             if (!b.isEmpty()) b.append(' ');
             b.append(s.block() == Block.CONV ? "conv" : "dw").append(s.width()).append('k').append(s.kernel());

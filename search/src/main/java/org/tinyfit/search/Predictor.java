@@ -36,7 +36,7 @@ public final class Predictor {
         for (int d : g.dense()) denseLog += Math.log(d);
         Genome.Recipe r = g.recipe();
         return new double[] {1, Math.log(1 + f.parameters()), Math.log(1 + f.macs()), g.stages().size(), widthSum / n, kernelSum / n,
-            strides, pools, residual, dw, g.dense().size(), denseLog, g.dropout(), Math.log(r.lr()), r.epochs(), Math.log(r.epochs()), r.shift()};
+            strides, pools, residual, dw, g.dense().size(), denseLog, g.dropout(), Math.log(r.lr()), r.epochs(), Math.log(r.epochs()), r.shift(), Math.log(g.downscale())};
     }
 
     /** A fit on the trained records, or null while there are too few of them. */

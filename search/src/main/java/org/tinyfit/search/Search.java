@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.tinyfit.device.Device;
+import org.tinyfit.compress.Compression;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.Node;
+import org.tinyfit.graph.Op;
 import org.tinyfit.passes.InferenceForm;
 
 /**
@@ -20,6 +23,8 @@ import org.tinyfit.passes.InferenceForm;
  *
  * <p>A proposal is judged before any training: its int8 layout's SRAM (after tinyfit's order and
  * plan for the runtime), flash and latency on the device. One over a limit by at most a quarter is
+ * pruned into the limits ({@link Compression#pruneToFit} on its untrained network: the channels
+ * at the binding figure go first, the widths it keeps become the genome's) or, where that fails,
  * narrowed (every stage one width down, up to three times); one still over is journaled as
  * rejected. The journal holds every candidate; a run that finds candidates in it takes them from
  * there instead of evaluating them again.
@@ -28,6 +33,18 @@ public final class Search {
     /** Hears about progress. */
     public interface Listener {
         default void candidate(Record r, Summary s) {}
+
+        /**
+         * Asked before each new generation (not before one read back from the journal): true ends
+         * the search there, e.g. to leave the rest of a time budget to training the best one again.
+         *
+         * @param all            every candidate so far, by id
+         * @param elapsedSeconds since this run of the search began
+         */
+        default boolean enough(List<Record> all, double elapsedSeconds) { return false; }
+
+        /** An epoch of the best network's final training (after the search) ended. */
+        default void finalEpoch(org.tinyfit.train.EpochResult r, int epochs) {}
     }
 
     /**
@@ -140,6 +157,7 @@ public final class Search {
             if (cfg.maxTrained() > 0 && trained + stopped >= cfg.maxTrained()) break;
             boolean replaying = done.containsKey(next);
             if (!replaying && cfg.budgetSeconds() > 0 && elapsed >= cfg.budgetSeconds()) break;
+            if (!replaying && listener.enough(java.util.Collections.unmodifiableList(all), elapsed)) break;
             int size = cfg.parallel();
             if (cfg.maxTrained() > 0) size = Math.min(size, cfg.maxTrained() - trained - stopped);
             List<Candidate> proposals = new ArrayList<>();
@@ -149,6 +167,14 @@ public final class Search {
                 Candidate c = propose(next + i, population, predictor);
                 Footprint f = footprint(c.genome());
                 String why = limits.violation(f);
+                if (why != null && slightlyOver(f)) {
+                    Genome pruned = pruned(c.genome());
+                    if (pruned != null) {
+                        c = new Candidate(c.id(), c.parent(), pruned, c.seed());
+                        f = footprint(pruned);
+                        why = null;
+                    }
+                }
                 for (int narrow = 0; why != null && narrow < 3 && slightlyOver(f); narrow++) {
                     Genome smaller = narrowed(c.genome());
                     if (smaller.equals(c.genome()) || !space.valid(smaller)) break;
@@ -317,6 +343,55 @@ public final class Search {
         return f.sramBytes() <= limits.maxRamBytes() * 1.25 && f.flashBytes() <= limits.maxFlashBytes() * 1.25;
     }
 
+    /**
+     * The genome with the widths {@link Compression#pruneToFit} keeps when it prunes the genome's
+     * untrained network into the limits (the channels at the binding figure go first), or null when
+     * no choice of channels meets them or the pruned graph does not map back onto the genome's
+     * layers. Compression counts SRAM and flash its own way, so where the pruned genome still misses
+     * the search's figures, the targets given to it are lowered by what was missed and it prunes
+     * again (up to three times). Widths may then lie between the rungs of the space's ladder.
+     */
+    Genome pruned(Genome g) {
+        Graph inference = InferenceForm.of(space.graph(g, 0));
+        long ram = limits.maxRamBytes(), flash = limits.maxFlashBytes();
+        Double latency = limits.maxLatencyMillis() > 0 ? limits.maxLatencyMillis() : null;
+        for (int attempt = 0; attempt < 4 && ram > 0 && flash > 0; attempt++) {
+            Graph fit = Compression.pruneToFit(inference, device, ram, flash, latency);
+            if (fit == null) return null;
+            Genome out = genomeOf(g, fit);
+            if (out == null) return null;
+            Footprint f = footprint(out);
+            if (limits.violation(f) == null) return out;
+            ram -= Math.max(0, f.sramBytes() - limits.maxRamBytes());
+            flash -= Math.max(0, f.flashBytes() - limits.maxFlashBytes());
+            if (latency != null && f.latencyMillis() > latency) latency *= limits.maxLatencyMillis() / f.latencyMillis();
+        }
+        return null;
+    }
+
+    /** {@code g} with the widths of its pruned network {@code fit}, or null if they do not map back onto its layers. */
+    private Genome genomeOf(Genome g, Graph fit) {
+        List<Integer> convs = new ArrayList<>(), fcs = new ArrayList<>();
+        for (Node n : fit.nodes()) {
+            int out = fit.tensor(n.output(0)).shape().dim(-1);
+            if (n.op() instanceof Op.Conv2D) convs.add(out);
+            else if (n.op() instanceof Op.FullyConnected) fcs.add(out);
+        }
+        int expected = 0;
+        for (Genome.Stage st : g.stages()) expected += st.residual() ? 2 : 1;
+        if (convs.size() != expected || fcs.size() != g.dense().size() + 1) return null;
+        List<Genome.Stage> stages = new ArrayList<>();
+        int k = 0;
+        for (Genome.Stage st : g.stages()) {
+            int width = convs.get(k);
+            if (st.residual() && !convs.get(k + 1).equals(width)) return null;
+            k += st.residual() ? 2 : 1;
+            stages.add(new Genome.Stage(st.block(), width, st.kernel(), st.stride(), st.pool(), st.residual()));
+        }
+        Genome out = new Genome(stages, fcs.subList(0, g.dense().size()), g.dropout(), g.recipe(), g.downscale());
+        return out.equals(g) || !space.valid(out) ? null : out;
+    }
+
     /** Every stage one width rung narrower, and every dense layer one rung smaller. */
     static Genome narrowed(Genome g) {
         List<Genome.Stage> stages = new ArrayList<>();
@@ -325,7 +400,7 @@ public final class Search {
         }
         List<Integer> dense = new ArrayList<>();
         for (int d : g.dense()) dense.add(down(SearchSpace.DENSE, d));
-        return new Genome(stages, dense, g.dropout(), g.recipe());
+        return new Genome(stages, dense, g.dropout(), g.recipe(), g.downscale());
     }
 
     private static int down(int[] ladder, int v) {

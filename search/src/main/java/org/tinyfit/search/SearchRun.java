@@ -37,9 +37,24 @@ public final class SearchRun {
      * @param limit         use only the first N training samples (null: all)
      * @param validation    fraction of the training samples held out (stratified) for selection
      * @param maxEpochs     the most epochs a candidate's recipe may ask for
+     * @param finalEpochs   the best network is trained again from scratch for this many epochs after the
+     *                      search, and that model is {@code best.tflite} (0: the best candidate's own model).
+     *                      With a time budget, the search leaves the time this is estimated to take, and
+     *                      the final training gets fewer epochs if less is left (none if no more than the
+     *                      candidate's own).
      */
     public record Options(String data, Device device, Limits limits, Path out, long seed, int threads, double budgetSeconds,
-                          int maxCandidates, int maxEpochs, Integer limit, double validation) {}
+                          int maxCandidates, int maxEpochs, Integer limit, double validation, int finalEpochs) {
+        /** No final training: {@code best.tflite} is the best candidate's own model. */
+        public Options(String data, Device device, Limits limits, Path out, long seed, int threads, double budgetSeconds,
+                       int maxCandidates, int maxEpochs, Integer limit, double validation) {
+            this(data, device, limits, out, seed, threads, budgetSeconds, maxCandidates, maxEpochs, limit, validation, 0);
+        }
+
+        public Options {
+            if (finalEpochs < 0) throw new SearchException("the final training's epochs must be at least 0, got " + finalEpochs);
+        }
+    }
 
     /** One written Pareto model with its figures. */
     /**
@@ -49,8 +64,28 @@ public final class SearchRun {
     public record Model(int candidate, String genome, String file, double validationAccuracy, Double testAccuracy, long arenaBytes,
                         long sramBytes, long storedOrderSramBytes, long flashBytes, long macs, long parameters, double latencyMillis) {}
 
-    public record Result(int trained, int rejected, List<Model> pareto, Model best, Path journal, Path paretoJson,
-                         @JsonIgnore List<Record> records) {}
+    /**
+     * @param finalEpochs   the epochs the best network was trained for again after the search (0: none)
+     * @param finalTraining what that training gave and which model became {@code best}; null without one
+     */
+    public record Result(int trained, int rejected, List<Model> pareto, Model best, int finalEpochs, FinalTraining finalTraining, Path journal,
+                         Path paretoJson, @JsonIgnore List<Record> records) {}
+
+    /**
+     * The best network trained again after the search, and which model became {@code best.tflite}:
+     * the one with the higher int8 validation accuracy (the search's own model on a tie). The test
+     * part plays no part in the choice.
+     *
+     * @param searchValidationAccuracy    the best candidate's int8 validation accuracy from the search
+     * @param retrainedValidationAccuracy the model trained again, its int8 validation accuracy on the same part
+     * @param retrainedKept               whether {@code best.tflite} is the model trained again
+     */
+    public record FinalTraining(int epochs, double searchValidationAccuracy, double retrainedValidationAccuracy, boolean retrainedKept) {
+        /** The choice: the model trained again only if it is more accurate on the validation part. */
+        public static FinalTraining of(int epochs, double searchValidationAccuracy, double retrainedValidationAccuracy) {
+            return new FinalTraining(epochs, searchValidationAccuracy, retrainedValidationAccuracy, retrainedValidationAccuracy > searchValidationAccuracy);
+        }
+    }
 
     /** Opens the data as the search sees it. */
     public static SearchData data(String spec, Integer limit, double validation, long seed) {
@@ -64,6 +99,12 @@ public final class SearchRun {
             all = all.subset(idx);
         }
         if (all.numClasses() < 2) throw new SearchException("the data has " + all.numClasses() + " class; a classifier needs at least 2");
+        int[] counts = all.classCounts();
+        int present = 0, only = -1;
+        for (int c = 0; c < counts.length; c++) if (counts[c] > 0) { present++; only = c; }
+        if (present < 2) {
+            throw new SearchException("every one of the " + all.size() + " training samples has label " + only + ": the data has 1 class; a classifier needs at least 2");
+        }
         if (!(validation > 0 && validation < 1)) throw new SearchException("the validation fraction must be between 0 and 1, got " + validation);
         Split s = Splits.stratified(all, validation, seed);
         if (s.validation().size() == 0 || s.train().size() == 0) {
@@ -91,18 +132,68 @@ public final class SearchRun {
         Search search = new Search(space, o.device(), o.limits(), new Search.Config(o.seed(), 12, 4, parallel, o.maxCandidates(), o.budgetSeconds()));
         List<Record> records;
         Path journalFile = o.out().resolve("journal.db");
+        long t0 = System.nanoTime();
+        Search.Listener watched = new Search.Listener() {
+            @Override public void candidate(Record r, Search.Summary s) { listener.candidate(r, s); }
+
+            @Override public boolean enough(List<Record> all, double elapsedSeconds) {
+                if (listener.enough(all, elapsedSeconds)) return true;
+                if (o.finalEpochs() == 0 || o.budgetSeconds() <= 0) return false;
+                return elapsedSeconds + generationSeconds(all, parallel) + finalSeconds(Pareto.best(all), o.finalEpochs(), parallel, o.threads())
+                        >= o.budgetSeconds();
+            }
+        };
         try (Journal journal = Journal.open(journalFile, search.fingerprint(data.description()));
              Evaluator evaluator = evaluators.open(o, space, data)) {
-            records = search.run(journal, evaluator, listener);
+            records = search.run(journal, evaluator, watched);
         }
         try {
-            return export(o, data, records, journalFile);
+            return export(o, data, space, records, journalFile, listener, (System.nanoTime() - t0) / 1e9);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Result export(Options o, SearchData data, List<Record> records, Path journalFile) throws IOException {
+    /** The longest evaluation of the last generation: about what one more generation takes. */
+    static double generationSeconds(List<Record> all, int parallel) {
+        double most = 0;
+        for (int i = Math.max(0, all.size() - parallel); i < all.size(); i++) {
+            Evaluation e = all.get(i).evaluation();
+            if (e != null) most = Math.max(most, e.seconds());
+        }
+        return most;
+    }
+
+    /**
+     * The time training {@code best}'s network again for {@code epochs} epochs is expected to take:
+     * its seconds per epoch in the search, where it shared the threads with the rest of its
+     * generation, and the final training has them all (counted as 3/4 of the time, not 1/parallel:
+     * threads do not scale perfectly, and a shared machine gives them less).
+     */
+    static double finalSeconds(Record best, int epochs, int parallel, int threads) {
+        if (best == null || best.evaluation() == null) return 0;
+        double perEpoch = best.evaluation().seconds() / Math.max(1, best.candidate().genome().recipe().epochs());
+        boolean moreThreads = Math.max(1, threads / Math.max(1, parallel)) < threads;
+        return perEpoch * epochs * (moreThreads ? 0.75 : 1.0);
+    }
+
+    /**
+     * The epochs the final training gets: {@code wanted}, fewer if the budget's rest does not hold
+     * them, 0 (none) if no more than the candidate's own fit.
+     */
+    static int finalEpochs(Record best, int wanted, double budgetSeconds, double elapsedSeconds, int parallel, int threads) {
+        if (wanted == 0 || best == null || best.evaluation() == null) return 0;
+        int epochs = wanted;
+        if (budgetSeconds > 0) {
+            double perEpoch = finalSeconds(best, 1, parallel, threads);
+            double left = budgetSeconds - elapsedSeconds;
+            if (perEpoch > 0) epochs = (int) Math.min(wanted, Math.floor(left / perEpoch));
+        }
+        return epochs > best.candidate().genome().recipe().epochs() ? epochs : 0;
+    }
+
+    private static Result export(Options o, SearchData data, SearchSpace space, List<Record> records, Path journalFile, Search.Listener listener,
+                                 double elapsedSeconds) throws IOException {
         int trained = 0, rejected = 0;
         for (Record r : records) if (r.trained()) trained++; else if (r.status() == Record.Status.REJECTED) rejected++;
         if (trained == 0) {
@@ -119,7 +210,20 @@ public final class SearchRun {
             pareto.add(m);
             if (r == bestRecord) best = m;
         }
-        best = model(bestRecord, o.out().resolve("best.tflite"), o, data);
+        int parallel = Math.max(1, o.threads());
+        int epochs = finalEpochs(bestRecord, o.finalEpochs(), o.budgetSeconds(), elapsedSeconds, parallel, o.threads());
+        FinalTraining finalTraining = null;
+        if (epochs > 0) {
+            Genome g = bestRecord.candidate().genome();
+            Finalist f = Finalist.train(space, data, g, epochs, bestRecord.candidate().seed(), o.threads(), new org.tinyfit.train.Trainer.Listener() {
+                @Override public void epoch(org.tinyfit.train.EpochResult r) { listener.finalEpoch(r, epochs); }
+            });
+            finalTraining = FinalTraining.of(epochs, bestRecord.evaluation().valAccuracy(), f.validationAccuracy());
+            best = finalTraining.retrainedKept() ? finalModel(bestRecord, f, epochs, o.out().resolve("best.tflite"), o, data)
+                    : model(bestRecord, o.out().resolve("best.tflite"), o, data);
+        } else {
+            best = model(bestRecord, o.out().resolve("best.tflite"), o, data);
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("data", data.description());
         json.put("device", o.device().id());
@@ -127,10 +231,26 @@ public final class SearchRun {
         json.put("trained", trained);
         json.put("rejected", rejected);
         json.put("best", best);
+        json.put("finalEpochs", epochs);
+        json.put("finalTraining", finalTraining);
         json.put("pareto", pareto);
         Path paretoJson = o.out().resolve("pareto.json");
         writeAtomically(paretoJson, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(json));
-        return new Result(trained, rejected, pareto, best, journalFile, paretoJson, List.copyOf(records));
+        return new Result(trained, rejected, pareto, best, epochs, finalTraining, journalFile, paretoJson, List.copyOf(records));
+    }
+
+    /** Writes the best network as trained again; its figures are measured on the file written. */
+    private static Model finalModel(Record r, Finalist f, int epochs, Path file, Options o, SearchData data) throws IOException {
+        Genome g = r.candidate().genome();
+        Provenance p = Provenance.of("tinyfit search on " + o.device().id() + " (" + o.limits().describe() + "), candidate " + r.candidate().id()
+                + " trained again for " + epochs + " epochs").withData(data.description()).withSpec(g.toJson())
+                .withTraining(g.recipe() + ", " + epochs + " epochs, seed " + r.candidate().seed());
+        OptimizedModel written = Deployment.write(f.int8(), p, file);
+        Double test = null;
+        if (data.test() != null) test = Int8Model.accuracy(TfliteReader.read(file), data.test(), data, Runtime.getRuntime().availableProcessors());
+        Footprint fp = Footprint.of(f.int8(), o.device(), o.limits().runtime());
+        return new Model(r.candidate().id(), g.key(), o.out().relativize(file).toString(), f.validationAccuracy(), test, written.writtenArenaBytes(),
+                fp.sramBytes(), fp.storedOrderSramBytes(), fp.flashBytes(), fp.macs(), fp.parameters(), fp.latencyMillis());
     }
 
     /** Writes a candidate's int8 model for the device; its test accuracy and arena are measured on the file written. */

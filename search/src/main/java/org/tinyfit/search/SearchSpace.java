@@ -21,6 +21,9 @@ public final class SearchSpace {
     static final int[] KERNELS_1D = {3, 5, 7, 9};
     static final float[] LRS = {0.001f, 0.002f, 0.003f, 0.005f, 0.01f};
     static final int MAX_STAGES = 6, MAX_DENSE = 3, MAX_ATTEMPTS = 200;
+    /** Input downscale factors for images; a factor is offered while the downscaled image keeps at least {@link #MIN_SIDE} pixels a side. */
+    static final int[] DOWNSCALES = {1, 2, 4};
+    static final int MIN_SIDE = 8;
 
     private final DataKind kind;
     private final int[] input;
@@ -53,7 +56,14 @@ public final class SearchSpace {
     public Genome smallest() {
         List<Genome.Stage> stages = kind != DataKind.TABULAR
                 ? List.of(new Genome.Stage(Genome.Block.CONV, WIDTHS[0], 3, 2, true, false)) : List.of();
-        return new Genome(stages, kind == DataKind.TABULAR ? List.of(DENSE[0]) : List.of(), 0f, new Genome.Recipe(0.003f, 1, 128, 0));
+        int[] d = downscales();
+        return new Genome(stages, kind == DataKind.TABULAR ? List.of(DENSE[0]) : List.of(), 0f, new Genome.Recipe(0.003f, 1, 128, 0), d[d.length - 1]);
+    }
+
+    /** The input downscale factors of this space: for images, those that leave at least {@link #MIN_SIDE} pixels a side; else 1. */
+    int[] downscales() {
+        if (kind != DataKind.IMAGE) return new int[] {1};
+        return java.util.Arrays.stream(DOWNSCALES).filter(f -> f == 1 || Math.min(input[0], input[1]) / f >= MIN_SIDE).toArray();
     }
 
     /** A random valid genome. */
@@ -67,7 +77,9 @@ public final class SearchSpace {
             List<Integer> dense = new ArrayList<>();
             int nd = kind == DataKind.TABULAR ? 1 + rng.nextInt(MAX_DENSE) : rng.nextInt(2);
             for (int i = 0; i < nd; i++) dense.add(DENSE[rng.nextInt(DENSE.length)]);
-            Genome g = new Genome(stages, dense, rng.nextInt(3) == 0 ? 0.2f : 0f, randomRecipe(rng));
+            int[] d = downscales();
+            int downscale = d.length > 1 && rng.nextInt(4) == 0 ? d[1 + rng.nextInt(d.length - 1)] : 1;
+            Genome g = new Genome(stages, dense, rng.nextInt(3) == 0 ? 0.2f : 0f, randomRecipe(rng), downscale);
             if (valid(g)) return g;
         }
         return smallest();
@@ -101,7 +113,9 @@ public final class SearchSpace {
         List<Integer> dense = new ArrayList<>(p.dense());
         float dropout = p.dropout();
         Genome.Recipe r = p.recipe();
-        int what = rng.nextInt(kind == DataKind.TABULAR ? 6 : kind == DataKind.SEQUENCE ? 11 : 12);
+        int downscale = p.downscale();
+        int[] scales = downscales();
+        int what = rng.nextInt(kind == DataKind.TABULAR ? 6 : kind == DataKind.SEQUENCE ? 11 : scales.length > 1 ? 13 : 12);
         switch (what) {
             case 0 -> r = new Genome.Recipe(LRS[rng.nextInt(LRS.length)], r.epochs(), r.batch(), r.shift());
             case 1 -> r = new Genome.Recipe(r.lr(), clamp(r.epochs() + (rng.nextBoolean() ? 1 : -1), 1, maxEpochs), r.batch(), r.shift());
@@ -123,9 +137,10 @@ public final class SearchSpace {
                     case 2 -> stages.set(i, new Genome.Stage(s.block(), s.width(), s.kernel(), s.stride(), !s.pool(), s.residual()));
                     default -> stages.set(i, new Genome.Stage(s.block(), s.width(), s.kernel(), s.stride(), s.pool(), !s.residual()));
                 } }
-            default -> r = new Genome.Recipe(r.lr(), r.epochs(), r.batch(), 1 - Math.min(1, r.shift()));
+            case 11 -> r = new Genome.Recipe(r.lr(), r.epochs(), r.batch(), 1 - Math.min(1, r.shift()));
+            default -> downscale = step(scales, downscale, rng);
         }
-        return new Genome(stages, dense, dropout, r);
+        return new Genome(stages, dense, dropout, r, downscale);
     }
 
     /** A neighbour of {@code v} in the ladder {@code values} (one rung up or down). */
@@ -153,6 +168,12 @@ public final class SearchSpace {
         boolean seq = kind == DataKind.SEQUENCE;
         int channels = kind == DataKind.IMAGE ? input[2] : seq ? input[1] : 0;
         int h = kind == DataKind.TABULAR ? 0 : input[0], w = kind == DataKind.IMAGE ? input[1] : seq ? 1 : 0;
+        if (g.downscale() > 1) {
+            if (kind != DataKind.IMAGE || Math.min(h, w) / g.downscale() < 1) throw new GraphException("an input downscale needs an image larger than it");
+            b.add(new ModelSpec.Pool(false, g.downscale(), g.downscale(), Op.Padding.VALID));
+            h /= g.downscale();
+            w /= g.downscale();
+        }
         for (Genome.Stage s : g.stages()) {
             if (h < s.stride() || (!seq && w < s.stride())) throw new GraphException("stage too deep for the input");
             block(b, seq, s.block(), s.width(), s.kernel(), s.stride(), channels);
