@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import org.tinyfit.device.Core;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.InputScaling;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.memory.ArenaPlan;
@@ -238,10 +239,27 @@ public final class CProject {
         h.append("#define MODEL_INPUT_COUNT ").append(g.inputs().length).append('\n');
         h.append("#define MODEL_OUTPUT_COUNT ").append(g.outputs().length).append("\n\n");
         describe(h, g, g.inputs(), "INPUT");
+        InputScaling.of(g).ifPresent(sc -> scaling(h, sc));
         describe(h, g, g.outputs(), "OUTPUT");
         h.append("/* Runs the model: one buffer per input, then one per output, in the model's order. */\n");
         h.append("void model_invoke(").append(params(g)).append(");\n\n#endif\n");
         return h.toString();
+    }
+
+    /** The standardization the model expects before input 0 is quantized, as initializer lists a caller can put in an array. */
+    private static void scaling(StringBuilder h, InputScaling sc) {
+        h.append("/* Input 0 takes standardized features: x' = (x - MODEL_INPUT0_FEATURE_SHIFT[c]) * MODEL_INPUT0_FEATURE_SCALE[c],\n")
+                .append("   c = index % MODEL_INPUT0_FEATURES (statistics of the training data), then\n")
+                .append("   q = round(x' / MODEL_INPUT0_SCALE) + MODEL_INPUT0_ZERO_POINT, clamped to [-128, 127]. */\n");
+        h.append("#define MODEL_INPUT0_FEATURES ").append(sc.features()).append('\n');
+        h.append("#define MODEL_INPUT0_FEATURE_SHIFT {").append(floats(sc.shift())).append("}\n");
+        h.append("#define MODEL_INPUT0_FEATURE_SCALE {").append(floats(sc.scale())).append("}\n\n");
+    }
+
+    private static String floats(float[] v) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length; i++) b.append(i == 0 ? "" : ", ").append(Float.toString(v[i])).append('f');
+        return b.toString();
     }
 
     private static void describe(StringBuilder h, Graph g, int[] ids, String kind) {
