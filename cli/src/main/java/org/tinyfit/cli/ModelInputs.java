@@ -17,13 +17,15 @@ import org.tinyfit.data.NpyReader;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Shape;
+import org.tinyfit.graph.InputScaling;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.io.SourceLayout;
 import org.tinyfit.runtime.TensorValues;
 
 /**
  * Reads one model input from a file: a {@code .npy} array (integers are the tensor's stored values,
- * floats are real values, quantized with the input's scale and zero point when it is quantized), an
+ * floats are real values as the data stores them, standardized first when the model records an
+ * {@link InputScaling}, then quantized with the input's scale and zero point when it is quantized), an
  * image ({@code .png}, {@code .jpg}, {@code .bmp}, {@code .gif}; resized to the input's height and
  * width, gray or RGB by its channels, pixels mapped linearly from 0..255 to a real range), or raw
  * bytes (any other file: exactly the tensor's bytes, little-endian). Arrays and raw bytes are in the
@@ -86,6 +88,10 @@ final class ModelInputs {
             };
         }
         v = SourceLayout.toHeld(g, tensor, v);
+        if (!t.isInteger() && tensor == g.inputs()[0]) {
+            InputScaling scaling = InputScaling.of(g).orElse(null);
+            if (scaling != null) scaling.apply(v);
+        }
         return t.isInteger() ? TensorValues.fromStored(input, v, file.toString()) : TensorValues.fromReal(input, v, file.toString());
     }
 

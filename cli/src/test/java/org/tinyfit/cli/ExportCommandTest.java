@@ -34,12 +34,12 @@ class ExportCommandTest {
         Path dir = tmp.resolve("pd");
         CliTest.Run r = CliTest.run("export", model.toString(), "--c", dir.toString(), "--device", "nucleo-f446re");
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().contains("26,608 B") && r.out().contains("TFLite Micro plans 55,296 B"), r.out());
+        assertTrue(r.out().contains("24,768 B") && r.out().contains("TFLite Micro plans 55,296 B"), r.out());
         assertTrue(r.out().contains("-mcpu=cortex-m4"), r.out());
         for (String f : new String[] {"model.h", "model.c", "model_weights.c", "tinyfit_kernels.h", "Makefile", "README.md", "mps2.ld", "startup_cm.c"}) {
             assertTrue(Files.exists(dir.resolve(f)), f);
         }
-        assertTrue(Files.readString(dir.resolve("model.h")).contains("#define MODEL_ARENA_BYTES 26608"));
+        assertTrue(Files.readString(dir.resolve("model.h")).contains("#define MODEL_ARENA_BYTES 24768"));
         CliTest.Run tflm = CliTest.run("export", model.toString(), "--c", tmp.resolve("pd-tflm").toString(), "--arena", "tflm");
         assertEquals(0, tflm.code(), tflm.err());
         assertTrue(Files.readString(tmp.resolve("pd-tflm/model.h")).contains("#define MODEL_ARENA_BYTES 55296"));

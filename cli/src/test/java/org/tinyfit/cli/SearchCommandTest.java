@@ -28,7 +28,9 @@ class SearchCommandTest {
         assertTrue(r.err().contains("final training of the best: epoch 2/2"), r.err());
         JsonNode best = j.get("best");
         assertTrue(best.get("sramBytes").asLong() <= 16 * 1024 && best.get("flashBytes").asLong() <= 64 * 1024, best.toString());
-        assertTrue(best.get("validationAccuracy").asDouble() > 0.7, "above chance on credit default: " + best);
+        System.out.println("credit search test: " + best);
+        assertTrue(best.get("testAccuracy").asDouble() > 0.7752 + 0.01,
+                "above the test part's majority class (77.52%), which is all a model whose int8 input rounds the small columns away can reach: " + best);
         assertTrue(Files.size(dir.resolve("best.tflite")) > 0);
         assertTrue(Files.exists(dir.resolve("pareto.json")) && Files.exists(dir.resolve("journal.db")));
         for (JsonNode m : j.get("pareto")) assertTrue(Files.exists(dir.resolve(m.get("file").asText())), m.toString());
@@ -36,6 +38,29 @@ class SearchCommandTest {
         assertEquals(0, eval.code(), eval.err());
         assertEquals(best.get("testAccuracy").asDouble(), new ObjectMapper().readTree(eval.out()).get("accuracy").asDouble(), 1e-12,
                 "eval measures the written model on the data as stored, with no flags, as the search did");
+        org.tinyfit.graph.Graph g = org.tinyfit.tflite.TfliteReader.read(dir.resolve("best.tflite"));
+        org.tinyfit.graph.InputScaling sc = org.tinyfit.graph.InputScaling.of(g).orElseThrow();
+        assertEquals(23, sc.features(), "credit rows are standardized outside the int8 model, per column");
+        float[] row = {200000, 2, 2, 1, 35, 0, 0, 0, 0, 0, 0, 50000, 48000, 47000, 30000, 29000, 28000, 2000, 2500, 1800, 1000, 1000, 1000};
+        Path npy = dir.resolve("row.npy");
+        Files.write(npy, npy(row));
+        double[] real = new double[row.length];
+        for (int i = 0; i < row.length; i++) real[i] = row[i];
+        sc.apply(real);
+        org.tinyfit.graph.Tensor in = g.tensor(g.inputs()[0]);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(org.tinyfit.runtime.TensorValues.fromReal(in, real, "row"), ModelInputs.npy(npy, g, in.id()),
+                "run takes a row as the data stores it and standardizes it as the model records");
+    }
+
+    /** A float32 .npy of one row. */
+    static byte[] npy(float[] row) {
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, " + row.length + "), }";
+        int pad = 64 - (10 + dict.length() + 1) % 64;
+        String header = dict + " ".repeat(pad % 64) + "\n";
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + header.length() + 4 * row.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes()).put((byte) 1).put((byte) 0).putShort((short) header.length()).put(header.getBytes());
+        for (float v : row) b.putFloat(v);
+        return b.array();
     }
 
     @Test void sparkWithoutSparkOnTheClasspathSaysHowToGetIt() {

@@ -1,24 +1,34 @@
 package org.tinyfit.codegen;
 
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
+import org.tinyfit.graph.ShapeInference;
+import org.tinyfit.memory.ArenaPlan;
 
 /**
  * The flash and RAM a generated project takes on a Cortex-M, predicted without a compiler: what
  * {@code arm-none-eabi-size} reports for the project's {@code -Os} image ({@code make arm}), flash =
  * text + data, RAM = data + bss.
  *
- * <p>Most of it is exact: the weights ({@code model_weights.c}), the per-channel requantization tables
- * and other constant arrays of {@code model.c} (read from the generated source), the static arena, the
- * im2col column, and the test driver's input and output buffers. The machine code is estimated: bytes
- * per generated kernel by op (a depthwise convolution adds bytes per unrolled filter tap), the softmax
- * helpers once, {@code model_invoke}'s calls, and the image's fixed part (vector table, startup,
- * semihosting driver, newlib's {@code memcpy}/{@code memset}). Those figures were measured with
- * {@code arm-none-eabi-gcc} 12.2 {@code -Os -mcpu=cortex-m4} ({@code arm-none-eabi-nm -S} of each
- * kernel function compiled without inlining); other compilers, options or cores change them.
+ * <p>Most of it is exact: the weights ({@code model_weights.c}), the per-channel requantization tables,
+ * {@code tf_conv_args} constants and other constant arrays of {@code model.c} (read from the generated
+ * source), the static arena, the im2col column, and the test driver's input and output buffers. The
+ * machine code follows the generated code's structure: the shared kernels of {@code tinyfit_kernels.h}
+ * ({@code TF_SHARED}: never inlined nor specialised, so the same bytes in every image) once per image
+ * that uses them; one function per node (never inlined into {@code model_invoke}), by the variant the
+ * generator emits for it, counted once per distinct body since gcc folds identical functions; a call
+ * per node in {@code model_invoke}; and the image's fixed part (vector table, startup, semihosting
+ * driver, newlib's {@code memcpy}/{@code memset}). The figures are {@code arm-none-eabi-nm -S} sizes
+ * from {@code arm-none-eabi-gcc} 12.2 with the Makefile's flags ({@code -Os -mcpu=cortex-m4}); a node
+ * function that gcc specialises for its constants is its variant's mean over 73 images (random graphs
+ * and the shared models), within tens of bytes. Other compilers, options or cores change them.
  */
 public final class CFootprint {
     private CFootprint() {}
@@ -34,31 +44,48 @@ public final class CFootprint {
 
     /** Vector table, startup, semihosting driver and the newlib routines the image links (bytes of text). */
     static final int IMAGE_FIXED = 2060;
-    /** The softmax helpers ({@code tf_softmax_s8}, {@code tf_exp_neg}, {@code tf_one_over_one_plus_x}), once per image. */
-    static final int SOFTMAX_HELPERS = 1116;
-    static final int INVOKE_BASE = 40, INVOKE_PER_NODE = 6, INVOKE_PER_COPY = 12;
+    /** The shared softmax kernels ({@code tf_softmax_s8}, {@code tf_exp_neg}, {@code tf_one_over_one_plus_x}), once per image that has a softmax. */
+    static final int SOFTMAX_KERNELS = 380 + 388 + 216;
+    /** The shared column convolution ({@code tf_conv_col}, {@code tf_col_pixel}, {@code tf_conv_2x2}), once per image that has one. */
+    static final int CONV_KERNELS = 544 + 688 + 552;
+    /** A column convolution's node function: the address of its {@code tf_conv_args} and a jump to {@code tf_conv_col}. */
+    static final int CONV_NODE = 12;
+    /** {@code sizeof(tf_conv_args)}: eight pointers and 24 int16 fields, a constant in flash per column convolution. */
+    static final int CONV_ARGS = 8 * 4 + 24 * 2;
+    static final int INVOKE_BASE = 36, INVOKE_PER_NODE = 4;
 
     private static final Pattern ARRAY = Pattern.compile("static const (int8_t|uint8_t|int16_t|int32_t) \\w+\\[(\\d+)\\]");
+    private static final Pattern CONV_ARGS_CONSTANT = Pattern.compile("static const tf_conv_args \\w+");
+
+    /** A node's function in {@code model.c}: its id and its body. */
+    private static final Pattern NODE_FUNCTION = Pattern.compile("static __attribute__\\(\\(noinline\\)\\) void tf_node_(\\d+)\\(void\\) \\{\\n(.*?)\\n\\}\\n", Pattern.DOTALL);
 
     public static Footprint predict(CProject.Project p) {
         Graph g = p.layout().graph();
-        long code = IMAGE_FIXED + INVOKE_BASE + (long) INVOKE_PER_COPY * (g.inputs().length + g.outputs().length);
-        boolean softmax = false;
+        ArenaPlan plan = p.layout().plan();
+        // gcc keeps one copy of identical functions (and of identical constant tables): the nodes of
+        // a split schedule that repeat the same band's code are counted once
+        Map<Integer, String> bodies = new HashMap<>();
+        Matcher fm = NODE_FUNCTION.matcher(p.files().get("model.c"));
+        while (fm.find()) bodies.put(Integer.parseInt(fm.group(1)), fm.group(2));
+        Set<String> distinct = new HashSet<>();
+        long code = IMAGE_FIXED + INVOKE_BASE, tables = 0;
+        boolean softmax = false, column = false;
         for (Node n : g.nodes()) {
-            code += INVOKE_PER_NODE + kernelBytes(g, n);
+            int bytes = kernelBytes(g, plan, n);
+            // a node without code (a reshape whose output is its input's bytes) is not called
+            if (bytes > 0) code += INVOKE_PER_NODE;
+            String body = bodies.get(n.id());
+            if (body == null) throw new IllegalStateException("model.c has no function for " + n.label());
+            if (distinct.add(body)) {
+                code += bytes;
+                tables += tableBytes(body);
+            }
             softmax |= n.op() instanceof Op.Softmax;
+            column |= bytes == CONV_NODE;
         }
-        if (softmax) code += SOFTMAX_HELPERS;
-        long tables = 0;
-        Matcher m = ARRAY.matcher(p.files().get("model.c"));
-        while (m.find()) {
-            int element = switch (m.group(1)) {
-                case "int32_t" -> 4;
-                case "int16_t" -> 2;
-                default -> 1;
-            };
-            tables += roundUp4((long) element * Long.parseLong(m.group(2)));
-        }
+        if (softmax) code += SOFTMAX_KERNELS;
+        if (column) code += CONV_KERNELS;
         long constants = p.weightBytes() + tables;
         long in = 0, out = 0;
         for (int t : g.inputs()) in += g.tensor(t).bytes();
@@ -67,35 +94,57 @@ public final class CFootprint {
         return new Footprint(code + constants, buffers, code, constants, buffers);
     }
 
-    /** Machine code of one node's kernel function (gcc 12.2, -Os, Cortex-M4). */
-    static int kernelBytes(Graph g, Node n) {
+    /** The constant tables a node function declares: requantization tables, index tables, a {@code tf_conv_args}. */
+    private static long tableBytes(String body) {
+        long bytes = 0;
+        Matcher m = ARRAY.matcher(body);
+        while (m.find()) {
+            int element = switch (m.group(1)) {
+                case "int32_t" -> 4;
+                case "int16_t" -> 2;
+                default -> 1;
+            };
+            bytes += roundUp4((long) element * Long.parseLong(m.group(2)));
+        }
+        Matcher a = CONV_ARGS_CONSTANT.matcher(body);
+        while (a.find()) bytes += CONV_ARGS;
+        return bytes;
+    }
+
+    /**
+     * Machine code of one node's function (gcc 12.2, -Os, Cortex-M4): {@link #CONV_NODE} for a
+     * column convolution (its loops are the shared {@link #CONV_KERNELS}), otherwise the code the
+     * generator specialises for the node, by the variant it emits.
+     */
+    static int kernelBytes(Graph g, ArenaPlan plan, Node n) {
         return switch (n.op()) {
             case Op.Conv2D c -> {
-                int[] f = g.tensor(n.input(1)).shape().dims();
-                if (f[3] != g.tensor(n.input(0)).shape().dims()[3]) yield 560; // grouped: a plain loop nest
-                // im2col: output channels two at a time (no pair loop for one channel), plus a single-channel
-                // tail when their count is odd, plus a zeroing loop when the column length is not a multiple of 4
-                int pad = (f[1] * f[2] * f[3]) % 4 != 0 ? 30 : 0;
-                yield f[0] == 1 ? 200 + pad : 480 + (f[0] % 2 != 0 ? 230 : 0) + pad;
+                int[] f = g.tensor(n.input(1)).shape().dims(), x = g.tensor(n.input(0)).shape().dims();
+                yield f[3] != x[3] ? 272 : CONV_NODE; // grouped: a loop nest of its own
             }
             case Op.DepthwiseConv2D d -> {
-                int[] f = g.tensor(n.input(1)).shape().dims();
-                yield 440 + 15 * f[1] * f[2];
+                int[] f = g.tensor(n.input(1)).shape().dims(), x = g.tensor(n.input(0)).shape().dims(), o = g.tensor(n.output(0)).shape().dims();
+                boolean inPlace = plan.inArena(n.input(0)) && plan.offset(n.input(0)) == plan.offset(n.output(0));
+                if (x[3] == 1 && !inPlace) yield CONV_NODE;
+                Windows w = windows(d.padding(), d.strideH(), d.strideW(), d.dilationH(), d.dilationW(), x, f[1], f[2], o);
+                // the window loops; the unrolled taps when some window is whole; the clipped loop when some is
+                // not (gcc shares more of it with the taps when both are there); the scratch plane's copy back
+                yield 150 + (w.whole() ? 24 * f[1] * f[2] : 0) + (w.clipped() ? (w.whole() ? 200 : 120) : 0) + (inPlace ? (w.clipped() ? 30 : 80) : 0);
             }
             case Op.FullyConnected f -> {
                 int[] w = g.tensor(n.input(1)).shape().dims();
-                yield w[0] == 1 || w[1] < 4 ? 170 : 250; // one output or a short dot product: loops folded away
+                yield w[0] == 1 || w[1] < 4 ? 153 : 219; // one output or a short dot product: loops folded away
             }
-            case Op.Pool2D p -> 120;
+            case Op.Pool2D p -> p.pool() == Op.PoolKind.AVG ? 166 : 182;
             case Op.Add a -> addSub(g, n);
             case Op.Sub s -> addSub(g, n);
-            case Op.Reshape r -> 16;
-            case Op.Dropout d -> 16;
-            case Op.Softmax s -> 8;
-            case Op.Quantize q -> 100;
-            case Op.Concat c -> 40 + 24 * n.inputs().length; // one copy loop per input
-            case Op.Pad p -> 68;
-            case Op.StridedSlice s -> 72;
+            case Op.Reshape r -> copyBytes(plan, n);
+            case Op.Dropout d -> copyBytes(plan, n);
+            case Op.Softmax s -> 46;
+            case Op.Quantize q -> 67;
+            case Op.Concat c -> 30 + 18 * n.inputs().length; // one copy loop per input
+            case Op.Pad p -> 72;
+            case Op.StridedSlice s -> 59;
             // the generator refuses these (CProject.requireSupported), so a project never holds them
             case Op.TransposeConv t -> 0;
             case Op.Mul m -> 0;
@@ -116,10 +165,31 @@ public final class CFootprint {
         };
     }
 
+    /** A copy's function calls memcpy, unless the plan already put the output over the input (then no code). */
+    private static int copyBytes(ArenaPlan plan, Node n) { return plan.offset(n.input(0)) == plan.offset(n.output(0)) ? 0 : 16; }
+
+    /** Whether some output pixel's window lies wholly inside the input, and whether some pixel's window does not. */
+    record Windows(boolean whole, boolean clipped) {}
+
+    static Windows windows(Op.Padding padding, int sH, int sW, int dH, int dW, int[] x, int kH, int kW, int[] o) {
+        int padH = ShapeInference.padBefore(x[1], kH, sH, dH, padding), padW = ShapeInference.padBefore(x[2], kW, sW, dW, padding);
+        boolean whole = false, clipped = false;
+        for (int oy = 0; oy < o[1]; oy++) {
+            int iy = oy * sH - padH;
+            boolean rowInside = iy >= 0 && iy + (kH - 1) * dH < x[1];
+            for (int ox = 0; ox < o[2]; ox++) {
+                int ix = ox * sW - padW;
+                if (rowInside && ix >= 0 && ix + (kW - 1) * dW < x[2]) whole = true;
+                else clipped = true;
+            }
+        }
+        return new Windows(whole, clipped);
+    }
+
     /** One flat loop when both operands have the output's shape, a loop nest with broadcast indexing otherwise. */
     private static int addSub(Graph g, Node n) {
         long total = g.tensor(n.output(0)).shape().elements();
-        return g.tensor(n.input(0)).shape().elements() == total && g.tensor(n.input(1)).shape().elements() == total ? 136 : 330;
+        return g.tensor(n.input(0)).shape().elements() == total && g.tensor(n.input(1)).shape().elements() == total ? 187 : 210;
     }
 
     /**

@@ -43,11 +43,11 @@ final class CKernels {
         String scratch(int node, int index);
 
         /**
-         * The name of constant int8 tensor {@code t} as {@code rows} rows of {@code rowLength}
-         * values, each row padded with zeros to a multiple of 4 and each group of 4 stored as w0 w2 w1 w3
-         * (what {@code tf_dot_col} reads); the project then emits it.
+         * The name of a constant int8 array holding {@code data}: a filter arranged in the order its
+         * kernel reads it ({@code key} names the arrangement; the same key gives the same array). The
+         * project then emits it with the weights.
          */
-        String packed(int t, int rows, int rowLength);
+        String arranged(String key, byte[] data);
 
         /** The name of the shared {@code int16_t} im2col column, which must hold at least {@code values} values. */
         String column(int values);
@@ -119,7 +119,8 @@ final class CKernels {
             if (n.hasInput(k) && !g.tensor(n.input(k)).isConstant()) out.append(k == 0 ? "" : ", ").append(g.tensor(n.input(k)).name()).append(g.tensor(n.input(k)).shape());
         }
         out.append(" -> ").append(g.tensor(n.output(0)).name()).append(g.tensor(n.output(0)).shape()).append(" */\n");
-        out.append("static void ").append(fn).append("(void) {\n");
+        // not inlined into model_invoke: each node's code stays its own, whatever the graph around it
+        out.append("static __attribute__((noinline)) void ").append(fn).append("(void) {\n");
         switch (n.op()) {
             case Op.Conv2D c -> conv(out, g, n, c, plan, sym);
             case Op.DepthwiseConv2D d -> depthwise(out, g, n, d, plan, sym);
@@ -165,6 +166,7 @@ final class CKernels {
     /** Per-channel multipliers and shifts as static tables {@code mult} and {@code shift}. */
     private static void requantTables(StringBuilder out, ConvQuant q) {
         int[] m = q.multipliers(), s = q.shifts();
+        for (int v : m) if (v == Integer.MIN_VALUE) throw new CodegenException("a requantization multiplier of -2^31, which tf_requant does not take");
         out.append("    static const int32_t mult[").append(m.length).append("] = {").append(ints(m)).append("};\n");
         out.append("    static const int8_t shift[").append(s.length).append("] = {").append(ints(s)).append("};\n");
     }
@@ -195,26 +197,21 @@ final class CKernels {
         int padH = padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]);
         int padW = padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]);
         if (f[3] == x[3]) {
-            StringBuilder body = new StringBuilder();
             boolean inPlace = plan.inArena(in.id()) && plan.offset(in.id()) == plan.offset(y.id());
             String rowBuffer = null;
-            if (inPlace && !InPlace.pointwise(g, n, op)) {
+            int lag = 0;
+            boolean reversed = false;
+            if (inPlace && InPlace.pointwise(g, n, op)) {
+                reversed = InPlace.lastPixelFirst(g, n); /* wider output: pixels last to first, each gathered before its output overwrites it */
+            } else if (inPlace) {
                 if (!InPlace.rowByRow(g, n, op)) throw new CodegenException(n.label() + ": the plan runs it in place, which it cannot do row by row");
                 rowBuffer = sym.scratch(n.id(), planeIndex(g, n, plan));
+                lag = InPlace.rowLag(g, n, op);
             }
-            im2colConv(body, g, n, op, q, padH, padW, sym, rowBuffer);
-            if (inPlace && InPlace.pointwise(g, n, op) && InPlace.lastPixelFirst(g, n)) {
-                /* in place, a 1x1 convolution that widens the channels: pixels last to first, each gathered into the column before its output overwrites it */
-                String rows = "for (int32_t oy = 0; oy < " + o[1] + "; ++oy)", cols = "for (int32_t ox = 0; ox < " + o[2] + "; ++ox)";
-                if (!InPlace.pointwise(g, n, op) || body.indexOf(rows) < 0 || body.indexOf(cols) < 0) {
-                    throw new CodegenException(n.label() + ": the plan runs it in place, which only a 1x1 convolution can");
-                }
-                String reversed = body.toString().replace(rows, "for (int32_t oy = " + (o[1] - 1) + "; oy >= 0; --oy)")
-                        .replace(cols, "for (int32_t ox = " + (o[2] - 1) + "; ox >= 0; --ox)");
-                body.setLength(0);
-                body.append(reversed);
-            }
-            out.append(body);
+            byte[] data = filter.data();
+            int kH = f[1], kW = f[2], c = f[3];
+            im2colConv(out, g, n, op.strideH(), op.strideW(), op.dilationH(), op.dilationW(), q, padH, padW, sym, rowBuffer, lag, reversed, kH, kW, f[0],
+                    (oc, fy, fx, ic) -> data[((oc * kH + fy) * kW + fx) * c + ic], "conv" + filter.id());
             return;
         }
         int fpg = f[0] / (x[3] / f[3]);
@@ -248,65 +245,50 @@ final class CKernels {
                 q.outputOffset(), q.actMin(), q.actMax()));
     }
 
+    /** Filter value of output channel {@code oc} at tap ({@code fy}, {@code fx}), input channel {@code ic}. */
+    interface Filter { int at(int oc, int fy, int fx, int ic); }
+
     /**
-     * A convolution without groups: for each output pixel the receptive field is gathered once into
-     * an int16 column (input offset added, padding 0), then every output channel is a dot product
-     * of that column with its packed filter row, two channels at a time.
+     * A convolution without groups (or a depthwise one on a single input channel), two output pixels
+     * at a time: each pixel's receptive field is gathered into its slot of the interleaved int16
+     * column ({@code TF_COL_SLOT}: input offset added, padding taps 0), cut into segments that are
+     * contiguous in the input (a filter row, or one tap when dilated), each padded to a multiple of 4;
+     * then {@code tf_conv_2x2} computes every output channel of both pixels, two channels per pass, over
+     * filter rows this generator arranged in the order it reads them. The loops are the header's one
+     * {@code tf_conv_col}; the node holds its shapes and tables as a {@code tf_conv_args} constant.
      */
-    private static void im2colConv(StringBuilder out, Graph g, Node n, Op.Conv2D op, ConvQuant q, int padH, int padW, Symbols sym, String rowBuffer) {
-        Tensor in = g.tensor(n.input(0)), filter = g.tensor(n.input(1)), y = g.tensor(n.output(0));
-        int[] x = in.shape().dims(), f = filter.shape().dims(), o = y.shape().dims();
-        int length = f[1] * f[2] * f[3], padded = roundUp4(length);
-        String column = sym.column(padded);
-        weightedPreamble(out, q, sym.arena(in.id()), sym.packed(filter.id(), f[0], length), sym.arena(y.id()));
-        String bias0 = bias(g, n, 2, sym), bias1 = bias0.replace("[oc]", "[oc + 1]");
-        int lag = rowBuffer == null ? 0 : InPlace.rowLag(g, n, op), row = o[2] * o[3];
-        out.append(String.format(Locale.ROOT, """
-                    for (int32_t b = 0; b < %1$d; ++b) {
-                        for (int32_t oy = 0; oy < %2$d; ++oy) {
-                            const int32_t iy0 = oy * %3$d - %4$d;
-                            for (int32_t ox = 0; ox < %5$d; ++ox) {
-                                const int32_t ix0 = ox * %6$d - %7$d;
-                                int16_t *c = %8$s;
-                                for (int32_t fy = 0; fy < %9$d; ++fy) {
-                                    const int32_t iy = iy0 + %10$d * fy;
-                                    for (int32_t fx = 0; fx < %11$d; ++fx) {
-                                        const int32_t ix = ix0 + %12$d * fx;
-                                        if (iy < 0 || iy >= %13$d || ix < 0 || ix >= %14$d) {
-                                            for (int32_t ic = 0; ic < %15$d; ++ic) *c++ = 0;
-                                        } else {
-                                            const int8_t *p = in + ((b * %13$d + iy) * %14$d + ix) * %15$d;
-                                            for (int32_t ic = 0; ic < %15$d; ++ic) *c++ = (int16_t)(p[ic] + %16$d);
-                                        }
-                                    }
-                                }
-                                for (int32_t i = %17$d; i < %18$d; ++i) *c++ = 0;
-                                %25$s
-                                int32_t oc = 0;
-                                for (; oc + 2 <= %19$d; oc += 2) {
-                                    int32_t acc0 = %20$s, acc1 = %21$s;
-                                    tf_dot_col2(%8$s, w + oc * %18$d, %18$d, &acc0, &acc1);
-                                    y[oc] = tf_requant(acc0, mult[oc], shift[oc], %22$d, %23$d, %24$d);
-                                    y[oc + 1] = tf_requant(acc1, mult[oc + 1], shift[oc + 1], %22$d, %23$d, %24$d);
-                                }
-                                if (oc < %19$d) y[oc] = tf_requant(tf_dot_col(%8$s, w + oc * %18$d, %18$d, %20$s), mult[oc], shift[oc], %22$d, %23$d, %24$d);
-                            }%26$s
-                        }%27$s
+    private static void im2colConv(StringBuilder out, Graph g, Node n, int strideH, int strideW, int dilH, int dilW, ConvQuant q,
+            int padH, int padW, Symbols sym, String rowBuffer, int lag, boolean reversed, int kH, int kW, int channelsOut, Filter filter, String filterKey) {
+        Tensor in = g.tensor(n.input(0)), y = g.tensor(n.output(0));
+        int[] x = in.shape().dims(), o = y.shape().dims();
+        int c = x[3];
+        int segLen = dilW == 1 ? kW * c : c, segs = dilW == 1 ? kH : kH * kW, seg = roundUp4(segLen), length = segs * seg, groups = length / 4;
+        byte[] arranged = new byte[(channelsOut + 1) / 2 * 2 * length];
+        int k = 0;
+        for (int pair = 0; pair < (channelsOut + 1) / 2; pair++) {
+            for (int gr = 0; gr < groups; gr++) {
+                for (int ch = 2 * pair; ch < 2 * pair + 2; ch++) {
+                    for (int j = 0; j < 4; j++, k++) {
+                        int i = gr * 4 + j, s = i / seg, pos = i % seg;
+                        if (ch >= channelsOut || pos >= segLen) continue;
+                        int fy = dilW == 1 ? s : s / kW, fx = dilW == 1 ? pos / c : s % kW, ic = pos % c;
+                        arranged[k] = (byte) filter.at(ch, fy, fx, ic);
                     }
-                """, x[0], o[1], op.strideH(), padH, o[2], op.strideW(), padW, column, f[1], op.dilationH(), f[2], op.dilationW(), x[1], x[2], x[3],
-                q.inputOffset(), length, padded, o[3], bias0, bias1, q.outputOffset(), q.actMin(), q.actMax(),
-                rowBuffer == null ? "int8_t *y = out + ((b * " + o[1] + " + oy) * " + o[2] + " + ox) * " + o[3] + ";"
-                        : "int8_t *y = (int8_t *)(" + rowBuffer + ") + (oy % " + (lag + 1) + ") * " + row + " + ox * " + o[3] + ";",
-                rowBuffer == null ? "" : String.format(Locale.ROOT, """
-
-                            /* in place: row oy - %1$d goes over input rows no later output row reads */
-                            if (oy >= %1$d) for (int32_t i = 0; i < %2$d; ++i) out[(b * %3$d + oy - %1$d) * %2$d + i] = ((const int8_t *)(%4$s))[((oy - %1$d) %% %5$d) * %2$d + i];""",
-                        lag, row, o[1], rowBuffer, lag + 1),
-                rowBuffer == null || lag == 0 ? "" : String.format(Locale.ROOT, """
-
-                        for (int32_t r = %1$d; r < %2$d; ++r)
-                            for (int32_t i = 0; i < %3$d; ++i) out[(b * %2$d + r) * %3$d + i] = ((const int8_t *)(%4$s))[(r %% %5$d) * %3$d + i];""",
-                        Math.max(0, o[1] - lag), o[1], row, rowBuffer, lag + 1)));
+                }
+            }
+        }
+        String column = sym.column(2 * length);
+        requantTables(out, q);
+        String weights = sym.arranged(filterKey + "_" + kH + "x" + kW + "x" + c + "d" + dilW, arranged);
+        String bias = n.hasInput(2) ? sym.constant(n.input(2)) : "0";
+        int[] shorts = {x[0], x[1], x[2], c, o[1], o[2], channelsOut, groups, strideH, strideW, padH, padW, dilH, dilW, kH, kW, segLen, seg,
+            q.inputOffset(), q.outputOffset(), q.actMin(), q.actMax(), lag, reversed ? 1 : 0};
+        for (int v : shorts) if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) throw new CodegenException(n.label() + ": a dimension of " + v + " does not fit the convolution's int16 fields");
+        out.append("    static const tf_conv_args args = {\n");
+        out.append("        ").append(sym.arena(in.id())).append(", ").append(sym.arena(y.id())).append(", ").append(weights).append(", ").append(bias)
+                .append(", mult, shift, ").append(column).append(", ").append(rowBuffer == null ? "0" : "(int8_t *)(" + rowBuffer + ")").append(",\n");
+        out.append("        ").append(ints(shorts)).append("};\n");
+        out.append("    tf_conv_col(&args);\n");
     }
 
     /** The index of the scratch plane an in-place per-channel node uses, or -1 when {@code n} does not run in place. */
@@ -328,6 +310,14 @@ final class CKernels {
         int m = f[3] / x[3];
         int padH = padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]);
         int padW = padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]);
+        if (x[3] == 1 && planeIndex(g, n, plan) < 0) {
+            /* one input channel: a convolution whose output channels are the depth multiplier's */
+            byte[] data = filter.data();
+            int kH = f[1], kW = f[2], channels = f[3];
+            im2colConv(out, g, n, op.strideH(), op.strideW(), op.dilationH(), op.dilationW(), q, padH, padW, sym, null, 0, false, kH, kW, channels,
+                    (oc, fy, fx, ic) -> data[(fy * kW + fx) * channels + oc], "dw" + filter.id());
+            return;
+        }
         requantTables(out, q);
         String bias = n.hasInput(2) ? sym.constant(n.input(2)) + "[oc]" : "0";
         out.append("    const int8_t *w = ").append(sym.constant(filter.id())).append(";\n");
@@ -565,6 +555,10 @@ final class CKernels {
         int[] xd = in.shape().dims(), yd = y.shape().dims();
         int rank = xd.length;
         int[] xs = KernelSupport.strides(xd), ys = KernelSupport.strides(yd);
+        if (in.bytes() > 0 && sym.arena(in.id()).equals(sym.arena(y.id()))) {
+            padInPlace(out, in, y, p, value, sym);
+            return;
+        }
         out.append("    const int8_t *x = ").append(sym.arena(in.id())).append(";\n");
         out.append("    int8_t *out = ").append(sym.arena(y.id())).append(";\n");
         out.append("    memset(out, ").append(value).append(", ").append(y.bytes()).append(");\n");
@@ -577,6 +571,39 @@ final class CKernels {
         }
         out.append("    ".repeat(Math.max(rank, 1))).append("memcpy(out + ").append(dst).append(", x + ").append(src).append(", ")
                 .append(rank == 0 ? 1 : xd[rank - 1]).append(");\n");
+    }
+
+    /**
+     * PAD written over its input (same offset): the output's innermost rows last to first, each row's
+     * input copied into place last byte first (its output offset is never below its input offset, and every input row
+     * still to be moved lies below it), then its border filled; rows of only border are filled whole.
+     */
+    private static void padInPlace(StringBuilder out, Tensor in, Tensor y, int[] p, int value, Symbols sym) {
+        int[] xd = in.shape().dims(), yd = y.shape().dims();
+        int rank = xd.length, last = rank - 1;
+        int[] xs = KernelSupport.strides(xd), ys = KernelSupport.strides(yd);
+        out.append("    int8_t *out = ").append(sym.arena(y.id())).append(";\n");
+        StringBuilder inside = new StringBuilder("1"), src = new StringBuilder("0"), dst = new StringBuilder("0");
+        for (int d = 0; d < last; d++) {
+            String v = "d" + d;
+            out.append("    ".repeat(d + 1)).append("for (int32_t ").append(v).append(" = ").append(yd[d] - 1).append("; ").append(v).append(" >= 0; --").append(v).append(")\n");
+            inside.append(" && ").append(v).append(" >= ").append(p[2 * d]).append(" && ").append(v).append(" < ").append(p[2 * d] + xd[d]);
+            src.append(" + (").append(v).append(" - ").append(p[2 * d]).append(") * ").append(xs[d]);
+            dst.append(" + ").append(v).append(" * ").append(ys[d]);
+        }
+        String ind = "    ".repeat(rank);
+        out.append("    ".repeat(Math.max(rank - 1, 0) + 1)).append("{\n");
+        out.append(ind).append("int8_t *row = out + ").append(dst).append(";\n");
+        out.append(ind).append("if (").append(inside).append(") {\n");
+        // last byte first: the row's destination is never below its source
+        out.append(ind).append("    const int8_t *x = out + ").append(src).append(";\n");
+        out.append(ind).append("    for (int32_t i = ").append(xd[last] - 1).append("; i >= 0; --i) row[").append(p[2 * last]).append(" + i] = x[i];\n");
+        if (p[2 * last] > 0) out.append(ind).append("    memset(row, ").append(value).append(", ").append(p[2 * last]).append(");\n");
+        if (p[2 * last + 1] > 0) out.append(ind).append("    memset(row + ").append(p[2 * last] + xd[last]).append(", ").append(value).append(", ").append(p[2 * last + 1]).append(");\n");
+        out.append(ind).append("} else {\n");
+        out.append(ind).append("    memset(row, ").append(value).append(", ").append(yd[last]).append(");\n");
+        out.append(ind).append("}\n");
+        out.append("    ".repeat(Math.max(rank - 1, 0) + 1)).append("}\n");
     }
 
     private static void slice(StringBuilder out, Graph g, Node n, Op.StridedSlice op, Symbols sym) {

@@ -17,6 +17,7 @@ import java.util.TreeSet;
 import org.tinyfit.device.Core;
 import org.tinyfit.graph.DType;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.InputScaling;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.memory.ArenaPlan;
@@ -154,7 +155,7 @@ public final class CProject {
             if (!plan.inArena(t)) throw new CodegenException("output " + g.tensor(t).name() + " is not computed in the arena");
         }
         TreeSet<Integer> constants = new TreeSet<>();
-        java.util.TreeMap<Integer, int[]> packed = new java.util.TreeMap<>();
+        Map<String, byte[]> arranged = new LinkedHashMap<>();
         int[] column = {0};
         CKernels.Symbols sym = new CKernels.Symbols() {
             @Override public String arena(int t) {
@@ -169,10 +170,11 @@ public final class CProject {
 
             @Override public String scratch(int node, int index) { return "TF_ARENA(" + plan.scratchOffset(node, index) + ")"; }
 
-            @Override public String packed(int t, int rows, int rowLength) {
-                int[] shape = packed.putIfAbsent(t, new int[] {rows, rowLength});
-                if (shape != null && (shape[0] != rows || shape[1] != rowLength)) throw new IllegalStateException("tensor " + t + " packed two ways");
-                return "tf_packed_" + t;
+            @Override public String arranged(String key, byte[] data) {
+                String name = "tf_w_" + key;
+                byte[] before = arranged.putIfAbsent(name, data);
+                if (before != null && !java.util.Arrays.equals(before, data)) throw new IllegalStateException(name + " arranged two ways");
+                return name;
             }
 
             @Override public String column(int values) {
@@ -191,11 +193,11 @@ public final class CProject {
         Map<String, String> files = new LinkedHashMap<>();
         long weightBytes = 0;
         for (int t : constants) weightBytes += g.tensor(t).bytes();
-        for (int[] p : packed.values()) weightBytes += (long) p[0] * CKernels.roundUp4(p[1]);
+        for (byte[] a : arranged.values()) weightBytes += a.length;
         files.put("model.h", header(layout, 2L * column[0]));
         files.put("model.c", source(layout, nodes, invoke, sym, column[0]));
-        files.put("model_weights.h", weightsHeader(g, constants, packed));
-        files.put("model_weights.c", weights(g, constants, packed));
+        files.put("model_weights.h", weightsHeader(g, constants, arranged));
+        files.put("model_weights.c", weights(g, constants, arranged));
         files.put("model_io.h", io(g));
         files.put("tinyfit_kernels.h", resource("tinyfit_kernels.h"));
         files.put("main_host.c", resource("main_host.c"));
@@ -237,10 +239,27 @@ public final class CProject {
         h.append("#define MODEL_INPUT_COUNT ").append(g.inputs().length).append('\n');
         h.append("#define MODEL_OUTPUT_COUNT ").append(g.outputs().length).append("\n\n");
         describe(h, g, g.inputs(), "INPUT");
+        InputScaling.of(g).ifPresent(sc -> scaling(h, sc));
         describe(h, g, g.outputs(), "OUTPUT");
         h.append("/* Runs the model: one buffer per input, then one per output, in the model's order. */\n");
         h.append("void model_invoke(").append(params(g)).append(");\n\n#endif\n");
         return h.toString();
+    }
+
+    /** The standardization the model expects before input 0 is quantized, as initializer lists a caller can put in an array. */
+    private static void scaling(StringBuilder h, InputScaling sc) {
+        h.append("/* Input 0 takes standardized features: x' = (x - MODEL_INPUT0_FEATURE_SHIFT[c]) * MODEL_INPUT0_FEATURE_SCALE[c],\n")
+                .append("   c = index % MODEL_INPUT0_FEATURES (statistics of the training data), then\n")
+                .append("   q = round(x' / MODEL_INPUT0_SCALE) + MODEL_INPUT0_ZERO_POINT, clamped to [-128, 127]. */\n");
+        h.append("#define MODEL_INPUT0_FEATURES ").append(sc.features()).append('\n');
+        h.append("#define MODEL_INPUT0_FEATURE_SHIFT {").append(floats(sc.shift())).append("}\n");
+        h.append("#define MODEL_INPUT0_FEATURE_SCALE {").append(floats(sc.scale())).append("}\n\n");
+    }
+
+    private static String floats(float[] v) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < v.length; i++) b.append(i == 0 ? "" : ", ").append(Float.toString(v[i])).append('f');
+        return b.toString();
     }
 
     private static void describe(StringBuilder h, Graph g, int[] ids, String kind) {
@@ -312,19 +331,19 @@ public final class CProject {
         };
     }
 
-    private static String weightsHeader(Graph g, TreeSet<Integer> constants, Map<Integer, int[]> packed) {
+    private static String weightsHeader(Graph g, TreeSet<Integer> constants, Map<String, byte[]> arranged) {
         StringBuilder h = new StringBuilder("#ifndef MODEL_WEIGHTS_H\n#define MODEL_WEIGHTS_H\n\n#include <stdint.h>\n\n");
         for (int t : constants) {
             Tensor c = g.tensor(t);
             h.append("extern const ").append(cType(c.dtype())).append(" tf_const_").append(t).append('[').append(Math.max(1, c.shape().elements())).append("];\n");
         }
-        for (Map.Entry<Integer, int[]> p : packed.entrySet()) {
-            h.append("extern const int8_t tf_packed_").append(p.getKey()).append('[').append(Math.max(1, p.getValue()[0] * CKernels.roundUp4(p.getValue()[1]))).append("];\n");
+        for (Map.Entry<String, byte[]> a : arranged.entrySet()) {
+            h.append("extern const int8_t ").append(a.getKey()).append('[').append(Math.max(1, a.getValue().length)).append("];\n");
         }
         return h.append("\n#endif\n").toString();
     }
 
-    private static String weights(Graph g, TreeSet<Integer> constants, Map<Integer, int[]> packed) {
+    private static String weights(Graph g, TreeSet<Integer> constants, Map<String, byte[]> arranged) {
         StringBuilder w = new StringBuilder("/* The model's constants, in flash. */\n#include \"model_weights.h\"\n\n");
         for (int t : constants) {
             Tensor c = g.tensor(t);
@@ -339,22 +358,12 @@ public final class CProject {
             if (n == 0) w.append('0');
             w.append("\n};\n\n");
         }
-        for (Map.Entry<Integer, int[]> p : packed.entrySet()) {
-            Tensor c = g.tensor(p.getKey());
-            int rows = p.getValue()[0], length = p.getValue()[1], padded = CKernels.roundUp4(length);
-            byte[] data = c.data();
-            w.append("/* ").append(cName(c.name())).append(' ').append(c.describe()).append(": ").append(rows).append(" rows of ").append(padded)
-                    .append(", each group of 4 stored as w0 w2 w1 w3 */\n");
-            w.append("const int8_t tf_packed_").append(p.getKey()).append('[').append(Math.max(1, rows * padded)).append("] __attribute__((aligned(4))) = {");
-            int k = 0;
-            for (int r = 0; r < rows; r++) {
-                for (int i = 0; i < padded; i++) {
-                    int group = i & ~3, lane = i & 3;
-                    int src = group + (lane == 1 ? 2 : lane == 2 ? 1 : lane);
-                    w.append(k++ % 24 == 0 ? "\n    " : " ").append(src < length ? data[r * length + src] : 0).append(',');
-                }
-            }
-            if (k == 0) w.append('0');
+        for (Map.Entry<String, byte[]> a : arranged.entrySet()) {
+            byte[] data = a.getValue();
+            w.append("/* a filter in the order its kernel reads it */\n");
+            w.append("const int8_t ").append(a.getKey()).append('[').append(Math.max(1, data.length)).append("] __attribute__((aligned(4))) = {");
+            for (int k = 0; k < data.length; k++) w.append(k % 24 == 0 ? "\n    " : " ").append(data[k]).append(',');
+            if (data.length == 0) w.append('0');
             w.append("\n};\n\n");
         }
         return w.toString();

@@ -29,6 +29,9 @@ import org.tinyfit.graph.Tensor;
  *       pointwise convolution). The output may be larger than the input here.
  *   <li>Other convolutions without groups, batch 1, with a {@link #rowLag}: output rows go through a
  *       ring of row buffers to bytes of input rows no later output row reads.
+ *   <li>PAD: each input element lands at an output index no lower than its own, so the elements are
+ *       copied last to first, then the border is written; no scratch (the row bands' PADs then cost
+ *       only their border).
  * </ul>
  *
  * TFLite Micro does none of this; tinyfit's own runtime and generated C can.
@@ -76,7 +79,7 @@ public final class InPlace {
             case Op.TransposeConv t -> null;
             case Op.FullyConnected f -> null;
             case Op.Concat c -> null;
-            case Op.Pad p -> null;
+            case Op.Pad p -> pad(g, n, out);
             case Op.Mean m -> null;
             case Op.StridedSlice s -> null;
             case Op.Transpose t -> null;
@@ -96,6 +99,17 @@ public final class InPlace {
                         && g.tensor(t).shape().elements() == out.shape().elements())
                 .toArray();
         return ok.length == 0 ? null : new Rule(ok, 0);
+    }
+
+    /**
+     * PAD over its input: every element lands at an index no lower than the one it came from, so
+     * copying last to first (then writing the border) never overwrites an element still to be copied.
+     */
+    private static Rule pad(Graph g, Node n, Tensor out) {
+        if (!n.hasInput(0)) return null;
+        Tensor in = g.tensor(n.input(0));
+        if (!reusable(g, in, out) || in.dtype() != out.dtype() || (in.dtype() != DType.I8 && in.dtype() != DType.F32) || out.bytes() < in.bytes() || in.shape().rank() != out.shape().rank()) return null;
+        return new Rule(new int[] {in.id()}, 0);
     }
 
     private static Rule perChannel(Graph g, Node n, Tensor out) {

@@ -20,7 +20,16 @@ import org.tinyfit.graph.Node;
  */
 record InPlaceBuffers(LiveRanges ranges, List<ArenaBuffer> buffers, int[] group, int groupCount, int[] aliasedInput) {
 
-    static InPlaceBuffers of(Graph g, Schedule schedule, int alignmentBytes) {
+    static InPlaceBuffers of(Graph g, Schedule schedule, int alignmentBytes) { return of(g, schedule, alignmentBytes, Integer.MAX_VALUE, true); }
+
+    /**
+     * As {@link #of(Graph, Schedule, int)}, but a node only writes over an input that was live for at
+     * most {@code maxInputLife} times: a chain that runs through a long-lived tensor (a band's output
+     * waiting for its concatenation) is cut there into two chains a planner may place apart. Cutting
+     * only ever gives up an alias, so the plans stay valid; whether they get smaller is the planner's
+     * question. {@code padsInPlace} false: no PAD writes over its input either.
+     */
+    static InPlaceBuffers of(Graph g, Schedule schedule, int alignmentBytes, int maxInputLife, boolean padsInPlace) {
         LiveRanges ranges = LiveRanges.of(g, schedule, alignmentBytes);
         List<ArenaBuffer> buffers = new ArrayList<>(ranges.buffers());
         int[] tensorBuffer = ranges.tensorBuffer();
@@ -32,6 +41,8 @@ record InPlaceBuffers(LiveRanges ranges, List<ArenaBuffer> buffers, int[] group,
             Node n = g.node(schedule.node(s));
             int input = dyingInput(g, n, ranges, LiveRanges.timeOfStep(s));
             if (input < 0) continue;
+            ArenaBuffer ib = ranges.buffers().get(tensorBuffer[input]);
+            if (ib.lastTime() - ib.firstTime() > maxInputLife || (!padsInPlace && n.op() instanceof org.tinyfit.graph.Op.Pad)) continue;
             aliased[n.id()] = input;
             union(parent, tensorBuffer[input], tensorBuffer[n.output(0)]);
             long plane = InPlace.rule(g, n).scratchBytes();

@@ -17,7 +17,11 @@ import org.tinyfit.graph.Node;
  * lived first, earliest first, the chains live at the peak first, each large chain first, then
  * seeded shuffles of the largest-first order) until one reaches
  * the in-place live-bytes bound ({@link StepMemory#peakBytes(Graph, Schedule, LiveModel)}); the
- * result says by how much the best one misses it.
+ * result says by how much the best one misses it. When none reaches it, the same is tried with alias
+ * chains cut where they run through a long-lived tensor ({@link #ALIAS_LIFE_LIMITS}): one offset for a
+ * chain that holds a band's first layers, its waiting output and its last layers is often a worse
+ * fit than two; then all of that again with no PAD written over its input (a band's PADs chain its
+ * slice to its layers).
  *
  * <p>{@link InPlacePlanCheck} verifies the plans; tinyfit's runtime runs them (its per-channel kernels
  * keep their plane outside the arena, so the plane's bytes are reserved but unused there).
@@ -41,9 +45,26 @@ public final class InPlacePlanner implements ArenaPlanner {
 
     @Override public ArenaPlan plan(Graph g, Schedule schedule) { return solve(g, schedule).plan(); }
 
+    /** Longest input lives an alias may run through, tried in turn: every alias first, then chains cut at long-lived tensors. */
+    static final int[] ALIAS_LIFE_LIMITS = {Integer.MAX_VALUE, 16, 6, 2};
+
     public Result solve(Graph g, Schedule schedule) {
-        InPlaceBuffers ib = InPlaceBuffers.of(g, schedule, LiveRanges.TFLM_ALIGNMENT_BYTES);
         long bound = StepMemory.peakBytes(g, schedule, LiveModel.IN_PLACE);
+        Result best = null;
+        int tried = 0;
+        variants:
+        for (boolean pads : new boolean[] {true, false}) {
+            for (int limit : ALIAS_LIFE_LIMITS) {
+                Result r = solve(g, schedule, InPlaceBuffers.of(g, schedule, LiveRanges.TFLM_ALIGNMENT_BYTES, limit, pads), bound);
+                tried += r.ordersTried();
+                if (best == null || r.plan().arenaBytes() < best.plan().arenaBytes()) best = r;
+                if (best.reachesBound()) break variants;
+            }
+        }
+        return new Result(best.plan(), best.lowerBoundBytes(), best.gapBytes(), best.aliasedNodes(), tried);
+    }
+
+    private Result solve(Graph g, Schedule schedule, InPlaceBuffers ib, long bound) {
         List<int[]> members = members(ib);
         long[] groupBytes = new long[ib.groupCount()];
         int[] groupFirst = new int[ib.groupCount()], groupLast = new int[ib.groupCount()];

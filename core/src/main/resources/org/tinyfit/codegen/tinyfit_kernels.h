@@ -7,6 +7,7 @@
 #define TINYFIT_KERNELS_H
 
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__ARM_FEATURE_DSP)
 #include <arm_acle.h>
@@ -19,6 +20,15 @@ typedef int32_t tf_aligned_word __attribute__((may_alias));
 #endif
 
 #define TF_INLINE static inline __attribute__((always_inline))
+/*
+ * A kernel the generated nodes share: compiled once, never inlined into a caller nor specialised
+ * for one caller's constant arguments, so that its machine code is the same in every image.
+ */
+#if defined(__clang__)
+#define TF_SHARED static __attribute__((noinline, unused))
+#else
+#define TF_SHARED static __attribute__((noipa, unused))
+#endif
 
 /* Two's-complement wrapping arithmetic, as Java's int (signed overflow is undefined in C). */
 TF_INLINE int32_t tf_addw(int32_t a, int32_t b) { return (int32_t)((uint32_t)a + (uint32_t)b); }
@@ -27,12 +37,18 @@ TF_INLINE int32_t tf_shlw(int32_t x, int s) { return (int32_t)((uint32_t)x << s)
 
 TF_INLINE int32_t tf_clamp(int32_t x, int32_t lo, int32_t hi) { return x < lo ? lo : (x > hi ? hi : x); }
 
+/*
+ * round(a * b / 2^31) for b != INT32_MIN (a quantized multiplier): TFLite's nudge of 2^30, or 1 - 2^30
+ * below zero, then a division truncating towards zero, is the same as adding 2^30 and rounding down.
+ */
+TF_INLINE int32_t tf_srdhm_q(int32_t a, int32_t b) {
+    return (int32_t)(((int64_t)a * (int64_t)b + ((int64_t)1 << 30)) >> 31);
+}
+
 /* round(a * b / 2^31), saturating the one overflow case (INT32_MIN * INT32_MIN). */
 TF_INLINE int32_t tf_srdhm(int32_t a, int32_t b) {
     if (a == b && a == INT32_MIN) return INT32_MAX;
-    int64_t ab = (int64_t)a * (int64_t)b;
-    int64_t nudge = ab >= 0 ? ((int64_t)1 << 30) : (1 - ((int64_t)1 << 30));
-    return (int32_t)((ab + nudge) / ((int64_t)1 << 31));
+    return tf_srdhm_q(a, b);
 }
 
 /* x / 2^e rounded to nearest, ties away from zero; 0 <= e <= 31. */
@@ -43,11 +59,11 @@ TF_INLINE int32_t tf_rdbpot(int32_t x, int e) {
     return (x >> e) + (remainder > threshold ? 1 : 0);
 }
 
-/* x * real multiplier, where real = m * 2^(shift - 31); shift > 0 is a left shift. */
+/* x * real multiplier, where real = m * 2^(shift - 31) (m >= 0, as every quantized multiplier); shift > 0 is a left shift. */
 TF_INLINE int32_t tf_mbqm(int32_t x, int32_t m, int shift) {
     int left = shift > 0 ? shift : 0;
     int right = shift > 0 ? 0 : -shift;
-    return tf_rdbpot(tf_srdhm(tf_shlw(x, left), m), right);
+    return tf_rdbpot(tf_srdhm_q(tf_shlw(x, left), m), right);
 }
 
 /* Requantizes an accumulator: scale, add the output zero point, clamp to the activation range. */
@@ -112,55 +128,191 @@ TF_INLINE int32_t tf_sxtb16_ror8(int32_t x) {
 #endif
 
 /*
- * Dot products of an int16 column (input values with the input offset added, as im2col gathers
- * them; taps in the padding are 0) with packed int8 filter rows: n is a multiple of 4, and each
- * group of 4 weights is stored as w0 w2 w1 w3, so that one sign extension of a 32-bit word gives
- * the pairs (w0, w1) and (w2, w3) that line up with two 32-bit loads of the column.
+ * The im2col column of two output pixels, interleaved: each receptive field is cut into groups of 4
+ * values, and group g of pixel s (0 or 1) is stored at c + 8 g + 4 s as v0 v2 v1 v3 (int16, input
+ * offset added, taps in the padding 0). A sign extension of a filter word w0 w1 w2 w3 then gives the
+ * pairs (w0, w2) and (w1, w3) that line up with the column's two words of a group.
  */
-TF_INLINE int32_t tf_dot_col(const int16_t *c, const int8_t *w, int32_t n, int32_t acc) {
-    for (int32_t i = 0; i < n; i += 4) {
+#define TF_COL_SLOT(i) ((((i) >> 2) << 3) + ((i) & 1 ? 2 : 0) + (((i) >> 1) & 1))
+
+/* Values x[0 .. len) plus x_offset into the column at c (a pixel's slot), the last group padded with 0. */
+TF_INLINE void tf_gather(int16_t *c, const int8_t *x, int32_t len, int32_t x_offset) {
+    int32_t i = 0;
 #if defined(__ARM_FEATURE_DSP)
-        uint32_t wv = (uint32_t)TF_LOAD32A(w + i);
-        int32_t c01 = TF_LOAD32A(c + i), c23 = TF_LOAD32A(c + i + 2);
-        acc = __smlad(c01, __sxtb16((int32_t)wv), acc);
-        acc = __smlad(c23, __sxtb16((int32_t)((wv >> 8) | (wv << 24))), acc);
-#else
-        acc += c[i] * w[i] + c[i + 1] * w[i + 2] + c[i + 2] * w[i + 1] + c[i + 3] * w[i + 3];
-#endif
+    int32_t off2 = (int32_t)(((uint32_t)(uint16_t)x_offset << 16) | (uint16_t)x_offset);
+    for (; i + 4 <= len; i += 4, c += 8) {
+        uint32_t v = (uint32_t)TF_LOAD32(x + i);
+        *(tf_aligned_word *)(void *)c = __sxtab16(off2, (int32_t)v);
+        *(tf_aligned_word *)(void *)(c + 2) = __sxtab16(off2, (int32_t)((v >> 8) | (v << 24)));
     }
-    return acc;
+#else
+    for (; i + 4 <= len; i += 4, c += 8) {
+        c[0] = (int16_t)(x[i] + x_offset);
+        c[1] = (int16_t)(x[i + 2] + x_offset);
+        c[2] = (int16_t)(x[i + 1] + x_offset);
+        c[3] = (int16_t)(x[i + 3] + x_offset);
+    }
+#endif
+    if (i < len) {
+        for (int32_t j = 0; j < 4; ++j) c[TF_COL_SLOT(j)] = (int16_t)(i + j < len ? x[i + j] + x_offset : 0);
+    }
 }
 
 /*
- * Two consecutive packed filter rows (w and w + n) against one column: each column word is loaded once
- * for both. Not inlined: in a function of its own the loop keeps every operand in a register (inlined
- * into a convolution's loop nest at -Os, gcc spills the filter words to the stack).
+ * Two output pixels (the interleaved column col of `groups` groups) times all `channels` output
+ * channels, two at a time: w holds the filter rows of each channel pair interleaved by group (the 4
+ * weights of channel oc, then the 4 of oc + 1; a zero row pads an odd count), so every column and
+ * filter word loaded feeds two SMLADs. Writes y0[oc], and y1[oc] unless y1 is null. Not inlined: in a
+ * function of its own the inner loop keeps its four accumulators and operands in registers.
  */
-static __attribute__((noinline, unused)) void tf_dot_col2(const int16_t *c, const int8_t *w, int32_t n, int32_t *acc0, int32_t *acc1) {
-    int32_t a0 = *acc0, a1 = *acc1;
-    const int16_t *end = c + n;
+TF_SHARED void tf_conv_2x2(const int16_t *col, int32_t groups, const int8_t *w, const int32_t *bias,
+        const int32_t *mult, const int8_t *shift, int32_t channels, int8_t *y0, int8_t *y1,
+        int32_t out_offset, int32_t act_min, int32_t act_max) {
+    for (int32_t oc = 0; oc < channels; oc += 2) {
+        const int32_t two = oc + 1 < channels;
+        int32_t a00 = bias ? bias[oc] : 0, a01 = bias && two ? bias[oc + 1] : 0;
+        int32_t a10 = a00, a11 = a01;
+        const int16_t *c = col;
+        int32_t k = groups;
 #if defined(__ARM_FEATURE_DSP)
-    const int8_t *u = w + n;
-    do { /* n >= 4 */
-        int32_t c01 = TF_LOAD32A(c), c23 = TF_LOAD32A(c + 2);
-        int32_t v0 = TF_LOAD32A(w), v1 = TF_LOAD32A(u);
-        c += 4;
-        w += 4;
-        u += 4;
-        a0 = __smlad(c01, __sxtb16(v0), a0);
-        a0 = __smlad(c23, tf_sxtb16_ror8(v0), a0);
-        a1 = __smlad(c01, __sxtb16(v1), a1);
-        a1 = __smlad(c23, tf_sxtb16_ror8(v1), a1);
-    } while (c < end);
+        /* per group: 3 loads (the column words of both pixels, then each channel's filter word), 4 sign
+           extensions, 8 SMLADs; written out because gcc -Os spills this loop's 13 registers */
+        int32_t p0a, p0b, p1a, p1b, v, s;
+        __asm__ volatile(
+            "1:\n\t"
+            "ldrd %[p0a], %[p0b], [%[c]], #8\n\t"
+            "ldrd %[p1a], %[p1b], [%[c]], #8\n\t"
+            "ldr %[v], [%[w]], #4\n\t"
+            "sxtb16 %[s], %[v]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "smlad %[a00], %[p0a], %[s], %[a00]\n\t"
+            "smlad %[a10], %[p1a], %[s], %[a10]\n\t"
+            "smlad %[a00], %[p0b], %[v], %[a00]\n\t"
+            "smlad %[a10], %[p1b], %[v], %[a10]\n\t"
+            "ldr %[v], [%[w]], #4\n\t"
+            "sxtb16 %[s], %[v]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "smlad %[a01], %[p0a], %[s], %[a01]\n\t"
+            "smlad %[a11], %[p1a], %[s], %[a11]\n\t"
+            "smlad %[a01], %[p0b], %[v], %[a01]\n\t"
+            "smlad %[a11], %[p1b], %[v], %[a11]\n\t"
+            "subs %[k], %[k], #1\n\t"
+            "bne 1b"
+            : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [c] "+r"(c), [w] "+r"(w), [k] "+r"(k),
+              [p0a] "=&r"(p0a), [p0b] "=&r"(p0b), [p1a] "=&r"(p1a), [p1b] "=&r"(p1b), [v] "=&r"(v), [s] "=&r"(s)
+            :
+            : "cc", "memory");
 #else
-    for (; c < end; c += 4, w += 4) {
-        const int8_t *u = w + n;
-        a0 += c[0] * w[0] + c[1] * w[2] + c[2] * w[1] + c[3] * w[3];
-        a1 += c[0] * u[0] + c[1] * u[2] + c[2] * u[1] + c[3] * u[3];
-    }
+        do {
+            a00 += c[0] * w[0] + c[1] * w[2] + c[2] * w[1] + c[3] * w[3];
+            a10 += c[4] * w[0] + c[5] * w[2] + c[6] * w[1] + c[7] * w[3];
+            a01 += c[0] * w[4] + c[1] * w[6] + c[2] * w[5] + c[3] * w[7];
+            a11 += c[4] * w[4] + c[5] * w[6] + c[6] * w[5] + c[7] * w[7];
+            c += 8;
+            w += 8;
+        } while (--k);
 #endif
-    *acc0 = a0;
-    *acc1 = a1;
+        y0[oc] = tf_requant(a00, mult[oc], shift[oc], out_offset, act_min, act_max);
+        if (y1) y1[oc] = tf_requant(a10, mult[oc], shift[oc], out_offset, act_min, act_max);
+        if (two) {
+            y0[oc + 1] = tf_requant(a01, mult[oc + 1], shift[oc + 1], out_offset, act_min, act_max);
+            if (y1) y1[oc + 1] = tf_requant(a11, mult[oc + 1], shift[oc + 1], out_offset, act_min, act_max);
+        }
+    }
+}
+
+/*
+ * A convolution without groups (or a depthwise one on a single input channel) over the im2col
+ * column: its shapes, offsets and tables, as a node's constant in flash. Each pixel's receptive field
+ * is cut into segments contiguous in the input (a filter row, or one tap when dilated along the
+ * width), each of seg_len values padded to seg (a multiple of 4); groups = segments * seg / 4.
+ */
+typedef struct {
+    const int8_t *in;     /* batch 0 of the input */
+    int8_t *out;          /* batch 0 of the output */
+    const int8_t *w;      /* the filter as tf_conv_2x2 reads it */
+    const int32_t *bias;  /* or 0 */
+    const int32_t *mult;
+    const int8_t *shift;
+    int16_t *col;         /* the column: two pixels interleaved */
+    int8_t *ring;         /* in place row by row: lag + 1 output rows of scratch, else 0 */
+    int16_t batches, in_h, in_w, c;
+    int16_t out_h, out_w, channels, groups;
+    int16_t stride_h, stride_w, pad_h, pad_w;
+    int16_t dil_h, dil_w, k_h, k_w;
+    int16_t seg_len, seg, in_offset, out_offset;
+    int16_t act_min, act_max, lag, reversed;
+} tf_conv_args;
+
+/* The receptive field of output pixel (oy, ox) of `in` into the column slot col (input offset added, padding taps 0). */
+TF_SHARED void tf_col_pixel(const tf_conv_args *a, int16_t *col, const int8_t *in, int32_t oy, int32_t ox) {
+    const int32_t iy0 = oy * a->stride_h - a->pad_h, ix0 = ox * a->stride_w - a->pad_w;
+    const int32_t c = a->c, in_h = a->in_h, in_w = a->in_w, k_h = a->k_h, k_w = a->k_w, dil_h = a->dil_h, dil_w = a->dil_w;
+    const int32_t seg2 = 2 * a->seg, seg_len = a->seg_len, off = a->in_offset;
+    /* segments per filter row: one when the row is contiguous, else one per tap */
+    const int32_t nx = dil_w == 1 ? 1 : k_w;
+    if (iy0 >= 0 && iy0 + (k_h - 1) * dil_h < in_h && ix0 >= 0 && ix0 + (k_w - 1) * dil_w < in_w) {
+        for (int32_t fy = 0; fy < k_h; ++fy) {
+            const int8_t *x = in + ((iy0 + fy * dil_h) * in_w + ix0) * c;
+            for (int32_t fs = 0; fs < nx; ++fs, col += seg2) tf_gather(col, x + fs * dil_w * c, seg_len, off);
+        }
+        return;
+    }
+    for (int32_t fy = 0; fy < k_h; ++fy) {
+        const int32_t iy = iy0 + fy * dil_h, row_inside = iy >= 0 && iy < in_h;
+        for (int32_t fs = 0; fs < nx; ++fs, col += seg2) {
+            int32_t i = 0;
+            const int32_t fx_end = dil_w == 1 ? k_w : fs + 1;
+            for (int32_t fx = dil_w == 1 ? 0 : fs; fx < fx_end; ++fx) {
+                const int32_t ix = ix0 + fx * dil_w, inside = row_inside && ix >= 0 && ix < in_w;
+                for (int32_t ic = 0; ic < c; ++ic, ++i) col[TF_COL_SLOT(i)] = (int16_t)(inside ? in[(iy * in_w + ix) * c + ic] + off : 0);
+            }
+            for (; i < a->seg; ++i) col[TF_COL_SLOT(i)] = 0;
+        }
+    }
+}
+
+/*
+ * The column convolution, two output pixels at a time: first to last pixel, or last to first
+ * (reversed: in place, an output wider than its input); or, in place row by row, each output row into
+ * the ring and copied over the input once no later output row reads the input rows beneath it.
+ */
+TF_SHARED void tf_conv_col(const tf_conv_args *a) {
+    const int32_t out_w = a->out_w, ch = a->channels;
+    int16_t *col = a->col;
+    if (!a->ring) {
+        const int32_t pixels = a->out_h * out_w, reversed = a->reversed;
+        for (int32_t b = 0; b < a->batches; ++b) {
+            const int8_t *in = a->in + b * a->in_h * a->in_w * a->c;
+            int8_t *out = a->out + b * pixels * ch;
+            for (int32_t k = 0; k < pixels; k += 2) {
+                const int32_t p0 = reversed ? pixels - 1 - k : k, p1 = reversed ? p0 - 1 : p0 + 1;
+                int8_t *y1 = 0;
+                tf_col_pixel(a, col, in, p0 / out_w, p0 % out_w);
+                if (k + 1 < pixels) {
+                    tf_col_pixel(a, col + 4, in, p1 / out_w, p1 % out_w);
+                    y1 = out + p1 * ch;
+                }
+                tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, out + p0 * ch, y1, a->out_offset, a->act_min, a->act_max);
+            }
+        }
+        return;
+    }
+    const int32_t row = out_w * ch, lag = a->lag, out_h = a->out_h;
+    for (int32_t oy = 0; oy < out_h; ++oy) {
+        int8_t *ring = a->ring + (oy % (lag + 1)) * row;
+        for (int32_t ox = 0; ox < out_w; ox += 2) {
+            int8_t *y0 = ring + ox * ch, *y1 = 0;
+            tf_col_pixel(a, col, a->in, oy, ox);
+            if (ox + 1 < out_w) {
+                tf_col_pixel(a, col + 4, a->in, oy, ox + 1);
+                y1 = y0 + ch;
+            }
+            tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, y0, y1, a->out_offset, a->act_min, a->act_max);
+        }
+        if (oy >= lag) memcpy(a->out + (oy - lag) * row, a->ring + ((oy - lag) % (lag + 1)) * row, row);
+    }
+    for (int32_t r = out_h > lag ? out_h - lag : 0; r < out_h; ++r) memcpy(a->out + r * row, a->ring + (r % (lag + 1)) * row, row);
 }
 
 /* gemmlowp's fixed-point exp, 1/(1+x) and reciprocal on raw int32 values (Q0.31 results). */
@@ -176,7 +328,7 @@ TF_INLINE int32_t tf_exp_quarter(int32_t a) {
     return tf_addw(constant_term, tf_srdhm(constant_term, tf_addw(x, poly)));
 }
 
-static inline int32_t tf_exp_neg(int32_t a, int integer_bits) {
+TF_SHARED int32_t tf_exp_neg(int32_t a, int integer_bits) {
     static const int8_t exps[7] = {-2, -1, 0, 1, 2, 3, 4};
     static const int32_t mults[7] = {1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242};
     int fractional_bits = 31 - integer_bits;
@@ -206,7 +358,7 @@ TF_INLINE int32_t tf_half_sum(int32_t a, int32_t b) {
     return (int32_t)((sum + sign) / 2);
 }
 
-static inline int32_t tf_one_over_one_plus_x(int32_t a) {
+TF_SHARED int32_t tf_one_over_one_plus_x(int32_t a) {
     int32_t half_denominator = tf_half_sum(a, INT32_MAX);
     const int32_t c48_over_17 = 1515870810;
     const int32_t c_neg32_over_17 = -1010580540;
@@ -229,7 +381,7 @@ TF_INLINE int32_t tf_reciprocal(int32_t x, int x_integer_digits, int *bits_over_
 }
 
 /* int8 softmax over rows of `depth` values (TFLite's fixed-point algorithm, Q5.26 differences, Q12.19 sums). */
-static inline void tf_softmax_s8(const int8_t *in, int8_t *out, int32_t rows, int32_t depth,
+TF_SHARED void tf_softmax_s8(const int8_t *in, int8_t *out, int32_t rows, int32_t depth,
                                  int32_t input_multiplier, int input_left_shift, int32_t diff_min) {
     for (int32_t i = 0; i < rows; ++i) {
         const int8_t *x = in + i * depth;

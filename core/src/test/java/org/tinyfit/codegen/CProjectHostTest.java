@@ -57,8 +57,8 @@ class CProjectHostTest {
         assertEquals(org.tinyfit.runtime.ArenaProof.of(pd, MemoryOptimization.of(pd, List.of())).arenaBytes(), inPlace.arenaBytes(), "the arena tinyfit optimize reports");
         assertTrue(inPlace.arenaBytes() <= 29_376, inPlace.arenaBytes() + " B");
         assertTrue(inPlace.files().get("model.c").contains("static int8_t tf_arena[" + inPlace.arenaBytes() + "]"));
-        assertEquals(2 * 256, inPlace.columnBytes(), "the widest convolution reads 256 int8 values per output pixel, gathered as int16");
-        assertTrue(inPlace.files().get("model.h").contains("#define MODEL_COLUMN_BYTES 512"));
+        assertEquals(2 * 2 * 256, inPlace.columnBytes(), "the widest convolution reads 256 int8 values per output pixel, gathered as int16 for two pixels");
+        assertTrue(inPlace.files().get("model.h").contains("#define MODEL_COLUMN_BYTES 1024"));
         assertTrue(inPlace.files().get("model.c").contains("in place: the output overwrites the input"), "some node runs in place");
         assertTrue(inPlace.layout().graph().nodes().size() > pd.nodes().size(), "the split schedule is generated as code");
     }

@@ -54,6 +54,15 @@ public final class TinyMlMemoryTable {
         long[] steps = StepMemory.stepBytes(split, order, LiveModel.IN_PLACE);
         InPlacePlanner.Result r = new InPlacePlanner().solve(split, order);
         System.out.println("splits " + m.partialExecution().splits() + " plan " + r.plan().arenaBytes() + " bound " + r.lowerBoundBytes());
+        if (System.getenv("TINYFIT_EXPLAIN_PLAN") != null) {
+            InPlaceBuffers ib = InPlaceBuffers.of(split, order, LiveRanges.TFLM_ALIGNMENT_BYTES);
+            for (int i = 0; i < ib.buffers().size(); i++) {
+                ArenaBuffer b = ib.buffers().get(i);
+                long off = b.isScratch() ? r.plan().scratchOffset(b.node(), b.scratchIndex()) : r.plan().offset(b.tensor());
+                System.out.printf(Locale.ROOT, "buf g%-3d [%6d,%6d) t%3d..%3d %s%n", ib.group()[i], off, off + b.alignedBytes(), b.firstTime(), b.lastTime(),
+                        b.isScratch() ? b.label() : split.tensor(b.tensor()).describe() + " " + split.tensor(b.tensor()).name());
+            }
+        }
         for (int s = 0; s < steps.length; s++) {
             org.tinyfit.graph.Node n = split.node(order.node(s));
             System.out.printf(Locale.ROOT, "%4d %8d %-24s %s -> %s%n", s, steps[s], n.op().kind(), n.hasInput(0) ? split.tensor(n.input(0)).describe() : "", split.tensor(n.output(0)).describe());

@@ -28,7 +28,10 @@ class ArenaProofTest {
         assertTrue(p.verified(), p.check());
         assertEquals("verified by running", p.check());
         assertEquals(m.partialExecutionPeakBytes() + p.gapBytes(), p.arenaBytes(), "the plan is the in-place peak plus the gap it reports");
-        assertTrue(p.gapBytes() * 10 < p.arenaBytes(), "gap " + p.gapBytes());
+        // the row bands' PADs run in place, which lowers the live-bytes bound more than any first-fit
+        // placement of the bands follows; the plan itself must still be under half TFLite Micro's arena
+        assertTrue(p.gapBytes() * 5 < p.arenaBytes(), "gap " + p.gapBytes());
+        assertTrue(p.arenaBytes() * 2 < m.storedArenaBytes(), p.arenaBytes() + " vs " + m.storedArenaBytes());
         assertTrue(p.arenaBytes() < m.storedArenaBytes(), p.arenaBytes() + " vs " + m.storedArenaBytes());
     }
 

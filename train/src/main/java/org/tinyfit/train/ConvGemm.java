@@ -55,10 +55,19 @@ final class ConvGemm {
 
     /** y for samples [s0, s1) = bias + conv(x, w), then max(·, 0) when {@code relu}; wt is the filter as [K][O]. */
     void forward(float[] x, int s0, int s1, float[] wt, float[] bias, float[] y, boolean relu) {
+        forward(x, s0, s1, wt, bias, y, relu, null);
+    }
+
+    /**
+     * {@link #forward(float[], int, int, float[], float[], float[], boolean)} that builds the im2col
+     * matrix in {@code keep} (at least {@link #colSize} values) instead of the workspace, so that the
+     * backward pass of the same samples can take it without building it again; null: the workspace.
+     */
+    void forward(float[] x, int s0, int s1, float[] wt, float[] bias, float[] y, boolean relu, float[] keep) {
         int np = (s1 - s0) * pix, yOff = s0 * pix * oc;
-        float[] a = direct ? x : col;
+        float[] a = direct ? x : keep != null ? keep : col;
         int aOff = direct ? s0 * g.inPerSample() : 0;
-        if (!direct) im2col(x, s0, s1);
+        if (!direct) im2col(x, s0, s1, a);
         gemm.multiply(np, oc, k, a, aOff, k, 1, wt, 0, oc, y, yOff, oc, false);
         if (bias == null && !relu) return;
         for (int p = 0; p < np; p++) {
@@ -74,6 +83,20 @@ final class ConvGemm {
      * (the fused ReLU's output y) dy counts only where y &gt; 0. dy itself is left unchanged.
      */
     void backward(float[] x, float[] dy, float[] reluOut, int s0, int s1, float[] w, float[] dw, float[] db, float[] dx) {
+        backward(x, dy, reluOut, s0, s1, w, dw, db, dx, null);
+    }
+
+    /** Whether the input is read as its own im2col matrix (then nothing is kept). */
+    boolean direct() { return direct; }
+
+    /** Values of the im2col matrix of {@code samples} samples. */
+    int colSize(int samples) { return samples * pix * k; }
+
+    /**
+     * {@link #backward(float[], float[], float[], int, int, float[], float[], float[], float[])} with
+     * the im2col matrix that {@code forward} kept for the same samples in {@code kept}; null: build it.
+     */
+    void backward(float[] x, float[] dy, float[] reluOut, int s0, int s1, float[] w, float[] dw, float[] db, float[] dx, float[] kept) {
         int np = (s1 - s0) * pix, dyOff = s0 * pix * oc;
         float[] d = dy;
         int dOff = dyOff;
@@ -89,9 +112,9 @@ final class ConvGemm {
             }
         }
         if (dw != null) {
-            float[] a = direct ? x : col;
+            float[] a = direct ? x : kept != null ? kept : col;
             int aOff = direct ? s0 * g.inPerSample() : 0;
-            if (!direct) im2col(x, s0, s1);
+            if (!direct && kept == null) im2col(x, s0, s1, col);
             gemm.multiply(oc, k, np, d, dOff, 1, oc, a, aOff, k, dw, 0, k, false);
         }
         if (dx != null) {
@@ -105,7 +128,7 @@ final class ConvGemm {
     }
 
     /** col[(j·OH + oh)·OW + ow][(kh·KW + kw)·C + ci] = x of sample s0 + j at the tap, or 0 in the padding. */
-    private void im2col(float[] x, int s0, int s1) {
+    private void im2col(float[] x, int s0, int s1, float[] col) {
         int c = g.c(), kwn = g.kw(), span = kwn * c;
         int p = 0;
         for (int s = s0; s < s1; s++) {

@@ -13,6 +13,7 @@ import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.Schedule;
+import org.tinyfit.graph.InputScaling;
 import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.runtime.Interpreter;
 import org.tinyfit.runtime.TensorValues;
@@ -21,6 +22,7 @@ import org.tinyfit.runtime.TensorValues;
  * The top-1 accuracy, per-class recall and precision, and confusion matrix of a classifier graph on a labelled dataset, each sample run in the
  * interpreter (what TFLite Micro computes, byte for byte for integer models) in TFLite Micro's arena
  * plan of the stored order. Sample value v becomes the real input {@code v * scale + offset},
+ * standardized by the model's {@link InputScaling} when it carries one, then
  * quantized by the input's scale and zero point when the model is quantized; the predicted class is
  * the largest output value. Unlike {@link Trainer#evaluate}, which runs a float training network,
  * this runs the model as a device would.
@@ -138,6 +140,7 @@ public record Evaluation(long[][] confusion, double seconds, int threads) {
         }
         int n = limit == null ? ds.size() : Math.max(0, Math.min(limit, ds.size()));
         if (n == 0) throw new DataException(dataName + ": no samples to evaluate");
+        InputScaling scaling = InputScaling.of(g).orElse(null);
         Schedule schedule = Schedule.stored(g);
         ArenaPlan plan = new TflmGreedyPlanner().plan(g, schedule);
         int workers = Math.max(1, Math.min(threads, n));
@@ -156,6 +159,7 @@ public record Evaluation(long[][] confusion, double seconds, int threads) {
                     for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
                         ds.copySample(i, sample, 0);
                         for (int j = 0; j < sample.length; j++) real[j] = sample[j] * scale + offset;
+                        if (scaling != null) scaling.apply(real);
                         byte[] input = TensorValues.fromReal(in, real, dataName + " sample " + i);
                         it.resetVariables();
                         double[] scores = TensorValues.real(out, it.run(new byte[][] {input})[0]);

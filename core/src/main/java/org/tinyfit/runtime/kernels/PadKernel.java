@@ -13,7 +13,8 @@ import org.tinyfit.runtime.PreparedKernel;
 
 /**
  * PAD (and PADV2): constant padding. The pad value is the optional third input, else 0 for float
- * and the output's zero point for int8, as in TFLite Micro.
+ * and the output's zero point for int8, as in TFLite Micro. Runs in place too (the output over its
+ * input at the same offset): elements are written last to first.
  */
 public final class PadKernel implements Kernel {
     @Override
@@ -44,24 +45,24 @@ public final class PadKernel implements Kernel {
         int[] inStrides = KernelSupport.strides(inDims);
         int n = out.shape().elements();
         int ti = in.id(), to = out.id();
+        int[] outStrides = KernelSupport.strides(outDims);
+        // Last to first: element i of the output comes from an input element at an index no higher
+        // than i, so an output written over its input (in place, same offset) never overwrites an
+        // element still to be read.
         return a -> {
             byte[] src = a.array(ti), dst = a.array(to);
             int srcBase = a.offset(ti), dstBase = a.offset(to);
-            int[] idx = new int[rank];
-            for (int flat = 0; flat < n; flat++) {
-                int srcIndex = 0;
+            for (int flat = n - 1; flat >= 0; flat--) {
+                int srcIndex = 0, rest = flat;
                 boolean inside = true;
                 for (int d = 0; d < rank; d++) {
-                    int i = idx[d] - p[2 * d];
+                    int i = rest / outStrides[d] - p[2 * d];
+                    rest %= outStrides[d];
                     if (i < 0 || i >= inDims[d]) { inside = false; break; }
                     srcIndex += i * inStrides[d];
                 }
                 if (inside) System.arraycopy(src, srcBase + srcIndex * elem, dst, dstBase + flat * elem, elem);
                 else System.arraycopy(padBytes, 0, dst, dstBase + flat * elem, elem);
-                for (int d = rank - 1; d >= 0; d--) {
-                    if (++idx[d] < outDims[d]) break;
-                    idx[d] = 0;
-                }
             }
         };
     }
