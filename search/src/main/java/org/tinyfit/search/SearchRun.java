@@ -141,7 +141,7 @@ public final class SearchRun {
             @Override public boolean enough(List<Record> all, double elapsedSeconds) {
                 if (listener.enough(all, elapsedSeconds)) return true;
                 if (o.finalEpochs() == 0 || o.budgetSeconds() <= 0) return false;
-                return elapsedSeconds + generationSeconds(all, parallel) + finalSeconds(Pareto.best(all), o.finalEpochs(), parallel, o.threads())
+                return elapsedSeconds + generationSeconds(all, parallel) + finalReserve(Pareto.best(all), o.finalEpochs(), parallel, o.threads())
                         >= o.budgetSeconds();
             }
         };
@@ -203,6 +203,17 @@ public final class SearchRun {
         double perEpoch = best.evaluation().seconds() / Math.max(1, best.candidate().genome().recipe().epochs());
         boolean moreThreads = Math.max(1, threads / Math.max(1, parallel)) < threads;
         return perEpoch * epochs * (moreThreads ? 0.75 : 1.0);
+    }
+
+    /**
+     * The time the search leaves free for the final training: the estimate of {@link #finalSeconds}
+     * and half as much again. The estimate comes from one timing of the candidate (on a shared
+     * machine; for a candidate that went through successive halving, of the part after its first
+     * rung only), and the clock the budget runs on also pays for opening the journal and writing
+     * the Pareto models, so with no margin a fast candidate's final training finds its time used up.
+     */
+    static double finalReserve(Record best, int epochs, int parallel, int threads) {
+        return 1.5 * finalSeconds(best, epochs, parallel, threads);
     }
 
     /**
