@@ -19,6 +19,11 @@ final class Rows {
             VectorRows.biasRelu(y, off, rows, cols, bias, relu);
             return;
         }
+        scalarBiasRelu(y, off, rows, cols, bias, relu);
+    }
+
+    /** {@link #biasRelu} without the Vector API. */
+    static void scalarBiasRelu(float[] y, int off, int rows, int cols, float[] bias, boolean relu) {
         for (int r = 0; r < rows; r++) {
             int yo = off + r * cols;
             if (bias != null) for (int j = 0; j < cols; j++) y[yo + j] += bias[j];
@@ -37,6 +42,12 @@ final class Rows {
             VectorRows.reluGradientAndSum(y, dy, off, rows, cols, out, sum);
             return;
         }
+        scalarReluGradientAndSum(y, dy, off, rows, cols, out, sum);
+    }
+
+    /** {@link #reluGradientAndSum} without the Vector API. */
+    static void scalarReluGradientAndSum(float[] y, float[] dy, int off, int rows, int cols, float[] out, float[] sum) {
+        if (y == null && sum == null) return;
         for (int r = 0; r < rows; r++) {
             int i = off + r * cols, o = r * cols;
             if (y != null) {
