@@ -128,6 +128,10 @@ final class ConvGemm {
 
     /** col[(j·OH + oh)·OW + ow][(kh·KW + kw)·C + ci] = x of sample s0 + j at the tap, or 0 in the padding. */
     private void im2col(float[] x, int s0, int s1, float[] col) {
+        if (g.c() == 1 && g.strideW() == 1 && g.dilationW() == 1) {
+            im2colOneChannel(x, s0, s1, col);
+            return;
+        }
         int c = g.c(), kwn = g.kw(), span = kwn * c;
         int p = 0;
         for (int s = s0; s < s1; s++) {
@@ -168,6 +172,35 @@ final class ConvGemm {
                                 for (int ci = 0; ci < c; ci++) col[kb + ci] = x[xo + ci];
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * {@link #im2col} for one input channel and unit stride and dilation along the width: the rows of
+     * an output row are filled one filter tap at a time, a run of consecutive input values each (a
+     * per-pixel copy of a few values costs more in loop overhead than in the copying).
+     */
+    private void im2colOneChannel(float[] x, int s0, int s1, float[] col) {
+        int kwn = g.kw(), ow = g.ow(), pl = g.padLeft(), w = g.w();
+        int p0 = 0;
+        for (int s = s0; s < s1; s++) {
+            int xBase = s * g.inPerSample();
+            for (int oh = 0; oh < g.oh(); oh++, p0 += ow) {
+                for (int kh = 0; kh < g.kh(); kh++) {
+                    int ih = oh * g.strideH() - g.padTop() + kh * g.dilationH();
+                    boolean inside = ih >= 0 && ih < g.h();
+                    int xr = xBase + ih * w;
+                    for (int kw = 0; kw < kwn; kw++) {
+                        int t = kh * kwn + kw, at = p0 * k + t;
+                        int lo = inside ? Math.min(ow, Math.max(0, pl - kw)) : ow;
+                        int hi = inside ? Math.max(lo, Math.min(ow, w + pl - kw)) : ow;
+                        int o = 0;
+                        for (; o < lo; o++, at += k) col[at] = 0f;
+                        for (int xi = xr + lo + kw - pl; o < hi; o++, at += k, xi++) col[at] = x[xi];
+                        for (; o < ow; o++, at += k) col[at] = 0f;
                     }
                 }
             }
