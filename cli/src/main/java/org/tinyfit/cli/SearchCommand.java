@@ -68,8 +68,8 @@ final class SearchCommand implements Callable<Integer> {
     Integer threads;
     @Option(names = "--max-epochs", defaultValue = "4", paramLabel = "N", description = "The most epochs a candidate is trained for (default: ${DEFAULT-VALUE}).")
     int maxEpochs;
-    @Option(names = "--final-epochs", defaultValue = "15", paramLabel = "N", description = "Then train the best network again for N epochs: "
-        + "that is DIR/best.tflite; the search leaves the time for it (0: the best candidate as it is) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--final-epochs", defaultValue = "15", paramLabel = "N", description = "Then train the best network again for N epochs; "
+        + "it becomes DIR/best.tflite if more accurate on the validation part. The search leaves the time for it (0: none) (default: ${DEFAULT-VALUE}).")
     int finalEpochs;
     @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training samples (quick runs).")
     Integer limit;

@@ -65,6 +65,11 @@ final class GraphEdit {
         return add(new Tensor(-1, a.name() + suffix, a.dtype(), new Shape(dims), a.quant(), null, false));
     }
 
+    /** A new activation tensor without quantization. */
+    int activation(String name, org.tinyfit.graph.DType dtype, Shape shape) {
+        return add(new Tensor(-1, name, dtype, shape, null, null, false));
+    }
+
     /** A new int32 constant. */
     int constantInts(String name, Shape shape, int... values) {
         return add(new Tensor(-1, name, org.tinyfit.graph.DType.I32, shape, null, org.tinyfit.graph.TensorBytes.ofInts(values), false));

@@ -33,12 +33,15 @@ import org.tinyfit.graph.Graph;
  * @param orderMicros time of the order search and the planners
  * @param partialExecutionMicros time of the in-place order search, the splitting and the order
  *     search on the split graph
+ * @param streamed the split graph in its order with the row pipelines that lower its in-place peak
+ *     collapsed ({@link RowPipeline}; none where none does): what tinyfit's Java runtime can run in
+ *     {@link #streamedPeakBytes()}; the generated C keeps the split graph's plan
  */
 public record MemoryOptimization(int operators, long storedArenaBytes, Schedule chosenOrder, boolean orderChanged,
         long optimizedArenaBytes, MinPeakResult orderSearch, long bestPlanArenaBytes, String bestPlanPlanner,
         long lowerBoundBytes, PartialExecution.Result partialExecution, long partialExecutionPeakBytes,
         MinPeakResult splitOrderSearch, ArenaPlan bestPlan, ArenaPlan offlinePlan, Schedule offlineOrder,
-        long orderMicros, long partialExecutionMicros) {
+        long orderMicros, long partialExecutionMicros, RowPipeline.Result streamed) {
 
     /** States the order search on a split graph may hold: split graphs are wide, and their stored order is already good. */
     public static final int SPLIT_GRAPH_STATE_LIMIT = 50_000;
@@ -78,11 +81,18 @@ public record MemoryOptimization(int operators, long storedArenaBytes, Schedule 
         MinPeakResult inPlace = new MinPeakScheduler(MinPeakScheduler.DEFAULT_STATE_LIMIT, LiveModel.IN_PLACE).solve(g);
         PartialExecution.Result pe = PartialExecution.apply(g.reordered(inPlace.schedule().order()));
         MinPeakResult split = new MinPeakScheduler(SPLIT_GRAPH_STATE_LIMIT, LiveModel.IN_PLACE).solve(pe.graph());
+        RowPipeline.Result streamed = RowPipeline.apply(pe.graph().reordered(split.schedule().order()));
         long t2 = System.nanoTime();
         return new MemoryOptimization(g.nodes().size(), storedArena, chosen, useMinPeak, chosenArena,
                 search, best, bestName, bound, pe, split.peakBytes(), split, bestPlan, writePlan ? bestPlan : null,
-                writePlan ? minPeak : null, (t1 - t0) / 1000, (t2 - t1) / 1000);
+                writePlan ? minPeak : null, (t1 - t0) / 1000, (t2 - t1) / 1000, streamed);
     }
+
+    /** Whether row pipelines lower the in-place peak below {@link #partialExecutionPeakBytes()}. */
+    public boolean streams() { return !streamed.pipelines().isEmpty() && streamed.peakBytesAfter() < partialExecutionPeakBytes; }
+
+    /** The in-place live-bytes peak with the row pipelines of {@link #streamed()} (Java runtime). */
+    public long streamedPeakBytes() { return streams() ? streamed.peakBytesAfter() : partialExecutionPeakBytes; }
 
     /** Whether an offline plan is written: it makes TFLite Micro's arena smaller than the best order alone. */
     public boolean hasOfflinePlan() { return offlinePlan != null; }

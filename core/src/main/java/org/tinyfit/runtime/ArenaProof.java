@@ -12,6 +12,7 @@ import org.tinyfit.memory.ArenaPlan;
 import org.tinyfit.memory.InPlacePlanCheck;
 import org.tinyfit.memory.InPlacePlanner;
 import org.tinyfit.memory.MemoryOptimization;
+import org.tinyfit.memory.RowPipeline;
 import org.tinyfit.memory.Schedule;
 import org.tinyfit.memory.TflmGreedyPlanner;
 
@@ -30,8 +31,20 @@ import org.tinyfit.memory.TflmGreedyPlanner;
 public record ArenaProof(long arenaBytes, String planner, long gapBytes, boolean verified, String check) {
     /** Plans the split graph of {@code m} (made from {@code g}) and proves the plan by running both graphs. */
     public static ArenaProof of(Graph g, MemoryOptimization m) {
-        Graph split = m.partialExecution().graph();
-        Schedule order = m.splitOrderSearch().schedule();
+        return prove(g, m.partialExecution().graph(), m.splitOrderSearch().schedule(), Interpreter.defaultProviders());
+    }
+
+    /**
+     * As {@link #of}, for the graph with {@code m}'s row pipelines collapsed ({@link RowPipeline}),
+     * run by {@link RowPipelineKernels}: the same as {@link #of} when {@code m} streams nothing.
+     */
+    public static ArenaProof ofStreamed(Graph g, MemoryOptimization m) {
+        RowPipeline.Result r = m.streamed();
+        if (!m.streams()) return of(g, m);
+        return prove(g, r.graph(), r.schedule(), new RowPipelineKernels(r.pipelines()).withDefaults());
+    }
+
+    private static ArenaProof prove(Graph g, Graph split, Schedule order, java.util.List<KernelProvider> providers) {
         InPlacePlanner.Result r = new InPlacePlanner().solve(split, order);
         ArenaPlan plan = r.plan();
         InPlacePlanCheck.verify(split, order, plan);
@@ -39,7 +52,7 @@ public record ArenaProof(long arenaBytes, String planner, long gapBytes, boolean
             Schedule stored = Schedule.stored(g);
             byte[][] in = seededInputs(g);
             byte[][] want = new Interpreter(g, stored, new TflmGreedyPlanner().plan(g, stored)).run(in);
-            Interpreter run = new Interpreter(split, order, plan);
+            Interpreter run = new Interpreter(split, order, plan, providers, true);
             byte[][] got = run.run(in);
             if (run.arena().bytes().length != plan.arenaBytes()) {
                 return new ArenaProof(plan.arenaBytes(), plan.planner(), r.gapBytes(), false,

@@ -29,4 +29,16 @@ class TinyMlMemoryTest {
         assertEquals(m.partialExecutionPeakBytes() + proof.gapBytes(), proof.arenaBytes(), name + ": plan = bound + gap");
         assertTrue(proof.arenaBytes() <= m.storedArenaBytes(), name + ": in place " + proof.arenaBytes() + " B against TFLite Micro's " + m.storedArenaBytes());
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("models")
+    void theStreamedPlanRunsInItsArenaLikeTheUnsplitModel(String name) {
+        Graph g = TinyMlModels.int8(name);
+        MemoryOptimization m = MemoryOptimization.of(g, List.of());
+        ArenaProof proof = ArenaProof.ofStreamed(g, m);
+        assertTrue(proof.verified(), name + ": " + proof.check());
+        assertEquals(m.streamedPeakBytes() + proof.gapBytes(), proof.arenaBytes(), name + ": plan = bound + gap");
+        assertTrue(m.streamedPeakBytes() <= m.partialExecutionPeakBytes(), name + ": row pipelines never raise the peak");
+        assertEquals(m.streams(), m.streamedPeakBytes() < m.partialExecutionPeakBytes(), name);
+    }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.tinyfit.data.Augmentation;
+import org.tinyfit.data.Dataset;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.tflite.TfliteWriter;
 import org.tinyfit.passes.InferenceForm;
@@ -107,6 +108,41 @@ public final class LocalEvaluator implements Evaluator {
         } finally {
             if (dir != null) deleteQuietly(dir);
         }
+    }
+
+    /**
+     * At least how many seconds training {@code g} for one epoch on the whole training part takes
+     * here with {@code threads} threads: a slice of eight batches is trained for two epochs, and
+     * the shortest time between consecutive steps (the code warmed up by then) is multiplied by
+     * the steps of one epoch over the training part. Setting up the trainer is not counted, so no
+     * fixed cost is scaled up.
+     */
+    public static double epochSeconds(SearchSpace space, SearchData data, Genome g, int threads, long seed) {
+        int batch = g.recipe().batch();
+        int n = Math.min(data.train().size(), 8 * batch);
+        int[] idx = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        Dataset slice = data.train().subset(idx);
+        TrainConfig cfg = TrainConfig.builder().epochs(2).batch(batch).lr(g.recipe().lr()).seed(seed).threads(Math.max(1, threads)).augmentations(List.of())
+                .checkpointSteps(0).build();
+        List<Long> ends = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try (Trainer trainer = new Trainer(space.graph(g, seed), cfg, slice, null, data.normalization(), new Loss.SoftmaxCrossEntropy(0f))) {
+            trainer.run(null, new Trainer.Listener() {
+                @Override public void step(Trainer.Progress p) { ends.add(System.nanoTime()); }
+            }, null, 2);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        double step;
+        if (ends.size() < 3) {
+            step = (System.nanoTime() - t0) / 1e9 / Math.max(1, ends.size());
+        } else {
+            double[] gaps = new double[ends.size() - 1];
+            for (int i = 1; i < ends.size(); i++) gaps[i - 1] = (ends.get(i) - ends.get(i - 1)) / 1e9;
+            step = java.util.Arrays.stream(gaps).min().orElseThrow();
+        }
+        return step * Math.ceil(data.train().size() / (double) batch);
     }
 
     private static void deleteQuietly(Path dir) {

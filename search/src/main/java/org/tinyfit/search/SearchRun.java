@@ -11,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.tinyfit.data.DataException;
 import org.tinyfit.data.DataSource;
@@ -132,6 +133,7 @@ public final class SearchRun {
         Search search = new Search(space, o.device(), o.limits(), new Search.Config(o.seed(), 12, 4, parallel, o.maxCandidates(), o.budgetSeconds()));
         List<Record> records;
         Path journalFile = o.out().resolve("journal.db");
+        if (o.budgetSeconds() > 0 && !Files.exists(journalFile)) checkBudget(o, space, data, parallel);
         long t0 = System.nanoTime();
         Search.Listener watched = new Search.Listener() {
             @Override public void candidate(Record r, Search.Summary s) { listener.candidate(r, s); }
@@ -139,7 +141,7 @@ public final class SearchRun {
             @Override public boolean enough(List<Record> all, double elapsedSeconds) {
                 if (listener.enough(all, elapsedSeconds)) return true;
                 if (o.finalEpochs() == 0 || o.budgetSeconds() <= 0) return false;
-                return elapsedSeconds + generationSeconds(all, parallel) + finalSeconds(Pareto.best(all), o.finalEpochs(), parallel, o.threads())
+                return elapsedSeconds + generationSeconds(all, parallel) + finalReserve(Pareto.best(all), o.finalEpochs(), parallel, o.threads())
                         >= o.budgetSeconds();
             }
         };
@@ -152,6 +154,32 @@ public final class SearchRun {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Fails before the search starts when its time budget cannot hold one evaluation: not even the
+     * space's smallest network, trained for one epoch with the threads one of the first generation's
+     * candidates gets, would finish in it. A search resumed from its journal is not checked.
+     */
+    static void checkBudget(Options o, SearchSpace space, SearchData data, int parallel) {
+        double need = LocalEvaluator.epochSeconds(space, data, space.smallest(), Math.max(1, o.threads() / parallel), o.seed());
+        if (need > o.budgetSeconds()) {
+            throw new SearchException(String.format(Locale.ROOT, "a budget of %s is too small for one evaluation: training even the smallest network "
+                    + "(%s) for one epoch on the %,d training samples takes about %s here; give a larger --budget, e.g. %s",
+                    seconds(o.budgetSeconds()), space.smallest().key(), data.train().size(), seconds(need), seconds(suggested(need))));
+        }
+    }
+
+    /** A round budget that holds several evaluations of {@code seconds} each: at least ten of them, in whole minutes. */
+    static double suggested(double seconds) {
+        return Math.max(60, Math.ceil(seconds * 10 / 60) * 60);
+    }
+
+    private static String seconds(double s) {
+        if (s < 60) return String.format(Locale.ROOT, "%.0fs", Math.max(1, Math.ceil(s)));
+        long m = (long) Math.ceil(s / 60);
+        if (m < 60) return m + "m";
+        return m % 60 == 0 ? m / 60 + "h" : m / 60 + "h" + m % 60 + "m";
     }
 
     /** The longest evaluation of the last generation: about what one more generation takes. */
@@ -175,6 +203,17 @@ public final class SearchRun {
         double perEpoch = best.evaluation().seconds() / Math.max(1, best.candidate().genome().recipe().epochs());
         boolean moreThreads = Math.max(1, threads / Math.max(1, parallel)) < threads;
         return perEpoch * epochs * (moreThreads ? 0.75 : 1.0);
+    }
+
+    /**
+     * The time the search leaves free for the final training: the estimate of {@link #finalSeconds}
+     * and half as much again. The estimate comes from one timing of the candidate (on a shared
+     * machine; for a candidate that went through successive halving, of the part after its first
+     * rung only), and the clock the budget runs on also pays for opening the journal and writing
+     * the Pareto models, so with no margin a fast candidate's final training finds its time used up.
+     */
+    static double finalReserve(Record best, int epochs, int parallel, int threads) {
+        return 1.5 * finalSeconds(best, epochs, parallel, threads);
     }
 
     /**

@@ -29,6 +29,9 @@ class FinalTrainingTest {
         assertEquals(0, SearchRun.finalEpochs(best, 15, 1000, 970, 2, 2), "30 s hold 4, no more than the candidate had: none");
         assertEquals(0, SearchRun.finalEpochs(best, 0, 0, 0, 2, 2), "none asked for");
         assertEquals(0, SearchRun.finalEpochs(best, 3, 0, 0, 2, 2), "fewer than the candidate had: its own model stays");
+        assertEquals(1.5 * 7.5 * 15, SearchRun.finalReserve(best, 15, 2, 2), 1e-9, "the search leaves half as much again free");
+        // a search that stopped when the reserve was reached still holds all the epochs asked for
+        assertEquals(15, SearchRun.finalEpochs(best, 15, 1000, 1000 - SearchRun.finalReserve(best, 15, 2, 2), 2, 2));
     }
 
     @Test void theModelTrainedAgainIsKeptOnlyIfMoreAccurateOnValidation() {
