@@ -10,7 +10,9 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
 import org.tinyfit.graph.ShapeInference;
+import org.tinyfit.graph.Tensor;
 import org.tinyfit.memory.ArenaPlan;
+import org.tinyfit.quant.ConvQuant;
 
 /**
  * The flash and RAM a generated project takes on a Cortex-M, predicted without a compiler: what
@@ -47,11 +49,15 @@ public final class CFootprint {
     /** The shared softmax kernels ({@code tf_softmax_s8}, {@code tf_exp_neg}, {@code tf_one_over_one_plus_x}), once per image that has a softmax. */
     static final int SOFTMAX_KERNELS = 380 + 388 + 216;
     /** The shared column convolution ({@code tf_conv_col}, {@code tf_col_pixel}, {@code tf_conv_2x2}), once per image that has one. */
-    static final int CONV_KERNELS = 544 + 688 + 552;
+    static final int CONV_KERNELS = 568 + 688 + 926;
+    /** The shared planar 3x3 depthwise kernels ({@code tf_dw_rows}, {@code tf_dw3x3}), once per image that has one. */
+    static final int DW3X3_KERNELS = 168 + 362;
+    /** A planar 3x3 depthwise node function: its loops over channels and bands of rows, calling both kernels. */
+    static final int DW3X3_NODE = 162;
     /** A column convolution's node function: the address of its {@code tf_conv_args} and a jump to {@code tf_conv_col}. */
     static final int CONV_NODE = 12;
-    /** {@code sizeof(tf_conv_args)}: eight pointers and 24 int16 fields, a constant in flash per column convolution. */
-    static final int CONV_ARGS = 8 * 4 + 24 * 2;
+    /** {@code sizeof(tf_conv_args)}: eight pointers and 25 int16 fields (padded to 26), a constant in flash per column convolution. */
+    static final int CONV_ARGS = 8 * 4 + 26 * 2;
     static final int INVOKE_BASE = 36, INVOKE_PER_NODE = 4;
 
     private static final Pattern ARRAY = Pattern.compile("static const (int8_t|uint8_t|int16_t|int32_t) \\w+\\[(\\d+)\\]");
@@ -70,7 +76,7 @@ public final class CFootprint {
         while (fm.find()) bodies.put(Integer.parseInt(fm.group(1)), fm.group(2));
         Set<String> distinct = new HashSet<>();
         long code = IMAGE_FIXED + INVOKE_BASE, tables = 0;
-        boolean softmax = false, column = false;
+        boolean softmax = false, column = false, planar = false;
         for (Node n : g.nodes()) {
             int bytes = kernelBytes(g, plan, n);
             // a node without code (a reshape whose output is its input's bytes) is not called
@@ -83,9 +89,11 @@ public final class CFootprint {
             }
             softmax |= n.op() instanceof Op.Softmax;
             column |= bytes == CONV_NODE;
+            planar |= bytes == DW3X3_NODE;
         }
         if (softmax) code += SOFTMAX_KERNELS;
         if (column) code += CONV_KERNELS;
+        if (planar) code += DW3X3_KERNELS;
         long constants = p.weightBytes() + tables;
         long in = 0, out = 0;
         for (int t : g.inputs()) in += g.tensor(t).bytes();
@@ -126,6 +134,8 @@ public final class CFootprint {
                 int[] f = g.tensor(n.input(1)).shape().dims(), x = g.tensor(n.input(0)).shape().dims(), o = g.tensor(n.output(0)).shape().dims();
                 boolean inPlace = plan.inArena(n.input(0)) && plan.offset(n.input(0)) == plan.offset(n.output(0));
                 if (x[3] == 1 && !inPlace) yield CONV_NODE;
+                Tensor filter = g.tensor(n.input(1));
+                if (CKernels.planar3x3(g, n, d, ConvQuant.conv(n, g.tensor(n.input(0)), filter, g.tensor(n.output(0)), d.act(), f[3]), plan)) yield DW3X3_NODE;
                 Windows w = windows(d.padding(), d.strideH(), d.strideW(), d.dilationH(), d.dilationW(), x, f[1], f[2], o);
                 // the window loops; the unrolled taps when some window is whole; the clipped loop when some is
                 // not (gcc shares more of it with the taps when both are there); the scratch plane's copy back

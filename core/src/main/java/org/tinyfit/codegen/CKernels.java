@@ -282,13 +282,27 @@ final class CKernels {
         String weights = sym.arranged(filterKey + "_" + kH + "x" + kW + "x" + c + "d" + dilW, arranged);
         String bias = n.hasInput(2) ? sym.constant(n.input(2)) : "0";
         int[] shorts = {x[0], x[1], x[2], c, o[1], o[2], channelsOut, groups, strideH, strideW, padH, padW, dilH, dilW, kH, kW, segLen, seg,
-            q.inputOffset(), q.outputOffset(), q.actMin(), q.actMax(), lag, reversed ? 1 : 0};
+            q.inputOffset(), q.outputOffset(), q.actMin(), q.actMax(), lag, reversed ? 1 : 0, splitRequant(g, n, q, length) ? 1 : 0};
         for (int v : shorts) if (v < Short.MIN_VALUE || v > Short.MAX_VALUE) throw new CodegenException(n.label() + ": a dimension of " + v + " does not fit the convolution's int16 fields");
         out.append("    static const tf_conv_args args = {\n");
         out.append("        ").append(sym.arena(in.id())).append(", ").append(sym.arena(y.id())).append(", ").append(weights).append(", ").append(bias)
                 .append(", mult, shift, ").append(column).append(", ").append(rowBuffer == null ? "0" : "(int8_t *)(" + rowBuffer + ")").append(",\n");
         out.append("        ").append(ints(shorts)).append("};\n");
         out.append("    tf_conv_col(&args);\n");
+    }
+
+    /**
+     * Whether {@code tf_requant_split} equals {@code tf_requant} for every accumulator of the node: its
+     * bias plus {@code taps} products of an int8 weight (|w| <= 128) and an offset input (|x + offset| <= 255),
+     * shifted left by the largest left shift, stays below 2^30 in magnitude.
+     */
+    static boolean splitRequant(Graph g, Node n, ConvQuant q, int taps) {
+        long bias = 0;
+        if (n.hasInput(2)) for (int b : KernelSupport.ints(n, g.tensor(n.input(2)), "bias")) bias = Math.max(bias, Math.abs((long) b));
+        int left = 0;
+        for (int s : q.shifts()) left = Math.max(left, s);
+        long bound = bias + (long) taps * 128 * 255;
+        return left < 31 && bound < (1L << 30) >> left;
     }
 
     /** The index of the scratch plane an in-place per-channel node uses, or -1 when {@code n} does not run in place. */
@@ -316,6 +330,10 @@ final class CKernels {
             int kH = f[1], kW = f[2], channels = f[3];
             im2colConv(out, g, n, op.strideH(), op.strideW(), op.dilationH(), op.dilationW(), q, padH, padW, sym, null, 0, false, kH, kW, channels,
                     (oc, fy, fx, ic) -> data[(fy * kW + fx) * channels + oc], "dw" + filter.id());
+            return;
+        }
+        if (planar3x3(g, n, op, q, plan)) {
+            depthwise3x3(out, g, n, op, q, padH, padW, planeIndex(g, n, plan) >= 0, sym);
             return;
         }
         requantTables(out, q);
@@ -346,6 +364,71 @@ final class CKernels {
                 """, bias, f[1], f[2], x[1], x[2], x[3], m, interior, f[2] * o[3], x[1], op.dilationH(), x[2], x[3], m, o[3], op.dilationW() * x[3],
                 q.inputOffset(), q.outputOffset(), q.actMin(), q.actMax()));
         perChannelLoops(out, g, n, plan, sym, o);
+    }
+
+    /** The bytes one channel's copied rows may take before {@link #depthwise3x3} cuts the output into bands of rows (unless in place). */
+    static final int PLANE_BYTES = 1024;
+
+    /**
+     * Whether {@link #depthwise3x3} computes {@code n}: a 3x3 depthwise convolution without depth
+     * multiplier or dilation whose accumulators allow the split requantization; in place only on one
+     * batch (a later batch's outputs would land on inputs of the same batch still to be read).
+     */
+    static boolean planar3x3(Graph g, Node n, Op.DepthwiseConv2D op, ConvQuant q, ArenaPlan plan) {
+        int[] x = g.tensor(n.input(0)).shape().dims(), f = g.tensor(n.input(1)).shape().dims();
+        boolean inPlace = plan.inArena(n.input(0)) && plan.offset(n.input(0)) == plan.offset(n.output(0));
+        return f[1] == 3 && f[2] == 3 && f[3] == x[3] && op.dilationH() == 1 && op.dilationW() == 1 && (!inPlace || x[0] == 1)
+                && splitRequant(g, n, q, 9);
+    }
+
+    /** Output rows per band of {@link #depthwise3x3}: all of them in place or when they fit {@link #PLANE_BYTES}. */
+    static int planarBand(int outH, int outW, int strideH, int strideW, boolean inPlace) {
+        int pw = (outW - 1) * strideW + 3;
+        if (inPlace || ((outH - 1) * strideH + 3) * pw + 1 <= PLANE_BYTES) return outH;
+        return Math.max(1, ((PLANE_BYTES - 1) / pw - 3) / strideH + 1);
+    }
+
+    /**
+     * A 3x3 depthwise convolution one channel at a time: the channel's input rows are copied into the
+     * im2col column's memory, padded with the input zero point ({@code tf_dw_rows}), so that every
+     * output, border or not, is the bias with the input offset's share folded in at generation time
+     * plus nine taps times raw inputs ({@code tf_dw3x3}). A whole plane at a time in place: the copy
+     * is taken before the channel's outputs overwrite its inputs, so no scratch plane is needed.
+     */
+    private static void depthwise3x3(StringBuilder out, Graph g, Node n, Op.DepthwiseConv2D op, ConvQuant q, int padH, int padW, boolean inPlace, Symbols sym) {
+        Tensor in = g.tensor(n.input(0)), filter = g.tensor(n.input(1)), y = g.tensor(n.output(0));
+        int[] x = in.shape().dims(), o = y.shape().dims();
+        int c = o[3];
+        byte[] wd = filter.data();
+        int[] biasData = n.hasInput(2) ? KernelSupport.ints(n, g.tensor(n.input(2)), "bias") : new int[c];
+        int[] folded = new int[c];
+        for (int ch = 0; ch < c; ch++) {
+            int sum = 0;
+            for (int t = 0; t < 9; t++) sum += wd[t * c + ch];
+            folded[ch] = biasData[ch] + q.inputOffset() * sum;
+        }
+        int sH = op.strideH(), sW = op.strideW();
+        int band = planarBand(o[1], o[2], sH, sW, inPlace);
+        int pw = (o[2] - 1) * sW + 3, bufferBytes = ((band - 1) * sH + 3) * pw + 1;
+        String buffer = sym.column((bufferBytes + 1) / 2);
+        requantTables(out, q);
+        out.append("    static const int32_t folded[").append(c).append("] = {").append(ints(folded)).append("};\n");
+        if (inPlace) out.append("    /* in place: each channel's input is copied out before its outputs overwrite it */\n");
+        out.append(String.format(Locale.ROOT, """
+                    const int8_t *in = %1$s;
+                    int8_t *out = %2$s;
+                    const int8_t *w = %3$s;
+                    int8_t *buf = (int8_t *)%4$s;
+                    for (int32_t b = 0; b < %5$d; ++b)
+                        for (int32_t ch = 0; ch < %6$d; ++ch)
+                            for (int32_t oy = 0; oy < %7$d; oy += %8$d) {
+                                const int32_t rows = %7$d - oy < %8$d ? %7$d - oy : %8$d;
+                                tf_dw_rows(buf, (rows - 1) * %9$d + 3, %10$d, in + b * %11$d + ch, %6$d, %12$d, %13$d, oy * %9$d - %14$d, %15$d, %16$d);
+                                tf_dw3x3(buf, %10$d, rows, %17$d, %9$d, %18$d, w + ch, %6$d, folded[ch], mult[ch], shift[ch], out + (b * %7$d + oy) * %19$d + ch, %6$d, %20$d, %21$d, %22$d);
+                            }
+                """, sym.arena(in.id()), sym.arena(y.id()), sym.constant(filter.id()), buffer, x[0], c, o[1], band,
+                sH, pw, x[1] * x[2] * x[3], x[1], x[2], padH, -padW, -q.inputOffset(), o[2], sW, o[2] * c,
+                q.outputOffset(), q.actMin(), q.actMax()));
     }
 
     /**

@@ -71,6 +71,19 @@ TF_INLINE int8_t tf_requant(int32_t acc, int32_t m, int shift, int32_t out_offse
     return (int8_t)tf_clamp(tf_mbqm(acc, m, shift) + out_offset, act_min, act_max);
 }
 
+/*
+ * tf_requant with the multiplier's shift split beforehand (left = max(shift, 0), right = max(-shift, 0),
+ * rnd = 2^right / 2 rounded down, neg = right ? -1 : 0): the rounding right shift as one add of rnd
+ * (minus one below zero) and a shift. Equal to tf_requant whenever |acc * 2^left| < 2^30, which the
+ * generator proves from the node's bias and filter size before it uses this (then the high multiply's
+ * result h has |h| < 2^30 and h + rnd cannot overflow).
+ */
+TF_INLINE int8_t tf_requant_split(int32_t acc, int32_t m, int32_t left, int32_t right, int32_t rnd, int32_t neg,
+                                  int32_t out_offset, int32_t act_min, int32_t act_max) {
+    int32_t h = tf_srdhm_q(tf_shlw(acc, left), m);
+    return (int8_t)tf_clamp(((h + rnd + ((h >> 31) & neg)) >> right) + out_offset, act_min, act_max);
+}
+
 /* x * 2^e saturated (e > 0), or rounded x / 2^-e (e < 0). */
 TF_INLINE int32_t tf_srmbpot(int32_t x, int e) {
     if (e == 0) return x;
@@ -162,12 +175,13 @@ TF_INLINE void tf_gather(int16_t *c, const int8_t *x, int32_t len, int32_t x_off
  * Two output pixels (the interleaved column col of `groups` groups) times all `channels` output
  * channels, two at a time: w holds the filter rows of each channel pair interleaved by group (the 4
  * weights of channel oc, then the 4 of oc + 1; a zero row pads an odd count), so every column and
- * filter word loaded feeds two SMLADs. Writes y0[oc], and y1[oc] unless y1 is null. Not inlined: in a
+ * filter word loaded feeds two SMLADs. Writes y0[oc] and y1[oc]; y1 may be y0 (then col's second
+ * slot repeats the first pixel). Not inlined: in a
  * function of its own the inner loop keeps its four accumulators and operands in registers.
  */
 TF_SHARED void tf_conv_2x2(const int16_t *col, int32_t groups, const int8_t *w, const int32_t *bias,
         const int32_t *mult, const int8_t *shift, int32_t channels, int8_t *y0, int8_t *y1,
-        int32_t out_offset, int32_t act_min, int32_t act_max) {
+        int32_t out_offset, int32_t act_min, int32_t act_max, int32_t split) {
     for (int32_t oc = 0; oc < channels; oc += 2) {
         const int32_t two = oc + 1 < channels;
         int32_t a00 = bias ? bias[oc] : 0, a01 = bias && two ? bias[oc + 1] : 0;
@@ -212,6 +226,22 @@ TF_SHARED void tf_conv_2x2(const int16_t *col, int32_t groups, const int8_t *w, 
             w += 8;
         } while (--k);
 #endif
+        if (split) {
+            /* the accumulators' bound allows the split requantization (tf_conv_args.split); y1 first, as
+               it may be y0 (an odd pixel count: both slots hold the last pixel) */
+            int32_t sh = shift[oc], m = mult[oc];
+            int32_t neg = sh >> 31, left = sh & ~neg, right = -sh & neg, rnd = (1 << right) >> 1;
+            y1[oc] = tf_requant_split(a10, m, left, right, rnd, neg, out_offset, act_min, act_max);
+            y0[oc] = tf_requant_split(a00, m, left, right, rnd, neg, out_offset, act_min, act_max);
+            if (two) {
+                sh = shift[oc + 1], m = mult[oc + 1];
+                neg = sh >> 31, left = sh & ~neg, right = -sh & neg, rnd = (1 << right) >> 1;
+                y1[oc + 1] = tf_requant_split(a11, m, left, right, rnd, neg, out_offset, act_min, act_max);
+                y0[oc + 1] = tf_requant_split(a01, m, left, right, rnd, neg, out_offset, act_min, act_max);
+            }
+            continue;
+        }
+        if (y1 == y0) y1 = 0;
         y0[oc] = tf_requant(a00, mult[oc], shift[oc], out_offset, act_min, act_max);
         if (y1) y1[oc] = tf_requant(a10, mult[oc], shift[oc], out_offset, act_min, act_max);
         if (two) {
@@ -242,6 +272,7 @@ typedef struct {
     int16_t dil_h, dil_w, k_h, k_w;
     int16_t seg_len, seg, in_offset, out_offset;
     int16_t act_min, act_max, lag, reversed;
+    int16_t split;        /* every |accumulator * 2^left| < 2^30: tf_requant_split */
 } tf_conv_args;
 
 /* The receptive field of output pixel (oy, ox) of `in` into the column slot col (input offset added, padding taps 0). */
@@ -287,13 +318,11 @@ TF_SHARED void tf_conv_col(const tf_conv_args *a) {
             int8_t *out = a->out + b * pixels * ch;
             for (int32_t k = 0; k < pixels; k += 2) {
                 const int32_t p0 = reversed ? pixels - 1 - k : k, p1 = reversed ? p0 - 1 : p0 + 1;
-                int8_t *y1 = 0;
+                const int32_t q1 = k + 1 < pixels ? p1 : p0;
                 tf_col_pixel(a, col, in, p0 / out_w, p0 % out_w);
-                if (k + 1 < pixels) {
-                    tf_col_pixel(a, col + 4, in, p1 / out_w, p1 % out_w);
-                    y1 = out + p1 * ch;
-                }
-                tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, out + p0 * ch, y1, a->out_offset, a->act_min, a->act_max);
+                tf_col_pixel(a, col + 4, in, q1 / out_w, q1 % out_w);
+                int8_t *y1 = out + q1 * ch;
+                tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, out + p0 * ch, y1, a->out_offset, a->act_min, a->act_max, a->split);
             }
         }
         return;
@@ -302,17 +331,81 @@ TF_SHARED void tf_conv_col(const tf_conv_args *a) {
     for (int32_t oy = 0; oy < out_h; ++oy) {
         int8_t *ring = a->ring + (oy % (lag + 1)) * row;
         for (int32_t ox = 0; ox < out_w; ox += 2) {
-            int8_t *y0 = ring + ox * ch, *y1 = 0;
+            const int32_t x1 = ox + 1 < out_w ? ox + 1 : ox;
+            int8_t *y0 = ring + ox * ch, *y1 = ring + x1 * ch;
             tf_col_pixel(a, col, a->in, oy, ox);
-            if (ox + 1 < out_w) {
-                tf_col_pixel(a, col + 4, a->in, oy, ox + 1);
-                y1 = y0 + ch;
-            }
-            tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, y0, y1, a->out_offset, a->act_min, a->act_max);
+            tf_col_pixel(a, col + 4, a->in, oy, x1);
+            tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, y0, y1, a->out_offset, a->act_min, a->act_max, a->split);
         }
         if (oy >= lag) memcpy(a->out + (oy - lag) * row, a->ring + ((oy - lag) % (lag + 1)) * row, row);
     }
     for (int32_t r = out_h > lag ? out_h - lag : 0; r < out_h; ++r) memcpy(a->out + r * row, a->ring + (r % (lag + 1)) * row, row);
+}
+
+/*
+ * Rows iy0 .. iy0 + rows - 1 of one channel of an NHWC input (c channels, in_h x in_w, x at the
+ * channel's first byte) into buf, pw bytes a row: column ix0 + j at buf[j], every tap outside the
+ * input the zero point zp (which adds nothing once the input offset is folded into the bias).
+ */
+TF_SHARED void tf_dw_rows(int8_t *buf, int32_t rows, int32_t pw, const int8_t *x, int32_t c, int32_t in_h, int32_t in_w,
+        int32_t iy0, int32_t ix0, int32_t zp) {
+    const int32_t j0 = ix0 < 0 ? -ix0 : 0, j1 = in_w - ix0 < pw ? in_w - ix0 : pw;
+    for (int32_t r = 0; r < rows; ++r, buf += pw) {
+        const int32_t iy = iy0 + r;
+        if (iy < 0 || iy >= in_h || j1 <= j0) {
+            memset(buf, zp, (size_t)pw);
+            continue;
+        }
+        const int8_t *s = x + (iy * in_w + ix0 + j0) * c;
+        int32_t j = 0;
+        for (; j < j0; ++j) buf[j] = (int8_t)zp;
+        for (; j < j1; ++j, s += c) buf[j] = *s;
+        for (; j < pw; ++j) buf[j] = (int8_t)zp;
+    }
+}
+
+/*
+ * One channel of a 3x3 depthwise convolution over rows copied by tf_dw_rows (row stride pw, one
+ * readable byte after the last row): `oh` rows of `ow` outputs, y[0], y[ystride], ... The input
+ * offset is folded into acc0 (the bias plus the offset times the sum of the nine taps), so each
+ * output is acc0 plus nine taps times raw inputs; w[t * wstride] is tap t. With the DSP extension
+ * each filter row is one word load [a b c d]: (a, c) x (w0, w2) + (b, d) x (w1, 0), two SMLADs.
+ * The requantization is tf_requant_split's (the generator checks its bound).
+ */
+TF_SHARED void tf_dw3x3(const int8_t *src, int32_t pw, int32_t oh, int32_t ow, int32_t stride_h, int32_t stride_w,
+        const int8_t *w, int32_t wstride, int32_t acc0, int32_t m, int32_t shift, int8_t *y, int32_t ystride,
+        int32_t out_offset, int32_t act_min, int32_t act_max) {
+    const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+    const int32_t rnd = (1 << right) >> 1, neg = right ? -1 : 0;
+#if defined(__ARM_FEATURE_DSP)
+    const int32_t k0 = (int32_t)((uint32_t)(uint16_t)w[0] | ((uint32_t)(uint16_t)w[2 * wstride] << 16));
+    const int32_t k1 = (int32_t)(uint16_t)w[wstride];
+    const int32_t k2 = (int32_t)((uint32_t)(uint16_t)w[3 * wstride] | ((uint32_t)(uint16_t)w[5 * wstride] << 16));
+    const int32_t k3 = (int32_t)(uint16_t)w[4 * wstride];
+    const int32_t k4 = (int32_t)((uint32_t)(uint16_t)w[6 * wstride] | ((uint32_t)(uint16_t)w[8 * wstride] << 16));
+    const int32_t k5 = (int32_t)(uint16_t)w[7 * wstride];
+#endif
+    for (int32_t oy = 0; oy < oh; ++oy) {
+        const int8_t *row = src + oy * stride_h * pw;
+        for (int32_t ox = 0; ox < ow; ++ox, row += stride_w, y += ystride) {
+            int32_t acc = acc0;
+#if defined(__ARM_FEATURE_DSP)
+            int32_t v = TF_LOAD32(row);
+            acc = __smlad(__sxtb16(v), k0, acc);
+            acc = __smlad(tf_sxtb16_ror8(v), k1, acc);
+            v = TF_LOAD32(row + pw);
+            acc = __smlad(__sxtb16(v), k2, acc);
+            acc = __smlad(tf_sxtb16_ror8(v), k3, acc);
+            v = TF_LOAD32(row + 2 * pw);
+            acc = __smlad(__sxtb16(v), k4, acc);
+            acc = __smlad(tf_sxtb16_ror8(v), k5, acc);
+#else
+            for (int32_t fy = 0; fy < 3; ++fy)
+                for (int32_t fx = 0; fx < 3; ++fx) acc += (int32_t)w[(3 * fy + fx) * wstride] * row[fy * pw + fx];
+#endif
+            *y = tf_requant_split(acc, m, left, right, rnd, neg, out_offset, act_min, act_max);
+        }
+    }
 }
 
 /* gemmlowp's fixed-point exp, 1/(1+x) and reciprocal on raw int32 values (Q0.31 results). */

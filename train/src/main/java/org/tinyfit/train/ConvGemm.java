@@ -22,6 +22,8 @@ final class ConvGemm {
     /** 1×1, stride 1, no padding: the input is its own im2col matrix. */
     private final boolean direct;
     private final float[] col, dcol, dyMasked;
+    /** The filter gradient as [K][O] when O fills the vectors better than K (then it is computed so and transposed). */
+    private final float[] dwt;
 
     ConvGemm(ConvGeometry g, int maxSamples) { this(g, maxSamples, Gemm.best()); }
 
@@ -37,6 +39,7 @@ final class ConvGemm {
         col = direct ? null : new float[maxP * k];
         dcol = direct ? null : new float[maxP * k];
         dyMasked = new float[maxP * oc];
+        dwt = Gemm.fill(oc) > Gemm.fill(k) ? new float[k * oc] : null;
     }
 
     int k() { return k; }
@@ -69,12 +72,7 @@ final class ConvGemm {
         int aOff = direct ? s0 * g.inPerSample() : 0;
         if (!direct) im2col(x, s0, s1, a);
         gemm.multiply(np, oc, k, a, aOff, k, 1, wt, 0, oc, y, yOff, oc, false);
-        if (bias == null && !relu) return;
-        for (int p = 0; p < np; p++) {
-            int yo = yOff + p * oc;
-            if (bias != null) for (int o = 0; o < oc; o++) y[yo + o] += bias[o];
-            if (relu) for (int o = 0; o < oc; o++) y[yo + o] = Math.max(y[yo + o], 0f);
-        }
+        Rows.biasRelu(y, yOff, np, oc, bias, relu);
     }
 
     /**
@@ -100,22 +98,23 @@ final class ConvGemm {
         int np = (s1 - s0) * pix, dyOff = s0 * pix * oc;
         float[] d = dy;
         int dOff = dyOff;
+        // the masked gradient and its sum over the pixels in one pass
+        Rows.reluGradientAndSum(reluOut, dy, dyOff, np, oc, dyMasked, db);
         if (reluOut != null) {
-            for (int i = 0; i < np * oc; i++) dyMasked[i] = Activations.reluGradient(reluOut[dyOff + i], dy[dyOff + i]);
             d = dyMasked;
             dOff = 0;
-        }
-        if (db != null) {
-            for (int p = 0; p < np; p++) {
-                int o0 = dOff + p * oc;
-                for (int o = 0; o < oc; o++) db[o] += d[o0 + o];
-            }
         }
         if (dw != null) {
             float[] a = direct ? x : kept != null ? kept : col;
             int aOff = direct ? s0 * g.inPerSample() : 0;
             if (!direct && kept == null) im2col(x, s0, s1, col);
-            gemm.multiply(oc, k, np, d, dOff, 1, oc, a, aOff, k, dw, 0, k, false);
+            if (dwt != null) {
+                // dwᵀ[K][O] = im2colᵀ · dy: O is the better vector width; each element is the same chain over the pixels
+                gemm.multiply(k, oc, np, a, aOff, 1, k, d, dOff, oc, dwt, 0, oc, false);
+                transpose(dwt, k, oc, dw);
+            } else {
+                gemm.multiply(oc, k, np, d, dOff, 1, oc, a, aOff, k, dw, 0, k, false);
+            }
         }
         if (dx != null) {
             if (direct) {

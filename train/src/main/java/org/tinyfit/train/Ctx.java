@@ -12,6 +12,8 @@ final class Ctx {
     final int[] per;
     /** Whether a tensor's gradient is needed (false for graph inputs and constants). */
     final boolean[] needGrad;
+    /** Whether a gradient flows back from a tensor: it depends on a param or a tracked input (set by {@link Net}). */
+    final boolean[] flows;
     final Parallel par;
     int n;
     boolean training;
@@ -23,6 +25,7 @@ final class Ctx {
         params = new Param[tensors];
         per = new int[tensors];
         needGrad = new boolean[tensors];
+        flows = new boolean[tensors];
         this.par = par;
     }
 
@@ -54,6 +57,6 @@ final class Ctx {
     /** Where the gradient of a tensor goes, or null when none is needed. */
     float[] gradOf(int t) {
         if (params[t] != null) return params[t].trainable ? params[t].grad : null;
-        return needGrad[t] ? grad[t] : null;
+        return needGrad[t] && flows[t] ? grad[t] : null;
     }
 }

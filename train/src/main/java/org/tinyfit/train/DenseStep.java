@@ -27,6 +27,11 @@ final class DenseStep extends Step {
         float[] xs = c.act[x], ys = c.act[y], bias = b >= 0 ? c.value(b) : null;
         int rows = c.n * rowsPerSample(c);
         gemm.multiply(c.par, rows, outSize, inSize, xs, 0, inSize, 1, wt, 0, outSize, ys, 0, outSize, false);
+        if (act == Op.Act.NONE || act == Op.Act.RELU) {
+            boolean relu = act == Op.Act.RELU;
+            c.par.forRange(rows, c.par.threads(), (from, to) -> Rows.biasRelu(ys, from * outSize, to - from, outSize, bias, relu));
+            return;
+        }
         c.par.forRange(rows, c.par.threads(), (from, to) -> {
             if (bias != null) {
                 for (int r = from; r < to; r++) {

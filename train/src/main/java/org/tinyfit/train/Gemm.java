@@ -21,6 +21,12 @@ abstract class Gemm {
     /** The Vector API implementation, or null when the module is absent. */
     static final Gemm VECTOR = VECTOR_AVAILABLE ? VectorGemm.create() : null;
 
+    /** Vector lanes of the Vector API's preferred float species (16 with AVX-512), or 16 without the module. */
+    static final int LANES = VECTOR_AVAILABLE ? VectorGemm.lanes() : 16;
+
+    /** The share of vector lanes that a row of {@code n} columns fills (1 when n is a multiple of the vector length). */
+    static double fill(int n) { return n / (double) (((n + LANES - 1) / LANES) * LANES); }
+
     static Gemm best() { return VECTOR != null ? VECTOR : SCALAR; }
 
     abstract void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,

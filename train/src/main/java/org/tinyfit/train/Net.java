@@ -25,6 +25,8 @@ public final class Net implements AutoCloseable {
     private final int input, output, lossTensor, lossSteps;
     private final List<Param> params;
     private int capacity;
+    /** Nodes none of whose inputs takes a gradient: their backward pass is skipped. */
+    private final boolean[] passive;
 
     private Net(Graph graph, int threads) {
         this.graph = graph;
@@ -44,12 +46,14 @@ public final class Net implements AutoCloseable {
         }
         StepFactory f = new StepFactory(graph, ctx);
         steps = new Step[graph.nodes().size()];
+        passive = new boolean[steps.length];
         for (Node n : graph.nodes()) steps[n.id()] = f.build(n);
         for (Tensor t : graph.tensors()) {
             if (!t.isConstant() && t.dtype() != DType.F32) {
                 throw new GraphException("tensor " + t.id() + " (" + t.name() + ") is " + t.dtype().lower() + "; training needs float32 activations (train the float model, quantize after)");
             }
         }
+        markGradientPaths();
         List<Param> ps = new ArrayList<>();
         for (Param p : ctx.params) if (p != null) ps.add(p);
         params = List.copyOf(ps);
@@ -129,7 +133,27 @@ public final class Net implements AutoCloseable {
         float[] g = ctx.grad[lossTensor];
         if (g == null) throw new GraphException("the loss reads tensor " + lossTensor + ", which no node computes; there is nothing to train");
         System.arraycopy(dLoss, 0, g, 0, n * lossSize());
-        for (int i = lossSteps - 1; i >= 0; i--) steps[i].backward(ctx);
+        for (int i = lossSteps - 1; i >= 0; i--) if (!passive[i]) steps[i].backward(ctx);
+    }
+
+    /**
+     * Marks the tensors a gradient can flow back from: those computed, through any path, from a param
+     * or from a tracked input. The others (the data input and what only reshapes it) need no gradient,
+     * so a layer reading one skips its input gradient and a node reading only such tensors skips its
+     * backward pass.
+     */
+    private void markGradientPaths() {
+        java.util.Arrays.fill(ctx.flows, false);
+        ctx.flows[input] = ctx.needGrad[input];
+        for (Node n : graph.nodes()) {
+            boolean any = false;
+            for (int i = 0; i < n.inputCount(); i++) {
+                int t = n.input(i);
+                if (t >= 0 && (ctx.params[t] != null || ctx.flows[t])) any = true;
+            }
+            for (int o = 0; o < n.outputCount(); o++) ctx.flows[n.output(o)] = any;
+            passive[n.id()] = !any;
+        }
     }
 
     /** The gradient the last backward pass computed for an activation tensor (tests). */
@@ -138,6 +162,7 @@ public final class Net implements AutoCloseable {
     /** Makes a graph input's gradient available (tests check input gradients this way). */
     void trackInputGrad() {
         ctx.needGrad[input] = true;
+        markGradientPaths();
         capacity = 0;
     }
 

@@ -69,6 +69,10 @@ final class PoolStep extends Step {
     /** {@link #maxWindow} for a full 2×2 window whose top-left value of channel 0 is at {@code x00}. */
     private void max2x2(float[] xs, int x00, float[] ys, int yo) {
         int ch = g.c(), x01 = x00 + ch, x10 = x00 + g.w() * ch, x11 = x10 + ch;
+        if (Rows.VECTOR) {
+            VectorRows.max4(xs, x00, x01, x10, x11, ch, ys, yo, argmax);
+            return;
+        }
         for (int cc = 0; cc < ch; cc++) {
             float a = xs[x00 + cc], b = xs[x01 + cc], c = xs[x10 + cc], d = xs[x11 + cc];
             int at = x00 + cc;

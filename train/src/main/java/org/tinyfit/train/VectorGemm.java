@@ -21,6 +21,8 @@ final class VectorGemm extends Gemm {
 
     static Gemm create() { return new VectorGemm(); }
 
+    static int lanes() { return L; }
+
     @Override void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
                             float[] c, int cOff, int ldc, boolean accumulate) {
         int j = 0;
