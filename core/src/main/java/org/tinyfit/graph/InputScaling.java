@@ -58,6 +58,12 @@ public record InputScaling(float[] shift, float[] scale) {
         for (int i = 0; i < x.length; i++) x[i] = (x[i] - shift[i % c]) * scale[i % c];
     }
 
+    /** Standardizes {@code x} (whole samples) in place. */
+    public void apply(float[] x) {
+        int c = shift.length;
+        for (int i = 0; i < x.length; i++) x[i] = (x[i] - shift[i % c]) * scale[i % c];
+    }
+
     private static String join(float[] v) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < v.length; i++) b.append(i == 0 ? "" : ",").append(Float.toString(v[i]));

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.InputScaling;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.quant.CalibrationSource;
 import org.tinyfit.quant.QuantizationException;
@@ -43,6 +44,8 @@ public final class CalibrationSet implements CalibrationSource {
                     + input.name() + " has shape " + Arrays.toString(input.shape().dims()) + " (" + values(input.shape().elements()) + ")");
         }
         int n = Math.min(limit, data.count());
+        // a model that takes standardized rows (its metadata says how) is calibrated on them
+        InputScaling scaling = InputScaling.of(g).orElse(null);
         List<float[][]> out = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
             int index = (int) ((long) k * data.count() / n);
@@ -54,6 +57,7 @@ public final class CalibrationSet implements CalibrationSource {
                 }
                 v[j] = (float) (v[j] * scale + offset);
             }
+            if (scaling != null) scaling.apply(v);
             out.add(new float[][] {v});
         }
         return out;

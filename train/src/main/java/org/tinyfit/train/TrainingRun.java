@@ -21,6 +21,7 @@ import org.tinyfit.data.Datasets;
 import org.tinyfit.data.Normalization;
 import org.tinyfit.data.Split;
 import org.tinyfit.graph.Graph;
+import org.tinyfit.graph.InputScaling;
 import org.tinyfit.graph.Provenance;
 import org.tinyfit.graph.Shape;
 import org.tinyfit.quant.PtqOptions;
@@ -144,16 +145,22 @@ public final class TrainingRun {
             Graph inference = InferenceForm.of(trainer.net().toGraph());
             Int8Conversion.Result converted = null;
             List<EpochResult> qatEpochs = List.of();
+            // tabular rows keep their standardization outside the model (see InputScaling): inside, one int8
+            // input scale for the raw columns would round a 0/1 column beside an amount in the hundreds of thousands away
+            InputScaling outside = norm != null && all.sampleShape().length == 1 ? new InputScaling(norm.shift(), norm.scale()) : null;
             if (r.qatEpochs() > 0) {
-                try (QuantizationAwareTraining qat = new QuantizationAwareTraining(inference, cfg, trainSet, valSet, norm, loss, PtqOptions.defaults())) {
+                try (QuantizationAwareTraining qat = outside == null
+                        ? new QuantizationAwareTraining(inference, cfg, trainSet, valSet, norm, loss, PtqOptions.defaults())
+                        : new QuantizationAwareTraining(inference, cfg, norm.applyTo(trainSet), valSet == null ? null : norm.applyTo(valSet), null, loss,
+                                PtqOptions.defaults())) {
                     listener.quantizationAware(floatEpochs, cfg.epochs());
                     qatEpochs = qat.run(floatEpochs, listener);
                     inference = qat.net().toGraph();
                     converted = qat.convert();
                 }
             }
-            InputNormalization.Result inside = norm == null ? null : InputNormalization.apply(inference, norm.shift(), norm.scale());
-            Graph exported = provenance.attachTo(inside == null ? inference : inside.graph());
+            InputNormalization.Result inside = norm == null || outside != null ? null : InputNormalization.apply(inference, norm.shift(), norm.scale());
+            Graph exported = provenance.attachTo(outside != null ? outside.attachTo(inference) : inside == null ? inference : inside.graph());
             double[] testScore = null;
             Evaluation testEval = null;
             if (test != null) {
@@ -165,7 +172,7 @@ public final class TrainingRun {
             }
             Int8 int8 = null;
             if (converted != null) {
-                Graph model8 = provenance.attachTo(converted.int8().withMetadata(Map.of("tinyfit.quantization", "quantization-aware training: the last "
+                Graph model8 = provenance.attachTo((outside == null ? converted.int8() : outside.attachTo(converted.int8())).withMetadata(Map.of("tinyfit.quantization", "quantization-aware training: the last "
                         + r.qatEpochs() + " of " + cfg.epochs() + " epochs ran the int8 model forward; per-channel weights, activation ranges tracked in training (moving average "
                         + QuantizationAwareTraining.RANGE_DECAY + "), int8 input and output")));
                 Evaluation int8Test = test == null ? null : Evaluation.topOne(model8, INT8_FILE, test, "the test part", 1, 0, null, cfg.threads());
@@ -235,7 +242,7 @@ public final class TrainingRun {
             ArrayNode sh = n.putArray("shift"), sc = n.putArray("scale");
             for (float v : norm.shift()) sh.add(v);
             for (float v : norm.scale()) sc.add(v);
-            n.put("inModel", inside.description());
+            n.put("inModel", inside != null ? inside.description() : "outside the model, recorded as " + InputScaling.KEY + " (eval, run and the generated C apply it)");
         }
         root.put("spec", plan.spec().toJson());
         return root;
