@@ -68,6 +68,10 @@ final class OptimizeReport {
         j.put("partialExecutionPlanner", proof.planner());
         j.put("partialExecutionVerified", proof.verified());
         j.put("partialExecutionCheck", proof.check());
+        ArenaProof streamed = o.streamedProof();
+        j.put("rowPipelines", m.streams() ? m.streamed().pipelines().size() : 0);
+        j.put("rowPipelineArenaBytes", streamed.arenaBytes());
+        j.put("rowPipelineVerified", streamed.verified());
         j.put("orderChanged", o.orderChanged());
         j.put("order", o.writtenOrder().order());
         j.put("offlinePlanWritten", o.offlinePlanWritten());
@@ -136,6 +140,13 @@ final class OptimizeReport {
         for (PartialExecution.Split s : m.partialExecution().splits()) {
             out.printf("      %d ops from %s in %d %s: %,d -> %,d bytes%n", s.chainLength(), s.headName(), s.parts(),
                     s.along() == PartialExecution.Along.CHANNELS ? "channel groups" : "row bands", s.peakBytesBefore(), s.peakBytesAfter());
+        }
+        if (m.streams()) {
+            ArenaProof streamed = o.streamedProof();
+            int n = m.streamed().pipelines().size();
+            row(out, "with row pipelines, in place", streamed.arenaBytes(), stored,
+                    String.format(Locale.ROOT, "%d pipeline%s streamed row by row; tinyfit runtime only", n, n == 1 ? "" : "s"));
+            out.printf("      planned by %s; %s%n", streamed.planner(), streamed.check());
         }
         if (o.offlinePlanWritten()) {
             out.printf("wrote %s: %sthe best plan as TFLite Micro's offline plan, arena %,d -> %,d bytes%n", output,

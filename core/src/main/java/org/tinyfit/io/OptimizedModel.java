@@ -98,4 +98,10 @@ public record OptimizedModel(Graph graph, MemoryOptimization memory, ArenaProof 
 
     /** TFLite Micro's planned arena for the written file. */
     public long writtenArenaBytes() { return memory.writtenArenaBytes(offlinePlanWritten); }
+
+    /**
+     * The arena with the row pipelines that lower the in-place peak ({@link MemoryOptimization#streams()}),
+     * planned and proved by running ({@link ArenaProof#ofStreamed}); {@link #proof()} when there are none.
+     */
+    public ArenaProof streamedProof() { return memory.streams() ? ArenaProof.ofStreamed(graph, memory) : proof; }
 }

@@ -36,6 +36,22 @@ class OptimizedModelTest {
     }
 
     @Test
+    void aStreamedModelReportsTheRowPipelineArenaProvedByRunningAndOthersKeepTheInPlaceProof() throws IOException {
+        Path ds = tmp.resolve("ds_cnn.tflite");
+        Files.write(ds, TfliteWriter.write(org.tinyfit.quant.TinyMlModels.int8("ds_cnn_kws")));
+        OptimizedModel o = OptimizedModel.of(ds, PROVENANCE);
+        assertTrue(o.memory().streams());
+        org.tinyfit.runtime.ArenaProof streamed = o.streamedProof();
+        assertTrue(streamed.verified(), streamed.check());
+        assertEquals(o.memory().streamedPeakBytes(), streamed.arenaBytes(), "the pipelines' plan reaches their live-bytes peak");
+        assertTrue(streamed.arenaBytes() < o.proof().arenaBytes(), streamed.arenaBytes() + " against " + o.proof().arenaBytes());
+
+        OptimizedModel pd = OptimizedModel.of(ModelReaderTest.model("person_detect"), PROVENANCE);
+        assertFalse(pd.memory().streams());
+        assertEquals(pd.proof(), pd.streamedProof(), "no pipeline lowers person_detect's peak: the in-place proof stands");
+    }
+
+    @Test
     /** Two towers stored with both 2 KiB tensors alive at once: reordering frees one before the other is made. */
     void aBranchyTfliteModelIsReorderedInPlaceWithoutNewMetadata() throws IOException {
         GraphBuilder b = new GraphBuilder("two-towers");
