@@ -100,10 +100,13 @@ public final class ModelReport {
                         m.storedArenaBytes() == 0 ? 0.0 : 100.0 * (m.storedArenaBytes() - o.writtenArenaBytes()) / m.storedArenaBytes())
                 + "No plan of the min-peak order can be below its live-bytes lower bound, " + Html.bytes(m.lowerBoundBytes())
                 + "; partial execution (in-place operators, split layers; tinyfit's runtime and C code, not TFLite Micro) peaks at "
-                + Html.bytes(m.partialExecutionPeakBytes()) + ".");
+                + Html.bytes(m.partialExecutionPeakBytes())
+                + (m.streams() ? "; computing " + (m.streamed().pipelines().size() == 1 ? "one run" : m.streamed().pipelines().size() + " runs") + " of layers row by row from their input (row pipelines, tinyfit's Java runtime) lowers that to "
+                        + Html.bytes(m.streamedPeakBytes()) : "") + ".");
         add(r, g, device, device.sramBytes(), device.flashBytes(), c, Plans.of(g, m));
         return r.fact("latency", latency(c)).fact("arena as written (TFLite Micro)", Html.bytes(o.writtenArenaBytes()))
-                .fact("lower bound", Html.bytes(m.lowerBoundBytes())).fact("partial execution peak", Html.bytes(m.partialExecutionPeakBytes()));
+                .fact("lower bound", Html.bytes(m.lowerBoundBytes())).fact("partial execution peak", Html.bytes(m.partialExecutionPeakBytes()))
+                .fact("with row pipelines", m.streams() ? Html.bytes(m.streamedPeakBytes()) : "none lowers the peak");
     }
 
     /** Adds the model's sections to {@code r}, judged against the given SRAM and flash limits on {@code device}. */
