@@ -84,7 +84,13 @@ TF_INLINE int8_t tf_requant(int32_t acc, int32_t m, int shift, int32_t out_offse
  */
 TF_INLINE int8_t tf_requant_split(int32_t acc, int32_t m, int32_t left, int32_t right, int32_t rnd, int32_t neg,
                                   int32_t out_offset, int32_t act_min, int32_t act_max) {
+#if defined(__ARM_FEATURE_DSP)
+    /* SMMULR rounds (2 acc 2^left m + 2^31) / 2^32 down: tf_srdhm_q's value, as 2 acc 2^left fits in 32 bits */
+    int32_t h;
+    __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"(tf_shlw(acc, left + 1)), "r"(m));
+#else
     int32_t h = tf_srdhm_q(tf_shlw(acc, left), m);
+#endif
     return (int8_t)tf_clamp(((h + rnd + ((h >> 31) & neg)) >> right) + out_offset, act_min, act_max);
 }
 
@@ -235,6 +241,25 @@ TF_SHARED_FAST void tf_conv_2x2(const int16_t *col, int32_t groups, const int8_t
                it may be y0 (an odd pixel count: both slots hold the last pixel) */
             int32_t sh = shift[oc], m = mult[oc];
             int32_t neg = sh >> 31, left = sh & ~neg, right = -sh & neg, rnd = (1 << right) >> 1;
+#if defined(__ARM_FEATURE_DSP)
+            if (act_min == -128 && act_max == 127 && two) {
+                /* the full int8 range: the clamp is one SSAT (tf_requant_split otherwise the same) */
+                const int32_t l1 = left + 1;
+                int32_t h0, h1;
+                __asm__("smmulr %0, %1, %2" : "=r"(h1) : "r"(tf_shlw(a10, l1)), "r"(m));
+                __asm__("smmulr %0, %1, %2" : "=r"(h0) : "r"(tf_shlw(a00, l1)), "r"(m));
+                y1[oc] = (int8_t)__ssat(((h1 + rnd + ((h1 >> 31) & neg)) >> right) + out_offset, 8);
+                y0[oc] = (int8_t)__ssat(((h0 + rnd + ((h0 >> 31) & neg)) >> right) + out_offset, 8);
+                sh = shift[oc + 1], m = mult[oc + 1];
+                neg = sh >> 31, left = sh & ~neg, right = -sh & neg, rnd = (1 << right) >> 1;
+                const int32_t l2 = left + 1;
+                __asm__("smmulr %0, %1, %2" : "=r"(h1) : "r"(tf_shlw(a11, l2)), "r"(m));
+                __asm__("smmulr %0, %1, %2" : "=r"(h0) : "r"(tf_shlw(a01, l2)), "r"(m));
+                y1[oc + 1] = (int8_t)__ssat(((h1 + rnd + ((h1 >> 31) & neg)) >> right) + out_offset, 8);
+                y0[oc + 1] = (int8_t)__ssat(((h0 + rnd + ((h0 >> 31) & neg)) >> right) + out_offset, 8);
+                continue;
+            }
+#endif
             y1[oc] = tf_requant_split(a10, m, left, right, rnd, neg, out_offset, act_min, act_max);
             y0[oc] = tf_requant_split(a00, m, left, right, rnd, neg, out_offset, act_min, act_max);
             if (two) {
@@ -382,6 +407,37 @@ TF_SHARED_FAST void tf_dw3x3(const int8_t *src, int32_t pw, int32_t oh, int32_t 
     const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
     const int32_t rnd = (1 << right) >> 1, neg = right ? -1 : 0;
 #if defined(__ARM_FEATURE_DSP)
+    if (left < 7 && right >= 1 && right <= 21 && act_min == -128 && act_max == 127) {
+        /* The taps and acc0 times 2^(left + 1) (the taps still fit a halfword), so that the accumulator
+           is SMMULR's operand as it stands (tf_requant_split's derivation); the output offset joins the
+           rounding constant as out_offset 2^right, which the arithmetic shift passes through exactly
+           (|h| < 2^30 and |c| < 2^29 here), and the full int8 range is one SSAT. */
+        const int32_t sc = left + 1;
+#define TF_DW_HALF(t) ((uint32_t)(uint16_t)(int16_t)((int32_t)w[(t) * wstride] * (1 << sc)))
+        const int32_t q0 = (int32_t)(TF_DW_HALF(0) | TF_DW_HALF(2) << 16), q2 = (int32_t)(TF_DW_HALF(3) | TF_DW_HALF(5) << 16);
+        const int32_t q4 = (int32_t)(TF_DW_HALF(6) | TF_DW_HALF(8) << 16), q13 = (int32_t)(TF_DW_HALF(1) | TF_DW_HALF(4) << 16);
+        const int32_t q5 = (int32_t)TF_DW_HALF(7);
+#undef TF_DW_HALF
+        const int32_t a0 = tf_shlw(acc0, sc), c = rnd + out_offset * (1 << right), pw2 = 2 * pw;
+        for (int32_t oy = 0; oy < oh; ++oy) {
+            const int8_t *row = src + oy * stride_h * pw;
+            for (int32_t ox = 0; ox < ow; ++ox, row += stride_w, y += ystride) {
+                int32_t v = TF_LOAD32(row);
+                int32_t acc = __smlad(__sxtb16(v), q0, a0);
+                acc = __smlabb(tf_sxtb16_ror8(v), q13, acc);
+                v = TF_LOAD32(row + pw);
+                acc = __smlad(__sxtb16(v), q2, acc);
+                acc = __smlabt(tf_sxtb16_ror8(v), q13, acc);
+                v = TF_LOAD32(row + pw2);
+                acc = __smlad(__sxtb16(v), q4, acc);
+                acc = __smlabb(tf_sxtb16_ror8(v), q5, acc);
+                int32_t h;
+                __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"(acc), "r"(m));
+                *y = (int8_t)__ssat((h + c + (h >> 31)) >> right, 8);
+            }
+        }
+        return;
+    }
     const int32_t k0 = (int32_t)((uint32_t)(uint16_t)w[0] | ((uint32_t)(uint16_t)w[2 * wstride] << 16));
     const int32_t k1 = (int32_t)(uint16_t)w[wstride];
     const int32_t k2 = (int32_t)((uint32_t)(uint16_t)w[3 * wstride] | ((uint32_t)(uint16_t)w[5 * wstride] << 16));
