@@ -177,7 +177,12 @@ TF_INLINE void tf_gather(int16_t *c, const int8_t *x, int32_t len, int32_t x_off
     }
 #endif
     if (i < len) {
-        for (int32_t j = 0; j < 4; ++j) c[TF_COL_SLOT(j)] = (int16_t)(i + j < len ? x[i + j] + x_offset : 0);
+        /* TF_COL_SLOT(j) for j = 0 .. 3 is 0, 2, 1, 3 */
+        const int32_t r = len - i;
+        c[0] = (int16_t)(x[i] + x_offset);
+        c[2] = (int16_t)(r > 1 ? x[i + 1] + x_offset : 0);
+        c[1] = (int16_t)(r > 2 ? x[i + 2] + x_offset : 0);
+        c[3] = 0;
     }
 }
 
@@ -315,6 +320,20 @@ TF_SHARED_FAST void tf_col_pixel(const tf_conv_args *a, int16_t *col, const int8
         for (int32_t fy = 0; fy < k_h; ++fy) {
             const int8_t *x = in + ((iy0 + fy * dil_h) * in_w + ix0) * c;
             for (int32_t fs = 0; fs < nx; ++fs, col += seg2) tf_gather(col, x + fs * dil_w * c, seg_len, off);
+        }
+        return;
+    }
+    if (dil_w == 1) {
+        /* a filter row is one segment: its taps inside the input are the contiguous fx0 * c .. fx1 * c */
+        const int32_t fx0 = ix0 < 0 ? -ix0 : 0, fx1 = in_w - ix0 < k_w ? in_w - ix0 : k_w, words = seg2 >> 3;
+        for (int32_t fy = 0; fy < k_h; ++fy, col += seg2) {
+            const int32_t iy = iy0 + fy * dil_h;
+            for (int32_t g = 0; g < words; ++g) {
+                col[8 * g] = 0, col[8 * g + 1] = 0, col[8 * g + 2] = 0, col[8 * g + 3] = 0;
+            }
+            if (iy < 0 || iy >= in_h) continue;
+            const int8_t *x = in + (iy * in_w + ix0) * c;
+            for (int32_t i = fx0 * c; i < fx1 * c; ++i) col[TF_COL_SLOT(i)] = (int16_t)(x[i] + off);
         }
         return;
     }
