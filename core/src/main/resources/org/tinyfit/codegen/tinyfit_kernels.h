@@ -247,6 +247,22 @@ TF_SHARED_FAST void tf_conv_2x2(const int16_t *col, int32_t groups, const int8_t
             int32_t sh = shift[oc], m = mult[oc];
             int32_t neg = sh >> 31, left = sh & ~neg, right = -sh & neg, rnd = (1 << right) >> 1;
 #if defined(__ARM_FEATURE_DSP)
+            if (split == 2 && two) {
+                /* every shift a right shift of 1 .. 21 and the full int8 range (tf_conv_col checked): the output
+                   offset joins the rounding constant as out_offset 2^right, passed exactly by the arithmetic
+                   shift (|h| < 2^30, |c| < 2^29) */
+                int32_t h0, h1, r = -sh, c = (1 << r >> 1) + out_offset * (1 << r);
+                __asm__("smmulr %0, %1, %2" : "=r"(h1) : "r"(tf_shlw(a10, 1)), "r"(m));
+                __asm__("smmulr %0, %1, %2" : "=r"(h0) : "r"(tf_shlw(a00, 1)), "r"(m));
+                y1[oc] = (int8_t)__ssat((h1 + c + (h1 >> 31)) >> r, 8);
+                y0[oc] = (int8_t)__ssat((h0 + c + (h0 >> 31)) >> r, 8);
+                m = mult[oc + 1], r = -shift[oc + 1], c = (1 << r >> 1) + out_offset * (1 << r);
+                __asm__("smmulr %0, %1, %2" : "=r"(h1) : "r"(tf_shlw(a11, 1)), "r"(m));
+                __asm__("smmulr %0, %1, %2" : "=r"(h0) : "r"(tf_shlw(a01, 1)), "r"(m));
+                y1[oc + 1] = (int8_t)__ssat((h1 + c + (h1 >> 31)) >> r, 8);
+                y0[oc + 1] = (int8_t)__ssat((h0 + c + (h0 >> 31)) >> r, 8);
+                continue;
+            }
             if (act_min == -128 && act_max == 127 && two) {
                 /* the full int8 range: the clamp is one SSAT (tf_requant_split otherwise the same) */
                 const int32_t l1 = left + 1;
@@ -359,6 +375,14 @@ TF_SHARED_FAST void tf_col_pixel(const tf_conv_args *a, int16_t *col, const int8
 TF_SHARED_FAST void tf_conv_col(const tf_conv_args *a) {
     const int32_t out_w = a->out_w, ch = a->channels;
     int16_t *col = a->col;
+    int32_t split = a->split;
+#if defined(__ARM_FEATURE_DSP)
+    if (split && a->act_min == -128 && a->act_max == 127) {
+        /* tf_conv_2x2's shortest requantization applies: right shifts of 1 .. 21 only, the full int8 range */
+        split = 2;
+        for (int32_t oc = 0; oc < ch; ++oc) if (a->shift[oc] > -1 || a->shift[oc] < -21) split = 1;
+    }
+#endif
     if (!a->ring) {
         const int32_t pixels = a->out_h * out_w, reversed = a->reversed;
         for (int32_t b = 0; b < a->batches; ++b) {
@@ -370,7 +394,7 @@ TF_SHARED_FAST void tf_conv_col(const tf_conv_args *a) {
                 tf_col_pixel(a, col, in, p0 / out_w, p0 % out_w);
                 tf_col_pixel(a, col + 4, in, q1 / out_w, q1 % out_w);
                 int8_t *y1 = out + q1 * ch;
-                tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, out + p0 * ch, y1, a->out_offset, a->act_min, a->act_max, a->split);
+                tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, out + p0 * ch, y1, a->out_offset, a->act_min, a->act_max, split);
             }
         }
         return;
@@ -383,7 +407,7 @@ TF_SHARED_FAST void tf_conv_col(const tf_conv_args *a) {
             int8_t *y0 = ring + ox * ch, *y1 = ring + x1 * ch;
             tf_col_pixel(a, col, a->in, oy, ox);
             tf_col_pixel(a, col + 4, a->in, oy, x1);
-            tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, y0, y1, a->out_offset, a->act_min, a->act_max, a->split);
+            tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, y0, y1, a->out_offset, a->act_min, a->act_max, split);
         }
         if (oy >= lag) memcpy(a->out + (oy - lag) * row, a->ring + ((oy - lag) % (lag + 1)) * row, row);
     }
