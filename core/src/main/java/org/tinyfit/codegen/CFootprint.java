@@ -54,6 +54,8 @@ public final class CFootprint {
     static final int DW3X3_KERNELS = 202 + 706;
     /** A planar 3x3 depthwise node function: its loops over channels and bands of rows, calling both kernels. */
     static final int DW3X3_NODE = 162;
+    /** The same with a depth multiplier: a loop over the multiplier's output channels around {@code tf_dw3x3}. */
+    static final int DW3X3_MULTIPLIER_NODE = 200;
     /** A column convolution's node function: the address of its {@code tf_conv_args} and a jump to {@code tf_conv_col}. */
     static final int CONV_NODE = 12;
     /** {@code sizeof(tf_conv_args)}: eight pointers and 25 int16 fields (padded to 26), a constant in flash per column convolution. */
@@ -89,7 +91,7 @@ public final class CFootprint {
             }
             softmax |= n.op() instanceof Op.Softmax;
             column |= bytes == CONV_NODE;
-            planar |= bytes == DW3X3_NODE;
+            planar |= bytes == DW3X3_NODE || bytes == DW3X3_MULTIPLIER_NODE;
         }
         if (softmax) code += SOFTMAX_KERNELS;
         if (column) code += CONV_KERNELS;
@@ -133,9 +135,11 @@ public final class CFootprint {
             case Op.DepthwiseConv2D d -> {
                 int[] f = g.tensor(n.input(1)).shape().dims(), x = g.tensor(n.input(0)).shape().dims(), o = g.tensor(n.output(0)).shape().dims();
                 boolean inPlace = plan.inArena(n.input(0)) && plan.offset(n.input(0)) == plan.offset(n.output(0));
-                if (x[3] == 1 && !inPlace) yield CONV_NODE;
                 Tensor filter = g.tensor(n.input(1));
-                if (CKernels.planar3x3(g, n, d, ConvQuant.conv(n, g.tensor(n.input(0)), filter, g.tensor(n.output(0)), d.act(), f[3]), plan)) yield DW3X3_NODE;
+                if (CKernels.planar3x3(g, n, d, ConvQuant.conv(n, g.tensor(n.input(0)), filter, g.tensor(n.output(0)), d.act(), f[3]), plan)) {
+                    yield f[3] == x[3] ? DW3X3_NODE : DW3X3_MULTIPLIER_NODE;
+                }
+                if (x[3] == 1 && !inPlace) yield CONV_NODE;
                 Windows w = windows(d.padding(), d.strideH(), d.strideW(), d.dilationH(), d.dilationW(), x, f[1], f[2], o);
                 // the window loops; the unrolled taps when some window is whole; the clipped loop when some is
                 // not (gcc shares more of it with the taps when both are there); the scratch plane's copy back

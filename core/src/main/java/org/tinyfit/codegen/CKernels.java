@@ -324,16 +324,16 @@ final class CKernels {
         int m = f[3] / x[3];
         int padH = padding(op.padding(), op.strideH(), op.dilationH(), x[1], f[1]);
         int padW = padding(op.padding(), op.strideW(), op.dilationW(), x[2], f[2]);
+        if (planar3x3(g, n, op, q, plan)) {
+            depthwise3x3(out, g, n, op, q, padH, padW, planeIndex(g, n, plan) >= 0, sym);
+            return;
+        }
         if (x[3] == 1 && planeIndex(g, n, plan) < 0) {
             /* one input channel: a convolution whose output channels are the depth multiplier's */
             byte[] data = filter.data();
             int kH = f[1], kW = f[2], channels = f[3];
             im2colConv(out, g, n, op.strideH(), op.strideW(), op.dilationH(), op.dilationW(), q, padH, padW, sym, null, 0, false, kH, kW, channels,
                     (oc, fy, fx, ic) -> data[(fy * kW + fx) * channels + oc], "dw" + filter.id());
-            return;
-        }
-        if (planar3x3(g, n, op, q, plan)) {
-            depthwise3x3(out, g, n, op, q, padH, padW, planeIndex(g, n, plan) >= 0, sym);
             return;
         }
         requantTables(out, q);
@@ -370,15 +370,16 @@ final class CKernels {
     static final int PLANE_BYTES = 1024;
 
     /**
-     * Whether {@link #depthwise3x3} computes {@code n}: a 3x3 depthwise convolution without depth
-     * multiplier or dilation whose accumulators allow the split requantization; in place only on one
-     * batch (a later batch's outputs would land on inputs of the same batch still to be read).
+     * Whether {@link #depthwise3x3} computes {@code n}: a 3x3 depthwise convolution without dilation
+     * whose accumulators allow the split requantization; in place only without depth multiplier and on
+     * one batch (a later batch's outputs, or a multiplier's extra channels, would land on inputs still
+     * to be read).
      */
     static boolean planar3x3(Graph g, Node n, Op.DepthwiseConv2D op, ConvQuant q, ArenaPlan plan) {
         int[] x = g.tensor(n.input(0)).shape().dims(), f = g.tensor(n.input(1)).shape().dims();
         boolean inPlace = plan.inArena(n.input(0)) && plan.offset(n.input(0)) == plan.offset(n.output(0));
-        return f[1] == 3 && f[2] == 3 && f[3] == x[3] && op.dilationH() == 1 && op.dilationW() == 1 && (!inPlace || x[0] == 1)
-                && splitRequant(g, n, q, 9);
+        return f[1] == 3 && f[2] == 3 && f[3] % x[3] == 0 && op.dilationH() == 1 && op.dilationW() == 1
+                && (!inPlace || (x[0] == 1 && f[3] == x[3])) && splitRequant(g, n, q, 9);
     }
 
     /** Output rows per band of {@link #depthwise3x3}: all of them in place or when they fit {@link #PLANE_BYTES}. */
@@ -414,6 +415,10 @@ final class CKernels {
         requantTables(out, q);
         out.append("    static const int32_t folded[").append(c).append("] = {").append(ints(folded)).append("};\n");
         if (inPlace) out.append("    /* in place: each channel's input is copied out before its outputs overwrite it */\n");
+        if (c != x[3]) {
+            out.append(planarMultiplierLoops(sym.arena(in.id()), sym.arena(y.id()), sym.constant(filter.id()), buffer, x, o, band, sH, sW, pw, padH, padW, q));
+            return;
+        }
         out.append(String.format(Locale.ROOT, """
                     const int8_t *in = %1$s;
                     int8_t *out = %2$s;
@@ -429,6 +434,28 @@ final class CKernels {
                 """, sym.arena(in.id()), sym.arena(y.id()), sym.constant(filter.id()), buffer, x[0], c, o[1], band,
                 sH, pw, x[1] * x[2] * x[3], x[1], x[2], padH, -padW, -q.inputOffset(), o[2], sW, o[2] * c,
                 q.outputOffset(), q.actMin(), q.actMax()));
+    }
+
+    /** {@link #depthwise3x3}'s loops with a depth multiplier: each input channel's rows copied once for its multiplier's output channels. */
+    private static String planarMultiplierLoops(String in, String out, String w, String buffer, int[] x, int[] o, int band, int sH, int sW, int pw,
+            int padH, int padW, ConvQuant q) {
+        int c = o[3], m = c / x[3];
+        return String.format(Locale.ROOT, """
+                    const int8_t *in = %1$s;
+                    int8_t *out = %2$s;
+                    const int8_t *w = %3$s;
+                    int8_t *buf = (int8_t *)%4$s;
+                    for (int32_t b = 0; b < %5$d; ++b)
+                        for (int32_t ch = 0; ch < %6$d; ++ch)
+                            for (int32_t oy = 0; oy < %7$d; oy += %8$d) {
+                                const int32_t rows = %7$d - oy < %8$d ? %7$d - oy : %8$d;
+                                tf_dw_rows(buf, (rows - 1) * %9$d + 3, %10$d, in + b * %11$d + ch, %6$d, %12$d, %13$d, oy * %9$d - %14$d, %15$d, %16$d);
+                                for (int32_t oc = ch * %23$d; oc < (ch + 1) * %23$d; ++oc)
+                                    tf_dw3x3(buf, %10$d, rows, %17$d, %9$d, %18$d, w + oc, %24$d, folded[oc], mult[oc], shift[oc], out + (b * %7$d + oy) * %19$d + oc, %24$d, %20$d, %21$d, %22$d);
+                            }
+                """, in, out, w, buffer, x[0], x[3], o[1], band,
+                sH, pw, x[1] * x[2] * x[3], x[1], x[2], padH, -padW, -q.inputOffset(), o[2], sW, o[2] * c,
+                q.outputOffset(), q.actMin(), q.actMax(), m, c);
     }
 
     /**
