@@ -27,11 +27,14 @@ typedef int32_t tf_aligned_word __attribute__((may_alias));
 #if defined(__clang__)
 #define TF_SHARED static __attribute__((noinline, unused))
 #define TF_SHARED_FAST TF_SHARED
+#define TF_SHARED_COPY TF_SHARED
 #else
 #define TF_SHARED static __attribute__((noipa, unused))
 /* A shared kernel compiled at -O2 whatever the project's flags: the convolution loops, where -Os spills
    the loop's values to the stack (a few hundred bytes more code, about 4% fewer instructions on person_detect) */
 #define TF_SHARED_FAST static __attribute__((noipa, unused, optimize("O2")))
+/* The same for a copy loop whose short runs of padding gcc would otherwise turn into memset calls */
+#define TF_SHARED_COPY static __attribute__((noipa, unused, optimize("O2", "no-tree-loop-distribute-patterns")))
 #endif
 
 /* Two's-complement wrapping arithmetic, as Java's int (signed overflow is undefined in C). */
@@ -301,6 +304,60 @@ TF_SHARED_FAST void tf_conv_2x2(const int16_t *col, int32_t groups, const int8_t
     }
 }
 
+#if defined(__ARM_FEATURE_DSP)
+/*
+ * tf_conv_2x2 for an even count of channels whose requantization tf_conv_col found the shortest
+ * (split 2: right shifts of 1 .. 21, the full int8 range): the same sums, with the loop's state in
+ * few registers (one channel index over the tables and outputs) so that little is spilled around the
+ * SMLAD loop.
+ */
+TF_SHARED_FAST void tf_conv_2x2_r(const int16_t *col, int32_t groups, const int8_t *w, const int32_t *bias,
+        const int32_t *mult, const int8_t *shift, int32_t channels, int8_t *y0, int8_t *y1, int32_t out_offset) {
+    for (int32_t oc = 0; oc < channels; oc += 2) {
+        int32_t a00 = 0, a01 = 0;
+        if (bias) a00 = bias[oc], a01 = bias[oc + 1];
+        int32_t a10 = a00, a11 = a01;
+        const int16_t *c = col;
+        int32_t k = groups;
+        int32_t p0a, p0b, p1a, p1b, v, s;
+        __asm__ volatile(
+            "1:\n\t"
+            "ldrd %[p0a], %[p0b], [%[c]], #8\n\t"
+            "ldrd %[p1a], %[p1b], [%[c]], #8\n\t"
+            "ldr %[v], [%[w]], #4\n\t"
+            "sxtb16 %[s], %[v]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "smlad %[a00], %[p0a], %[s], %[a00]\n\t"
+            "smlad %[a10], %[p1a], %[s], %[a10]\n\t"
+            "smlad %[a00], %[p0b], %[v], %[a00]\n\t"
+            "smlad %[a10], %[p1b], %[v], %[a10]\n\t"
+            "ldr %[v], [%[w]], #4\n\t"
+            "sxtb16 %[s], %[v]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "smlad %[a01], %[p0a], %[s], %[a01]\n\t"
+            "smlad %[a11], %[p1a], %[s], %[a11]\n\t"
+            "smlad %[a01], %[p0b], %[v], %[a01]\n\t"
+            "smlad %[a11], %[p1b], %[v], %[a11]\n\t"
+            "subs %[k], %[k], #1\n\t"
+            "bne 1b"
+            : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [c] "+r"(c), [w] "+r"(w), [k] "+r"(k),
+              [p0a] "=&r"(p0a), [p0b] "=&r"(p0b), [p1a] "=&r"(p1a), [p1b] "=&r"(p1b), [v] "=&r"(v), [s] "=&r"(s)
+            :
+            : "cc", "memory");
+        int32_t h0, h1, r = -shift[oc], m = mult[oc], q = (1 << r >> 1) + out_offset * (1 << r);
+        __asm__("smmulr %0, %1, %2" : "=r"(h1) : "r"(a10 << 1), "r"(m));
+        __asm__("smmulr %0, %1, %2" : "=r"(h0) : "r"(a00 << 1), "r"(m));
+        y1[oc] = (int8_t)__ssat((h1 + q + (h1 >> 31)) >> r, 8);
+        y0[oc] = (int8_t)__ssat((h0 + q + (h0 >> 31)) >> r, 8);
+        r = -shift[oc + 1], m = mult[oc + 1], q = (1 << r >> 1) + out_offset * (1 << r);
+        __asm__("smmulr %0, %1, %2" : "=r"(h1) : "r"(a11 << 1), "r"(m));
+        __asm__("smmulr %0, %1, %2" : "=r"(h0) : "r"(a01 << 1), "r"(m));
+        y1[oc + 1] = (int8_t)__ssat((h1 + q + (h1 >> 31)) >> r, 8);
+        y0[oc + 1] = (int8_t)__ssat((h0 + q + (h0 >> 31)) >> r, 8);
+    }
+}
+#endif
+
 /*
  * A convolution without groups (or a depthwise one on a single input channel) over the im2col
  * column: its shapes, offsets and tables, as a node's constant in flash. Each pixel's receptive field
@@ -382,6 +439,16 @@ TF_SHARED_FAST void tf_conv_col(const tf_conv_args *a) {
         split = 2;
         for (int32_t oc = 0; oc < ch; ++oc) if (a->shift[oc] > -1 || a->shift[oc] < -21) split = 1;
     }
+    /* the even channels through tf_conv_2x2_r when it applies, an odd last one through tf_conv_2x2 */
+    const int32_t even = split == 2 ? ch & ~1 : 0, rest = ch - even;
+#define TF_CONV_PAIR(y0, y1) do { \
+        int8_t *y0_ = (y0), *y1_ = (y1); \
+        if (even) tf_conv_2x2_r(col, a->groups, a->w, a->bias, a->mult, a->shift, even, y0_, y1_, a->out_offset); \
+        if (rest) tf_conv_2x2(col, a->groups, a->w + even * a->groups * 4, a->bias ? a->bias + even : 0, a->mult + even, a->shift + even, rest, \
+                y0_ + even, y1_ + even, a->out_offset, a->act_min, a->act_max, split); \
+    } while (0)
+#else
+#define TF_CONV_PAIR(y0, y1) tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, (y0), (y1), a->out_offset, a->act_min, a->act_max, split)
 #endif
     if (!a->ring) {
         const int32_t pixels = a->out_h * out_w, reversed = a->reversed;
@@ -394,7 +461,7 @@ TF_SHARED_FAST void tf_conv_col(const tf_conv_args *a) {
                 tf_col_pixel(a, col, in, p0 / out_w, p0 % out_w);
                 tf_col_pixel(a, col + 4, in, q1 / out_w, q1 % out_w);
                 int8_t *y1 = out + q1 * ch;
-                tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, out + p0 * ch, y1, a->out_offset, a->act_min, a->act_max, split);
+                TF_CONV_PAIR(out + p0 * ch, y1);
             }
         }
         return;
@@ -407,7 +474,7 @@ TF_SHARED_FAST void tf_conv_col(const tf_conv_args *a) {
             int8_t *y0 = ring + ox * ch, *y1 = ring + x1 * ch;
             tf_col_pixel(a, col, a->in, oy, ox);
             tf_col_pixel(a, col + 4, a->in, oy, x1);
-            tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, y0, y1, a->out_offset, a->act_min, a->act_max, split);
+            TF_CONV_PAIR(y0, y1);
         }
         if (oy >= lag) memcpy(a->out + (oy - lag) * row, a->ring + ((oy - lag) % (lag + 1)) * row, row);
     }
@@ -419,7 +486,7 @@ TF_SHARED_FAST void tf_conv_col(const tf_conv_args *a) {
  * channel's first byte) into buf, pw bytes a row: column ix0 + j at buf[j], every tap outside the
  * input the zero point zp (which adds nothing once the input offset is folded into the bias).
  */
-TF_SHARED_FAST void tf_dw_rows(int8_t *buf, int32_t rows, int32_t pw, const int8_t *x, int32_t c, int32_t in_h, int32_t in_w,
+TF_SHARED_COPY void tf_dw_rows(int8_t *buf, int32_t rows, int32_t pw, const int8_t *x, int32_t c, int32_t in_h, int32_t in_w,
         int32_t iy0, int32_t ix0, int32_t zp) {
     const int32_t j0 = ix0 < 0 ? -ix0 : 0, j1 = in_w - ix0 < pw ? in_w - ix0 : pw;
     for (int32_t r = 0; r < rows; ++r, buf += pw) {
@@ -462,6 +529,79 @@ TF_SHARED_FAST void tf_dw3x3(const int8_t *src, int32_t pw, int32_t oh, int32_t 
         const int32_t q5 = (int32_t)TF_DW_HALF(7);
 #undef TF_DW_HALF
         const int32_t a0 = tf_shlw(acc0, sc), c = rnd + out_offset * (1 << right), pw2 = 2 * pw;
+        if (stride_w == 1 && ow > 1) {
+            /* two outputs per pass: one word [a b c d] of a filter row serves (a b c) and (b c d) */
+            for (int32_t oy = 0; oy < oh; ++oy) {
+                const int8_t *row = src + oy * stride_h * pw, *end = row + (ow & ~1);
+                for (; row != end; row += 2, y += 2 * ystride) {
+                    int32_t v = TF_LOAD32(row), e = __sxtb16(v), o = tf_sxtb16_ror8(v);
+                    int32_t p0 = __smlabb(o, q13, __smlad(e, q0, a0)), p1 = __smlatb(e, q13, __smlad(o, q0, a0));
+                    v = TF_LOAD32(row + pw), e = __sxtb16(v), o = tf_sxtb16_ror8(v);
+                    p0 = __smlabt(o, q13, __smlad(e, q2, p0)), p1 = __smlatt(e, q13, __smlad(o, q2, p1));
+                    v = TF_LOAD32(row + pw2), e = __sxtb16(v), o = tf_sxtb16_ror8(v);
+                    p0 = __smlabb(o, q5, __smlad(e, q4, p0)), p1 = __smlatb(e, q5, __smlad(o, q4, p1));
+                    int32_t h;
+                    __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"(p0), "r"(m));
+                    y[0] = (int8_t)__ssat((h + c + (h >> 31)) >> right, 8);
+                    __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"(p1), "r"(m));
+                    y[ystride] = (int8_t)__ssat((h + c + (h >> 31)) >> right, 8);
+                }
+                if (ow & 1) {
+                    int32_t v = TF_LOAD32(row);
+                    int32_t acc = __smlad(__sxtb16(v), q0, a0);
+                    acc = __smlabb(tf_sxtb16_ror8(v), q13, acc);
+                    v = TF_LOAD32(row + pw);
+                    acc = __smlad(__sxtb16(v), q2, acc);
+                    acc = __smlabt(tf_sxtb16_ror8(v), q13, acc);
+                    v = TF_LOAD32(row + pw2);
+                    acc = __smlad(__sxtb16(v), q4, acc);
+                    acc = __smlabb(tf_sxtb16_ror8(v), q5, acc);
+                    int32_t h;
+                    __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"(acc), "r"(m));
+                    *y = (int8_t)__ssat((h + c + (h >> 31)) >> right, 8);
+                    y += ystride;
+                }
+            }
+            return;
+        }
+        if (stride_w == 2 && ow > 1) {
+            /* two outputs per pass, from the words at row and row + 2 of each filter row */
+            for (int32_t oy = 0; oy < oh; ++oy) {
+                const int8_t *row = src + oy * stride_h * pw, *end = row + 2 * (ow & ~1);
+                for (; row != end; row += 4, y += 2 * ystride) {
+                    int32_t v = TF_LOAD32(row), u = TF_LOAD32(row + 2);
+                    int32_t p0 = __smlabb(tf_sxtb16_ror8(v), q13, __smlad(__sxtb16(v), q0, a0));
+                    int32_t p1 = __smlabb(tf_sxtb16_ror8(u), q13, __smlad(__sxtb16(u), q0, a0));
+                    v = TF_LOAD32(row + pw), u = TF_LOAD32(row + pw + 2);
+                    p0 = __smlabt(tf_sxtb16_ror8(v), q13, __smlad(__sxtb16(v), q2, p0));
+                    p1 = __smlabt(tf_sxtb16_ror8(u), q13, __smlad(__sxtb16(u), q2, p1));
+                    v = TF_LOAD32(row + pw2), u = TF_LOAD32(row + pw2 + 2);
+                    p0 = __smlabb(tf_sxtb16_ror8(v), q5, __smlad(__sxtb16(v), q4, p0));
+                    p1 = __smlabb(tf_sxtb16_ror8(u), q5, __smlad(__sxtb16(u), q4, p1));
+                    int32_t h;
+                    __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"(p0), "r"(m));
+                    y[0] = (int8_t)__ssat((h + c + (h >> 31)) >> right, 8);
+                    __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"(p1), "r"(m));
+                    y[ystride] = (int8_t)__ssat((h + c + (h >> 31)) >> right, 8);
+                }
+                if (ow & 1) {
+                    int32_t v = TF_LOAD32(row);
+                    int32_t acc = __smlad(__sxtb16(v), q0, a0);
+                    acc = __smlabb(tf_sxtb16_ror8(v), q13, acc);
+                    v = TF_LOAD32(row + pw);
+                    acc = __smlad(__sxtb16(v), q2, acc);
+                    acc = __smlabt(tf_sxtb16_ror8(v), q13, acc);
+                    v = TF_LOAD32(row + pw2);
+                    acc = __smlad(__sxtb16(v), q4, acc);
+                    acc = __smlabb(tf_sxtb16_ror8(v), q5, acc);
+                    int32_t h;
+                    __asm__("smmulr %0, %1, %2" : "=r"(h) : "r"(acc), "r"(m));
+                    *y = (int8_t)__ssat((h + c + (h >> 31)) >> right, 8);
+                    y += ystride;
+                }
+            }
+            return;
+        }
         for (int32_t oy = 0; oy < oh; ++oy) {
             const int8_t *row = src + oy * stride_h * pw;
             for (int32_t ox = 0; ox < ow; ++ox, row += stride_w, y += ystride) {
