@@ -451,15 +451,23 @@ TF_SHARED_FAST void tf_conv_col(const tf_conv_args *a) {
 #define TF_CONV_PAIR(y0, y1) tf_conv_2x2(col, a->groups, a->w, a->bias, a->mult, a->shift, ch, (y0), (y1), a->out_offset, a->act_min, a->act_max, split)
 #endif
     if (!a->ring) {
-        const int32_t pixels = a->out_h * out_w, reversed = a->reversed;
+        const int32_t pixels = a->out_h * out_w, reversed = a->reversed, c = a->c;
+        /* a pointwise convolution over the whole input: pixel p's receptive field is its c values */
+        const int32_t pointwise = a->k_h == 1 && a->k_w == 1 && a->stride_h == 1 && a->stride_w == 1 && a->pad_h == 0 && a->pad_w == 0
+                && a->in_w == out_w && a->in_h == a->out_h;
         for (int32_t b = 0; b < a->batches; ++b) {
-            const int8_t *in = a->in + b * a->in_h * a->in_w * a->c;
+            const int8_t *in = a->in + b * a->in_h * a->in_w * c;
             int8_t *out = a->out + b * pixels * ch;
             for (int32_t k = 0; k < pixels; k += 2) {
                 const int32_t p0 = reversed ? pixels - 1 - k : k, p1 = reversed ? p0 - 1 : p0 + 1;
                 const int32_t q1 = k + 1 < pixels ? p1 : p0;
-                tf_col_pixel(a, col, in, p0 / out_w, p0 % out_w);
-                tf_col_pixel(a, col + 4, in, q1 / out_w, q1 % out_w);
+                if (pointwise) {
+                    tf_gather(col, in + p0 * c, c, a->in_offset);
+                    tf_gather(col + 4, in + q1 * c, c, a->in_offset);
+                } else {
+                    tf_col_pixel(a, col, in, p0 / out_w, p0 % out_w);
+                    tf_col_pixel(a, col + 4, in, q1 / out_w, q1 % out_w);
+                }
                 int8_t *y1 = out + q1 * ch;
                 TF_CONV_PAIR(out + p0 * ch, y1);
             }
@@ -479,6 +487,7 @@ TF_SHARED_FAST void tf_conv_col(const tf_conv_args *a) {
         if (oy >= lag) memcpy(a->out + (oy - lag) * row, a->ring + ((oy - lag) % (lag + 1)) * row, row);
     }
     for (int32_t r = out_h > lag ? out_h - lag : 0; r < out_h; ++r) memcpy(a->out + r * row, a->ring + (r % (lag + 1)) * row, row);
+#undef TF_CONV_PAIR
 }
 
 /*
