@@ -60,7 +60,7 @@ public final class Search {
 
         boolean predicts() { return this != AGING; }
 
-        boolean halves() { return this == FULL; }
+        public boolean halves() { return this == FULL; }
 
         boolean inherits() { return this == FULL; }
     }
@@ -232,7 +232,7 @@ public final class Search {
     }
 
     /** The epochs of a recipe's first rung: a third of them, at least one (all of them for a one-epoch recipe: no rungs). */
-    static int firstRung(int epochs) {
+    public static int firstRung(int epochs) {
         return Math.max(1, epochs / ETA);
     }
 
