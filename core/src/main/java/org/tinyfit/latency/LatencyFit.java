@@ -27,6 +27,11 @@ import org.tinyfit.graph.Graph;
  *     measurements of that runtime (memory wait states, compiler, software version); a board with none
  *     has 1, and its prediction is marked extrapolated.</li>
  * </ul>
+ * Besides, for the rows whose software version was built and counted on an emulated Cortex-M4
+ * ({@link EmulatedInstructions}): cycles per emulated instruction, per runtime, the geometric mean over
+ * those rows of their cycles divided by their core factor and by their version's instructions. A row of
+ * such a version is predicted as core factor x cycles per instruction x its version's instructions
+ * ({@link #fromInstructions}).
  */
 public final class LatencyFit {
     /** Weight of the prior against the measurements: a coefficient twice its prior costs as much as a 32% error on one measurement. */
@@ -43,16 +48,55 @@ public final class LatencyFit {
     private final Map<String, Map<String, Relative>> relativeTo = new LinkedHashMap<>();
     private final Map<String, Double> boardFactor = new LinkedHashMap<>();
     private final Map<String, Integer> boardRows = new LinkedHashMap<>();
+    private final EmulatedInstructions emulated;
+    private final Map<String, Double> cyclesPerInstruction = new LinkedHashMap<>();
+    private final Map<String, Set<String>> instructionsFrom = new LinkedHashMap<>();
 
-    private LatencyFit(List<Measurement> rows) {
+    private LatencyFit(List<Measurement> rows, EmulatedInstructions emulated) {
         this.rows = List.copyOf(rows);
+        this.emulated = emulated;
         fitCoreFactors();
         fitRuntimes();
         fitBoards();
+        fitInstructions();
     }
 
-    /** The model fitted to {@code rows}. */
-    public static LatencyFit of(List<Measurement> rows) { return new LatencyFit(rows); }
+    /** The model fitted to {@code rows}, with tinyfit's emulated instruction counts. */
+    public static LatencyFit of(List<Measurement> rows) { return new LatencyFit(rows, EmulatedInstructions.builtin()); }
+
+    /** The model fitted to {@code rows}, with the given emulated instruction counts. */
+    static LatencyFit of(List<Measurement> rows, EmulatedInstructions emulated) { return new LatencyFit(rows, emulated); }
+
+    /**
+     * Cycles per emulated instruction per runtime: the geometric mean, over the rows whose software was
+     * emulated, of cycles / (core factor x instructions), on cores measured beside a Cortex-M4 only.
+     */
+    private void fitInstructions() {
+        Map<String, List<Double>> logs = new LinkedHashMap<>();
+        for (Measurement m : rows) {
+            Long n = emulated.instructions(m.board(), m.runtime(), m.workload());
+            if (n == null || !coreMeasured(m.core())) continue;
+            logs.computeIfAbsent(m.runtime(), k -> new ArrayList<>()).add(Math.log(m.cycles() / (coreFactor(m.core()) * n)));
+            instructionsFrom.computeIfAbsent(m.runtime(), k -> new LinkedHashSet<>()).add(m.boardName());
+        }
+        logs.forEach((rt, l) -> cyclesPerInstruction.put(rt, Math.exp(l.stream().mapToDouble(Double::doubleValue).average().orElse(0))));
+    }
+
+    /** Cortex-M4 cycles per emulated instruction fitted for a runtime, or null when no fitted row's software was emulated. */
+    public Double cyclesPerInstruction(String runtime) { return cyclesPerInstruction.get(runtime); }
+
+    /**
+     * The time of a workload on a board from the emulated instructions of the software the board's rows
+     * of this runtime ran: core factor x cycles per instruction (fitted on the rows this model was fitted
+     * to) x instructions, at {@code clockHz}. Null when that software was not emulated, the runtime has no
+     * cycles per instruction, or the core was never measured beside a Cortex-M4.
+     */
+    public Double fromInstructions(String board, String core, long clockHz, String runtime, String workload) {
+        Long n = emulated.instructions(board, runtime, workload);
+        Double cpi = cyclesPerInstruction.get(runtime);
+        if (n == null || cpi == null || !coreMeasured(core)) return null;
+        return coreFactor(core) * cpi * n / clockHz * 1e3;
+    }
 
     /** The counts of a named workload (cached: the graphs are fixed). */
     static double[] workloadFeatures(String workload) {
@@ -205,7 +249,19 @@ public final class LatencyFit {
         if (!rel.isEmpty()) b.append("; cores measured only beside each other, against the one with most rows (itself taken as a Cortex-M4): ").append(String.join(", ", rel));
         b.append(String.format(Locale.ROOT, "; a core never measured beside one: Cortex-M55 and Cortex-M85 x%.2f with %s (from the instruction set), any other x1%n",
                 HELIUM_FACTOR, Runtimes.TFLM_CMSIS_NN));
+        cyclesPerInstruction.forEach((rt, cpi) -> b.append(String.format(Locale.ROOT,
+                "%nCycles per emulated instruction (%s): %.3f Cortex-M4 cycles, fitted on %s (each board's software version built for QEMU's Cortex-M4: %s)%n",
+                rt, cpi, String.join(", ", instructionsFrom.get(rt)), versionsOf(rt))));
         return b.toString();
+    }
+
+    private String versionsOf(String runtime) {
+        Set<String> v = new LinkedHashSet<>();
+        for (Measurement m : rows) {
+            EmulatedInstructions.Version e = emulated.versionOf(m.board(), m.runtime());
+            if (e != null && m.runtime().equals(runtime) && coreMeasured(m.core())) v.add(m.boardName() + ": " + e.software());
+        }
+        return String.join("; ", v);
     }
 
     private static void row(StringBuilder b, String name, double[] t, String note) {

@@ -13,15 +13,19 @@ import org.tinyfit.device.DeviceCatalog;
  * How well the latency model predicts a measurement it was not fitted to. Leave-one-board-out: every
  * measurement of a board (of any software) is removed, the model refitted, and the board's TFLite
  * Micro rows predicted. Leave-one-model-out: every measurement of a workload is removed, and its TFLite
- * Micro rows predicted from each board's other workloads.
+ * Micro rows predicted from each board's other workloads. A held-out row whose software version was
+ * emulated ({@link EmulatedInstructions}) is predicted from its instructions and the cycles per
+ * instruction of the rows left in ({@link LatencyFit#fromInstructions}); every other row from the per-op
+ * model.
  */
 public final class Validation {
     /**
      * One held-out measurement and its prediction; {@code error} is predicted / measured - 1.
      * {@code coreMeasured} is false when the row's core was never measured beside a Cortex-M4 in the
-     * fit, so its cycles were taken as a Cortex-M4's.
+     * fit, so its cycles were taken as a Cortex-M4's. {@code fromInstructions} is true when the prediction
+     * came from the emulated instructions of the row's software version.
      */
-    public record Row(Measurement measured, double predictedMillis, boolean coreMeasured) {
+    public record Row(Measurement measured, double predictedMillis, boolean coreMeasured, boolean fromInstructions) {
         public double error() { return predictedMillis / measured.measuredMillis() - 1; }
     }
 
@@ -30,11 +34,19 @@ public final class Validation {
     public static List<Row> leaveOneBoardOut(List<Measurement> all) { return leaveOneBoardOut(all, Measurement::tflm); }
 
     /** Leave-one-board-out over the rows {@code which} selects (every row of the board is still held out). */
-    public static List<Row> leaveOneBoardOut(List<Measurement> all, Predicate<Measurement> which) {
+    public static List<Row> leaveOneBoardOut(List<Measurement> all, Predicate<Measurement> which) { return leaveOneBoardOut(all, which, true); }
+
+    /**
+     * Leave-one-board-out with the per-op model alone, never from emulated instructions: what a board
+     * whose software version was not emulated (every catalog board without measurements) rests on.
+     */
+    public static List<Row> leaveOneBoardOutPerOp(List<Measurement> all) { return leaveOneBoardOut(all, Measurement::tflm, false); }
+
+    static List<Row> leaveOneBoardOut(List<Measurement> all, Predicate<Measurement> which, boolean instructions) {
         Set<String> boards = new LinkedHashSet<>();
         for (Measurement m : all) if (which.test(m)) boards.add(m.board());
         List<Row> out = new ArrayList<>();
-        for (String b : boards) out.addAll(heldOut(all, m -> m.board().equals(b), which));
+        for (String b : boards) out.addAll(heldOut(all, m -> m.board().equals(b), which, instructions));
         return out;
     }
 
@@ -47,17 +59,26 @@ public final class Validation {
     }
 
     /** Fits without the rows {@code out} selects and predicts the TFLite Micro ones among them. */
-    static List<Row> heldOut(List<Measurement> all, Predicate<Measurement> out) { return heldOut(all, out, Measurement::tflm); }
+    static List<Row> heldOut(List<Measurement> all, Predicate<Measurement> out) { return heldOut(all, out, Measurement::tflm, true); }
 
-    /** Fits without the rows {@code out} selects and predicts those of them {@code which} selects. */
-    static List<Row> heldOut(List<Measurement> all, Predicate<Measurement> out, Predicate<Measurement> which) {
+    /**
+     * Fits without the rows {@code out} selects and predicts those of them {@code which} selects: from
+     * emulated instructions where the row's software has them and {@code instructions} is set, else from
+     * the per-op model.
+     */
+    static List<Row> heldOut(List<Measurement> all, Predicate<Measurement> out, Predicate<Measurement> which, boolean instructions) {
         LatencyFit fit = LatencyFit.of(all.stream().filter(out.negate()).toList());
         List<Row> rows = new ArrayList<>();
         for (Measurement m : all) {
             if (!out.test(m) || !which.test(m)) continue;
+            Double fromInstructions = instructions ? fit.fromInstructions(m.board(), m.core(), m.clockHz(), m.runtime(), m.workload()) : null;
+            if (fromInstructions != null) {
+                rows.add(new Row(m, fromInstructions, true, true));
+                continue;
+            }
             Prediction p = fit.predict(LatencyFit.workloadFeatures(m.workload()), m.board(), m.core(), m.clockHz(), m.runtime());
             if (p == null) continue;
-            rows.add(new Row(m, p.millis(), fit.coreMeasured(m.core())));
+            rows.add(new Row(m, p.millis(), fit.coreMeasured(m.core()), false));
         }
         return rows;
     }
@@ -96,6 +117,9 @@ public final class Validation {
         b.append(summary("Cortex-M rows with CMSIS-NN kernels on cores measured beside a Cortex-M4", lobo.stream().filter(Validation::cortexMCmsisNn).toList()));
         List<Row> ref = lobo.stream().filter(r -> r.measured().board().equals(REFERENCE_BOARD)).toList();
         b.append(summary(REFERENCE_BOARD + " left out", ref));
+        List<Row> perOp = leaveOneBoardOutPerOp(all);
+        b.append(summary("the rows predicted from emulated instructions above, from the per-op model instead (what a board whose software was not emulated rests on)",
+                perOp.stream().filter(r -> lobo.stream().anyMatch(l -> l.fromInstructions() && l.measured() == r.measured())).toList()));
         List<Row> same = leaveOneBoardOut(all, m -> !m.tflm());
         b.append("\nFor comparison, leave-one-board-out over the other engines, each one software version on every board (used for the core factors, ")
                 .append("so a left-out board also leaves its core factor to the others):\n\n").append(table(same));
@@ -105,7 +129,8 @@ public final class Validation {
         b.append(String.format(Locale.ROOT, "%nTargets (leave-one-board-out over the MLPerf Tiny rows: median |error| <= %.0f%%, max <= %.0f%%; %s within %.0f%%): %s%n",
                 100 * TARGET_MEDIAN, 100 * TARGET_MAX, REFERENCE_BOARD, 100 * TARGET_REFERENCE_BOARD, met ? "met" : "NOT met"));
         b.append("\nThe catalog's boards with their default runtime: what each figure rests on, and how far off the published rows ")
-                .append("resting on the same kind of basis were when their board was left out (the table above):\n\n").append(catalog(all, lobo));
+                .append("resting on the same kind of basis were when their board was left out (the per-op model: no catalog board's software was emulated):\n\n")
+                .append(catalog(all, perOp));
         List<Measurement> missing = unpredicted(all, lobo);
         if (!missing.isEmpty()) {
             b.append("\nNot predictable when their board is left out (no other board has their runtime): ");
@@ -160,7 +185,7 @@ public final class Validation {
      */
     public static String heldOutError(String board, String core, String runtime) {
         List<Row> lobo = builtinLobo;
-        if (lobo == null) builtinLobo = lobo = leaveOneBoardOut(Measurements.builtin());
+        if (lobo == null) builtinLobo = lobo = leaveOneBoardOutPerOp(Measurements.builtin());
         List<Row> like = sameBasis(Latency.builtinFit(), lobo, board, core, runtime);
         return like.isEmpty() ? null : range(like) + " over " + like.size() + " published rows on that basis when their board was held out";
     }
@@ -176,6 +201,7 @@ public final class Validation {
     }
 
     private static String note(Row r) {
+        if (r.fromInstructions()) return " (emulated instructions)";
         if (r.coreMeasured()) return "";
         return LatencyFit.instructionSetFactor(r.measured().core(), r.measured().runtime()) != null ? " (core factor from the instruction set)" : " (core factor assumed)";
     }

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +53,8 @@ class LatencyValidationTest {
     @Test
     void anExtrapolatedFigureCarriesTheHeldOutErrorsOfRowsOnItsBasis() {
         assertNull(Validation.heldOutError("nucleo-l4r5zi", "Cortex-M4F", Runtimes.TFLM_CMSIS_NN), "its own rows are in the fit");
-        List<Validation.Row> lobo = Validation.leaveOneBoardOut(Measurements.builtin());
+        List<Validation.Row> lobo = Validation.leaveOneBoardOutPerOp(Measurements.builtin());
+        assertTrue(lobo.stream().noneMatch(Validation.Row::fromInstructions), "an extrapolated figure rests on the per-op model");
         List<Validation.Row> m4Like = lobo.stream().filter(r -> r.measured().runtime().equals(Runtimes.TFLM_CMSIS_NN) && r.coreMeasured()).toList();
         assertEquals(Validation.cortexMCmsisNnRows(lobo), m4Like.size(), "the measured-core CMSIS-NN rows are the ones a Cortex-M board rests on");
         String m4 = Validation.heldOutError("a-new-board", "Cortex-M4F", Runtimes.TFLM_CMSIS_NN);
@@ -63,6 +66,54 @@ class LatencyValidationTest {
         assertTrue(helium.stream().allMatch(r -> r.measured().board().equals("ek-ra8d1")));
         assertTrue(m85.startsWith(Validation.range(helium)), "a Helium core rests on the EK-RA8D1's rows: " + m85);
         assertNull(Validation.heldOutError("a-new-board", "Cortex-M4F", Runtimes.TINYFIT_C), "never measured: no held-out row");
+    }
+
+    @Test
+    void aRowOfAnEmulatedSoftwareVersionIsPredictedFromTheOtherBoardsCyclesPerInstruction() {
+        List<Measurement> all = Measurements.builtin();
+        EmulatedInstructions e = EmulatedInstructions.builtin();
+        String rt = Runtimes.TFLM_CMSIS_NN;
+        LatencyFit without = LatencyFit.of(all.stream().filter(m -> !m.board().equals(Validation.REFERENCE_BOARD)).toList());
+        double logs = 0;
+        int n = 0;
+        for (Measurement m : all) {
+            if (!m.board().equals("ek-ra6m4") || !m.runtime().equals(rt)) continue;
+            logs += Math.log(m.cycles() / (without.coreFactor(m.core()) * e.instructions(m.board(), rt, m.workload())));
+            n++;
+        }
+        assertEquals(4, n);
+        assertEquals(Math.exp(logs / n), without.cyclesPerInstruction(rt), 1e-9, "the other board's cycles over its own software's instructions");
+        List<Validation.Row> ref = Validation.leaveOneBoardOut(all).stream().filter(r -> r.measured().board().equals(Validation.REFERENCE_BOARD)
+                && r.measured().runtime().equals(rt)).toList();
+        assertEquals(4, ref.size());
+        for (Validation.Row r : ref) {
+            assertTrue(r.fromInstructions(), r.toString());
+            double expected = without.cyclesPerInstruction(rt) * e.instructions(Validation.REFERENCE_BOARD, rt, r.measured().workload()) / r.measured().clockHz() * 1e3;
+            assertEquals(expected, r.predictedMillis(), 1e-9 * expected, r.measured().workload());
+        }
+        assertHeldOutIgnores(m -> m.board().equals(Validation.REFERENCE_BOARD), 3);
+    }
+
+    @Test
+    void cyclesPerInstructionCarryAcrossSoftwareVersions() {
+        Map<String, Long> a = new LinkedHashMap<>(), b = new LinkedHashMap<>();
+        for (String w : Workloads.NAMES) {
+            a.put(w, 1_000_000L + 100_000L * w.length());
+            b.put(w, 3_000_000L - 50_000L * w.length());
+        }
+        EmulatedInstructions e = new EmulatedInstructions(List.of(
+                new EmulatedInstructions.Version("a", "version a", "", List.of(EmulatedInstructions.row("board-a", Runtimes.TFLM_CMSIS_NN)), a),
+                new EmulatedInstructions.Version("b", "version b", "", List.of(EmulatedInstructions.row("board-b", Runtimes.TFLM_CMSIS_NN)), b)));
+        List<Measurement> rows = new ArrayList<>();
+        for (String w : Workloads.NAMES) rows.add(new Measurement("board-a", "A", "Cortex-M4F", 100_000_000, Runtimes.TFLM_CMSIS_NN, "version a", w,
+                1.5 * a.get(w) / 100_000_000 * 1e3, "1.5 cycles per instruction"));
+        LatencyFit fit = LatencyFit.of(rows, e);
+        assertEquals(1.5, fit.cyclesPerInstruction(Runtimes.TFLM_CMSIS_NN), 1e-12);
+        for (String w : Workloads.NAMES) {
+            assertEquals(1.5 * b.get(w) / 50_000_000 * 1e3, fit.fromInstructions("board-b", "Cortex-M4", 50_000_000, Runtimes.TFLM_CMSIS_NN, w), 1e-9, w);
+        }
+        assertNull(fit.fromInstructions("board-c", "Cortex-M4", 50_000_000, Runtimes.TFLM_CMSIS_NN, "mlperf-tiny-kws"), "software not emulated");
+        assertNull(fit.fromInstructions("board-b", "Cortex-M4", 50_000_000, Runtimes.TFLM_REF, "mlperf-tiny-kws"), "no cycles per instruction for the runtime");
     }
 
     @Test
