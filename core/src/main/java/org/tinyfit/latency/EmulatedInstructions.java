@@ -14,19 +14,35 @@ import java.util.Map;
 /**
  * Emulated instruction counts of the software versions behind published measurements
  * ({@code emulated-instructions.json} beside this class): for a version, the instructions one
- * {@code Invoke()} of each MLPerf Tiny workload executes when that version is built for QEMU's
- * Cortex-M4, and the (board, runtime) pairs whose published rows ran it. Counts of instructions, not
- * cycles; docs/bench-tflm-check.md says how they were made.
+ * {@code Invoke()} of each MLPerf Tiny workload executes when that version is built for an emulated
+ * core (QEMU's Cortex-M4, or its Cortex-M55 with Helium for a version whose board has Helium), and the
+ * (board, runtime) pairs whose published rows ran it. Counts of instructions, not cycles (a Helium
+ * vector instruction counts as one); docs/bench-tflm-check.md says how they were made.
  */
 public final class EmulatedInstructions {
     static final String RESOURCE = "emulated-instructions.json";
 
-    /** One software version: its name, where its sources came from, the rows that ran it, and instructions per workload. */
-    public record Version(String id, String software, String sources, List<String> measuredAs, Map<String, Long> instructions) {
+    /** The emulated core a version is counted on unless its entry names another. */
+    public static final String DEFAULT_EMULATED_CORE = "Cortex-M4";
+
+    /**
+     * One software version: its name, where its sources came from, the rows that ran it, instructions per
+     * workload, and the emulated core they were counted on (its instruction set: the Cortex-M4's DSP
+     * instructions, or the Cortex-M55's Helium vector instructions).
+     */
+    public record Version(String id, String software, String sources, List<String> measuredAs, Map<String, Long> instructions, String emulatedCore) {
         public Version {
             measuredAs = List.copyOf(measuredAs);
             instructions = Map.copyOf(instructions);
         }
+
+        /** A version counted on the emulated Cortex-M4. */
+        public Version(String id, String software, String sources, List<String> measuredAs, Map<String, Long> instructions) {
+            this(id, software, sources, measuredAs, instructions, DEFAULT_EMULATED_CORE);
+        }
+
+        /** True when the counts are of the Cortex-M4's instruction set. */
+        public boolean countedOnCortexM4() { return DEFAULT_EMULATED_CORE.equals(emulatedCore); }
     }
 
     private final List<Version> versions;
@@ -76,7 +92,8 @@ public final class EmulatedInstructions {
                     if (e.getValue().asLong() <= 0) throw new IllegalStateException(RESOURCE + ": " + e.getKey() + " needs a positive count");
                     counts.put(e.getKey(), e.getValue().asLong());
                 });
-                out.add(new Version(v.get("id").asText(), v.get("software").asText(), v.path("sources").asText(""), rows, counts));
+                out.add(new Version(v.get("id").asText(), v.get("software").asText(), v.path("sources").asText(""), rows, counts,
+                        v.path("emulatedCore").asText(DEFAULT_EMULATED_CORE)));
             }
             return new EmulatedInstructions(out);
         } catch (IOException e) {

@@ -31,7 +31,10 @@ import org.tinyfit.graph.Graph;
  * ({@link EmulatedInstructions}): cycles per emulated instruction, per runtime, the geometric mean over
  * those rows of their cycles divided by their core factor and by their version's instructions. A row of
  * such a version is predicted as core factor x cycles per instruction x its version's instructions
- * ({@link #fromInstructions}).
+ * ({@link #fromInstructions}). A version counted on the emulated Cortex-M55 with Helium (the software of
+ * a Helium board) is predicted the same way with the core's instruction rate against a Cortex-M4
+ * ({@link #instructionRateFactor}) in place of a measured core factor; such rows never enter the
+ * cycles per instruction.
  */
 public final class LatencyFit {
     /** Weight of the prior against the measurements: a coefficient twice its prior costs as much as a 32% error on one measurement. */
@@ -69,13 +72,15 @@ public final class LatencyFit {
 
     /**
      * Cycles per emulated instruction per runtime: the geometric mean, over the rows whose software was
-     * emulated, of cycles / (core factor x instructions), on cores measured beside a Cortex-M4 only.
+     * emulated on the Cortex-M4, of cycles / (core factor x instructions), on cores measured beside a
+     * Cortex-M4 only.
      */
     private void fitInstructions() {
         Map<String, List<Double>> logs = new LinkedHashMap<>();
         for (Measurement m : rows) {
+            EmulatedInstructions.Version v = emulated.versionOf(m.board(), m.runtime());
             Long n = emulated.instructions(m.board(), m.runtime(), m.workload());
-            if (n == null || !coreMeasured(m.core())) continue;
+            if (n == null || !v.countedOnCortexM4() || !coreMeasured(m.core())) continue;
             logs.computeIfAbsent(m.runtime(), k -> new ArrayList<>()).add(Math.log(m.cycles() / (coreFactor(m.core()) * n)));
             instructionsFrom.computeIfAbsent(m.runtime(), k -> new LinkedHashSet<>()).add(m.boardName());
         }
@@ -88,15 +93,51 @@ public final class LatencyFit {
     /**
      * The time of a workload on a board from the emulated instructions of the software the board's rows
      * of this runtime ran: core factor x cycles per instruction (fitted on the rows this model was fitted
-     * to) x instructions, at {@code clockHz}. Null when that software was not emulated, the runtime has no
-     * cycles per instruction, or the core was never measured beside a Cortex-M4.
+     * to) x instructions, at {@code clockHz}. The core factor is the measured one for software counted on
+     * the Cortex-M4; for software counted on the core's own instruction set (a Helium build for a Helium
+     * core) it is the core's instruction rate against a Cortex-M4 ({@link #instructionRateFactor}). Null
+     * when that software was not emulated, the runtime has no cycles per instruction, or no such factor
+     * is known for the core.
      */
     public Double fromInstructions(String board, String core, long clockHz, String runtime, String workload) {
         Long n = emulated.instructions(board, runtime, workload);
         Double cpi = cyclesPerInstruction.get(runtime);
-        if (n == null || cpi == null || !coreMeasured(core)) return null;
-        return coreFactor(core) * cpi * n / clockHz * 1e3;
+        if (n == null || cpi == null) return null;
+        Double f = instructionsCoreFactor(emulated.versionOf(board, runtime), core);
+        return f == null ? null : f * cpi * n / clockHz * 1e3;
     }
+
+    /** The factor {@link #fromInstructions} applies for a version's counts on a core, or null when none is known. */
+    private Double instructionsCoreFactor(EmulatedInstructions.Version v, String core) {
+        if (v.countedOnCortexM4()) return coreMeasured(core) ? coreFactor(core) : null;
+        if (!coreMeasured(core) && ownInstructionSet(v.emulatedCore(), core)) return instructionRateFactor(core);
+        return null;
+    }
+
+    /** True when counts made on {@code emulatedCore} are in the instruction set {@code core} runs: both Helium cores (Armv8.1-M with MVE). */
+    static boolean ownInstructionSet(String emulatedCore, String core) {
+        return helium(emulatedCore) && helium(core);
+    }
+
+    private static boolean helium(String core) {
+        String c = coreClass(core);
+        return c.equalsIgnoreCase("Cortex-M55") || c.equalsIgnoreCase("Cortex-M85");
+    }
+
+    /**
+     * Cycles a core takes per Cortex-M4 cycle on the same instruction stream, from Arm's published
+     * CoreMark/MHz (Cortex-M4 3.54; Cortex-M85 6.28: dual-issue), for a core whose software was counted
+     * on its own instruction set; null for any other core. CoreMark is scalar code: the rule takes a
+     * Helium instruction to cost the core what its average scalar instruction does (a dual-beat Helium
+     * core overlaps consecutive vector instructions, about one per cycle). Not fitted on any measurement.
+     */
+    static Double instructionRateFactor(String core) {
+        Double rate = COREMARK_PER_MHZ.get(coreClass(core));
+        return rate == null ? null : COREMARK_PER_MHZ.get(REFERENCE_CORE) / rate;
+    }
+
+    /** Arm's published CoreMark/MHz of the cores {@link #instructionRateFactor} covers. */
+    static final Map<String, Double> COREMARK_PER_MHZ = Map.of(REFERENCE_CORE, 3.54, "Cortex-M85", 6.28);
 
     /** The counts of a named workload (cached: the graphs are fixed). */
     static double[] workloadFeatures(String workload) {
@@ -252,6 +293,16 @@ public final class LatencyFit {
         cyclesPerInstruction.forEach((rt, cpi) -> b.append(String.format(Locale.ROOT,
                 "%nCycles per emulated instruction (%s): %.3f Cortex-M4 cycles, fitted on %s (each board's software version built for QEMU's Cortex-M4: %s)%n",
                 rt, cpi, String.join(", ", instructionsFrom.get(rt)), versionsOf(rt))));
+        Set<String> own = new LinkedHashSet<>();
+        for (Measurement m : rows) {
+            EmulatedInstructions.Version e = emulated.versionOf(m.board(), m.runtime());
+            Double rate = e == null || e.countedOnCortexM4() || !cyclesPerInstruction.containsKey(m.runtime()) ? null : instructionsCoreFactor(e, m.core());
+            if (rate != null) own.add(String.format(Locale.ROOT, "%s (%s, %s): x%.3f (Cortex-M4 %.2f over %s %.2f CoreMark/MHz), %s", m.boardName(), m.core(), m.runtime(), rate,
+                    COREMARK_PER_MHZ.get(REFERENCE_CORE), coreClass(m.core()), COREMARK_PER_MHZ.get(coreClass(m.core())), e.software()));
+        }
+        if (!own.isEmpty()) b.append("\nSoftware counted on the emulated Cortex-M55's Helium instruction set, not the Cortex-M4's (these rows never enter ")
+                .append("the cycles per instruction; predicted as cycles per instruction x instructions x the core's instruction rate against a Cortex-M4): ")
+                .append(String.join("; ", own)).append('\n');
         return b.toString();
     }
 
@@ -259,7 +310,7 @@ public final class LatencyFit {
         Set<String> v = new LinkedHashSet<>();
         for (Measurement m : rows) {
             EmulatedInstructions.Version e = emulated.versionOf(m.board(), m.runtime());
-            if (e != null && m.runtime().equals(runtime) && coreMeasured(m.core())) v.add(m.boardName() + ": " + e.software());
+            if (e != null && e.countedOnCortexM4() && m.runtime().equals(runtime) && coreMeasured(m.core())) v.add(m.boardName() + ": " + e.software());
         }
         return String.join("; ", v);
     }

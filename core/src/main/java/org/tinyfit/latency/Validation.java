@@ -73,7 +73,7 @@ public final class Validation {
             if (!out.test(m) || !which.test(m)) continue;
             Double fromInstructions = instructions ? fit.fromInstructions(m.board(), m.core(), m.clockHz(), m.runtime(), m.workload()) : null;
             if (fromInstructions != null) {
-                rows.add(new Row(m, fromInstructions, true, true));
+                rows.add(new Row(m, fromInstructions, fit.coreMeasured(m.core()), true));
                 continue;
             }
             Prediction p = fit.predict(LatencyFit.workloadFeatures(m.workload()), m.board(), m.core(), m.clockHz(), m.runtime());
@@ -201,7 +201,7 @@ public final class Validation {
     }
 
     private static String note(Row r) {
-        if (r.fromInstructions()) return " (emulated instructions)";
+        if (r.fromInstructions()) return r.coreMeasured() ? " (emulated instructions)" : " (emulated Helium instructions, core's instruction rate from CoreMark/MHz)";
         if (r.coreMeasured()) return "";
         return LatencyFit.instructionSetFactor(r.measured().core(), r.measured().runtime()) != null ? " (core factor from the instruction set)" : " (core factor assumed)";
     }

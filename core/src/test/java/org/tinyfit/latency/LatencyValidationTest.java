@@ -117,6 +117,54 @@ class LatencyValidationTest {
     }
 
     @Test
+    void softwareCountedOnHeliumIsPredictedWithTheCoresInstructionRateAndNeverEntersTheCyclesPerInstruction() {
+        Map<String, Long> m4 = new LinkedHashMap<>(), helium = new LinkedHashMap<>();
+        for (String w : Workloads.NAMES) {
+            m4.put(w, 1_000_000L + 100_000L * w.length());
+            helium.put(w, 300_000L + 10_000L * w.length());
+        }
+        String rt = Runtimes.TFLM_CMSIS_NN;
+        EmulatedInstructions e = new EmulatedInstructions(List.of(
+                new EmulatedInstructions.Version("a", "version a", "", List.of(EmulatedInstructions.row("board-a", rt)), m4),
+                new EmulatedInstructions.Version("h", "version h", "", List.of(EmulatedInstructions.row("board-h", rt), EmulatedInstructions.row("board-m4", rt)), helium, "Cortex-M55"),
+                new EmulatedInstructions.Version("b", "version b", "", List.of(EmulatedInstructions.row("board-b", rt)), m4)));
+        List<Measurement> rows = new ArrayList<>();
+        for (String w : Workloads.NAMES) {
+            rows.add(new Measurement("board-a", "A", "Cortex-M4F", 100_000_000, rt, "version a", w, 1.5 * m4.get(w) / 100_000_000 * 1e3, "1.5 cycles per instruction"));
+            rows.add(new Measurement("board-h", "H", "Cortex-M85", 400_000_000, rt, "version h", w, 7.0 * helium.get(w) / 400_000_000 * 1e3, "7 cycles per instruction"));
+        }
+        LatencyFit fit = LatencyFit.of(rows, e);
+        assertEquals(1.5, fit.cyclesPerInstruction(rt), 1e-12, "the Helium board's rows stay out of the cycles per instruction");
+        double rate = 3.54 / 6.28;
+        assertEquals(rate, LatencyFit.instructionRateFactor("Cortex-M85"), 1e-12);
+        for (String w : Workloads.NAMES) {
+            assertEquals(rate * 1.5 * helium.get(w) / 400_000_000 * 1e3, fit.fromInstructions("board-h", "Cortex-M85", 400_000_000, rt, w), 1e-9, w);
+        }
+        assertNull(fit.fromInstructions("board-b", "Cortex-M85", 400_000_000, rt, "mlperf-tiny-kws"), "Cortex-M4 counts on an unmeasured core: no factor");
+        assertNull(fit.fromInstructions("board-m4", "Cortex-M4", 100_000_000, rt, "mlperf-tiny-kws"), "Helium counts on a core without Helium");
+        assertNull(LatencyFit.instructionRateFactor("Cortex-M7"), "only cores whose counts are their own instruction set");
+    }
+
+    @Test
+    void theEkRa8d1IsPredictedFromItsHeliumCountsAndTheCortexM4BoardsCyclesPerInstruction() {
+        List<Measurement> all = Measurements.builtin();
+        String rt = Runtimes.TFLM_CMSIS_NN, board = "ek-ra8d1";
+        EmulatedInstructions e = EmulatedInstructions.builtin();
+        assertEquals("Cortex-M55", e.versionOf(board, rt).emulatedCore());
+        LatencyFit without = LatencyFit.of(all.stream().filter(m -> !m.board().equals(board)).toList());
+        assertEquals(without.cyclesPerInstruction(rt), LatencyFit.of(all).cyclesPerInstruction(rt), 1e-12, "its rows never enter the cycles per instruction");
+        List<Validation.Row> held = Validation.leaveOneBoardOut(all).stream().filter(r -> r.measured().board().equals(board)).toList();
+        assertEquals(4, held.size());
+        for (Validation.Row r : held) {
+            assertTrue(r.fromInstructions() && !r.coreMeasured(), r.toString());
+            double expected = LatencyFit.instructionRateFactor("Cortex-M85") * without.cyclesPerInstruction(rt)
+                    * e.instructions(board, rt, r.measured().workload()) / r.measured().clockHz() * 1e3;
+            assertEquals(expected, r.predictedMillis(), 1e-9 * expected, r.measured().workload());
+        }
+        assertHeldOutIgnores(m -> m.board().equals(board), 3);
+    }
+
+    @Test
     void leaveOneModelOutNeverSeesTheWorkloadItPredicts() {
         assertHeldOutIgnores(m -> m.workload().equals("mlperf-tiny-ic"), 0.5);
     }
