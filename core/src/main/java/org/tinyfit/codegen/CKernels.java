@@ -78,7 +78,7 @@ final class CKernels {
             case Op.TransposeConv t -> "no kernel";
             case Op.Transpose t -> types != null ? types : g.tensor(n.input(0)).shape().rank() > TransposeKernel.MAX_DIMS ? "more than 5 dimensions" : null;
             case Op.Resize r -> types;
-            case Op.Mul m -> "no kernel";
+            case Op.Mul m -> types;
             case Op.Relu r -> "no kernel";
             case Op.Relu6 r -> "no kernel";
             case Op.Logistic l -> "no kernel";
@@ -138,7 +138,7 @@ final class CKernels {
             case Op.TransposeConv t -> throw noKernel(n);
             case Op.Transpose t -> transpose(out, g, n, sym);
             case Op.Resize r -> resize(out, g, n, r, sym);
-            case Op.Mul m -> throw noKernel(n);
+            case Op.Mul m -> mul(out, g, n, m.act(), sym);
             case Op.Relu r -> throw noKernel(n);
             case Op.Relu6 r -> throw noKernel(n);
             case Op.Logistic l -> throw noKernel(n);
@@ -579,6 +579,19 @@ final class CKernels {
         BinaryKernel.AddSubQuant q = BinaryKernel.addSubQuant(n, x, yIn, y, act, sub);
         String call = String.format(Locale.ROOT, "tf_addsub_s8(x[%%s], z[%%s], %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d, %d)",
                 sub ? 1 : 0, q.in1Offset(), q.in2Offset(), q.leftShift(), q.m1(), q.s1(), q.m2(), q.s2(), q.mOut(), q.sOut(), q.outOffset(), q.actMin(), q.actMax());
+        elementwise(out, g, n, call, sym);
+    }
+
+    private static void mul(StringBuilder out, Graph g, Node n, Op.Act act, Symbols sym) {
+        BinaryKernel.MulQuant q = BinaryKernel.mulQuant(n, g.tensor(n.input(0)), g.tensor(n.input(1)), g.tensor(n.output(0)), act);
+        String call = String.format(Locale.ROOT, "tf_mul_s8(x[%%s], z[%%s], %d, %d, %d, %d, %d, %d, %d)",
+                q.in1Offset(), q.in2Offset(), q.m(), q.s(), q.outOffset(), q.actMin(), q.actMax());
+        elementwise(out, g, n, call, sym);
+    }
+
+    /** A binary int8 op's loop: {@code call} formats with the two inputs' indices; broadcast by a loop nest when the shapes differ. */
+    private static void elementwise(StringBuilder out, Graph g, Node n, String call, Symbols sym) {
+        Tensor x = g.tensor(n.input(0)), yIn = g.tensor(n.input(1)), y = g.tensor(n.output(0));
         out.append("    const int8_t *x = ").append(data(g, x.id(), sym)).append(";\n");
         out.append("    const int8_t *z = ").append(data(g, yIn.id(), sym)).append(";\n");
         out.append("    int8_t *out = ").append(sym.arena(y.id())).append(";\n");

@@ -144,6 +144,12 @@ TF_INLINE int8_t tf_addsub_s8(int32_t x, int32_t y, int sub, int32_t off1, int32
     return (int8_t)tf_clamp(out, act_min, act_max);
 }
 
+/* int8 MUL: the product of the two offset inputs (at most 255 x 255: no overflow), scaled to the output. */
+TF_INLINE int8_t tf_mul_s8(int32_t x, int32_t y, int32_t off1, int32_t off2, int32_t m, int shift,
+                           int32_t out_offset, int32_t act_min, int32_t act_max) {
+    return (int8_t)tf_clamp(out_offset + tf_mbqm((off1 + x) * (off2 + y), m, shift), act_min, act_max);
+}
+
 #if defined(__ARM_FEATURE_DSP)
 /* The two odd bytes of x sign-extended into halfwords: SXTB16 with its rotation, one instruction. */
 TF_INLINE int32_t tf_sxtb16_ror8(int32_t x) {
