@@ -15,8 +15,9 @@ import org.tinyfit.graph.Graph;
  * image ({@code make arm}): within 5% for every shared int8 model; within 8% for twelve random int8
  * graphs, whose 3-10 KB images are mostly kernel code: a node function gcc specialises for its
  * constants may differ from its variant's figure by tens of bytes (the figures are means over the
- * images of these seeds and of seeds 100-160, which all came within 5.2%). Skipped, saying so, only
- * when the ARM toolchain is absent.
+ * images of these seeds and of seeds 100-160, which all came within 5.2%); within 8% too for the
+ * small int8 models of TRANSPOSE, RESIZE and MUL ({@link CResizeTransposeTest}, {@link CMulTest}).
+ * Skipped, saying so, only when the ARM toolchain is absent.
  */
 class CFootprintArmTest {
     @TempDir Path tmp;
@@ -28,6 +29,8 @@ class CFootprintArmTest {
         for (String name : CodegenChecks.INT8_MODELS) graphs.add(CodegenChecks.model(name));
         int shared = graphs.size();
         for (long seed = 1; seed <= 12; seed++) graphs.add(Int8Graphs.random(seed));
+        CResizeTransposeTest.int8Models().forEach(n -> graphs.add(org.tinyfit.runtime.ResizeTransposeModels.all().get(n)));
+        for (int v = 0; v < 8; v++) graphs.add(CMulTest.model(v));
         List<String> off = new ArrayList<>();
         for (int i = 0; i < graphs.size(); i++) {
             Graph g = graphs.get(i);
