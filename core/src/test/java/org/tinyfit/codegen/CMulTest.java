@@ -1,12 +1,9 @@
 package org.tinyfit.codegen;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,19 +29,7 @@ class CMulTest {
         Graph g = model(variant);
         for (Node n : g.nodes()) assertNull(CKernels.unsupported(g, n), n.label());
         assertEquals(1, g.nodes().stream().filter(n -> n.op() instanceof Op.Mul).count(), "one MUL in variant " + variant);
-        CProject.Project p = CProject.generate(g, CProject.Options.DEFAULT);
-        Path dir = Files.createTempDirectory("tinyfit-codegen");
-        try {
-            CodegenChecks.write(p, dir);
-            CToolchain.buildHost(dir, CToolchain.SANITIZER_CFLAGS);
-            Random r = new Random(variant);
-            for (int run = 0; run < 3; run++) {
-                byte[] in = Int8Graphs.bytes(r, (int) g.tensor(g.inputs()[0]).bytes());
-                assertArrayEquals(CodegenChecks.javaRuntime(g, in), CToolchain.runHost(dir, in), "variant " + variant + " run " + run);
-            }
-        } finally {
-            CodegenChecks.delete(dir);
-        }
+        CodegenChecks.assertHostGivesJavaBytes(g, CProject.Options.DEFAULT, new Random(variant), 3, "variant " + variant);
     }
 
     /** Variant {@code v}: its shape of MUL ({@code v % 4}) under activation NONE or RELU ({@code v / 4}). */

@@ -1,11 +1,6 @@
 package org.tinyfit.codegen;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,20 +26,6 @@ class CResizeTransposeTest {
     void generatedCodeGivesTheJavaRuntimesBytes(String name) throws IOException {
         CodegenChecks.assumeTools("gcc", "make");
         Graph g = ResizeTransposeModels.all().get(name);
-        CProject.Project p = CProject.generate(g, CProject.Options.DEFAULT);
-        Path dir = Files.createTempDirectory("tinyfit-codegen");
-        try {
-            CodegenChecks.write(p, dir);
-            CToolchain.buildHost(dir, CToolchain.SANITIZER_CFLAGS);
-            Random r = new Random(name.hashCode());
-            for (int run = 0; run < 2; run++) {
-                byte[] in = Int8Graphs.bytes(r, (int) g.tensor(g.inputs()[0]).bytes());
-                byte[] want = CodegenChecks.javaRuntime(g, in);
-                assertArrayEquals(want, CToolchain.runHost(dir, in), name + " run " + run);
-                assertTrue(want.length > 0, name);
-            }
-        } finally {
-            CodegenChecks.delete(dir);
-        }
+        CodegenChecks.assertHostGivesJavaBytes(g, CProject.Options.DEFAULT, new Random(name.hashCode()), 2, name);
     }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.memory.Schedule;
@@ -80,6 +81,28 @@ final class CodegenChecks {
     static void delete(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
             for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+        }
+    }
+
+    /**
+     * Generates {@code g}'s project with {@code options}, builds it with the host gcc and its
+     * sanitizers, and checks on {@code runs} random inputs drawn from {@code r} that it gives the Java
+     * runtime's bytes ({@code label} names the graph in a failure).
+     */
+    static void assertHostGivesJavaBytes(Graph g, CProject.Options options, Random r, int runs, String label) throws IOException {
+        CProject.Project p = CProject.generate(g, options);
+        Path dir = Files.createTempDirectory("tinyfit-codegen");
+        try {
+            write(p, dir);
+            CToolchain.buildHost(dir, CToolchain.SANITIZER_CFLAGS);
+            for (int run = 0; run < runs; run++) {
+                byte[] in = Int8Graphs.bytes(r, (int) g.tensor(g.inputs()[0]).bytes());
+                byte[] want = javaRuntime(g, in);
+                org.junit.jupiter.api.Assertions.assertTrue(want.length > 0, label);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(want, CToolchain.runHost(dir, in), label + " run " + run);
+            }
+        } finally {
+            delete(dir);
         }
     }
 }
