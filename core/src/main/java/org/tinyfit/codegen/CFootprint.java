@@ -49,7 +49,7 @@ public final class CFootprint {
     /** The shared softmax kernels ({@code tf_softmax_s8}, {@code tf_exp_neg}, {@code tf_one_over_one_plus_x}), once per image that has a softmax. */
     static final int SOFTMAX_KERNELS = 380 + 388 + 216;
     /** The shared column convolution ({@code tf_conv_col}, {@code tf_col_pixel}, {@code tf_conv_2x2}, {@code tf_conv_2x2_r}), once per image that has one. */
-    static final int CONV_KERNELS = 1334 + 974 + 1340 + 302;
+    static final int CONV_KERNELS = 1334 + 974 + 1172 + 302;
     /** The shared planar 3x3 depthwise kernels ({@code tf_dw_rows}, {@code tf_dw3x3}), once per image that has one. */
     static final int DW3X3_KERNELS = 204 + 1448;
     /** A planar 3x3 depthwise node function: its loops over channels and bands of rows, calling both kernels. */

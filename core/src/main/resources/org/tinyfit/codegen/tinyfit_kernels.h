@@ -195,6 +195,41 @@ TF_INLINE void tf_gather(int16_t *c, const int8_t *x, int32_t len, int32_t x_off
     }
 }
 
+#if defined(__ARM_FEATURE_DSP)
+/*
+ * The SMLAD loop of tf_conv_2x2 and tf_conv_2x2_r: k groups of the column c (two pixels) times the
+ * interleaved filter words at w (two channels) into the accumulators a00 a01 a10 a11, with p0a p0b
+ * p1a p1b v s as its scratch registers. Per group: 3 loads (the column words of both pixels, then each
+ * channel's filter word), 4 sign extensions, 8 SMLADs; written out because gcc -Os spills this loop's
+ * 13 registers.
+ */
+#define TF_SMLAD_2X2_LOOP() \
+    __asm__ volatile( \
+        "1:\n\t" \
+        "ldrd %[p0a], %[p0b], [%[c]], #8\n\t" \
+        "ldrd %[p1a], %[p1b], [%[c]], #8\n\t" \
+        "ldr %[v], [%[w]], #4\n\t" \
+        "sxtb16 %[s], %[v]\n\t" \
+        "sxtb16 %[v], %[v], ror #8\n\t" \
+        "smlad %[a00], %[p0a], %[s], %[a00]\n\t" \
+        "smlad %[a10], %[p1a], %[s], %[a10]\n\t" \
+        "smlad %[a00], %[p0b], %[v], %[a00]\n\t" \
+        "smlad %[a10], %[p1b], %[v], %[a10]\n\t" \
+        "ldr %[v], [%[w]], #4\n\t" \
+        "sxtb16 %[s], %[v]\n\t" \
+        "sxtb16 %[v], %[v], ror #8\n\t" \
+        "smlad %[a01], %[p0a], %[s], %[a01]\n\t" \
+        "smlad %[a11], %[p1a], %[s], %[a11]\n\t" \
+        "smlad %[a01], %[p0b], %[v], %[a01]\n\t" \
+        "smlad %[a11], %[p1b], %[v], %[a11]\n\t" \
+        "subs %[k], %[k], #1\n\t" \
+        "bne 1b" \
+        : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [c] "+r"(c), [w] "+r"(w), [k] "+r"(k), \
+          [p0a] "=&r"(p0a), [p0b] "=&r"(p0b), [p1a] "=&r"(p1a), [p1b] "=&r"(p1b), [v] "=&r"(v), [s] "=&r"(s) \
+        : \
+        : "cc", "memory")
+#endif
+
 /*
  * Two output pixels (the interleaved column col of `groups` groups) times all `channels` output
  * channels, two at a time: w holds the filter rows of each channel pair interleaved by group (the 4
@@ -213,33 +248,8 @@ TF_SHARED_FAST void tf_conv_2x2(const int16_t *col, int32_t groups, const int8_t
         const int16_t *c = col;
         int32_t k = groups;
 #if defined(__ARM_FEATURE_DSP)
-        /* per group: 3 loads (the column words of both pixels, then each channel's filter word), 4 sign
-           extensions, 8 SMLADs; written out because gcc -Os spills this loop's 13 registers */
         int32_t p0a, p0b, p1a, p1b, v, s;
-        __asm__ volatile(
-            "1:\n\t"
-            "ldrd %[p0a], %[p0b], [%[c]], #8\n\t"
-            "ldrd %[p1a], %[p1b], [%[c]], #8\n\t"
-            "ldr %[v], [%[w]], #4\n\t"
-            "sxtb16 %[s], %[v]\n\t"
-            "sxtb16 %[v], %[v], ror #8\n\t"
-            "smlad %[a00], %[p0a], %[s], %[a00]\n\t"
-            "smlad %[a10], %[p1a], %[s], %[a10]\n\t"
-            "smlad %[a00], %[p0b], %[v], %[a00]\n\t"
-            "smlad %[a10], %[p1b], %[v], %[a10]\n\t"
-            "ldr %[v], [%[w]], #4\n\t"
-            "sxtb16 %[s], %[v]\n\t"
-            "sxtb16 %[v], %[v], ror #8\n\t"
-            "smlad %[a01], %[p0a], %[s], %[a01]\n\t"
-            "smlad %[a11], %[p1a], %[s], %[a11]\n\t"
-            "smlad %[a01], %[p0b], %[v], %[a01]\n\t"
-            "smlad %[a11], %[p1b], %[v], %[a11]\n\t"
-            "subs %[k], %[k], #1\n\t"
-            "bne 1b"
-            : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [c] "+r"(c), [w] "+r"(w), [k] "+r"(k),
-              [p0a] "=&r"(p0a), [p0b] "=&r"(p0b), [p1a] "=&r"(p1a), [p1b] "=&r"(p1b), [v] "=&r"(v), [s] "=&r"(s)
-            :
-            : "cc", "memory");
+        TF_SMLAD_2X2_LOOP();
 #else
         do {
             a00 += c[0] * w[0] + c[1] * w[2] + c[2] * w[1] + c[3] * w[3];
@@ -256,22 +266,6 @@ TF_SHARED_FAST void tf_conv_2x2(const int16_t *col, int32_t groups, const int8_t
             int32_t sh = shift[oc], m = mult[oc];
             int32_t neg = sh >> 31, left = sh & ~neg, right = -sh & neg, rnd = (1 << right) >> 1;
 #if defined(__ARM_FEATURE_DSP)
-            if (split == 2 && two) {
-                /* every shift a right shift of 1 .. 21 and the full int8 range (tf_conv_col checked): the output
-                   offset joins the rounding constant as out_offset 2^right, passed exactly by the arithmetic
-                   shift (|h| < 2^30, |c| < 2^29) */
-                int32_t h0, h1, r = -sh, c = (1 << r >> 1) + out_offset * (1 << r);
-                __asm__("smmulr %0, %1, %2" : "=r"(h1) : "r"(tf_shlw(a10, 1)), "r"(m));
-                __asm__("smmulr %0, %1, %2" : "=r"(h0) : "r"(tf_shlw(a00, 1)), "r"(m));
-                y1[oc] = (int8_t)__ssat((h1 + c + (h1 >> 31)) >> r, 8);
-                y0[oc] = (int8_t)__ssat((h0 + c + (h0 >> 31)) >> r, 8);
-                m = mult[oc + 1], r = -shift[oc + 1], c = (1 << r >> 1) + out_offset * (1 << r);
-                __asm__("smmulr %0, %1, %2" : "=r"(h1) : "r"(tf_shlw(a11, 1)), "r"(m));
-                __asm__("smmulr %0, %1, %2" : "=r"(h0) : "r"(tf_shlw(a01, 1)), "r"(m));
-                y1[oc + 1] = (int8_t)__ssat((h1 + c + (h1 >> 31)) >> r, 8);
-                y0[oc + 1] = (int8_t)__ssat((h0 + c + (h0 >> 31)) >> r, 8);
-                continue;
-            }
             if (act_min == -128 && act_max == 127 && two) {
                 /* the full int8 range: the clamp is one SSAT (tf_requant_split otherwise the same) */
                 const int32_t l1 = left + 1;
@@ -326,30 +320,10 @@ TF_SHARED_FAST void tf_conv_2x2_r(const int16_t *col, int32_t groups, const int8
         const int16_t *c = col;
         int32_t k = groups;
         int32_t p0a, p0b, p1a, p1b, v, s;
-        __asm__ volatile(
-            "1:\n\t"
-            "ldrd %[p0a], %[p0b], [%[c]], #8\n\t"
-            "ldrd %[p1a], %[p1b], [%[c]], #8\n\t"
-            "ldr %[v], [%[w]], #4\n\t"
-            "sxtb16 %[s], %[v]\n\t"
-            "sxtb16 %[v], %[v], ror #8\n\t"
-            "smlad %[a00], %[p0a], %[s], %[a00]\n\t"
-            "smlad %[a10], %[p1a], %[s], %[a10]\n\t"
-            "smlad %[a00], %[p0b], %[v], %[a00]\n\t"
-            "smlad %[a10], %[p1b], %[v], %[a10]\n\t"
-            "ldr %[v], [%[w]], #4\n\t"
-            "sxtb16 %[s], %[v]\n\t"
-            "sxtb16 %[v], %[v], ror #8\n\t"
-            "smlad %[a01], %[p0a], %[s], %[a01]\n\t"
-            "smlad %[a11], %[p1a], %[s], %[a11]\n\t"
-            "smlad %[a01], %[p0b], %[v], %[a01]\n\t"
-            "smlad %[a11], %[p1b], %[v], %[a11]\n\t"
-            "subs %[k], %[k], #1\n\t"
-            "bne 1b"
-            : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [c] "+r"(c), [w] "+r"(w), [k] "+r"(k),
-              [p0a] "=&r"(p0a), [p0b] "=&r"(p0b), [p1a] "=&r"(p1a), [p1b] "=&r"(p1b), [v] "=&r"(v), [s] "=&r"(s)
-            :
-            : "cc", "memory");
+        TF_SMLAD_2X2_LOOP();
+        /* every shift a right shift of 1 .. 21 and the full int8 range (tf_conv_col checked): the output
+           offset joins the rounding constant as out_offset 2^right, passed exactly by the arithmetic
+           shift (|h| < 2^30, |q| < 2^29) */
         int32_t h0, h1, r = -shift[oc], m = mult[oc], q = (1 << r >> 1) + out_offset * (1 << r);
         __asm__("smmulr %0, %1, %2" : "=r"(h1) : "r"(a10 << 1), "r"(m));
         __asm__("smmulr %0, %1, %2" : "=r"(h0) : "r"(a00 << 1), "r"(m));
@@ -441,7 +415,7 @@ TF_SHARED_FAST void tf_conv_col(const tf_conv_args *a) {
     int32_t split = a->split;
 #if defined(__ARM_FEATURE_DSP)
     if (split && a->act_min == -128 && a->act_max == 127) {
-        /* tf_conv_2x2's shortest requantization applies: right shifts of 1 .. 21 only, the full int8 range */
+        /* tf_conv_2x2_r's shortest requantization applies: right shifts of 1 .. 21 only, the full int8 range */
         split = 2;
         for (int32_t oc = 0; oc < ch; ++oc) if (a->shift[oc] > -1 || a->shift[oc] < -21) split = 1;
     }
