@@ -415,31 +415,20 @@ final class CKernels {
         requantTables(out, q);
         out.append("    static const int32_t folded[").append(c).append("] = {").append(ints(folded)).append("};\n");
         if (inPlace) out.append("    /* in place: each channel's input is copied out before its outputs overwrite it */\n");
-        if (c != x[3]) {
-            out.append(planarMultiplierLoops(sym.arena(in.id()), sym.arena(y.id()), sym.constant(filter.id()), buffer, x, o, band, sH, sW, pw, padH, padW, q));
-            return;
-        }
-        out.append(String.format(Locale.ROOT, """
-                    const int8_t *in = %1$s;
-                    int8_t *out = %2$s;
-                    const int8_t *w = %3$s;
-                    int8_t *buf = (int8_t *)%4$s;
-                    for (int32_t b = 0; b < %5$d; ++b)
-                        for (int32_t ch = 0; ch < %6$d; ++ch)
-                            for (int32_t oy = 0; oy < %7$d; oy += %8$d) {
-                                const int32_t rows = %7$d - oy < %8$d ? %7$d - oy : %8$d;
-                                tf_dw_rows(buf, (rows - 1) * %9$d + 3, %10$d, in + b * %11$d + ch, %6$d, %12$d, %13$d, oy * %9$d - %14$d, %15$d, %16$d);
-                                tf_dw3x3(buf, %10$d, rows, %17$d, %9$d, %18$d, w + ch, %6$d, folded[ch], mult[ch], shift[ch], out + (b * %7$d + oy) * %19$d + ch, %6$d, %20$d, %21$d, %22$d);
-                            }
-                """, sym.arena(in.id()), sym.arena(y.id()), sym.constant(filter.id()), buffer, x[0], c, o[1], band,
-                sH, pw, x[1] * x[2] * x[3], x[1], x[2], padH, -padW, -q.inputOffset(), o[2], sW, o[2] * c,
-                q.outputOffset(), q.actMin(), q.actMax()));
+        out.append(planarLoops(sym.arena(in.id()), sym.arena(y.id()), sym.constant(filter.id()), buffer, x, o, band, sH, sW, pw, padH, padW, q));
     }
 
-    /** {@link #depthwise3x3}'s loops with a depth multiplier: each input channel's rows copied once for its multiplier's output channels. */
-    private static String planarMultiplierLoops(String in, String out, String w, String buffer, int[] x, int[] o, int band, int sH, int sW, int pw,
+    /**
+     * {@link #depthwise3x3}'s loops: each band of an input channel's rows copied into the buffer once,
+     * then the 3x3 filter of each of its output channels run over it (one, or its depth multiplier's).
+     */
+    private static String planarLoops(String in, String out, String w, String buffer, int[] x, int[] o, int band, int sH, int sW, int pw,
             int padH, int padW, ConvQuant q) {
         int c = o[3], m = c / x[3];
+        String filter = m == 1
+                ? "                tf_dw3x3(buf, %10$d, rows, %17$d, %9$d, %18$d, w + ch, %24$d, folded[ch], mult[ch], shift[ch], out + (b * %7$d + oy) * %19$d + ch, %24$d, %20$d, %21$d, %22$d);\n"
+                : "                for (int32_t oc = ch * %23$d; oc < (ch + 1) * %23$d; ++oc)\n"
+                + "                    tf_dw3x3(buf, %10$d, rows, %17$d, %9$d, %18$d, w + oc, %24$d, folded[oc], mult[oc], shift[oc], out + (b * %7$d + oy) * %19$d + oc, %24$d, %20$d, %21$d, %22$d);\n";
         return String.format(Locale.ROOT, """
                     const int8_t *in = %1$s;
                     int8_t *out = %2$s;
@@ -450,8 +439,7 @@ final class CKernels {
                             for (int32_t oy = 0; oy < %7$d; oy += %8$d) {
                                 const int32_t rows = %7$d - oy < %8$d ? %7$d - oy : %8$d;
                                 tf_dw_rows(buf, (rows - 1) * %9$d + 3, %10$d, in + b * %11$d + ch, %6$d, %12$d, %13$d, oy * %9$d - %14$d, %15$d, %16$d);
-                                for (int32_t oc = ch * %23$d; oc < (ch + 1) * %23$d; ++oc)
-                                    tf_dw3x3(buf, %10$d, rows, %17$d, %9$d, %18$d, w + oc, %24$d, folded[oc], mult[oc], shift[oc], out + (b * %7$d + oy) * %19$d + oc, %24$d, %20$d, %21$d, %22$d);
+                """ + filter + """
                             }
                 """, in, out, w, buffer, x[0], x[3], o[1], band,
                 sH, pw, x[1] * x[2] * x[3], x[1], x[2], padH, -padW, -q.inputOffset(), o[2], sW, o[2] * c,
