@@ -23,12 +23,17 @@ public final class CToolchain {
     /** The flags the sanitizer build uses: C99, address and undefined-behaviour sanitizers that stop at the first finding, warnings as errors. */
     public static final String SANITIZER_CFLAGS = "-std=c99 -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -Wall -Wextra -Werror";
 
-    /** The QEMU machine for a {@code -mcpu} name: mps2-an386 (Cortex-M4), mps2-an500 (Cortex-M7). */
+    /**
+     * The QEMU machine for a {@code -mcpu} name: mps2-an386 (Cortex-M4), mps2-an500 (Cortex-M7),
+     * mps2-an385 (Cortex-M3; it also runs a Cortex-M0+ build, whose Armv6-M instructions are a subset of
+     * Armv7-M's, and counts them).
+     */
     public static String qemuMachine(String cpu) {
         return switch (cpu) {
             case "cortex-m4" -> "mps2-an386";
             case "cortex-m7" -> "mps2-an500";
-            default -> throw new IllegalArgumentException("no QEMU board for " + cpu + "; use cortex-m4 or cortex-m7");
+            case "cortex-m3", "cortex-m0plus" -> "mps2-an385";
+            default -> throw new IllegalArgumentException("no QEMU board for " + cpu + "; use cortex-m4, cortex-m7, cortex-m3 or cortex-m0plus");
         };
     }
 
@@ -96,7 +101,8 @@ public final class CToolchain {
 
     /**
      * Under {@code -icount shift=0} QEMU advances virtual time by 1 ns per instruction; mps2-an386's
-     * SysTick counts its 25 MHz core clock, so one tick is 40 instructions.
+     * SysTick counts its 25 MHz core clock, so one tick is 40 instructions (the same on mps2-an385 and
+     * mps2-an500: QEMU's MPS2 boards share the one 25 MHz clock).
      */
     public static final int AN386_INSTRUCTIONS_PER_TICK = 40;
 

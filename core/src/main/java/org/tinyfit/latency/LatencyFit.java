@@ -54,21 +54,77 @@ public final class LatencyFit {
     private final EmulatedInstructions emulated;
     private final Map<String, Double> cyclesPerInstruction = new LinkedHashMap<>();
     private final Map<String, Set<String>> instructionsFrom = new LinkedHashMap<>();
+    private final GeneratedCInstructions generatedC;
+    private final Map<String, double[]> generatedCInstructionsPerUnit = new LinkedHashMap<>();
 
-    private LatencyFit(List<Measurement> rows, EmulatedInstructions emulated) {
+    private LatencyFit(List<Measurement> rows, EmulatedInstructions emulated, GeneratedCInstructions generatedC) {
         this.rows = List.copyOf(rows);
         this.emulated = emulated;
+        this.generatedC = generatedC;
         fitCoreFactors();
         fitRuntimes();
         fitBoards();
         fitInstructions();
+        for (String build : GeneratedCInstructions.BUILDS) generatedCInstructionsPerUnit.put(build, fitGeneratedC(generatedC.graphs(), build));
     }
 
     /** The model fitted to {@code rows}, with tinyfit's emulated instruction counts. */
-    public static LatencyFit of(List<Measurement> rows) { return new LatencyFit(rows, EmulatedInstructions.builtin()); }
+    public static LatencyFit of(List<Measurement> rows) { return new LatencyFit(rows, EmulatedInstructions.builtin(), GeneratedCInstructions.builtin()); }
 
     /** The model fitted to {@code rows}, with the given emulated instruction counts. */
-    static LatencyFit of(List<Measurement> rows, EmulatedInstructions emulated) { return new LatencyFit(rows, emulated); }
+    static LatencyFit of(List<Measurement> rows, EmulatedInstructions emulated) { return new LatencyFit(rows, emulated, GeneratedCInstructions.builtin()); }
+
+    /**
+     * Instructions per unit of each {@link OpFeatures} column of tinyfit's generated C in one build
+     * ({@link GeneratedCInstructions#BUILDS}), fitted like a runtime's cycles (relative least squares,
+     * {@link #GENERATED_C_PRIOR} at weight {@link #PRIOR_WEIGHT}) to the counted graphs.
+     */
+    static double[] fitGeneratedC(List<GeneratedCInstructions.Counted> graphs, String build) {
+        double[][] a = new double[graphs.size()][];
+        double[] y = new double[graphs.size()];
+        double[] ratios = new double[graphs.size()];
+        String first = GeneratedCInstructions.BUILDS.get(0);
+        for (int i = 0; i < graphs.size(); i++) {
+            a[i] = graphs.get(i).features();
+            y[i] = graphs.get(i).instructions(build);
+            ratios[i] = y[i] / graphs.get(i).instructions(first);
+        }
+        java.util.Arrays.sort(ratios);
+        double scale = ratios.length == 0 ? 1 : ratios[ratios.length / 2];
+        double[] prior = GENERATED_C_PRIOR.clone();
+        for (int j = 0; j < prior.length; j++) prior[j] *= scale;
+        return LeastSquares.solve(a, y, prior, PRIOR_WEIGHT);
+    }
+
+    /**
+     * The counted build whose instructions a core runs: the DSP path ({@code cortex-m4}) on the
+     * Cortex-M4, M7, M33 and M55; the portable loops in Armv7-M ({@code cortex-m3}) on the Cortex-M3,
+     * in Armv6-M ({@code cortex-m0plus}) on the Cortex-M0+; and for any other core (the generated C is
+     * portable, its project's build is for Cortex-M) the portable loops of the Cortex-M3 build.
+     */
+    public static String generatedCBuild(String core) {
+        String c = coreClass(core).toLowerCase(Locale.ROOT).replace(" ", "");
+        return switch (c) {
+            case "cortex-m4", "cortex-m7", "cortex-m33", "cortex-m55", "cortex-m85" -> "cortex-m4";
+            case "cortex-m0+", "cortex-m0plus", "cortex-m0" -> "cortex-m0plus";
+            default -> "cortex-m3";
+        };
+    }
+
+    /**
+     * Where the generated C's fit starts, in Cortex-M4 instructions per unit: a MAC of an SMLAD loop
+     * about 1 (two MACs, two loads, the loop), of a shallow or depthwise window about 2, requantizing an
+     * output about 10, an element op about 5, a node's call and setup about 100. Another build starts
+     * from these times the median, over the graphs fitted, of its instructions over the Cortex-M4
+     * build's (the portable loops run 1-6x as many).
+     */
+    static final double[] GENERATED_C_PRIOR = {1, 2, 1, 2, 1, 10, 5, 100};
+
+    /** The generated C's fitted instructions per unit of each {@link OpFeatures} column in one build ({@link GeneratedCInstructions#BUILDS}). */
+    public double[] generatedCInstructionsPerUnit(String build) { return generatedCInstructionsPerUnit.get(build).clone(); }
+
+    /** The counted graphs the generated C's instructions are fitted to. */
+    public GeneratedCInstructions generatedC() { return generatedC; }
 
     /**
      * Cycles per emulated instruction per runtime: the geometric mean, over the rows whose software was
@@ -329,15 +385,22 @@ public final class LatencyFit {
 
     /** The fitted cycles per unit of each {@link OpFeatures} column for {@code runtime} on a Cortex-M4, or null if it has no fit. */
     public double[] cyclesPerUnit(String runtime) {
-        if (Runtimes.TINYFIT_C.equals(runtime)) {
-            double[] ref = theta.get(Runtimes.TFLM_REF);
-            if (ref == null) return null;
-            double[] t = ref.clone();
-            t[OpFeatures.OPS] = Runtimes.TINYFIT_C_OP_CYCLES;
-            return t;
-        }
+        if (Runtimes.TINYFIT_C.equals(runtime)) return generatedCCyclesPerUnit(REFERENCE_CORE);
         double[] t = theta.get(runtime);
         return t == null ? null : t.clone();
+    }
+
+    /**
+     * Cortex-M4 cycles per unit of tinyfit's generated C as {@code core} runs it: the instructions per
+     * unit of its build ({@link #generatedCBuild}) x TensorFlow Lite Micro + CMSIS-NN's Cortex-M4 cycles
+     * per emulated instruction; null when no such cycles per instruction was fitted.
+     */
+    public double[] generatedCCyclesPerUnit(String core) {
+        Double cpi = cyclesPerInstruction.get(Runtimes.TFLM_CMSIS_NN);
+        if (cpi == null) return null;
+        double[] t = generatedCInstructionsPerUnit.get(generatedCBuild(core)).clone();
+        for (int j = 0; j < t.length; j++) t[j] *= cpi;
+        return t;
     }
 
     /** Cycles on {@code core} per cycle on a Cortex-M4 for the same work, as measured; 1 when never measured beside one. */
@@ -392,7 +455,7 @@ public final class LatencyFit {
 
     /** Cycles of one node's counts on a board: core factor x board factor x counts . cycles per unit. Null if the runtime has no fit. */
     public Double cycles(double[] counts, String board, String core, String runtime) {
-        double[] t = cyclesPerUnit(runtime);
+        double[] t = Runtimes.TINYFIT_C.equals(runtime) ? generatedCCyclesPerUnit(core) : cyclesPerUnit(runtime);
         if (t == null) return null;
         return coreFactor(core, runtime) * boardFactor(board, runtime) * OpFeatures.dot(counts, t);
     }
@@ -417,9 +480,10 @@ public final class LatencyFit {
     public String basis(String board, String core, String runtime) {
         StringBuilder b = new StringBuilder();
         if (Runtimes.TINYFIT_C.equals(runtime)) {
-            b.append("estimated, never measured: tinyfit's generated C is taken to cost what TFLite Micro's reference kernels cost (fitted on ")
-                    .append(String.join(", ", fittedOn.getOrDefault(Runtimes.TFLM_REF, Set.of())))
-                    .append(") without the interpreter's per-op dispatch");
+            b.append(String.format(Locale.ROOT, "estimated, never timed on a board: tinyfit's generated C's instructions in its %s build (per-op costs fitted to %d graphs counted on QEMU)"
+                    + " x %.3f Cortex-M4 cycles per instruction, TFLite Micro + CMSIS-NN's on %s", generatedCBuild(core), generatedC.graphs().size(),
+                    cyclesPerInstruction.getOrDefault(Runtimes.TFLM_CMSIS_NN, Double.NaN),
+                    String.join(", ", instructionsFrom.getOrDefault(Runtimes.TFLM_CMSIS_NN, Set.of()))));
         } else {
             int own = boardMeasurements(board, runtime);
             b.append("per-op costs of ").append(runtime).append(" fitted by least squares on ")

@@ -106,7 +106,7 @@ public final class OpFeatures {
         return sum;
     }
 
-    static double dot(double[] f, double[] theta) {
+    public static double dot(double[] f, double[] theta) {
         double s = 0;
         for (int j = 0; j < f.length; j++) s += f[j] * theta[j];
         return s;

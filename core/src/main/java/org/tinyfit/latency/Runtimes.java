@@ -48,9 +48,6 @@ public final class Runtimes {
         };
     }
 
-    /** Per-op overhead of {@link #TINYFIT_C}: a direct function call instead of the interpreter's dispatch. */
-    static final double TINYFIT_C_OP_CYCLES = 300;
-
     /** The runtimes tinyfit can predict: those with measurements, plus {@code tinyfit-c} and {@code table}. */
     public static List<String> choices(LatencyFit fit) {
         List<String> out = new ArrayList<>(fit.runtimes());

@@ -131,6 +131,7 @@ public final class Validation {
         b.append("\nThe catalog's boards with their default runtime: what each figure rests on, and how far off the published rows ")
                 .append("resting on the same kind of basis were when their board was left out (the per-op model: no catalog board's software was emulated):\n\n")
                 .append(catalog(all, perOp));
+        b.append('\n').append(generatedC(LatencyFit.of(all)));
         List<Measurement> missing = unpredicted(all, lobo);
         if (!missing.isEmpty()) {
             b.append("\nNot predictable when their board is left out (no other board has their runtime): ");
@@ -188,6 +189,64 @@ public final class Validation {
         if (lobo == null) builtinLobo = lobo = leaveOneBoardOutPerOp(Measurements.builtin());
         List<Row> like = sameBasis(Latency.builtinFit(), lobo, board, core, runtime);
         return like.isEmpty() ? null : range(like) + " over " + like.size() + " published rows on that basis when their board was held out";
+    }
+
+    /** One graph of tinyfit's generated C in one build, its instructions predicted by the model fitted to the other counted graphs. */
+    public record GeneratedCRow(GeneratedCInstructions.Counted counted, String build, double predicted) {
+        public long instructions() { return counted.instructions(build); }
+
+        public double error() { return predicted / instructions() - 1; }
+    }
+
+    /** Leave-one-graph-out over the counted graphs of the generated C in {@code build}: each predicted by the instructions per unit fitted to the others. */
+    public static List<GeneratedCRow> generatedCLeaveOneOut(List<GeneratedCInstructions.Counted> graphs, String build) {
+        List<GeneratedCRow> out = new java.util.ArrayList<>();
+        for (GeneratedCInstructions.Counted held : graphs) {
+            double[] t = LatencyFit.fitGeneratedC(graphs.stream().filter(g -> g != held).toList(), build);
+            out.add(new GeneratedCRow(held, build, OpFeatures.dot(held.features(), t)));
+        }
+        return out;
+    }
+
+    /** Median absolute relative error of leave-one-graph-out rows. */
+    public static double generatedCMedian(List<GeneratedCRow> rows) {
+        double[] e = rows.stream().mapToDouble(r -> Math.abs(r.error())).sorted().toArray();
+        if (e.length == 0) return Double.NaN;
+        return e.length % 2 == 1 ? e[e.length / 2] : (e[e.length / 2 - 1] + e[e.length / 2]) / 2;
+    }
+
+    /** Graphs of at least this many instructions are summarized apart: the networks a latency limit is about. */
+    static final long LARGE_GRAPH_INSTRUCTIONS = 1_000_000;
+
+    /** The generated C's section of the report: each build's fitted instructions per unit, the leave-one-graph-out table of the Cortex-M4 build, every build's summary. */
+    static String generatedC(LatencyFit fit) {
+        List<GeneratedCInstructions.Counted> graphs = fit.generatedC().graphs();
+        StringBuilder b = new StringBuilder("tinyfit's generated C (`--runtime tinyfit-c`), fitted on ").append(graphs.size())
+                .append(" graphs counted on QEMU (`tinyfit-c-instructions.json`; build: what `-mcpu` the project is built with): instructions per unit\n\n| build | ")
+                .append(String.join(" | ", OpFeatures.NAMES)).append(" |\n|---|").append("---:|".repeat(OpFeatures.NAMES.size())).append('\n');
+        for (String build : GeneratedCInstructions.BUILDS) {
+            b.append("| ").append(build).append(' ');
+            for (double v : fit.generatedCInstructionsPerUnit(build)) b.append(String.format(Locale.ROOT, v >= 100 ? "| %.0f " : "| %.2f ", v));
+            b.append("|\n");
+        }
+        String first = GeneratedCInstructions.BUILDS.get(0);
+        b.append("\nLeave-one-graph-out, ").append(first).append(" build (each graph's instructions predicted by the model fitted to the others):\n\n")
+                .append("| graph | made by | counted instructions | predicted | error |\n|---|---|---:|---:|---:|\n");
+        for (GeneratedCRow r : generatedCLeaveOneOut(graphs, first)) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,.0f | %+.0f%% |%n", r.counted().name(), r.counted().source(), r.instructions(), r.predicted(), 100 * r.error()));
+        }
+        b.append('\n');
+        for (String build : GeneratedCInstructions.BUILDS) {
+            List<GeneratedCRow> rows = generatedCLeaveOneOut(graphs, build);
+            List<GeneratedCRow> large = rows.stream().filter(r -> r.instructions() >= LARGE_GRAPH_INSTRUCTIONS).toList();
+            b.append(String.format(Locale.ROOT, "- %s build, leave-one-graph-out: median |error| %.1f%%, max |error| %.1f%% over %d graphs; over the %d of 1 M instructions or more: median %.1f%%, max %.1f%%%n",
+                    build, 100 * generatedCMedian(rows), 100 * rows.stream().mapToDouble(r -> Math.abs(r.error())).max().orElse(0), rows.size(),
+                    large.size(), 100 * generatedCMedian(large), 100 * large.stream().mapToDouble(r -> Math.abs(r.error())).max().orElse(0)));
+        }
+        Double cpi = fit.cyclesPerInstruction(Runtimes.TFLM_CMSIS_NN);
+        if (cpi != null) b.append(String.format(Locale.ROOT, "- cycles: instructions x %.3f Cortex-M4 cycles per instruction (TFLite Micro + CMSIS-NN's, above) x the core factor; "
+                + "tinyfit's C has never been timed on a board, so no measurement checks that product%n", cpi));
+        return b.toString();
     }
 
     static int cortexMCmsisNnRows(List<Row> rows) { return (int) rows.stream().filter(Validation::cortexMCmsisNn).count(); }

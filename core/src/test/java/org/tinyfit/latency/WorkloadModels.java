@@ -32,10 +32,10 @@ import org.tinyfit.tflite.TfliteWriter;
 public final class WorkloadModels {
     private WorkloadModels() {}
 
-    static final List<String> WORKLOADS = List.of("mlperf-tiny-kws", "mlperf-tiny-vww", "mlperf-tiny-ic", "mlperf-tiny-ad");
+    public static final List<String> WORKLOADS = List.of("mlperf-tiny-kws", "mlperf-tiny-vww", "mlperf-tiny-ic", "mlperf-tiny-ad");
 
     /** The int8 graph of a workload, quantized as described above. */
-    static Graph int8(String workload) {
+    public static Graph int8(String workload) {
         Graph g = Workloads.byName(workload);
         Random r = new Random(1);
         Quantization[] q = new Quantization[g.tensors().size()];
