@@ -14,6 +14,7 @@ tinyfit_find_jdk() {
     major=$(_tinyfit_jdk_major "$cand")
     if [ -n "$major" ] && [ "$major" -ge 21 ]; then
       export JAVA_HOME="$cand"
+      _tinyfit_major="$major"
       export PATH="$JAVA_HOME/bin:$PATH"
       return 0
     fi
@@ -41,7 +42,7 @@ tinyfit_java() {
   fifo="$dir/stderr"; mkfifo "$fifo" || { rm -rf "$dir"; return 1; }
   _tinyfit_drop_notice <"$fifo" >&2 &
   fpid=$!
-  "$JAVA_HOME/bin/java" "${TINYFIT_VECTOR[@]}" "$@" <&0 2>"$fifo" &
+  "$JAVA_HOME/bin/java" "${TINYFIT_VECTOR[@]}" $(_tinyfit_unsafe_flag) "$@" <&0 2>"$fifo" &
   pid=$!
   trap 'kill -TERM "$pid" 2>/dev/null' INT TERM HUP
   while :; do
@@ -52,6 +53,14 @@ tinyfit_java() {
   wait "$fpid" 2>/dev/null
   rm -rf "$dir"
   return "$rc"
+}
+
+# JDK 24+ warns (four lines on stderr) the first time a library calls sun.misc.Unsafe's memory
+# methods, as protobuf does when tinyfit reads an .onnx; JDK 23 added the flag that allows them quietly.
+_tinyfit_unsafe_flag() {
+  local major="${_tinyfit_major:-}"
+  [ -n "$major" ] || major=$(_tinyfit_jdk_major "$JAVA_HOME")
+  if [ -n "$major" ] && [ "$major" -ge 23 ]; then echo --sun-misc-unsafe-memory-access=allow; fi
 }
 
 _tinyfit_drop_notice() { # copies stdin to stdout without the JVM's incubator notice (its first line)
