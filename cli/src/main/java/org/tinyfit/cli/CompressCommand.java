@@ -81,9 +81,14 @@ final class CompressCommand implements Callable<Integer> {
         String dataPath = data.contains("#") ? data.substring(0, data.lastIndexOf('#')) : data;
         if (!Files.exists(Path.of(dataPath))) throw new UserException("--data " + dataPath + " does not exist");
         Device d = DevicesCommand.find(DevicesCommand.catalog(devicesFile), device);
-        TrainConfig cfg = TrainConfig.builder().epochs(epochs).lr(lr).seed(seed).warmupEpochs(0).labelSmoothing(0)
-                .threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads)
-                .augmentations(List.of(new Augmentation.RandomCrop(1), new Augmentation.HorizontalFlip(0.5))).build();
+        TrainConfig cfg;
+        try {
+            cfg = TrainConfig.builder().epochs(epochs).lr(lr).seed(seed).warmupEpochs(0).labelSmoothing(0)
+                    .threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads)
+                    .augmentations(List.of(new Augmentation.RandomCrop(1), new Augmentation.HorizontalFlip(0.5))).build();
+        } catch (IllegalArgumentException e) {
+            throw new UserException(e.getMessage());
+        }
         Compression.Request req = new Compression.Request(model, data, d, maxRam == null ? null : Units.bytes(maxRam, "--max-ram"),
                 maxFlash == null ? null : Units.bytes(maxFlash, "--max-flash"), maxLatency == null ? null : Units.seconds(maxLatency, "--max-latency") * 1000,
                 m, cfg, qatEpochs, !noDistill, out, Provenance.of(Main.commandLine(spec)));

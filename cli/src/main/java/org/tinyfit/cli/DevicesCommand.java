@@ -45,6 +45,7 @@ final class DevicesCommand implements Callable<Integer> {
     }
 
     static Device find(DeviceCatalog catalog, String name) {
+        if (name.isBlank()) throw new UserException("--device has an empty board name (a stray comma?); give an id from 'tinyfit devices'");
         try {
             return catalog.find(name);
         } catch (DeviceException e) {

@@ -111,6 +111,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserException("--out " + out + " is a file; give a directory (new or one to resume in)");
         if (Files.isDirectory(Path.of(dataPath)) && dataPath.endsWith(".csv")) throw new UserException("--data " + dataPath + " is a directory, not a .csv file");
+        if (shift < 0) throw new UserException("--shift " + shift + ": give 0 (no shift) or more pixels");
+        if (timeShift < 0) throw new UserException("--time-shift " + timeShift + ": give 0 (no shift) or more steps");
+        if (!(noise >= 0) || Double.isInfinite(noise)) throw new UserException("--noise " + noise + ": give 0 (no noise) or a positive deviation");
         if (qat && (qatEpochs < 1 || qatEpochs > epochs)) throw new UserException("--qat-epochs " + qatEpochs + ": give 1 to --epochs (" + epochs + ")");
         String specJson = loadSpec(model);
         TrainConfig cfg;
@@ -118,7 +121,7 @@ final class TrainCommand implements Callable<Integer> {
             cfg = TrainConfig.builder().epochs(epochs).batch(batch).optimizer(optimizer).lr(lr).schedule(schedule).warmupEpochs(warmup)
                     .weightDecay(weightDecay).labelSmoothing(labelSmoothing).seed(seed)
                     .threads(threads == null ? Runtime.getRuntime().availableProcessors() : threads)
-                    .augmentations(augmentations()).checkpointSteps(Math.max(0, checkpointSteps))
+                    .augmentations(augmentations()).checkpointSteps(checkpointSteps)
                     .balancedClassWeights(switch (classWeights) {
                         case "balanced" -> true;
                         case "none" -> false;

@@ -20,7 +20,11 @@ public record TrainConfig(int epochs, int batch, String optimizer, float lr, Str
         augmentations = List.copyOf(augmentations);
         if (epochs < 1) throw new IllegalArgumentException("epochs must be at least 1, got " + epochs);
         if (batch < 1) throw new IllegalArgumentException("batch must be at least 1, got " + batch);
-        if (!(lr > 0)) throw new IllegalArgumentException("learning rate must be positive, got " + lr);
+        if (!(lr > 0) || Float.isInfinite(lr)) throw new IllegalArgumentException("learning rate must be positive and finite, got " + lr);
+        if (!(warmupEpochs >= 0) || Float.isInfinite(warmupEpochs)) throw new IllegalArgumentException("warm-up must be 0 or more epochs, got " + warmupEpochs);
+        if (!(weightDecay >= 0) || Float.isInfinite(weightDecay)) throw new IllegalArgumentException("weight decay must be 0 or more, got " + weightDecay);
+        if (!(labelSmoothing >= 0 && labelSmoothing < 1)) throw new IllegalArgumentException("label smoothing must be at least 0 and below 1, got " + labelSmoothing);
+        if (checkpointSteps < 0) throw new IllegalArgumentException("checkpoint steps must be 0 (only at epoch ends) or more, got " + checkpointSteps);
         if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         if (!java.util.List.of("adamw", "adam", "sgd").contains(optimizer)) throw new IllegalArgumentException("optimizer must be adamw, adam or sgd, got " + optimizer);
         if (!java.util.List.of("cosine", "step", "constant").contains(schedule)) throw new IllegalArgumentException("schedule must be cosine, step or constant, got " + schedule);

@@ -34,4 +34,16 @@ class TrainConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().optimizer("rmsprop").build());
         assertEquals("optimizer must be adamw, adam or sgd, got rmsprop", e.getMessage());
     }
+
+    @Test
+    void valuesThatWouldFailOrMisleadLaterAreRefusedWhenBuilt() {
+        assertEquals("label smoothing must be at least 0 and below 1, got 2.0",
+                assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().labelSmoothing(2).build()).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().labelSmoothing(-0.1f).build());
+        assertEquals("weight decay must be 0 or more, got -1.0", assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().weightDecay(-1).build()).getMessage());
+        assertEquals("warm-up must be 0 or more epochs, got -1.0", assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().warmupEpochs(-1).build()).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().checkpointSteps(-3).build());
+        assertThrows(IllegalArgumentException.class, () -> TrainConfig.builder().lr(Float.POSITIVE_INFINITY).build());
+        assertEquals(0, TrainConfig.builder().labelSmoothing(0).weightDecay(0).warmupEpochs(0).checkpointSteps(0).build().checkpointSteps());
+    }
 }
