@@ -2,6 +2,7 @@ package org.tinyfit.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -75,6 +76,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         List<Device> boards = new ArrayList<>();
         for (String name : devices.split(",", -1)) boards.add(DevicesCommand.find(DevicesCommand.catalog(devicesFile), name));
+        if (report != null) Outputs.checkFile(report, "--report");
 
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);
@@ -91,7 +93,10 @@ final class AnalyzeCommand implements Callable<Integer> {
             }
             reports.add(new Report(model.toString(), fileBytes, d, c.verdict().sentence(), c));
         }
-        if (report != null) org.tinyfit.report.ModelReport.analyzed(model.getFileName().toString(), g, boards, reports.stream().map(Report::cost).toList(), offlinePlan).write(report);
+        if (report != null) {
+            Outputs.write(report, org.tinyfit.report.ModelReport.analyzed(model.getFileName().toString(), g, boards, reports.stream().map(Report::cost).toList(), offlinePlan)
+                    .html().getBytes(StandardCharsets.UTF_8));
+        }
         var out = spec.commandLine().getOut();
         if (json) {
             Object doc = reports.size() == 1 ? reports.get(0) : reports;

@@ -44,10 +44,9 @@ final class ConvertCommand implements Callable<Integer> {
         if (Files.exists(output) && Files.exists(model) && Files.isSameFile(model, output)) {
             throw new UserException("-o " + output + " is the input model; write the converted model to another file");
         }
-        Path parent = output.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) throw new UserException("cannot write " + output + ": the directory " + parent + " does not exist");
+        Outputs.checkFile(output, "-o");
         ConvertedModel c = ConvertedModel.of(model, Provenance.of(Main.commandLine(spec)));
-        Files.write(output, c.bytes());
+        Outputs.write(output, c.bytes());
         Graph g = c.graph();
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "%s (%s): %d nodes -> %s, %d bytes%n", model.getFileName(), c.format().name(), g.nodes().size(), output, c.bytes().length);

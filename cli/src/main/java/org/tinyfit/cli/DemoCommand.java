@@ -52,6 +52,7 @@ final class DemoCommand implements Callable<Integer> {
         Device d = DevicesCommand.find(DeviceCatalog.builtin(), device);
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (t < 1) throw new UserException("--threads " + t + ": give at least 1");
+        Outputs.checkDirectory(out, "--out");
         DemoData data = DemoData.find(message -> System.err.println("tinyfit demo: " + message));
         Limits limits = Limits.of(d, 64L * 1024, 256L * 1024, null, "tflm");
         Demo.Options o = quick

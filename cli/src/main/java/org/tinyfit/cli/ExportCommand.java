@@ -57,6 +57,7 @@ final class ExportCommand implements Callable<Integer> {
         };
         Device d = device == null ? null : DevicesCommand.find(DevicesCommand.catalog(devicesFile), device);
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
+        Outputs.checkDirectory(dir, "--c");
         Graph g = ModelReader.read(model);
         String cpu = d == null ? CProject.Options.DEFAULT.cpu() : CProject.cpu(d.core());
         CProject.Project p = CProject.generate(g, new CProject.Options(choice, cpu));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -86,13 +87,14 @@ final class OptimizeCommand implements Callable<Integer> {
         }
         if (report != null && device == null) throw new UserException("--report needs --device NAME: the board whose SRAM and flash the report draws");
         Device board = report == null ? null : DevicesCommand.find(DevicesCommand.catalog(null), device);
+        Outputs.checkFile(output, "-o");
+        if (report != null) Outputs.checkFile(report, "--report");
         OptimizedModel o = OptimizedModel.of(model, Provenance.of(Main.commandLine(spec)), !noOfflinePlan);
-        Path parent = output.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) {
-            throw new UserException("cannot write " + output + ": the directory " + parent + " does not exist");
+        Outputs.write(output, o.bytes());
+        if (report != null) {
+            Outputs.write(report, org.tinyfit.report.ModelReport.optimized(model.getFileName() + " → " + output.getFileName(), o, board, null)
+                    .html().getBytes(StandardCharsets.UTF_8));
         }
-        Files.write(output, o.bytes());
-        if (report != null) org.tinyfit.report.ModelReport.optimized(model.getFileName() + " → " + output.getFileName(), o, board, null).write(report);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(OptimizeReport.json(model, output, o)));

@@ -81,6 +81,10 @@ final class QuantizeCommand implements Callable<Integer> {
     boolean json;
 
     @Override public Integer call() throws Exception {
+        if (Files.exists(output) && Files.exists(model) && Files.isSameFile(model, output)) {
+            throw new UserException("-o " + output + " is the input model; write the int8 model to another file");
+        }
+        Outputs.checkFile(output, "-o");
         Graph g = ModelReader.read(model);
         PostTrainingQuantization.Result result;
         try {
@@ -90,8 +94,8 @@ final class QuantizeCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         byte[] bytes = TfliteWriter.write(Provenance.of(Main.commandLine(spec)).attachTo(result.graph()));
-        Files.write(output, bytes);
         long floatBytes = Files.size(model);
+        Outputs.write(output, bytes);
         PrintWriter o = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> root = new LinkedHashMap<>();

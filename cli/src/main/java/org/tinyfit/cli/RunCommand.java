@@ -3,7 +3,6 @@ package org.tinyfit.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,6 +78,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         double[] imageRange = parseRange(imageRangeText);
+        for (Path o : outputs) Outputs.checkFile(o, "-o");
         Graph g = ModelReader.read(model);
         int[] ins = g.inputs();
         if (inputs.size() != ins.length) {
@@ -193,8 +193,6 @@ final class RunCommand implements Callable<Integer> {
         if (name.endsWith(".npy")) content = NpyWriter.write(t, bytes);
         else if (name.endsWith(".json")) content = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsBytes(outputJson(t, bytes));
         else content = bytes;
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null && !Files.isDirectory(parent)) throw new UserException("cannot write " + file + ": no such directory " + parent);
-        Files.write(file, content);
+        Outputs.write(file, content);
     }
 }

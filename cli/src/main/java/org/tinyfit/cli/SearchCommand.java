@@ -88,6 +88,7 @@ final class SearchCommand implements Callable<Integer> {
         Device d = DevicesCommand.find(DevicesCommand.catalog(devicesFile), device);
         int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         if (t < 1) throw new UserException("--threads " + t + ": give at least 1");
+        Outputs.checkDirectory(out, "--out");
         if (maxEpochs < 1) throw new UserException("--max-epochs " + maxEpochs + ": give at least 1");
         if (finalEpochs < 0) throw new UserException("--final-epochs " + finalEpochs + ": give 0 or more");
         if (maxCandidates != null && maxCandidates < 1) throw new UserException("--max-candidates " + maxCandidates + ": give at least 1");

@@ -110,6 +110,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserException("--normalize " + normalize + ": use auto, unit, standardize or none");
         }
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UserException("--out " + out + " is a file; give a directory (new or one to resume in)");
+        Outputs.checkDirectory(out, "--out");
         if (Files.isDirectory(Path.of(dataPath)) && dataPath.endsWith(".csv")) throw new UserException("--data " + dataPath + " is a directory, not a .csv file");
         if (shift < 0) throw new UserException("--shift " + shift + ": give 0 (no shift) or more pixels");
         if (timeShift < 0) throw new UserException("--time-shift " + timeShift + ": give 0 (no shift) or more steps");
