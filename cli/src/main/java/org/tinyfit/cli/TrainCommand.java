@@ -14,6 +14,7 @@ import org.tinyfit.graph.Provenance;
 import org.tinyfit.train.BuiltinSpecs;
 import org.tinyfit.train.Holdout;
 import org.tinyfit.train.TrainConfig;
+import org.tinyfit.train.TrainingException;
 import org.tinyfit.train.TrainingRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,7 +137,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun.Result r;
         try (TrainProgress progress = new TrainProgress(json ? spec.commandLine().getErr() : stdout, noProgress)) {
             r = TrainingRun.run(request, progress);
-        } catch (DataException e) {
+        } catch (DataException | TrainingException e) {
             throw new UserException(e.getMessage());
         }
         if (json) {

@@ -2,6 +2,7 @@ package org.tinyfit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,6 +38,13 @@ class OptionValuesTest {
         assertEquals("tinyfit: --shift -1: give 0 (no shift) or more pixels", oneLineError(CliTest.run(train("--shift", "-1"))));
         assertEquals("tinyfit: --time-shift -2: give 0 (no shift) or more steps", oneLineError(CliTest.run(train("--time-shift", "-2"))));
         assertEquals("tinyfit: --noise -0.5: give 0 (no noise) or a positive deviation", oneLineError(CliTest.run(train("--noise", "-0.5"))));
+        assertFalse(Files.exists(tmp.resolve("run").resolve("model.tflite")));
+    }
+
+    @Test void aRunThatDivergesSaysSoAndWritesNoModel() throws IOException {
+        String err = oneLineError(CliTest.run(train("--lr", "1e30")));
+        assertTrue(err.matches("tinyfit: training diverged: the loss became (NaN|Infinity) in epoch 1, step \\d+ .*"), err);
+        assertTrue(err.endsWith("(peak learning rate 1.0E30); train again with a smaller learning rate; no model was written"), err);
         assertFalse(Files.exists(tmp.resolve("run").resolve("model.tflite")));
     }
 

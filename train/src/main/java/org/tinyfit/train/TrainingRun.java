@@ -139,7 +139,14 @@ public final class TrainingRun {
             Plan plan = new Plan(modelSpec, trainer.net().trainableCount(), trainSet.size(), val, trainer.stepsPerEpoch(), cfg);
             listener.started(plan);
             int floatEpochs = cfg.epochs() - r.qatEpochs();
-            TrainState st = trainer.run(r.out(), listener, null, floatEpochs);
+            DivergenceWatch watch = new DivergenceWatch(listener);
+            TrainState st = trainer.run(r.out(), watch, watch::diverged, floatEpochs);
+            if (watch.diverged()) {
+                Trainer.Progress p = watch.at;
+                throw new TrainingException("training diverged: the loss became " + p.loss() + " in epoch " + (p.epoch() + 1) + ", step " + p.step()
+                        + " (peak learning rate " + cfg.lr() + "); train again with a smaller learning rate" + (norm == null ? " or normalized data" : "")
+                        + "; no model was written");
+            }
             Provenance provenance = r.provenance().withData(source.description()).withSpec(modelSpec.toJson()).withTraining(cfg.fingerprint()
                     + (r.qatEpochs() > 0 ? " qat=" + r.qatEpochs() : ""));
             Graph inference = InferenceForm.of(trainer.net().toGraph());
@@ -184,6 +191,27 @@ public final class TrainingRun {
             if (int8 != null) writeAtomically(r.out().resolve(INT8_FILE), TfliteWriter.write(int8.model()));
             return new Result(plan, st, testScore, test == null ? 0 : test.size(), exported, summary, int8);
         }
+    }
+
+    /** Passes everything on to the run's listener, and notes the first step whose running loss is not a finite number: the weights are lost from there on. */
+    private static final class DivergenceWatch implements Trainer.Listener {
+        private final Trainer.Listener to;
+        private Trainer.Progress at;
+
+        DivergenceWatch(Trainer.Listener to) { this.to = to; }
+
+        boolean diverged() { return at != null; }
+
+        @Override public void step(Trainer.Progress p) {
+            if (at == null && !Double.isFinite(p.loss())) at = p;
+            to.step(p);
+        }
+
+        @Override public void epoch(EpochResult r) { to.epoch(r); }
+
+        @Override public void checkpoint(Path file, TrainState st) { to.checkpoint(file, st); }
+
+        @Override public void resumed(TrainState st) { to.resumed(st); }
     }
 
     /** A label the model has no output for is named by where it is (a CSV's line), since it is more often a typo than a wanted class. */
