@@ -28,10 +28,13 @@ final class FbFile {
         return new TfliteFormatException(sourceName + ": " + (place.isEmpty() ? "" : place + ": ") + what);
     }
 
+    /** What a reference outside the file means to the user, and what to do about it. */
+    static final String DAMAGED = "; the file is cut short or damaged: copy or download it again";
+
     /** Checks that {@code size} bytes starting at {@code pos} lie inside the file. */
     void need(long pos, long size, String place, String what) {
         if (pos < 0 || size < 0 || pos + size > buf.capacity()) {
-            throw fail(place, what + " at byte " + pos + " (" + size + " bytes) runs past the end of the file (" + buf.capacity() + " bytes)");
+            throw fail(place, what + " at byte " + pos + " (" + size + " bytes) runs past the end of the file (" + buf.capacity() + " bytes)" + DAMAGED);
         }
     }
 

@@ -31,7 +31,7 @@ final class FbTable {
         int p = (int) pos;
         long vt = (long) p - f.i32(p);
         if (vt < 0 || vt + 4 > f.length()) {
-            throw f.fail(place, "the table at byte " + p + " points to a vtable at byte " + vt + ", outside the file (" + f.length() + " bytes)");
+            throw f.fail(place, "the table at byte " + p + " points to a vtable at byte " + vt + ", outside the file (" + f.length() + " bytes)" + FbFile.DAMAGED);
         }
         int v = (int) vt;
         int vBytes = f.u16(v);
@@ -86,7 +86,7 @@ final class FbTable {
         if (p < 0) return -1;
         long t = p + file.u32(p);
         if (t + 4 > file.length()) {
-            throw fail("field " + name + " points to byte " + t + ", outside the file (" + file.length() + " bytes)");
+            throw fail("field " + name + " points to byte " + t + ", outside the file (" + file.length() + " bytes)" + FbFile.DAMAGED);
         }
         return t;
     }
