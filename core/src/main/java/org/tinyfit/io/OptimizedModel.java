@@ -76,8 +76,10 @@ public record OptimizedModel(Graph graph, MemoryOptimization memory, ArenaProof 
     public static OptimizedModel write(Graph graph, Provenance provenance, Path file) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path plain = Files.createTempFile(dir, file.getFileName().toString(), ".plain.tflite");
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        // hidden names of this process, created like any file (createTempFile would make them, and so the model, owner-only)
+        String hidden = "." + file.getFileName() + "." + ProcessHandle.current().pid();
+        Path plain = dir.resolve(hidden + ".plain.tflite");
+        Path tmp = dir.resolve(hidden + ".tmp");
         try {
             Files.write(plain, TfliteWriter.write(provenance.attachTo(graph)));
             OptimizedModel m = of(plain, provenance);
