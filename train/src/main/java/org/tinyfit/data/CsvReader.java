@@ -33,6 +33,10 @@ public final class CsvReader {
                 throw new DataException(name + " line 1: the header has " + columns
                         + " column; need a label column and at least one feature (is the separator a comma?)");
             }
+            if (looksLikeData(header)) {
+                throw new DataException(name + " line 1: " + String.join(",", header.subList(0, Math.min(3, columns))) + (columns > 3 ? ",..." : "")
+                        + " is a row of numbers, not a header; add a header row first (e.g. label,f1,f2,...), or the first sample is lost");
+            }
             int labelIndex = labelIndex(name, header, labelColumn);
             int features = columns - 1;
             int[] shape = sampleShape == null ? new int[] {features} : sampleShape.clone();
@@ -76,6 +80,24 @@ public final class CsvReader {
         } catch (IOException e) {
             throw new DataException(name + ": cannot read: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Whether a header row is in fact a sample: every cell a number and one at least with a fraction
+     * or an exponent. Whole numbers alone stay a header ("0,1,2,..." is how pandas names columns).
+     */
+    static boolean looksLikeData(List<String> header) {
+        boolean fraction = false;
+        for (String cell : header) {
+            String c = cell.strip();
+            try {
+                if (!Double.isFinite(Double.parseDouble(c))) return false;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+            if (c.indexOf('.') >= 0 || c.indexOf('e') >= 0 || c.indexOf('E') >= 0) fraction = true;
+        }
+        return fraction;
     }
 
     /** The column names of a CSV file's header row. */

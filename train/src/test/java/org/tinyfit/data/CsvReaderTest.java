@@ -24,6 +24,15 @@ class CsvReaderTest {
     }
 
     @Test
+    void aFirstRowOfSamplesIsNotTakenForAHeader() throws Exception {
+        Path f = TestFiles.writeText(dir, "noheader.csv", "1,0.25,-2\n0,3,4e2\n");
+        DataException e = assertThrows(DataException.class, () -> CsvReader.read(f, null, null));
+        assertEquals(f + " line 1: 1,0.25,-2 is a row of numbers, not a header; add a header row first (e.g. label,f1,f2,...), or the first sample is lost", e.getMessage());
+        Path numbered = TestFiles.writeText(dir, "numbered.csv", "0,1,2\n1,0.5,7\n");
+        assertEquals(1, CsvReader.read(numbered, null, null).size(), "whole-number column names stay a header");
+    }
+
+    @Test
     void labelColumnCanBeChosenByNameOrIndex() throws Exception {
         Path f = TestFiles.writeText(dir, "b.csv", "f1,\"target\",f2\r\n0.5,1,7\r\n0.25,0,8\r\n");
         Dataset byName = CsvReader.read(f, "target", null);
