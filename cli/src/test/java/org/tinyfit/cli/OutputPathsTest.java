@@ -97,6 +97,16 @@ class OutputPathsTest {
         assertEquals("tinyfit: cannot write " + out + ": " + out.getParent() + " is a file, not a directory", oneLineError(r));
     }
 
+    @Test void compressWritesItsModelWithTheSamePermissionsAsAnyNewFile() throws IOException {
+        Path[] m = floatModel();
+        Path out = tmp.resolve("c.tflite");
+        CliTest.Run r = CliTest.run("compress", m[0].toString(), "--data", m[1].toString(), "--device", "nucleo-f446re",
+                "--max-ram", "64KB", "--epochs", "1", "--qat-epochs", "0", "--threads", "1", "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        Path plain = Files.createFile(tmp.resolve("plain"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out), "not owner-only, as a temporary file is");
+    }
+
     @Test void aDirectoryUnderARegularFileIsRefusedByEveryCommandThatWritesOne() throws IOException {
         Path file = aFile(), dir = file.resolve("out");
         String want = ": " + file + " is a file, not a directory";

@@ -64,6 +64,19 @@ class UserMessagesTest {
         assertEquals(want, oneLineError(CliTest.run("run", tmp.toString(), "--input", tmp.toString())));
     }
 
+    @Test void aTruncatedModelSaysWhatToDo() throws IOException {
+        Path cut = Files.write(tmp.resolve("cut.tflite"), java.util.Arrays.copyOf(Files.readAllBytes(MODELS.resolve("person_detect.tflite")), 100));
+        String err = oneLineError(CliTest.run("analyze", cut.toString(), "--device", "nucleo-f446re"));
+        assertTrue(err.startsWith("tinyfit: cut.tflite: model: field operator_codes points to byte "), err);
+        assertTrue(err.endsWith(", outside the file (100 bytes); the file is cut short or damaged: copy or download it again"), err);
+    }
+
+    @Test void aCsvWithoutAHeaderIsRefusedRatherThanLosingItsFirstSample() throws IOException {
+        Path csv = Files.writeString(tmp.resolve("rows.csv"), "1,0.5,1.5,2,3\n0,-1,2,3,4\n1,3,4,5,6\n");
+        assertEquals("tinyfit: " + csv + " line 1: 1,0.5,1.5,... is a row of numbers, not a header; add a header row first (e.g. label,f1,f2,...), or the first sample is lost",
+                oneLineError(CliTest.run(train(csv, TrainCommandTest.SPEC, tmp.resolve("o")))));
+    }
+
     @Test void aStrayLabelIsNamedByItsLine() throws IOException {
         Path csv = Files.writeString(tmp.resolve("stray.csv"), "label,a,b,c,d\n0,1,2,3,4\n1,3,4,5,6\n\n7,5,6,7,8\n1,0,0,0,0\n");
         assertEquals("tinyfit: stray.csv line 5: label 7, but the model has 2 outputs (classes 0..1); fix the label, or make the last dense layer 8 wide",
