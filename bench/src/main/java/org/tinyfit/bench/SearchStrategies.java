@@ -108,11 +108,25 @@ public final class SearchStrategies {
             int i = st.ordinal();
             double mean = vals.stream().mapToDouble(b -> b[i] - b[0]).average().orElse(Double.NaN);
             double meanTest = tests.stream().mapToDouble(b -> b[i] - b[0]).average().orElse(Double.NaN);
-            long wins = vals.stream().filter(b -> b[i] > b[0]).count(), testWins = tests.stream().filter(b -> b[i] > b[0]).count();
-            System.out.printf(Locale.ROOT, "%s - AGING: %+.2f points of best validation accuracy on average (better on %d of %d seeds), "
-                    + "%+.2f points of that model's test accuracy (better on %d of %d)%n", st, 100 * mean, wins, vals.size(), 100 * meanTest,
-                    testWins, tests.size());
+            int[] v = signs(vals, i), t = signs(tests, i);
+            System.out.printf(Locale.ROOT, "%s - AGING: %+.2f points of best validation accuracy on average (better on %d, worse on %d, tied on %d "
+                    + "of %d seeds), %+.2f points of that model's test accuracy (better on %d, worse on %d, tied on %d)%n", st, 100 * mean,
+                    v[0], v[1], v[2], vals.size(), 100 * meanTest, t[0], t[1], t[2]);
         }
+    }
+
+    /**
+     * Over the seeds' results (one array per seed, indexed by strategy), how many times strategy
+     * {@code i} was better than AGING (index 0), worse, and tied: the sign test needs all three, and
+     * on a small validation part ties are common. A NaN (no test part) counts as none of them.
+     */
+    static int[] signs(List<double[]> perSeed, int i) {
+        int[] out = new int[3];
+        for (double[] b : perSeed) {
+            if (Double.isNaN(b[i]) || Double.isNaN(b[0])) continue;
+            out[b[i] > b[0] ? 0 : b[i] < b[0] ? 1 : 2]++;
+        }
+        return out;
     }
 
     /**
