@@ -551,6 +551,26 @@ final class CKernels {
         ConvQuant q = ConvQuant.fullyConnected(n, in, w, y, op.act(), outDepth);
         int filterOffset = -(int) QuantParams.zeroPoint(n, w, "weights");
         weightedPreamble(out, q, sym.arena(in.id()), sym.constant(w.id()), sym.arena(y.id()));
+        String bias = bias(g, n, 2, sym);
+        if (filterOffset == 0 && outDepth >= 2) {
+            // two outputs per pass over the input (tf_dot_x2), the last one alone when their number is odd
+            out.append(String.format(Locale.ROOT, """
+                        for (int32_t b = 0; b < %d; ++b) {
+                            const int8_t *x = in + b * %d;
+                            int32_t oc = 0;
+                            for (; oc + 2 <= %d; oc += 2) {
+                                int32_t acc0 = %s, acc1 = %s;
+                                tf_dot_x2(x, w + oc * %d, w + (oc + 1) * %d, %d, %d, &acc0, &acc1);
+                                out[oc + %d * b] = tf_requant(acc0, mult[oc], shift[oc], %d, %d, %d);
+                                out[oc + 1 + %d * b] = tf_requant(acc1, mult[oc + 1], shift[oc + 1], %d, %d, %d);
+                            }
+                            if (oc < %d) out[oc + %d * b] = tf_requant(tf_dot(x, w + oc * %d, %d, %d, %s), mult[oc], shift[oc], %d, %d, %d);
+                        }
+                    """, batches, accumDepth, outDepth, bias, bias.replace("[oc]", "[oc + 1]"), accumDepth, accumDepth, accumDepth, q.inputOffset(),
+                    outDepth, q.outputOffset(), q.actMin(), q.actMax(), outDepth, q.outputOffset(), q.actMin(), q.actMax(),
+                    outDepth, outDepth, accumDepth, accumDepth, q.inputOffset(), bias, q.outputOffset(), q.actMin(), q.actMax()));
+            return;
+        }
         out.append(String.format(Locale.ROOT, """
                     for (int32_t b = 0; b < %d; ++b) {
                         for (int32_t oc = 0; oc < %d; ++oc) {
@@ -559,7 +579,7 @@ final class CKernels {
                         }
                     }
                 """, batches, outDepth, accumDepth, accumDepth, accumDepth,
-                q.inputOffset(), filterOffset, bias(g, n, 2, sym), outDepth, q.outputOffset(), q.actMin(), q.actMax()));
+                q.inputOffset(), filterOffset, bias, outDepth, q.outputOffset(), q.actMin(), q.actMax()));
     }
 
     private static void addSub(StringBuilder out, Graph g, Node n, Op.Act act, boolean sub, Symbols sym) {

@@ -157,7 +157,62 @@ TF_INLINE int32_t tf_sxtb16_ror8(int32_t x) {
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(x));
     return r;
 }
+
+/* a + the two odd bytes of x sign-extended into halfwords: SXTAB16 with its rotation, one instruction. */
+TF_INLINE int32_t tf_sxtab16_ror8(int32_t a, int32_t x) {
+    int32_t r;
+    __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(a), "r"(x));
+    return r;
+}
 #endif
+
+/*
+ * Two dot products over the same x: *acc0 + sum over i < n of w0[i] * (x[i] + x_offset), and *acc1
+ * likewise with w1 (a fully connected layer computes its outputs two at a time). With the DSP
+ * extension each word of x is loaded and widened once for both rows: per 4 inputs 3 loads, 6 sign
+ * extensions, 4 SMLADs and the loop, written out because gcc -Os spills or re-derives the operands
+ * of this loop inside a node's outer loops (1.95 instructions per MAC on a 640-input layer, where
+ * one row at a time took 3.8).
+ */
+TF_INLINE void tf_dot_x2(const int8_t *x, const int8_t *w0, const int8_t *w1, int32_t n, int32_t x_offset, int32_t *acc0, int32_t *acc1) {
+    int32_t a0 = *acc0, a1 = *acc1;
+#if defined(__ARM_FEATURE_DSP)
+    int32_t k = n >> 2;
+    if (k > 0) {
+        int32_t off2 = (int32_t)(((uint32_t)(uint16_t)x_offset << 16) | (uint16_t)x_offset);
+        int32_t xv, x13, v, s;
+        __asm__ volatile(
+            "1:\n\t"
+            "ldr %[xv], [%[x]], #4\n\t"
+            "ldr %[v], [%[w0]], #4\n\t"
+            "sxtab16 %[x13], %[off2], %[xv], ror #8\n\t"
+            "sxtab16 %[xv], %[off2], %[xv]\n\t"
+            "sxtb16 %[s], %[v]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "smlad %[a0], %[xv], %[s], %[a0]\n\t"
+            "smlad %[a0], %[x13], %[v], %[a0]\n\t"
+            "ldr %[v], [%[w1]], #4\n\t"
+            "sxtb16 %[s], %[v]\n\t"
+            "sxtb16 %[v], %[v], ror #8\n\t"
+            "smlad %[a1], %[xv], %[s], %[a1]\n\t"
+            "smlad %[a1], %[x13], %[v], %[a1]\n\t"
+            "subs %[k], %[k], #1\n\t"
+            "bne 1b"
+            : [a0] "+r"(a0), [a1] "+r"(a1), [x] "+r"(x), [w0] "+r"(w0), [w1] "+r"(w1), [k] "+r"(k),
+              [xv] "=&r"(xv), [x13] "=&r"(x13), [v] "=&r"(v), [s] "=&r"(s)
+            : [off2] "r"(off2)
+            : "cc", "memory");
+    }
+    n &= 3;
+#endif
+    for (int32_t i = 0; i < n; ++i) {
+        int32_t xi = (int32_t)x[i] + x_offset;
+        a0 += (int32_t)w0[i] * xi;
+        a1 += (int32_t)w1[i] * xi;
+    }
+    *acc0 = a0;
+    *acc1 = a1;
+}
 
 /*
  * The im2col column of two output pixels, interleaved: each receptive field is cut into groups of 4
