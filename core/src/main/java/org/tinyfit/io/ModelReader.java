@@ -71,8 +71,33 @@ public final class ModelReader {
     public static Graph read(Path path) {
         String name = nameOf(path);
         refuseDirectory(path);
-        for (Format f : FORMATS) if (f.namedBy(name)) return f.fileReader().apply(path);
+        for (Format f : FORMATS) {
+            if (!f.namedBy(name)) continue;
+            try {
+                return f.fileReader().apply(path);
+            } catch (GraphException e) {
+                throw misnamed(path, name, f, e);
+            }
+        }
         return formatOf(head(path, name), name).fileReader().apply(path);
+    }
+
+    /**
+     * The error to give when a file its name calls {@code named} does not read as one: if its bytes
+     * are another format's by that format's identifier (a .tflite renamed .onnx), the line says to
+     * rename it; else the reader's own.
+     */
+    private static GraphException misnamed(Path path, String name, Format named, GraphException e) {
+        if (named == TFLITE || !Files.isRegularFile(path)) return e;
+        byte[] head;
+        try {
+            head = head(path, name);
+        } catch (GraphException unreadable) {
+            return e;
+        }
+        if (!TFLITE.recognizes().test(head)) return e;
+        return new GraphException(name + ": not " + named.name() + " but a TFLite model (its bytes carry TFLite's identifier TFL3); rename it "
+                + TFLITE.extensions().get(0), e);
     }
 
     /**

@@ -45,6 +45,14 @@ class ModelReaderTest {
     }
 
     @Test
+    void aTfliteFileNamedOnnxIsToldToBeRenamed() throws IOException {
+        Path renamed = tmp.resolve("speech.onnx");
+        Files.copy(model("micro_speech_quantized"), renamed);
+        GraphException e = assertThrows(GraphException.class, () -> ModelReader.read(renamed));
+        assertEquals("speech.onnx: not ONNX but a TFLite model (its bytes carry TFLite's identifier TFL3); rename it .tflite", e.getMessage());
+    }
+
+    @Test
     void theNameDecidesBeforeTheContent() {
         assertSame(ModelReader.TFLITE, ModelReader.formatOf(new byte[3], "MODEL.TFLITE"));
     }
