@@ -74,7 +74,7 @@ final class CompressCommand implements Callable<Integer> {
         if (Files.exists(out) && Files.exists(modelFile) && Files.isSameFile(modelFile, out)) {
             throw new UserException("-o " + out + " is the input model; write the compressed model to another file");
         }
-        Outputs.checkFile(out, "-o");
+        Outputs.checkModelFile(out, "-o");
         if (maxRam == null && maxFlash == null && maxLatency == null) throw new UserException("give at least one limit: --max-ram, --max-flash or --max-latency");
         if (epochs < 1) throw new UserException("--epochs " + epochs + ": give at least 1");
         if (qatEpochs < 0) throw new UserException("--qat-epochs " + qatEpochs + ": give 0 or more");

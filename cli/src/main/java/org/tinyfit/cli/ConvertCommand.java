@@ -44,7 +44,7 @@ final class ConvertCommand implements Callable<Integer> {
         if (Files.exists(output) && Files.exists(model) && Files.isSameFile(model, output)) {
             throw new UserException("-o " + output + " is the input model; write the converted model to another file");
         }
-        Outputs.checkFile(output, "-o");
+        Outputs.checkModelFile(output, "-o");
         ConvertedModel c = ConvertedModel.of(model, Provenance.of(Main.commandLine(spec)));
         Outputs.write(output, c.bytes());
         Graph g = c.graph();

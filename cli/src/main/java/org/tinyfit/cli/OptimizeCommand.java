@@ -87,7 +87,7 @@ final class OptimizeCommand implements Callable<Integer> {
         }
         if (report != null && device == null) throw new UserException("--report needs --device NAME: the board whose SRAM and flash the report draws");
         Device board = report == null ? null : DevicesCommand.find(DevicesCommand.catalog(null), device);
-        Outputs.checkFile(output, "-o");
+        Outputs.checkModelFile(output, "-o");
         if (report != null) Outputs.checkFile(report, "--report");
         OptimizedModel o = OptimizedModel.of(model, Provenance.of(Main.commandLine(spec)), !noOfflinePlan);
         Outputs.write(output, o.bytes());

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Locale;
 
 /**
  * Where a command writes: checked before the command starts its work, so that a path it cannot
@@ -32,6 +33,18 @@ final class Outputs {
             throw new UserException("cannot write " + file + ": " + existing + " is a file, not a directory");
         }
         throw new UserException("cannot write " + file + ": the directory " + parent + " does not exist; create it first");
+    }
+
+    /**
+     * A model file the command will write: {@link #checkFile}, and not named .onnx, since tinyfit
+     * writes TFLite and a .onnx name would make every reader, tinyfit's too, take it for ONNX.
+     */
+    static void checkModelFile(Path file, String option) {
+        checkFile(file, option);
+        String name = file.getFileName().toString();
+        if (name.toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            throw new UserException(option + " " + file + ": the model is written as TFLite; give it a .tflite name (" + name.substring(0, name.length() - 5) + ".tflite)");
+        }
     }
 
     /**

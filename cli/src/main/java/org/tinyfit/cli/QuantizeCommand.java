@@ -84,7 +84,7 @@ final class QuantizeCommand implements Callable<Integer> {
         if (Files.exists(output) && Files.exists(model) && Files.isSameFile(model, output)) {
             throw new UserException("-o " + output + " is the input model; write the int8 model to another file");
         }
-        Outputs.checkFile(output, "-o");
+        Outputs.checkModelFile(output, "-o");
         Graph g = ModelReader.read(model);
         PostTrainingQuantization.Result result;
         try {

@@ -71,6 +71,17 @@ class OutputPathsTest {
                 oneLineError(CliTest.run("optimize", SPEECH, "-o", out.toString())));
     }
 
+    @Test void aModelIsNotWrittenUnderAnOnnxNameNorReadAsOneWhenItIsTflite() throws IOException {
+        Path out = tmp.resolve("net.onnx");
+        String want = "tinyfit: -o " + out + ": the model is written as TFLite; give it a .tflite name (net.tflite)";
+        assertEquals(want, oneLineError(CliTest.run("convert", SPEECH, "-o", out.toString())));
+        assertEquals(want, oneLineError(CliTest.run("optimize", SPEECH, "-o", out.toString())));
+        assertFalse(Files.exists(out));
+        Files.copy(Path.of(SPEECH), out);
+        assertEquals("tinyfit: net.onnx: not ONNX but a TFLite model (its bytes carry TFLite's identifier TFL3); rename it .tflite",
+                oneLineError(CliTest.run("analyze", out.toString(), "--device", "nucleo-f446re")));
+    }
+
     @Test void optimizeWritesNothingWhenItsReportCannotBeWritten() throws IOException {
         Path out = tmp.resolve("o.tflite"), report = aFile().resolve("r.html");
         String err = oneLineError(CliTest.run("optimize", SPEECH, "-o", out.toString(), "--device", "nucleo-f446re", "--report", report.toString()));
