@@ -95,7 +95,7 @@ final class CompressCommand implements Callable<Integer> {
             throw new UserException(e.getMessage());
         }
         Compression.Request req = new Compression.Request(model, data, d, maxRam == null ? null : Units.bytes(maxRam, "--max-ram"),
-                maxFlash == null ? null : Units.bytes(maxFlash, "--max-flash"), maxLatency == null ? null : Units.seconds(maxLatency, "--max-latency") * 1000,
+                maxFlash == null ? null : Units.bytes(maxFlash, "--max-flash"), maxLatency == null ? null : Units.limitMillis(maxLatency, "--max-latency"),
                 m, cfg, qatEpochs, !noDistill, out, Provenance.of(Main.commandLine(spec)));
         Compression.Result r;
         try {

@@ -97,7 +97,7 @@ final class SearchCommand implements Callable<Integer> {
         Limits limits;
         try {
             limits = Limits.of(d, maxRam == null ? null : Units.bytes(maxRam, "--max-ram"), maxFlash == null ? null : Units.bytes(maxFlash, "--max-flash"),
-                    maxLatency == null ? null : Units.seconds(maxLatency, "--max-latency") * 1000, runtime);
+                    maxLatency == null ? null : Units.limitMillis(maxLatency, "--max-latency"), runtime);
         } catch (SearchException e) {
             throw new UserException(e.getMessage());
         }

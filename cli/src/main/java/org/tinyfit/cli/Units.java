@@ -18,7 +18,16 @@ final class Units {
         double v = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "B" : m.group(2);
         double mult = unit.startsWith("K") ? 1024 : unit.startsWith("M") ? 1024 * 1024 : 1;
-        return Math.round(v * mult);
+        long bytes = Math.round(v * mult);
+        if (bytes < 1) throw new UserException(option + " " + s + ": a limit of no bytes cannot be met; give a size such as 64KB");
+        return bytes;
+    }
+
+    /** A time limit in milliseconds ("20ms", "0.5s"); 0 is refused, since no model runs in no time (and 0 would read as no limit). */
+    static double limitMillis(String s, String option) {
+        double ms = seconds(s, option) * 1000;
+        if (!(ms > 0)) throw new UserException(option + " " + s + ": a limit of no time cannot be met; give a time such as 20ms");
+        return ms;
     }
 
     /** Seconds from "90s", "20m", "2h", "1h30m", "100ms" (a bare number is seconds). */

@@ -67,6 +67,22 @@ class OptionValuesTest {
         assertEquals("tinyfit: --scale and --offset must be finite numbers, got NaN and 0.0", oneLineError(CliTest.run("eval", model, "--data", data.toString(), "--scale", "NaN")));
     }
 
+    @Test void aLimitOfZeroIsRefusedNotReadAsNoLimit() throws IOException {
+        String data = TrainCommandTest.csv(tmp).toString();
+        String[] search = {"search", "--data", data, "--device", "nucleo-f446re", "--budget", "2m", "--max-candidates", "1", "--threads", "1", "--out", tmp.resolve("s").toString()};
+        assertEquals("tinyfit: --max-latency 0ms: a limit of no time cannot be met; give a time such as 20ms",
+                oneLineError(CliTest.run(concat(search, "--max-latency", "0ms"))));
+        assertEquals("tinyfit: --max-ram 0: a limit of no bytes cannot be met; give a size such as 64KB", oneLineError(CliTest.run(concat(search, "--max-ram", "0"))));
+        assertEquals("tinyfit: --max-flash 0.1: a limit of no bytes cannot be met; give a size such as 64KB", oneLineError(CliTest.run(concat(search, "--max-flash", "0.1"))));
+        assertFalse(Files.exists(tmp.resolve("s")), "nothing was searched");
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        List<String> all = new ArrayList<>(List.of(a));
+        all.addAll(List.of(b));
+        return all.toArray(String[]::new);
+    }
+
     @Test void anEmptyBoardNameIsCalledEmpty() {
         String want = "tinyfit: --device has an empty board name (a stray comma?); give an id from 'tinyfit devices'";
         assertEquals(want, oneLineError(CliTest.run("analyze", OutputPathsTest.SPEECH, "--device", "nucleo-f446re,")));
