@@ -114,13 +114,14 @@ public final class LatencyFit {
     /**
      * Where the generated C's fit starts, in Cortex-M4 instructions per unit: a MAC of an SMLAD loop
      * about 1 (two MACs, two loads, the loop), of a shallow or depthwise window about 2, requantizing an
-     * output about 10, an element op about 5, a node's call and setup about 100. Another build starts
+     * output about 10, an element op about 5, a node's call and setup about 100, an output of ADD, SUB
+     * or MUL about 40 (three fixed-point multiplies with their roundings). Another build starts
      * from these times the median, over the graphs fitted, of its instructions over the Cortex-M4
      * build's (the portable loops run 1-6x as many).
      */
-    static final double[] GENERATED_C_PRIOR = {1, 2, 1, 2, 1, 10, 5, 100};
+    static final double[] GENERATED_C_PRIOR = {1, 2, 1, 2, 1, 10, 5, 100, 40};
 
-    /** The generated C's fitted instructions per unit of each {@link OpFeatures} column in one build ({@link GeneratedCInstructions#BUILDS}). */
+    /** The generated C's fitted instructions per unit of each of its columns ({@link OpFeatures#GENERATED_C_NAMES}) in one build ({@link GeneratedCInstructions#BUILDS}). */
     public double[] generatedCInstructionsPerUnit(String build) { return generatedCInstructionsPerUnit.get(build).clone(); }
 
     /** The counted graphs the generated C's instructions are fitted to. */
@@ -462,7 +463,7 @@ public final class LatencyFit {
 
     /** The predicted time of a whole graph; null if the runtime has no fit. */
     public Prediction predict(Graph g, String board, String core, long clockHz, String runtime) {
-        return predict(OpFeatures.of(g), board, core, clockHz, runtime);
+        return predict(Runtimes.TINYFIT_C.equals(runtime) ? OpFeatures.generatedC(g) : OpFeatures.of(g), board, core, clockHz, runtime);
     }
 
     Prediction predict(double[] counts, String board, String core, long clockHz, String runtime) {

@@ -106,6 +106,35 @@ public final class OpFeatures {
         return sum;
     }
 
+    /**
+     * The columns of tinyfit's generated C ({@link #generatedC}): {@link #NAMES} with the element ops of
+     * ADD, SUB and MUL apart in a last column, {@code arithmetic}: each of their outputs rescales both
+     * inputs and itself (three fixed-point multiplies in the generated C, tens of instructions), where a
+     * pooling window read, a copy or a pad is a few.
+     */
+    public static final List<String> GENERATED_C_NAMES = List.of("conv", "convShallow", "pointwise", "depthwise", "fullyConnected", "outputs", "elements", "ops", "arithmetic");
+    static final int ARITHMETIC = 8;
+
+    /** The counts of one node in the generated C's columns ({@link #GENERATED_C_NAMES}). */
+    public static double[] generatedC(Graph g, Node n) {
+        double[] f = java.util.Arrays.copyOf(of(g, n), GENERATED_C_NAMES.size());
+        if (n.op() instanceof Op.Add || n.op() instanceof Op.Sub || n.op() instanceof Op.Mul) {
+            f[ARITHMETIC] = f[ELEMENTS];
+            f[ELEMENTS] = 0;
+        }
+        return f;
+    }
+
+    /** The generated C's counts of a whole graph: the sum over its nodes. */
+    public static double[] generatedC(Graph g) {
+        double[] sum = new double[GENERATED_C_NAMES.size()];
+        for (Node n : g.nodes()) {
+            double[] f = generatedC(g, n);
+            for (int j = 0; j < sum.length; j++) sum[j] += f[j];
+        }
+        return sum;
+    }
+
     public static double dot(double[] f, double[] theta) {
         double s = 0;
         for (int j = 0; j < f.length; j++) s += f[j] * theta[j];

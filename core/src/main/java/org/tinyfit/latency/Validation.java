@@ -223,7 +223,7 @@ public final class Validation {
         List<GeneratedCInstructions.Counted> graphs = fit.generatedC().graphs();
         StringBuilder b = new StringBuilder("tinyfit's generated C (`--runtime tinyfit-c`), fitted on ").append(graphs.size())
                 .append(" graphs counted on QEMU (`tinyfit-c-instructions.json`; build: what `-mcpu` the project is built with): instructions per unit\n\n| build | ")
-                .append(String.join(" | ", OpFeatures.NAMES)).append(" |\n|---|").append("---:|".repeat(OpFeatures.NAMES.size())).append('\n');
+                .append(String.join(" | ", OpFeatures.GENERATED_C_NAMES)).append(" |\n|---|").append("---:|".repeat(OpFeatures.GENERATED_C_NAMES.size())).append('\n');
         for (String build : GeneratedCInstructions.BUILDS) {
             b.append("| ").append(build).append(' ');
             for (double v : fit.generatedCInstructionsPerUnit(build)) b.append(String.format(Locale.ROOT, v >= 100 ? "| %.0f " : "| %.2f ", v));

@@ -78,7 +78,7 @@ class CInstructionCountsTest {
             assertArrayEquals(expected, run.output(), e.name() + " on " + cpu + ": the counted run computes what the Java runtime does");
             n.put(cpu, run.systickTicks() * CToolchain.AN386_INSTRUCTIONS_PER_TICK);
         }
-        return new GeneratedCInstructions.Counted(e.name(), e.source(), OpFeatures.of(layout.graph()), n);
+        return new GeneratedCInstructions.Counted(e.name(), e.source(), OpFeatures.generatedC(layout.graph()), n);
     }
 
     static GeneratedCInstructions stored() throws IOException {
@@ -95,7 +95,7 @@ class CInstructionCountsTest {
         assertEquals(List.copyOf(corpus.keySet()), s.graphs().stream().map(GeneratedCInstructions.Counted::name).toList(), "the stored corpus is this test's");
         for (GeneratedCInstructions.Counted c : s.graphs()) {
             Graph g = corpus.get(c.name()).graph().get();
-            assertArrayEquals(OpFeatures.of(CProject.layout(g, CProject.ArenaChoice.INPLACE).graph()), c.features(), 1e-9, c.name() + ": features changed; re-record");
+            assertArrayEquals(OpFeatures.generatedC(CProject.layout(g, CProject.ArenaChoice.INPLACE).graph()), c.features(), 1e-9, c.name() + ": features changed; re-record");
         }
     }
 
@@ -125,9 +125,9 @@ class CInstructionCountsTest {
         root.put("about", "Instructions per inference of tinyfit's generated C (tinyfit export --c: the in-place layout, arm-none-eabi-gcc -Os -mcpu=BUILD), "
                 + "one run per graph and build on qemu-system-arm -icount shift=0 (mps2-an386 for cortex-m4, mps2-an385 for cortex-m3 and cortex-m0plus; "
                 + "SysTick around model_invoke(), 40 instructions per tick), outputs equal to the Java runtime's, "
-                + "with the OpFeatures counts of the graph the project computes. Written by core's CInstructionCountsTest with -Dtinyfit.ccounts.record=true.");
+                + "with the OpFeatures.generatedC counts of the graph the project computes. Written by core's CInstructionCountsTest with -Dtinyfit.ccounts.record=true.");
         ArrayNode cols = root.putArray("columns");
-        OpFeatures.NAMES.forEach(cols::add);
+        OpFeatures.GENERATED_C_NAMES.forEach(cols::add);
         ArrayNode graphs = root.putArray("graphs");
         List<GeneratedCInstructions.Counted> all = new ArrayList<>();
         for (Entry e : corpus().values()) {

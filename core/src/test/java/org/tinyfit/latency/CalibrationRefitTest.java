@@ -98,7 +98,7 @@ class CalibrationRefitTest {
         assertTrue(c.extrapolated());
         assertTrue(c.basis().startsWith("estimated, never timed on a board: tinyfit's generated C's instructions"), c.basis());
         LatencyFit fit = Latency.fitFor(d);
-        double expected = fit.cyclesPerInstruction(Runtimes.TFLM_CMSIS_NN) * OpFeatures.dot(OpFeatures.of(Workloads.dsCnn()), fit.generatedCInstructionsPerUnit("cortex-m4"))
+        double expected = fit.cyclesPerInstruction(Runtimes.TFLM_CMSIS_NN) * OpFeatures.dot(OpFeatures.generatedC(Workloads.dsCnn()), fit.generatedCInstructionsPerUnit("cortex-m4"))
                 / d.clockHz() * 1e3;
         assertEquals(expected, c.millis(), expected * 1e-9, "instructions x TFLite Micro + CMSIS-NN's cycles per instruction on a Cortex-M4");
         // the generated C executes 0.60-0.68x TFLite Micro + CMSIS-NN's instructions on the shared models (BENCHMARKS.md): so it is predicted faster
