@@ -97,10 +97,13 @@ public final class OpFeatures {
     }
 
     /** The counts of a whole graph: the sum over its nodes. */
-    public static double[] of(Graph g) {
-        double[] sum = new double[NAMES.size()];
+    public static double[] of(Graph g) { return sum(g, NAMES.size(), OpFeatures::of); }
+
+    /** The sum over a graph's nodes of {@code counts}, {@code width} columns. */
+    private static double[] sum(Graph g, int width, java.util.function.BiFunction<Graph, Node, double[]> counts) {
+        double[] sum = new double[width];
         for (Node n : g.nodes()) {
-            double[] f = of(g, n);
+            double[] f = counts.apply(g, n);
             for (int j = 0; j < sum.length; j++) sum[j] += f[j];
         }
         return sum;
@@ -126,14 +129,7 @@ public final class OpFeatures {
     }
 
     /** The generated C's counts of a whole graph: the sum over its nodes. */
-    public static double[] generatedC(Graph g) {
-        double[] sum = new double[GENERATED_C_NAMES.size()];
-        for (Node n : g.nodes()) {
-            double[] f = generatedC(g, n);
-            for (int j = 0; j < sum.length; j++) sum[j] += f[j];
-        }
-        return sum;
-    }
+    public static double[] generatedC(Graph g) { return sum(g, GENERATED_C_NAMES.size(), OpFeatures::generatedC); }
 
     public static double dot(double[] f, double[] theta) {
         double s = 0;
