@@ -11,6 +11,9 @@ import org.tinyfit.data.Dataset;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Tensor;
+import org.tinyfit.latency.Latency;
+import org.tinyfit.latency.LatencyFit;
+import org.tinyfit.latency.OpFeatures;
 import org.tinyfit.memory.Schedule;
 import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.runtime.Interpreter;
@@ -27,9 +30,11 @@ import org.tinyfit.search.SearchData;
  * @param arenaBytes      the C project's static arena (-1 when not generated)
  * @param flashBytes      text + data of the Cortex-M4 image (-1 when not built)
  * @param instructions    instructions of one inference on the emulated Cortex-M4 (-1 when not run)
+ * @param predictedInstructions what the latency model of the generated C ({@code analyze --runtime
+ *                        tinyfit-c}) gives for them, on a model it was not fitted to (-1 when not generated)
  * @param matchesJava     whether QEMU's output bytes equal the Java runtime's (null when not run)
  */
-public record CDeployment(Path dir, String note, long arenaBytes, long flashBytes, long instructions, Boolean matchesJava) {
+public record CDeployment(Path dir, String note, long arenaBytes, long flashBytes, long instructions, long predictedInstructions, Boolean matchesJava) {
     static final String CPU = "cortex-m4";
 
     static CDeployment run(Graph int8, SearchData data, Path dir, Demo.Stages stages) throws IOException {
@@ -38,16 +43,18 @@ public record CDeployment(Path dir, String note, long arenaBytes, long flashByte
         try {
             p = CProject.generate(int8, new CProject.Options(CProject.ArenaChoice.INPLACE, CPU));
         } catch (GraphException e) {
-            CDeployment c = new CDeployment(dir, "not generated: " + e.getMessage(), -1, -1, -1, null);
+            CDeployment c = new CDeployment(dir, "not generated: " + e.getMessage(), -1, -1, -1, -1, null);
             stages.end("c", c.note());
             return c;
         }
         p.writeTo(dir);
+        long predicted = Math.round(OpFeatures.dot(OpFeatures.generatedC(p.layout().graph()),
+                Latency.builtinFit().generatedCInstructionsPerUnit(LatencyFit.generatedCBuild("Cortex-M4"))));
         List<String> missing = CToolchain.missing("make", "arm-none-eabi-gcc", "qemu-system-arm");
         if (!missing.isEmpty()) {
             CDeployment c = new CDeployment(dir, String.format(Locale.ROOT, "generated in %s (arena %,d B); not built or run: %s not installed "
                     + "(Debian: gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)", dir, p.arenaBytes(), String.join(", ", missing)),
-                    p.arenaBytes(), -1, -1, null);
+                    p.arenaBytes(), -1, -1, predicted, null);
             stages.end("c", c.note());
             return c;
         }
@@ -60,8 +67,9 @@ public record CDeployment(Path dir, String note, long arenaBytes, long flashByte
         boolean same = Arrays.equals(java, run.output());
         long instructions = run.systickTicks() * CToolchain.AN386_INSTRUCTIONS_PER_TICK;
         CDeployment c = new CDeployment(dir, String.format(Locale.ROOT, "%s: arena %,d B, image %,d B flash; on the emulated Cortex-M4: %,d instructions "
-                + "per inference, output %s the Java runtime's", dir, p.arenaBytes(), size.flashBytes(), instructions,
-                same ? "equal to" : "DIFFERENT from"), p.arenaBytes(), size.flashBytes(), instructions, same);
+                + "per inference (the latency model said %,d, %+.0f%%), output %s the Java runtime's", dir, p.arenaBytes(), size.flashBytes(), instructions,
+                predicted, 100.0 * (predicted - instructions) / instructions, same ? "equal to" : "DIFFERENT from"),
+                p.arenaBytes(), size.flashBytes(), instructions, predicted, same);
         stages.end("c", c.note());
         return c;
     }
