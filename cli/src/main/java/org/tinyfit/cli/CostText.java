@@ -79,8 +79,9 @@ final class CostText {
                 c.modelBytes(), c.codeBytes(), c.flashBytes(), d.flashBytes(), 100.0 * c.flashBytes() / d.flashBytes());
         out.printf("SRAM:     %,d B arena (%s) + %,d B im2col column and input/output buffers = %,d B of %,d B (%.1f%%)%n",
                 c.arenaBytes(), c.planner(), c.persistentBytes(), c.peakSramBytes(), d.sramBytes(), 100.0 * c.peakSramBytes() / d.sramBytes());
-        out.printf("latency:  %,.2f ms at %d MHz with %s (its instructions counted on QEMU x TFLite Micro + CMSIS-NN's cycles per instruction; never timed on a board; see docs/devices.md)%n",
-                c.latencyMillis(), d.clockHz() / 1_000_000, c.runtime());
+        out.printf("latency:  %,.2f ms at %d MHz with %s (its instructions counted on QEMU x TFLite Micro + CMSIS-NN's cycles per instruction; %s; see docs/devices.md)%n",
+                c.latencyMillis(), d.clockHz() / 1_000_000, c.runtime(),
+                c.latencyExtrapolated() ? "never timed on a board" : "scaled to this board's own measurement of it");
         energy(out, c, d);
     }
 

@@ -55,7 +55,7 @@ public final class Support {
                         n.label() + ": its MACs and latency are not counted (only the per-op overhead)"));
             }
         }
-        if (latency.runtime().equals(org.tinyfit.latency.Runtimes.TINYFIT_C)) {
+        if (latency.runtime().equals(org.tinyfit.latency.Runtimes.TINYFIT_C) && latency.extrapolated()) {
             out.add(new Finding(Finding.Code.UNCALIBRATED_LATENCY, -1, false, device.id() + ": tinyfit's generated C was never timed on a board: its latency is its"
                     + " instructions (counted on QEMU, fitted per op) x TFLite Micro + CMSIS-NN's cycles per instruction (" + device.core().display() + "); treat it as rough"));
         } else if (latency.extrapolated()) {

@@ -63,9 +63,9 @@ public final class LatencyFit {
         this.generatedC = generatedC;
         fitCoreFactors();
         fitRuntimes();
-        fitBoards();
         fitInstructions();
         for (String build : GeneratedCInstructions.BUILDS) generatedCInstructionsPerUnit.put(build, fitGeneratedC(generatedC.graphs(), build));
+        fitBoards();
     }
 
     /** The model fitted to {@code rows}, with tinyfit's emulated instruction counts. */
@@ -201,6 +201,13 @@ public final class LatencyFit {
         return WORKLOAD_FEATURES.computeIfAbsent(workload, w -> OpFeatures.of(Workloads.byName(w)));
     }
 
+    /** The generated C's counts of a named workload (cached). */
+    static double[] workloadGeneratedCFeatures(String workload) {
+        return WORKLOAD_GENERATED_C_FEATURES.computeIfAbsent(workload, w -> OpFeatures.generatedC(Workloads.byName(w)));
+    }
+
+    private static final Map<String, double[]> WORKLOAD_GENERATED_C_FEATURES = new ConcurrentHashMap<>();
+
     /** The core a factor is kept for: the FPU does not change int8 kernels, so Cortex-M4F is a Cortex-M4. */
     static String coreClass(String core) {
         String c = core.trim();
@@ -295,7 +302,10 @@ public final class LatencyFit {
 
     private void fitRuntimes() {
         Map<String, List<Measurement>> byRuntime = new LinkedHashMap<>();
-        for (Measurement m : rows) byRuntime.computeIfAbsent(m.runtime(), k -> new ArrayList<>()).add(m);
+        for (Measurement m : rows) {
+            // a measurement of the generated C scales its board's figures (fitBoards); its per-op costs are its counted instructions'
+            if (!Runtimes.TINYFIT_C.equals(m.runtime())) byRuntime.computeIfAbsent(m.runtime(), k -> new ArrayList<>()).add(m);
+        }
         byRuntime.forEach((runtime, all) -> {
             List<Measurement> linked = all.stream().filter(m -> coreFactor.containsKey(coreClass(m.core()))).toList();
             List<Measurement> use = linked.isEmpty() ? all : linked;
@@ -316,7 +326,10 @@ public final class LatencyFit {
     private void fitBoards() {
         Map<String, List<Double>> logs = new LinkedHashMap<>();
         for (Measurement m : rows) {
-            double model = coreFactor(m.core(), m.runtime()) * OpFeatures.dot(workloadFeatures(m.workload()), theta.get(m.runtime()));
+            boolean c = Runtimes.TINYFIT_C.equals(m.runtime());
+            double[] perUnit = c ? generatedCCyclesPerUnit(m.core()) : theta.get(m.runtime());
+            if (perUnit == null) continue;
+            double model = coreFactor(m.core(), m.runtime()) * OpFeatures.dot(c ? workloadGeneratedCFeatures(m.workload()) : workloadFeatures(m.workload()), perUnit);
             logs.computeIfAbsent(key(m.board(), m.runtime()), k -> new ArrayList<>()).add(Math.log(m.cycles() / model));
         }
         logs.forEach((k, l) -> {
@@ -474,17 +487,19 @@ public final class LatencyFit {
 
     /** True when no measurement of this runtime on this board went into the model, or the runtime was never measured. */
     public boolean extrapolated(String board, String runtime) {
-        return Runtimes.TINYFIT_C.equals(runtime) || boardMeasurements(board, runtime) == 0;
+        return boardMeasurements(board, runtime) == 0;
     }
 
     /** In words: what a prediction for this board, core and runtime rests on. */
     public String basis(String board, String core, String runtime) {
         StringBuilder b = new StringBuilder();
         if (Runtimes.TINYFIT_C.equals(runtime)) {
-            b.append(String.format(Locale.ROOT, "estimated, never timed on a board: tinyfit's generated C's instructions in its %s build (per-op costs fitted to %d graphs counted on QEMU)"
-                    + " x %.3f Cortex-M4 cycles per instruction, TFLite Micro + CMSIS-NN's on %s", generatedCBuild(core), generatedC.graphs().size(),
-                    cyclesPerInstruction.getOrDefault(Runtimes.TFLM_CMSIS_NN, Double.NaN),
+            int own = boardMeasurements(board, runtime);
+            b.append(String.format(Locale.ROOT, "%stinyfit's generated C's instructions in its %s build (per-op costs fitted to %d graphs counted on QEMU)"
+                    + " x %.3f Cortex-M4 cycles per instruction, TFLite Micro + CMSIS-NN's on %s", own > 0 ? "" : "estimated, never timed on a board: ",
+                    generatedCBuild(core), generatedC.graphs().size(), cyclesPerInstruction.getOrDefault(Runtimes.TFLM_CMSIS_NN, Double.NaN),
                     String.join(", ", instructionsFrom.getOrDefault(Runtimes.TFLM_CMSIS_NN, Set.of()))));
+            if (own > 0) b.append(String.format(Locale.ROOT, "; scaled by x%.2f to this board's own %d published measurement%s", boardFactor(board, runtime), own, own == 1 ? "" : "s"));
         } else {
             int own = boardMeasurements(board, runtime);
             b.append("per-op costs of ").append(runtime).append(" fitted by least squares on ")

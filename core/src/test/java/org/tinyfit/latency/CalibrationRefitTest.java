@@ -59,6 +59,23 @@ class CalibrationRefitTest {
         assertTrue(Latency.predict(Workloads.byName("mlperf-tiny-kws"), mine, Runtimes.TFLM_REF).extrapolated(), "a measurement of one runtime says nothing of another");
     }
 
+    /** A timed build of the generated C scales the board's tinyfit-c figures, and only those, and ends the extrapolation. */
+    @Test
+    void aMeasurementOfTheGeneratedCScalesItsFigures(@TempDir Path dir) throws Exception {
+        Device plain = board(dir, "");
+        Prediction kwsBefore = Latency.predict(Workloads.byName("mlperf-tiny-kws"), plain, Runtimes.TINYFIT_C);
+        Prediction vwwBefore = Latency.predict(Workloads.byName("mlperf-tiny-vww"), plain, Runtimes.TINYFIT_C);
+        double cmsisBefore = Latency.predict(Workloads.byName("mlperf-tiny-kws"), plain, Runtimes.TFLM_CMSIS_NN).millis();
+        double measured = 1.3 * kwsBefore.millis();
+        Device mine = board(dir, calibration("mlperf-tiny-kws", measured, Runtimes.TINYFIT_C));
+        Prediction kws = Latency.predict(Workloads.byName("mlperf-tiny-kws"), mine, Runtimes.TINYFIT_C);
+        assertEquals(measured, kws.millis(), 1e-6 * measured);
+        assertFalse(kws.extrapolated(), kws.basis());
+        assertTrue(kws.basis().contains("this board's own 1 published measurement"), kws.basis());
+        assertEquals(1.3, Latency.predict(Workloads.byName("mlperf-tiny-vww"), mine, Runtimes.TINYFIT_C).millis() / vwwBefore.millis(), 1e-9);
+        assertEquals(cmsisBefore, Latency.predict(Workloads.byName("mlperf-tiny-kws"), mine, Runtimes.TFLM_CMSIS_NN).millis(), 1e-9 * cmsisBefore);
+    }
+
     @Property(tries = 20)
     void theBoardsOwnMeasurementIsReproducedWhateverItIs(@ForAll("workloads") String workload, @ForAll @DoubleRange(min = 0.5, max = 5000) double ms) throws Exception {
         Path dir = Files.createTempDirectory("calibration");
