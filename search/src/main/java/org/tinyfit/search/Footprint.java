@@ -26,7 +26,8 @@ public record Footprint(long sramBytes, long storedOrderSramBytes, long flashByt
     /**
      * The footprint of the int8 graph {@code g} on {@code device} for {@code runtime} ("tflm" or "c").
      * Latency is that of the core's default TensorFlow Lite Micro kernels ({@link Runtimes#defaultFor})
-     * for "tflm", and the estimate for tinyfit's generated C ({@link Runtimes#TINYFIT_C}) for "c".
+     * for "tflm", and tinyfit's generated C's ({@link Runtimes#TINYFIT_C}: its counted instructions' per-op
+     * model) for "c".
      */
     public static Footprint of(Graph g, Device device, String runtime) {
         MemoryOptimization m = MemoryOptimization.of(g, List.of(new TflmGreedyPlanner(), new MinimumArenaPlanner()));
