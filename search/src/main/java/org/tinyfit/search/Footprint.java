@@ -17,7 +17,9 @@ import org.tinyfit.memory.TflmTail;
  * What an int8 model needs on a device once tinyfit has optimized its deployment: SRAM, flash, MACs
  * and latency. For TensorFlow Lite Micro SRAM is the {@code tensor_arena} to request for the smallest
  * arena tinyfit plans ({@link TflmTail.Result#tensorArenaBytes}, the figure {@code analyze} reports and
- * its verdict checks); for tinyfit's generated C it is that C's peak. {@code storedOrderSramBytes} is
+ * its verdict checks); for tinyfit's generated C ({@code tinyfit export --c}) SRAM, flash and latency
+ * are its project's as {@code analyze --runtime tinyfit-c} gives them ({@link Cost#codegen}: the static
+ * RAM of its image, in-place arena, im2col column and input and output buffers). {@code storedOrderSramBytes} is
  * what TensorFlow Lite Micro would need without tinyfit ({@link Cost#sramBytes} of its greedy plan of
  * the stored order), kept to show what the joint optimization gains.
  */
@@ -30,12 +32,18 @@ public record Footprint(long sramBytes, long storedOrderSramBytes, long flashByt
      * model) for "c".
      */
     public static Footprint of(Graph g, Device device, String runtime) {
-        MemoryOptimization m = MemoryOptimization.of(g, List.of(new TflmGreedyPlanner(), new MinimumArenaPlanner()));
         Schedule stored = Schedule.stored(g);
         ArenaPlan storedPlan = new TflmGreedyPlanner().plan(g, stored);
-        Cost c = Cost.of(g, device, stored, storedPlan, -1, runtime.equals("c") ? Runtimes.TINYFIT_C : null);
-        long sram = runtime.equals("c") ? m.partialExecutionPeakBytes()
-                : TflmTail.of(g, TflmAbi.of(device.core())).tensorArenaBytes(m.bestPlanArenaBytes());
+        if (runtime.equals("c")) {
+            // the project tinyfit export --c writes, as analyze --runtime tinyfit-c prices it: its image's static RAM
+            // (in-place arena, im2col column, input and output buffers), flash (weights, tables, code) and latency
+            Cost c = Cost.codegen(g, device);
+            Cost tflm = Cost.of(g, device, stored, storedPlan, -1, null);
+            return new Footprint(c.peakSramBytes(), tflm.sramBytes(), c.flashBytes(), c.macs(), c.parameters(), c.latencyMicros() / 1000);
+        }
+        MemoryOptimization m = MemoryOptimization.of(g, List.of(new TflmGreedyPlanner(), new MinimumArenaPlanner()));
+        Cost c = Cost.of(g, device, stored, storedPlan, -1, null);
+        long sram = TflmTail.of(g, TflmAbi.of(device.core())).tensorArenaBytes(m.bestPlanArenaBytes());
         return new Footprint(sram, c.sramBytes(), c.flashBytes(), c.macs(), c.parameters(), c.latencyMicros() / 1000);
     }
 }

@@ -22,6 +22,13 @@ public record Limits(long maxRamBytes, long maxFlashBytes, double maxLatencyMill
 
     /** The device's own SRAM and flash, each lowered to an override where one is given (null: none). */
     public static Limits of(Device d, Long maxRam, Long maxFlash, Double maxLatencyMillis, String runtime) {
+        if ("c".equals(runtime)) {
+            try {
+                org.tinyfit.codegen.CProject.cpu(d.core());
+            } catch (org.tinyfit.codegen.CodegenException e) {
+                throw new SearchException("--runtime c on " + d.id() + ": " + e.getMessage());
+            }
+        }
         long ram = maxRam == null ? d.sramBytes() : Math.min(maxRam, d.sramBytes());
         long flash = maxFlash == null ? d.flashBytes() : Math.min(maxFlash, d.flashBytes());
         return new Limits(ram, flash, maxLatencyMillis == null ? 0 : maxLatencyMillis, runtime);

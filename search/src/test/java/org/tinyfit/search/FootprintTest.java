@@ -41,6 +41,26 @@ class FootprintTest {
         assertEquals(analyze.sramBytes(), f.storedOrderSramBytes());
     }
 
+    /** With --runtime c a candidate is judged by the project tinyfit export --c writes, as analyze --runtime tinyfit-c prices it. */
+    @Test void theGeneratedCIsJudgedByItsOwnImage() {
+        Graph g = dense(2000, 64, 10);
+        Cost c = Cost.codegen(g, NANO);
+        Footprint f = Footprint.of(g, NANO, "c");
+        assertEquals(c.peakSramBytes(), f.sramBytes(), "arena, column and buffers of the image");
+        assertEquals(c.flashBytes(), f.flashBytes(), "weights, tables and code, not TFLite Micro's");
+        assertEquals(c.latencyMicros() / 1000, f.latencyMillis(), 1e-9);
+        assertTrue(f.flashBytes() < Footprint.of(g, NANO, "tflm").flashBytes(), "no interpreter: " + f);
+        assertEquals(Cost.storedOrder(g, NANO, -1).sramBytes(), f.storedOrderSramBytes(), "what TFLite Micro needs without tinyfit");
+    }
+
+    @Test void theGeneratedCOnACoreItsProjectDoesNotBuildForIsAOneLineError() {
+        Device esp32 = DeviceCatalog.builtin().devices().stream().filter(d -> d.core().display().startsWith("Xtensa")).findFirst().orElseThrow();
+        SearchException e = org.junit.jupiter.api.Assertions.assertThrows(SearchException.class, () -> Limits.of(esp32, null, null, null, "c"));
+        assertTrue(e.getMessage().startsWith("--runtime c on " + esp32.id() + ": the generated project's build targets Cortex-M cores"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+        Limits.of(esp32, null, null, null, "tflm");
+    }
+
     @Test void aLargerModelNeedsHeadPlusTail() {
         Graph g = dense(2000, 64, 10);
         Cost analyze = Cost.storedOrder(g, NANO, -1);
