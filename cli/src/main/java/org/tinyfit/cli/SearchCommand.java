@@ -58,7 +58,8 @@ final class SearchCommand implements Callable<Integer> {
     String maxFlash;
     @Option(names = "--max-latency", paramLabel = "TIME", description = "Latency limit per inference, e.g. 100ms (default: none).")
     String maxLatency;
-    @Option(names = "--runtime", defaultValue = "tflm", paramLabel = "NAME", description = "tflm (TensorFlow Lite Micro) or c (tinyfit's C) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runtime", defaultValue = "tflm", paramLabel = "NAME", description = "tflm (TensorFlow Lite Micro with the core's default kernels), a TFLite Micro kernel library "
+            + "for the latency (tflm-ref, tflm-cmsis-nn, tflm-esp-nn, ...: see docs/devices.md) or c (tinyfit's C) (default: ${DEFAULT-VALUE}).")
     String runtime;
     @Option(names = "--out", defaultValue = "search-out", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;

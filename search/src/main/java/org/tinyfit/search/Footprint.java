@@ -26,7 +26,8 @@ import org.tinyfit.memory.TflmTail;
 public record Footprint(long sramBytes, long storedOrderSramBytes, long flashBytes, long macs, long parameters, double latencyMillis) {
 
     /**
-     * The footprint of the int8 graph {@code g} on {@code device} for {@code runtime} ("tflm" or "c").
+     * The footprint of the int8 graph {@code g} on {@code device} for {@code runtime} ("tflm", a TensorFlow
+     * Lite Micro kernel library such as "tflm-ref", or "c": {@link Limits}).
      * Latency is that of the core's default TensorFlow Lite Micro kernels ({@link Runtimes#defaultFor})
      * for "tflm", and tinyfit's generated C's ({@link Runtimes#TINYFIT_C}: its counted instructions' per-op
      * model) for "c".
@@ -42,7 +43,7 @@ public record Footprint(long sramBytes, long storedOrderSramBytes, long flashByt
             return new Footprint(c.peakSramBytes(), tflm.sramBytes(), c.flashBytes(), c.macs(), c.parameters(), c.latencyMicros() / 1000);
         }
         MemoryOptimization m = MemoryOptimization.of(g, List.of(new TflmGreedyPlanner(), new MinimumArenaPlanner()));
-        Cost c = Cost.of(g, device, stored, storedPlan, -1, null);
+        Cost c = Cost.of(g, device, stored, storedPlan, -1, runtime.equals("tflm") ? null : runtime);
         long sram = TflmTail.of(g, TflmAbi.of(device.core())).tensorArenaBytes(m.bestPlanArenaBytes());
         return new Footprint(sram, c.sramBytes(), c.flashBytes(), c.macs(), c.parameters(), c.latencyMicros() / 1000);
     }

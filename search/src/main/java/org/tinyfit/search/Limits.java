@@ -1,12 +1,18 @@
 package org.tinyfit.search;
 
+import java.util.List;
 import java.util.Locale;
+import org.tinyfit.latency.Latency;
+import org.tinyfit.latency.Runtimes;
 import org.tinyfit.device.Device;
 
 /**
  * Hard limits a candidate must meet: SRAM and flash in bytes, latency in milliseconds (0: none), on
- * {@code runtime}: "tflm" (TensorFlow Lite Micro with the offline arena plan tinyfit writes) or "c"
- * (tinyfit's generated C, which also runs ops in place and in parts).
+ * {@code runtime}: "tflm" (TensorFlow Lite Micro with the offline arena plan tinyfit writes, its latency
+ * that of the core's default kernels), a TensorFlow Lite Micro kernel library by its latency name
+ * ({@code tflm-ref}, {@code tflm-cmsis-nn}, ...: {@link Runtimes}; the same memory, that library's
+ * latency), or "c" (tinyfit's generated C, which also runs ops in place and in parts; "tinyfit-c" is
+ * the same).
  */
 public record Limits(long maxRamBytes, long maxFlashBytes, double maxLatencyMillis, String runtime, boolean storedOrderMemory) {
     /** Limits judged by the memory tinyfit's optimized deployment needs. */
@@ -17,7 +23,11 @@ public record Limits(long maxRamBytes, long maxFlashBytes, double maxLatencyMill
     public Limits {
         if (maxRamBytes <= 0 || maxFlashBytes <= 0) throw new SearchException("memory limits must be positive");
         if (maxLatencyMillis < 0) throw new SearchException("--max-latency must not be negative");
-        if (!runtime.equals("tflm") && !runtime.equals("c")) throw new SearchException("--runtime " + runtime + ": use tflm or c");
+        if (runtime.equals(Runtimes.TINYFIT_C)) runtime = "c";
+        List<String> kernels = Runtimes.choices(Latency.builtinFit()).stream().filter(r -> r.startsWith("tflm-")).toList();
+        if (!runtime.equals("tflm") && !runtime.equals("c") && !kernels.contains(runtime)) {
+            throw new SearchException("--runtime " + runtime + ": use tflm (the core's default kernels), c (tinyfit's C) or a TFLite Micro kernel library: " + String.join(", ", kernels));
+        }
     }
 
     /** The device's own SRAM and flash, each lowered to an override where one is given (null: none). */

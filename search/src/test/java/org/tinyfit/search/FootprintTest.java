@@ -1,6 +1,7 @@
 package org.tinyfit.search;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,20 @@ class FootprintTest {
         assertTrue(e.getMessage().startsWith("--runtime c on " + esp32.id() + ": the generated project's build targets Cortex-M cores"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
         Limits.of(esp32, null, null, null, "tflm");
+    }
+
+    /** --runtime names a TFLite Micro kernel library for the latency; the memory stays TFLite Micro's. */
+    @Test void aKernelLibraryChoosesTheLatencyNotTheMemory() {
+        Graph g = dense(2000, 64, 10);
+        Footprint tflm = Footprint.of(g, NANO, "tflm"), ref = Footprint.of(g, NANO, "tflm-ref"), cmsis = Footprint.of(g, NANO, "tflm-cmsis-nn");
+        assertEquals(tflm.latencyMillis(), cmsis.latencyMillis(), 1e-9, "CMSIS-NN is the Cortex-M4's default");
+        assertTrue(ref.latencyMillis() > 2 * cmsis.latencyMillis(), "reference kernels: " + ref + " against " + cmsis);
+        assertEquals(tflm.sramBytes(), ref.sramBytes());
+        assertEquals(tflm.flashBytes(), ref.flashBytes());
+        assertEquals("c", new Limits(1024, 1024, 0, "tinyfit-c").runtime());
+        SearchException e = org.junit.jupiter.api.Assertions.assertThrows(SearchException.class, () -> new Limits(1024, 1024, 0, "tflm-turbo"));
+        assertTrue(e.getMessage().startsWith("--runtime tflm-turbo: use tflm") && e.getMessage().contains("tflm-ref"), e.getMessage());
+        assertThrows(SearchException.class, () -> new Limits(1024, 1024, 0, "plumerai"), "another engine's latency with TFLite Micro's memory would mislead");
     }
 
     @Test void aLargerModelNeedsHeadPlusTail() {
