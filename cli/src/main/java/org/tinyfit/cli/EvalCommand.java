@@ -72,7 +72,7 @@ final class EvalCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         if (threads != null && threads < 1) throw new UserException("--threads " + threads + ": give at least 1");
         if (limit != null && limit < 1) throw new UserException("--limit " + limit + ": give at least 1");
-        if (!Double.isFinite(scale) || !Double.isFinite(offset)) throw new UserException("--scale and --offset must be finite numbers, got " + scale + " and " + offset);
+        Units.checkScaling(scale, offset);
         Graph g = ModelReader.read(model);
         Dataset ds = dataset();
         Evaluation e;

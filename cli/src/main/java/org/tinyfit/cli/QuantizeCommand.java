@@ -85,6 +85,7 @@ final class QuantizeCommand implements Callable<Integer> {
             throw new UserException("-o " + output + " is the input model; write the int8 model to another file");
         }
         Outputs.checkModelFile(output, "-o");
+        Units.checkScaling(scale, offset);
         Graph g = ModelReader.read(model);
         PostTrainingQuantization.Result result;
         try {

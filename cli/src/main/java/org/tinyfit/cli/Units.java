@@ -52,6 +52,12 @@ final class Units {
         return total;
     }
 
+    /** --scale S and --offset O, which map every data value v to S*v + O: finite, and S not 0 (that would make every sample the same). */
+    static void checkScaling(double scale, double offset) {
+        if (!Double.isFinite(scale) || !Double.isFinite(offset)) throw new UserException("--scale and --offset must be finite numbers, got " + scale + " and " + offset);
+        if (scale == 0) throw new UserException("--scale 0 makes every sample " + offset + "; give the factor that maps the data to the model's input (e.g. 0.00392 for 8-bit pixels to 0..1)");
+    }
+
     /** "1h05m", "12m30s", "45s". */
     static String duration(double seconds) {
         long s = Math.round(seconds);

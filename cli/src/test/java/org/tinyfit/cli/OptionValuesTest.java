@@ -67,6 +67,13 @@ class OptionValuesTest {
         assertEquals("tinyfit: --scale and --offset must be finite numbers, got NaN and 0.0", oneLineError(CliTest.run("eval", model, "--data", data.toString(), "--scale", "NaN")));
     }
 
+    @Test void aScaleOfZeroIsRefusedSinceItMakesEverySampleTheSame() throws IOException {
+        String data = TrainCommandTest.csv(tmp).toString(), want = "tinyfit: --scale 0 makes every sample 0.0; give the factor that maps the data to the model's input (e.g. 0.00392 for 8-bit pixels to 0..1)";
+        assertEquals(want, oneLineError(CliTest.run("eval", OutputPathsTest.SPEECH, "--data", data, "--scale", "0")));
+        Path model = Files.write(tmp.resolve("float.tflite"), new byte[0]);
+        assertEquals(want, oneLineError(CliTest.run("quantize", model.toString(), "--calibrate", data, "--scale", "0", "-o", tmp.resolve("q.tflite").toString())));
+    }
+
     @Test void aLimitOfZeroIsRefusedNotReadAsNoLimit() throws IOException {
         String data = TrainCommandTest.csv(tmp).toString();
         String[] search = {"search", "--data", data, "--device", "nucleo-f446re", "--budget", "2m", "--max-candidates", "1", "--threads", "1", "--out", tmp.resolve("s").toString()};
