@@ -76,7 +76,10 @@ final class AnalyzeCommand implements Callable<Integer> {
     @Override public Integer call() throws Exception {
         List<Device> boards = new ArrayList<>();
         for (String name : devices.split(",", -1)) boards.add(DevicesCommand.find(DevicesCommand.catalog(devicesFile), name));
-        if (report != null) Outputs.checkFile(report, "--report");
+        if (report != null) {
+            Outputs.checkFile(report, "--report");
+            Outputs.notSame(report, "--report", model, "the input model", "the report");
+        }
 
         if (!Files.exists(model)) throw new NoSuchFileException(model.toString());
         long fileBytes = Files.size(model);

@@ -88,7 +88,11 @@ final class OptimizeCommand implements Callable<Integer> {
         if (report != null && device == null) throw new UserException("--report needs --device NAME: the board whose SRAM and flash the report draws");
         Device board = report == null ? null : DevicesCommand.find(DevicesCommand.catalog(null), device);
         Outputs.checkModelFile(output, "-o");
-        if (report != null) Outputs.checkFile(report, "--report");
+        if (report != null) {
+            Outputs.checkFile(report, "--report");
+            Outputs.notSame(report, "--report", model, "the input model", "the report");
+            Outputs.notSame(report, "--report", output, "the -o file", "the report");
+        }
         OptimizedModel o = OptimizedModel.of(model, Provenance.of(Main.commandLine(spec)), !noOfflinePlan);
         Outputs.write(output, o.bytes());
         if (report != null) {

@@ -63,6 +63,24 @@ final class Outputs {
         }
     }
 
+    /**
+     * Refuses to write {@code file} when it is {@code other}, a file the command reads or writes as
+     * well ({@code what}: "the input model", "the -o file"): the one would destroy the other.
+     */
+    static void notSame(Path file, String option, Path other, String what, String writing) {
+        if (same(file, other)) throw new UserException(option + " " + file + " is " + what + "; write " + writing + " to another file");
+    }
+
+    /** Whether two paths name one file: the same path, or (when both exist) the same file by links. */
+    static boolean same(Path a, Path b) {
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) return true;
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** {@code path} itself, or the closest of its ancestors that exists; null if none does. */
     private static Path nearestExisting(Path path) {
         Path p = path;

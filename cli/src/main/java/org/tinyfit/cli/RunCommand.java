@@ -78,7 +78,14 @@ final class RunCommand implements Callable<Integer> {
 
     @Override public Integer call() throws Exception {
         double[] imageRange = parseRange(imageRangeText);
-        for (Path o : outputs) Outputs.checkFile(o, "-o");
+        for (int k = 0; k < outputs.size(); k++) {
+            Path o = outputs.get(k);
+            Outputs.checkFile(o, "-o");
+            String writing = "output " + k;
+            Outputs.notSame(o, "-o", model, "the input model", writing);
+            for (Path in : inputs) Outputs.notSame(o, "-o", in, "an --input file", writing);
+            for (int j = 0; j < k; j++) Outputs.notSame(o, "-o", outputs.get(j), "given for output " + j + " too", writing);
+        }
         Graph g = ModelReader.read(model);
         int[] ins = g.inputs();
         if (inputs.size() != ins.length) {

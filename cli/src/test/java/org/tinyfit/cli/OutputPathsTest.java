@@ -82,6 +82,24 @@ class OutputPathsTest {
                 oneLineError(CliTest.run("analyze", out.toString(), "--device", "nucleo-f446re")));
     }
 
+    @Test void noCommandWritesOverAFileItReadsOrWritesAlready() throws IOException {
+        Path model = Files.copy(Path.of(SPEECH), tmp.resolve("m.tflite")), in = Files.copy(Path.of(SPEECH_IN), tmp.resolve("m.in"));
+        Path out = tmp.resolve("o.tflite");
+        byte[] modelBytes = Files.readAllBytes(model), inBytes = Files.readAllBytes(in);
+        String m = model.toString(), i = in.toString();
+        assertEquals("tinyfit: -o " + m + " is the input model; write output 0 to another file", oneLineError(CliTest.run("run", m, "-i", i, "-o", m)));
+        assertEquals("tinyfit: -o " + i + " is an --input file; write output 0 to another file", oneLineError(CliTest.run("run", m, "-i", i, "-o", i)));
+        assertEquals("tinyfit: --report " + m + " is the input model; write the report to another file",
+                oneLineError(CliTest.run("analyze", m, "--device", "nucleo-f446re", "--report", m)));
+        assertEquals("tinyfit: --report " + m + " is the input model; write the report to another file",
+                oneLineError(CliTest.run("optimize", m, "-o", out.toString(), "--device", "nucleo-f446re", "--report", m)));
+        assertEquals("tinyfit: --report " + out + " is the -o file; write the report to another file",
+                oneLineError(CliTest.run("optimize", m, "-o", out.toString(), "--device", "nucleo-f446re", "--report", out.toString())));
+        assertArrayEquals(modelBytes, Files.readAllBytes(model));
+        assertArrayEquals(inBytes, Files.readAllBytes(in));
+        assertFalse(Files.exists(out));
+    }
+
     @Test void optimizeWritesNothingWhenItsReportCannotBeWritten() throws IOException {
         Path out = tmp.resolve("o.tflite"), report = aFile().resolve("r.html");
         String err = oneLineError(CliTest.run("optimize", SPEECH, "-o", out.toString(), "--device", "nucleo-f446re", "--report", report.toString()));
