@@ -85,6 +85,7 @@ final class CompressCommand implements Callable<Integer> {
         };
         String dataPath = data.contains("#") ? data.substring(0, data.lastIndexOf('#')) : data;
         if (!Files.exists(Path.of(dataPath))) throw new UserException("--data " + dataPath + " does not exist");
+        Outputs.notSame(out, "-o", Path.of(dataPath), "the --data file", "the compressed model");
         Device d = DevicesCommand.find(DevicesCommand.catalog(devicesFile), device);
         TrainConfig cfg;
         try {

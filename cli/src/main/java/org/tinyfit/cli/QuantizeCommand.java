@@ -86,6 +86,7 @@ final class QuantizeCommand implements Callable<Integer> {
         }
         Outputs.checkModelFile(output, "-o");
         Units.checkScaling(scale, offset);
+        Outputs.notSame(output, "-o", Path.of(data.contains("#") ? data.substring(0, data.lastIndexOf('#')) : data), "the calibration data", "the int8 model");
         Graph g = ModelReader.read(model);
         PostTrainingQuantization.Result result;
         try {

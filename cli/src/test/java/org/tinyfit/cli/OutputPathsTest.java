@@ -100,6 +100,17 @@ class OutputPathsTest {
         assertFalse(Files.exists(out));
     }
 
+    @Test void quantizeAndCompressRefuseToWriteOverTheirData() throws IOException {
+        Path[] m = floatModel();
+        byte[] data = Files.readAllBytes(m[1]);
+        assertEquals("tinyfit: -o " + m[1] + " is the calibration data; write the int8 model to another file",
+                oneLineError(CliTest.run("quantize", m[0].toString(), "--calibrate", m[1] + "#label=label", "-o", m[1].toString())));
+        assertEquals("tinyfit: -o " + m[1] + " is the --data file; write the compressed model to another file",
+                oneLineError(CliTest.run("compress", m[0].toString(), "--data", m[1].toString(), "--device", "nucleo-f446re",
+                        "--max-ram", "64KB", "--epochs", "1", "--qat-epochs", "0", "--threads", "1", "-o", m[1].toString())));
+        assertArrayEquals(data, Files.readAllBytes(m[1]));
+    }
+
     @Test void optimizeWritesNothingWhenItsReportCannotBeWritten() throws IOException {
         Path out = tmp.resolve("o.tflite"), report = aFile().resolve("r.html");
         String err = oneLineError(CliTest.run("optimize", SPEECH, "-o", out.toString(), "--device", "nucleo-f446re", "--report", report.toString()));
