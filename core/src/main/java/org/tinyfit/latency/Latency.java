@@ -74,6 +74,11 @@ public final class Latency {
         if (!rt.equals(Runtimes.TABLE) && fit.cyclesPerUnit(rt) == null) {
             throw new DeviceException("no runtime \"" + rt + "\"; use one of " + String.join(", ", Runtimes.choices(fit)));
         }
+        if (rt.equals(Runtimes.TFLM_ESP_NN) && d.core().display().startsWith("Cortex-M")) {
+            // ESP-NN's kernels are written for Espressif's chips (Xtensa, and the ESP32-C3's RISC-V); there is none for Arm
+            throw new DeviceException(d.id() + " has a " + d.core().display() + ": " + Runtimes.TFLM_ESP_NN + " runs on Espressif's chips only; use "
+                    + Runtimes.defaultFor(d.core()) + " or " + Runtimes.TFLM_REF);
+        }
         return new Latency(d, rt, fit);
     }
 

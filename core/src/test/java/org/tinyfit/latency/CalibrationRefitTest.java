@@ -98,6 +98,14 @@ class CalibrationRefitTest {
     }
 
     @Test
+    void espNnOnACortexMIsAnErrorNamingTheRuntimesThatRunThere(@TempDir Path dir) throws Exception {
+        DeviceException e = assertThrows(DeviceException.class, () -> Latency.predict(Workloads.dsCnn(), board(dir, ""), Runtimes.TFLM_ESP_NN));
+        assertEquals("my-board has a Cortex-M4F: tflm-esp-nn runs on Espressif's chips only; use tflm-cmsis-nn or tflm-ref", e.getMessage());
+        Device esp32 = DeviceCatalog.builtin().devices().stream().filter(d -> d.core().display().startsWith("Xtensa")).findFirst().orElseThrow();
+        assertTrue(Latency.predict(Workloads.dsCnn(), esp32, Runtimes.TFLM_ESP_NN).millis() > 0);
+    }
+
+    @Test
     void unknownRuntimeIsAnErrorListingTheChoices(@TempDir Path dir) throws Exception {
         DeviceException e = assertThrows(DeviceException.class, () -> Latency.predict(Workloads.dsCnn(), board(dir, ""), "tflm-turbo"));
         assertTrue(e.getMessage().contains("tflm-cmsis-nn") && e.getMessage().contains("tinyfit-c"), e.getMessage());
