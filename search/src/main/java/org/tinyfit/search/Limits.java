@@ -32,6 +32,13 @@ public record Limits(long maxRamBytes, long maxFlashBytes, double maxLatencyMill
 
     /** The device's own SRAM and flash, each lowered to an override where one is given (null: none). */
     public static Limits of(Device d, Long maxRam, Long maxFlash, Double maxLatencyMillis, String runtime) {
+        if (runtime.startsWith("tflm-")) {
+            try {
+                Latency.of(d, runtime);
+            } catch (org.tinyfit.device.DeviceException e) {
+                throw new SearchException("--runtime " + runtime + ": " + e.getMessage());
+            }
+        }
         if ("c".equals(runtime)) {
             try {
                 org.tinyfit.codegen.CProject.cpu(d.core());

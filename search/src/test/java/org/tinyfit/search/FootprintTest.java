@@ -74,6 +74,8 @@ class FootprintTest {
         SearchException e = org.junit.jupiter.api.Assertions.assertThrows(SearchException.class, () -> new Limits(1024, 1024, 0, "tflm-turbo"));
         assertTrue(e.getMessage().startsWith("--runtime tflm-turbo: use tflm") && e.getMessage().contains("tflm-ref"), e.getMessage());
         assertThrows(SearchException.class, () -> new Limits(1024, 1024, 0, "plumerai"), "another engine's latency with TFLite Micro's memory would mislead");
+        SearchException esp = assertThrows(SearchException.class, () -> Limits.of(NANO, null, null, null, "tflm-esp-nn"));
+        assertTrue(esp.getMessage().startsWith("--runtime tflm-esp-nn: arduino-nano-33-ble-sense has a Cortex-M4F"), esp.getMessage());
     }
 
     @Test void aLargerModelNeedsHeadPlusTail() {
