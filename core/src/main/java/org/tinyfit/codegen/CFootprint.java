@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.Node;
 import org.tinyfit.graph.Op;
+import org.tinyfit.quant.QuantParams;
 import org.tinyfit.graph.ShapeInference;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.memory.ArenaPlan;
@@ -185,7 +186,6 @@ public final class CFootprint {
         };
     }
 
-    /** A copy's function calls memcpy, unless the plan already put the output over the input (then no code). */
     /**
      * A fully connected node: outputs two at a time ({@code tf_dot_x2}, its SMLAD loop written out) with
      * an odd last output alone, measured with {@code arm-none-eabi-nm -S} (Cortex-M4, {@code -Os}) over
@@ -197,14 +197,15 @@ public final class CFootprint {
     static int fullyConnectedBytes(Graph g, Node n) {
         int[] w = g.tensor(n.input(1)).shape().dims();
         int outputs = w[0], inputs = w[1];
-        boolean symmetric = g.tensor(n.input(1)).quant() == null || g.tensor(n.input(1)).quant().zeroPoint() == 0;
-        if (!symmetric) return outputs == 1 || inputs < 4 ? 153 : 219; // the loop of tf_dot2's offset path
+        // the generator's own test (CKernels.fullyConnected): weights with a zero point take tf_dot2
+        if (QuantParams.zeroPoint(n, g.tensor(n.input(1)), "weights") != 0) return outputs == 1 || inputs < 4 ? 153 : 219; // the loop of tf_dot2's offset path
         if (outputs == 1) return inputs < 4 ? 104 : 132;
         int bytes = outputs < 4 ? 240 : 336 + (inputs < 4 ? -20 : inputs % 4 != 0 ? 50 : 0);
         if (outputs % 2 == 1) bytes += inputs < 4 ? 96 : 124;
         return bytes;
     }
 
+    /** A copy's function calls memcpy, unless the plan already put the output over the input (then no code). */
     private static int copyBytes(ArenaPlan plan, Node n) { return plan.offset(n.input(0)) == plan.offset(n.output(0)) ? 0 : 16; }
 
     /** Whether some output pixel's window lies wholly inside the input, and whether some pixel's window does not. */
