@@ -12,8 +12,6 @@ import org.tinyfit.graph.Graph;
 import org.tinyfit.graph.GraphException;
 import org.tinyfit.graph.Tensor;
 import org.tinyfit.latency.Latency;
-import org.tinyfit.latency.LatencyFit;
-import org.tinyfit.latency.OpFeatures;
 import org.tinyfit.memory.Schedule;
 import org.tinyfit.memory.TflmGreedyPlanner;
 import org.tinyfit.runtime.Interpreter;
@@ -48,8 +46,7 @@ public record CDeployment(Path dir, String note, long arenaBytes, long flashByte
             return c;
         }
         p.writeTo(dir);
-        long predicted = Math.round(OpFeatures.dot(OpFeatures.generatedC(p.layout().graph()),
-                Latency.builtinFit().generatedCInstructionsPerUnit(LatencyFit.generatedCBuild("Cortex-M4"))));
+        long predicted = Math.round(Latency.builtinFit().generatedCInstructions(p.layout().graph(), CPU));
         List<String> missing = CToolchain.missing("make", "arm-none-eabi-gcc", "qemu-system-arm");
         if (!missing.isEmpty()) {
             CDeployment c = new CDeployment(dir, String.format(Locale.ROOT, "generated in %s (arena %,d B); not built or run: %s not installed "

@@ -110,7 +110,7 @@ public final class Latency {
     public double micros(Graph g, Node n, DType t) {
         double cycles;
         if (!runtime.equals(Runtimes.TABLE) && t != DType.F32 && t != DType.F16 && t != DType.I16) {
-            cycles = fit.cycles(runtime.equals(Runtimes.TINYFIT_C) ? OpFeatures.generatedC(g, n) : OpFeatures.of(g, n), device.id(), device.core().display(), runtime);
+            cycles = fit.cycles(OpFeatures.of(g, n, runtime), device.id(), device.core().display(), runtime);
         } else {
             cycles = tableCycles(g, n, table(t));
         }

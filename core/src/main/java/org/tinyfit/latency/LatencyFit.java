@@ -197,16 +197,13 @@ public final class LatencyFit {
     static final Map<String, Double> COREMARK_PER_MHZ = Map.of(REFERENCE_CORE, 3.54, "Cortex-M85", 6.28);
 
     /** The counts of a named workload (cached: the graphs are fixed). */
-    static double[] workloadFeatures(String workload) {
-        return WORKLOAD_FEATURES.computeIfAbsent(workload, w -> OpFeatures.of(Workloads.byName(w)));
-    }
+    static double[] workloadFeatures(String workload) { return workloadFeatures(workload, null); }
 
-    /** The generated C's counts of a named workload (cached). */
-    static double[] workloadGeneratedCFeatures(String workload) {
-        return WORKLOAD_GENERATED_C_FEATURES.computeIfAbsent(workload, w -> OpFeatures.generatedC(Workloads.byName(w)));
+    /** The counts of a named workload in the columns {@code runtime}'s model uses (cached). */
+    static double[] workloadFeatures(String workload, String runtime) {
+        boolean c = Runtimes.TINYFIT_C.equals(runtime);
+        return WORKLOAD_FEATURES.computeIfAbsent((c ? "c\u0000" : "") + workload, k -> OpFeatures.of(Workloads.byName(workload), runtime));
     }
-
-    private static final Map<String, double[]> WORKLOAD_GENERATED_C_FEATURES = new ConcurrentHashMap<>();
 
     /** The core a factor is kept for: the FPU does not change int8 kernels, so Cortex-M4F is a Cortex-M4. */
     static String coreClass(String core) {
@@ -326,10 +323,9 @@ public final class LatencyFit {
     private void fitBoards() {
         Map<String, List<Double>> logs = new LinkedHashMap<>();
         for (Measurement m : rows) {
-            boolean c = Runtimes.TINYFIT_C.equals(m.runtime());
-            double[] perUnit = c ? generatedCCyclesPerUnit(m.core()) : theta.get(m.runtime());
+            double[] perUnit = perUnit(m.runtime(), m.core());
             if (perUnit == null) continue;
-            double model = coreFactor(m.core(), m.runtime()) * OpFeatures.dot(c ? workloadGeneratedCFeatures(m.workload()) : workloadFeatures(m.workload()), perUnit);
+            double model = coreFactor(m.core(), m.runtime()) * OpFeatures.dot(workloadFeatures(m.workload(), m.runtime()), perUnit);
             logs.computeIfAbsent(key(m.board(), m.runtime()), k -> new ArrayList<>()).add(Math.log(m.cycles() / model));
         }
         logs.forEach((k, l) -> {
@@ -417,6 +413,19 @@ public final class LatencyFit {
         return t;
     }
 
+    /** Cortex-M4 cycles per unit of {@code runtime}'s columns as {@code core} runs it (not a copy), or null if the runtime has no fit. */
+    private double[] perUnit(String runtime, String core) {
+        return Runtimes.TINYFIT_C.equals(runtime) ? generatedCCyclesPerUnit(core) : theta.get(runtime);
+    }
+
+    /**
+     * The instructions one inference of {@code g} executes in the generated C's {@code build}
+     * ({@link GeneratedCInstructions#BUILDS}), by the per-op model fitted to the counted graphs.
+     */
+    public double generatedCInstructions(Graph g, String build) {
+        return OpFeatures.dot(OpFeatures.generatedC(g), generatedCInstructionsPerUnit.get(build));
+    }
+
     /** Cycles on {@code core} per cycle on a Cortex-M4 for the same work, as measured; 1 when never measured beside one. */
     public double coreFactor(String core) { return coreFactor.getOrDefault(coreClass(core), 1.0); }
 
@@ -469,14 +478,14 @@ public final class LatencyFit {
 
     /** Cycles of one node's counts on a board: core factor x board factor x counts . cycles per unit. Null if the runtime has no fit. */
     public Double cycles(double[] counts, String board, String core, String runtime) {
-        double[] t = Runtimes.TINYFIT_C.equals(runtime) ? generatedCCyclesPerUnit(core) : cyclesPerUnit(runtime);
+        double[] t = perUnit(runtime, core);
         if (t == null) return null;
         return coreFactor(core, runtime) * boardFactor(board, runtime) * OpFeatures.dot(counts, t);
     }
 
     /** The predicted time of a whole graph; null if the runtime has no fit. */
     public Prediction predict(Graph g, String board, String core, long clockHz, String runtime) {
-        return predict(Runtimes.TINYFIT_C.equals(runtime) ? OpFeatures.generatedC(g) : OpFeatures.of(g), board, core, clockHz, runtime);
+        return predict(OpFeatures.of(g, runtime), board, core, clockHz, runtime);
     }
 
     Prediction predict(double[] counts, String board, String core, long clockHz, String runtime) {

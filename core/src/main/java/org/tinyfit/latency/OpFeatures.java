@@ -131,6 +131,12 @@ public final class OpFeatures {
     /** The generated C's counts of a whole graph: the sum over its nodes. */
     public static double[] generatedC(Graph g) { return sum(g, GENERATED_C_NAMES.size(), OpFeatures::generatedC); }
 
+    /** The counts of one node in the columns {@code runtime}'s model uses: {@link #generatedC} for tinyfit's C, {@link #of(Graph, Node)} otherwise. */
+    public static double[] of(Graph g, Node n, String runtime) { return Runtimes.TINYFIT_C.equals(runtime) ? generatedC(g, n) : of(g, n); }
+
+    /** The counts of a whole graph in the columns {@code runtime}'s model uses. */
+    public static double[] of(Graph g, String runtime) { return Runtimes.TINYFIT_C.equals(runtime) ? generatedC(g) : of(g); }
+
     public static double dot(double[] f, double[] theta) {
         double s = 0;
         for (int j = 0; j < f.length; j++) s += f[j] * theta[j];

@@ -3,6 +3,7 @@ package org.tinyfit.latency;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -90,15 +91,19 @@ public final class Validation {
         return out;
     }
 
-    public static double medianAbsError(List<Row> rows) {
-        double[] e = rows.stream().mapToDouble(r -> Math.abs(r.error())).sorted().toArray();
+    public static double medianAbsError(List<Row> rows) { return medianAbs(rows.stream().mapToDouble(Row::error)); }
+
+    public static double maxAbsError(List<Row> rows) { return maxAbs(rows.stream().mapToDouble(Row::error)); }
+
+    /** The median of the absolute values of {@code errors}; NaN when there are none. */
+    static double medianAbs(java.util.stream.DoubleStream errors) {
+        double[] e = errors.map(Math::abs).sorted().toArray();
         if (e.length == 0) return Double.NaN;
         return e.length % 2 == 1 ? e[e.length / 2] : (e[e.length / 2 - 1] + e[e.length / 2]) / 2;
     }
 
-    public static double maxAbsError(List<Row> rows) {
-        return rows.stream().mapToDouble(r -> Math.abs(r.error())).max().orElse(Double.NaN);
-    }
+    /** The largest absolute value of {@code errors}; NaN when there are none. */
+    static double maxAbs(java.util.stream.DoubleStream errors) { return errors.map(Math::abs).max().orElse(Double.NaN); }
 
     /** The targets of the validation: median and maximum |error| leave-one-board-out, and the reference board's rows when it is left out. */
     public static final double TARGET_MEDIAN = 0.15, TARGET_MAX = 0.30, TARGET_REFERENCE_BOARD = 0.15;
@@ -209,11 +214,7 @@ public final class Validation {
     }
 
     /** Median absolute relative error of leave-one-graph-out rows. */
-    public static double generatedCMedian(List<GeneratedCRow> rows) {
-        double[] e = rows.stream().mapToDouble(r -> Math.abs(r.error())).sorted().toArray();
-        if (e.length == 0) return Double.NaN;
-        return e.length % 2 == 1 ? e[e.length / 2] : (e[e.length / 2 - 1] + e[e.length / 2]) / 2;
-    }
+    public static double generatedCMedian(List<GeneratedCRow> rows) { return medianAbs(rows.stream().mapToDouble(GeneratedCRow::error)); }
 
     /** Graphs of at least this many instructions are summarized apart: the networks a latency limit is about. */
     static final long LARGE_GRAPH_INSTRUCTIONS = 1_000_000;
@@ -229,20 +230,21 @@ public final class Validation {
             for (double v : fit.generatedCInstructionsPerUnit(build)) b.append(String.format(Locale.ROOT, v >= 100 ? "| %.0f " : "| %.2f ", v));
             b.append("|\n");
         }
+        Map<String, List<GeneratedCRow>> heldOut = new java.util.LinkedHashMap<>();
+        for (String build : GeneratedCInstructions.BUILDS) heldOut.put(build, generatedCLeaveOneOut(graphs, build));
         String first = GeneratedCInstructions.BUILDS.get(0);
         b.append("\nLeave-one-graph-out, ").append(first).append(" build (each graph's instructions predicted by the model fitted to the others):\n\n")
                 .append("| graph | made by | counted instructions | predicted | error |\n|---|---|---:|---:|---:|\n");
-        for (GeneratedCRow r : generatedCLeaveOneOut(graphs, first)) {
+        for (GeneratedCRow r : heldOut.get(first)) {
             b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,.0f | %+.0f%% |%n", r.counted().name(), r.counted().source(), r.instructions(), r.predicted(), 100 * r.error()));
         }
         b.append('\n');
-        for (String build : GeneratedCInstructions.BUILDS) {
-            List<GeneratedCRow> rows = generatedCLeaveOneOut(graphs, build);
+        heldOut.forEach((build, rows) -> {
             List<GeneratedCRow> large = rows.stream().filter(r -> r.instructions() >= LARGE_GRAPH_INSTRUCTIONS).toList();
             b.append(String.format(Locale.ROOT, "- %s build, leave-one-graph-out: median |error| %.1f%%, max |error| %.1f%% over %d graphs; over the %d of 1 M instructions or more: median %.1f%%, max %.1f%%%n",
-                    build, 100 * generatedCMedian(rows), 100 * rows.stream().mapToDouble(r -> Math.abs(r.error())).max().orElse(0), rows.size(),
-                    large.size(), 100 * generatedCMedian(large), 100 * large.stream().mapToDouble(r -> Math.abs(r.error())).max().orElse(0)));
-        }
+                    build, 100 * generatedCMedian(rows), 100 * maxAbs(rows.stream().mapToDouble(GeneratedCRow::error)), rows.size(),
+                    large.size(), 100 * generatedCMedian(large), 100 * maxAbs(large.stream().mapToDouble(GeneratedCRow::error))));
+        });
         Double cpi = fit.cyclesPerInstruction(Runtimes.TFLM_CMSIS_NN);
         if (cpi != null) b.append(String.format(Locale.ROOT, "- cycles: instructions x %.3f Cortex-M4 cycles per instruction (TFLite Micro + CMSIS-NN's, above) x the core factor; "
                 + "tinyfit's C has never been timed on a board, so no measurement checks that product%n", cpi));
