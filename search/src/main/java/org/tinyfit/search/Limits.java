@@ -24,31 +24,33 @@ public record Limits(long maxRamBytes, long maxFlashBytes, double maxLatencyMill
         if (maxRamBytes <= 0 || maxFlashBytes <= 0) throw new SearchException("memory limits must be positive");
         if (maxLatencyMillis < 0) throw new SearchException("--max-latency must not be negative");
         if (runtime.equals(Runtimes.TINYFIT_C)) runtime = "c";
-        List<String> kernels = Runtimes.choices(Latency.builtinFit()).stream().filter(r -> r.startsWith("tflm-")).toList();
-        if (!runtime.equals("tflm") && !runtime.equals("c") && !kernels.contains(runtime)) {
-            throw new SearchException("--runtime " + runtime + ": use tflm (the core's default kernels), c (tinyfit's C) or a TFLite Micro kernel library: " + String.join(", ", kernels));
+        if (!runtime.equals("tflm") && !runtime.equals("c")) {
+            List<String> kernels = Runtimes.choices(Latency.builtinFit()).stream().filter(r -> r.startsWith("tflm-")).toList();
+            if (!kernels.contains(runtime)) {
+                throw new SearchException("--runtime " + runtime + ": use tflm (the core's default kernels), c (tinyfit's C) or a TFLite Micro kernel library: " + String.join(", ", kernels));
+            }
         }
     }
 
-    /** The device's own SRAM and flash, each lowered to an override where one is given (null: none). */
+    /**
+     * The device's own SRAM and flash, each lowered to an override where one is given (null: none); a
+     * runtime the device cannot run (a kernel library without kernels for its core, the generated C on
+     * a core its project does not build for) is refused here, before any candidate.
+     */
     public static Limits of(Device d, Long maxRam, Long maxFlash, Double maxLatencyMillis, String runtime) {
-        if (runtime.startsWith("tflm-")) {
-            try {
-                Latency.of(d, runtime);
-            } catch (org.tinyfit.device.DeviceException e) {
-                throw new SearchException("--runtime " + runtime + ": " + e.getMessage());
-            }
-        }
-        if ("c".equals(runtime)) {
-            try {
-                org.tinyfit.codegen.CProject.cpu(d.core());
-            } catch (org.tinyfit.codegen.CodegenException e) {
-                throw new SearchException("--runtime c on " + d.id() + ": " + e.getMessage());
-            }
-        }
         long ram = maxRam == null ? d.sramBytes() : Math.min(maxRam, d.sramBytes());
         long flash = maxFlash == null ? d.flashBytes() : Math.min(maxFlash, d.flashBytes());
-        return new Limits(ram, flash, maxLatencyMillis == null ? 0 : maxLatencyMillis, runtime);
+        Limits limits = new Limits(ram, flash, maxLatencyMillis == null ? 0 : maxLatencyMillis, runtime);
+        String rt = limits.runtime();
+        try {
+            if (rt.equals("c")) org.tinyfit.codegen.CProject.cpu(d.core());
+            else if (!rt.equals("tflm")) Latency.of(d, rt);
+        } catch (org.tinyfit.codegen.CodegenException e) {
+            throw new SearchException("--runtime " + runtime + " on " + d.id() + ": " + e.getMessage());
+        } catch (org.tinyfit.device.DeviceException e) {
+            throw new SearchException("--runtime " + runtime + ": " + e.getMessage());
+        }
+        return limits;
     }
 
     /** Why {@code f} breaks these limits, or null if it meets them. */

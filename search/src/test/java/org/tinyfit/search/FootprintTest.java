@@ -59,6 +59,8 @@ class FootprintTest {
         SearchException e = org.junit.jupiter.api.Assertions.assertThrows(SearchException.class, () -> Limits.of(esp32, null, null, null, "c"));
         assertTrue(e.getMessage().startsWith("--runtime c on " + esp32.id() + ": the generated project's build targets Cortex-M cores"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
+        SearchException alias = org.junit.jupiter.api.Assertions.assertThrows(SearchException.class, () -> Limits.of(esp32, null, null, null, "tinyfit-c"));
+        assertTrue(alias.getMessage().startsWith("--runtime tinyfit-c on " + esp32.id() + ": the generated project's build targets Cortex-M cores"), alias.getMessage());
         Limits.of(esp32, null, null, null, "tflm");
     }
 
