@@ -71,9 +71,7 @@ final class CompressCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (!Files.exists(model)) throw new UserException("no such model: " + model);
         Path modelFile = Files.isDirectory(model) ? model.resolve("model.tflite") : model;
-        if (Files.exists(out) && Files.exists(modelFile) && Files.isSameFile(modelFile, out)) {
-            throw new UserException("-o " + out + " is the input model; write the compressed model to another file");
-        }
+        Outputs.notSame(out, "-o", modelFile, "the input model", "the compressed model");
         Outputs.checkModelFile(out, "-o");
         if (maxRam == null && maxFlash == null && maxLatency == null) throw new UserException("give at least one limit: --max-ram, --max-flash or --max-latency");
         if (epochs < 1) throw new UserException("--epochs " + epochs + ": give at least 1");
@@ -83,7 +81,7 @@ final class CompressCommand implements Callable<Integer> {
             case "uniform" -> Compression.Method.UNIFORM;
             default -> throw new UserException("--method " + method + ": use aware or uniform");
         };
-        String dataPath = data.contains("#") ? data.substring(0, data.lastIndexOf('#')) : data;
+        String dataPath = org.tinyfit.data.Datasets.pathOf(data);
         if (!Files.exists(Path.of(dataPath))) throw new UserException("--data " + dataPath + " does not exist");
         Outputs.notSame(out, "-o", Path.of(dataPath), "the --data file", "the compressed model");
         Device d = DevicesCommand.find(DevicesCommand.catalog(devicesFile), device);

@@ -2,7 +2,6 @@ package org.tinyfit.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -41,9 +40,7 @@ final class ConvertCommand implements Callable<Integer> {
     Path output;
 
     @Override public Integer call() throws IOException {
-        if (Files.exists(output) && Files.exists(model) && Files.isSameFile(model, output)) {
-            throw new UserException("-o " + output + " is the input model; write the converted model to another file");
-        }
+        Outputs.notSame(output, "-o", model, "the input model", "the converted model");
         Outputs.checkModelFile(output, "-o");
         ConvertedModel c = ConvertedModel.of(model, Provenance.of(Main.commandLine(spec)));
         Outputs.write(output, c.bytes());

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.tinyfit.device.Device;
@@ -82,9 +81,7 @@ final class OptimizeCommand implements Callable<Integer> {
     String device;
 
     @Override public Integer call() throws IOException {
-        if (Files.exists(output) && Files.exists(model) && Files.isSameFile(model, output)) {
-            throw new UserException("-o " + output + " is the input model; write the optimized model to another file");
-        }
+        Outputs.notSame(output, "-o", model, "the input model", "the optimized model");
         if (report != null && device == null) throw new UserException("--report needs --device NAME: the board whose SRAM and flash the report draws");
         Device board = report == null ? null : DevicesCommand.find(DevicesCommand.catalog(null), device);
         Outputs.checkModelFile(output, "-o");

@@ -81,12 +81,10 @@ final class QuantizeCommand implements Callable<Integer> {
     boolean json;
 
     @Override public Integer call() throws Exception {
-        if (Files.exists(output) && Files.exists(model) && Files.isSameFile(model, output)) {
-            throw new UserException("-o " + output + " is the input model; write the int8 model to another file");
-        }
+        Outputs.notSame(output, "-o", model, "the input model", "the int8 model");
         Outputs.checkModelFile(output, "-o");
         Units.checkScaling(scale, offset);
-        Outputs.notSame(output, "-o", Path.of(data.contains("#") ? data.substring(0, data.lastIndexOf('#')) : data), "the calibration data", "the int8 model");
+        Outputs.notSame(output, "-o", Path.of(org.tinyfit.data.Datasets.pathOf(data)), "the calibration data", "the int8 model");
         Graph g = ModelReader.read(model);
         PostTrainingQuantization.Result result;
         try {

@@ -103,7 +103,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
-        String dataPath = data.contains("#") ? data.substring(0, data.lastIndexOf('#')) : data;
+        String dataPath = org.tinyfit.data.Datasets.pathOf(data);
         if (!Files.exists(Path.of(dataPath))) {
             throw new UserException("--data " + dataPath + " does not exist; for Fashion-MNIST use /usr/share/datasets/fashion-mnist (apt-get install -y dataset-fashion-mnist)");
         }

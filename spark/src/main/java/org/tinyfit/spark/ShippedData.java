@@ -77,8 +77,7 @@ final class ShippedData implements Serializable {
 
     /** The spec's file if it is one Spark may broadcast (a .csv or .npz file), else null. */
     private static Path file(String spec) {
-        int hash = spec.lastIndexOf('#');
-        Path p = Path.of(hash >= 0 ? spec.substring(0, hash) : spec);
+        Path p = Path.of(org.tinyfit.data.Datasets.pathOf(spec));
         String name = p.getFileName() == null ? "" : p.getFileName().toString().toLowerCase(Locale.ROOT);
         return Files.isRegularFile(p) && (name.endsWith(".csv") || name.endsWith(".npz")) ? p : null;
     }

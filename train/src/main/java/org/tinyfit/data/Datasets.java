@@ -41,9 +41,14 @@ public final class Datasets {
     public static DataSource open(String spec) {
         if (spec == null || spec.isBlank()) throw new DataException("no dataset given: pass a file or directory");
         int hash = spec.lastIndexOf('#');
-        String pathText = hash >= 0 ? spec.substring(0, hash) : spec;
         Map<String, String> options = parseOptions(hash >= 0 ? spec.substring(hash + 1) : "");
-        return open(Path.of(pathText), options);
+        return open(Path.of(pathOf(spec)), options);
+    }
+
+    /** The file or directory a spec names: the spec without its {@code #options}. */
+    public static String pathOf(String spec) {
+        int hash = spec.lastIndexOf('#');
+        return hash >= 0 ? spec.substring(0, hash) : spec;
     }
 
     /** Opens {@code path} with options as in {@link #open(String)}. */
