@@ -12,17 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.tinyfit.graph.Graph;
-import org.tinyfit.graph.Node;
-import org.tinyfit.graph.Op;
-import org.tinyfit.graph.Shape;
 import org.tinyfit.graph.Tensor;
-import org.tinyfit.memory.ArenaPlan;
-import org.tinyfit.memory.Schedule;
-import org.tinyfit.memory.TflmGreedyPlanner;
-import org.tinyfit.runtime.Interpreter;
 import org.tinyfit.runtime.TensorValues;
 import org.tinyfit.io.ModelReader;
-import org.tinyfit.io.SourceLayout;
+import org.tinyfit.io.ModelRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -97,25 +90,17 @@ final class RunCommand implements Callable<Integer> {
         }
         byte[][] data = new byte[ins.length][];
         for (int k = 0; k < ins.length; k++) data[k] = ModelInputs.read(inputs.get(k), g, ins[k], imageRange);
-        Schedule schedule = Schedule.stored(g);
-        ArenaPlan plan = new TflmGreedyPlanner().plan(g, schedule);
-        Interpreter it = new Interpreter(g, schedule, plan, Interpreter.defaultProviders(), !reference);
-        long t0 = System.nanoTime();
-        byte[][] result = it.run(data);
-        double millis = (System.nanoTime() - t0) / 1e6;
+        ModelRun run = ModelRun.of(g, data, !reference);
+        Tensor[] shown = run.outputs();
+        byte[][] result = run.values();
         int[] outs = g.outputs();
-        Tensor[] shown = new Tensor[outs.length];
-        for (int k = 0; k < outs.length; k++) {
-            shown[k] = SourceLayout.asInFile(g, outs[k]);
-            result[k] = SourceLayout.toFile(g, outs[k], result[k]);
-        }
         for (int k = 0; k < outputs.size(); k++) write(outputs.get(k), shown[k], result[k]);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> root = new LinkedHashMap<>();
             root.put("model", model.toString());
-            root.put("arenaBytes", plan.arenaBytes());
-            root.put("runMillis", millis);
+            root.put("arenaBytes", run.plan().arenaBytes());
+            root.put("runMillis", run.millis());
             List<Object> list = new ArrayList<>();
             for (int k = 0; k < outs.length; k++) list.add(outputJson(shown[k], result[k]));
             root.put("outputs", list);
@@ -123,8 +108,8 @@ final class RunCommand implements Callable<Integer> {
             return 0;
         }
         out.printf(Locale.ROOT, "%s: %d nodes, arena %d bytes (%s plan, stored order), ran in %.2f ms%n",
-                model.getFileName(), g.nodes().size(), plan.arenaBytes(), plan.planner(), millis);
-        for (int k = 0; k < outs.length; k++) printOutput(out, k, shown[k], result[k], classScores(g, outs[k]));
+                model.getFileName(), g.nodes().size(), run.plan().arenaBytes(), run.plan().planner(), run.millis());
+        for (int k = 0; k < outs.length; k++) printOutput(out, k, shown[k], result[k], ModelRun.classScores(g, outs[k]));
         return 0;
     }
 
@@ -157,20 +142,6 @@ final class RunCommand implements Callable<Integer> {
         m.put("stored", t.dtype().isFloat() ? stored : Arrays.stream(stored).mapToLong(v -> (long) v).toArray());
         m.put("real", TensorValues.real(t, bytes));
         return m;
-    }
-
-    /**
-     * Whether output {@code id} reads as class scores: one row of more than one value, made by a
-     * softmax or shaped unlike every input (an autoencoder gives back its input's shape).
-     */
-    static boolean classScores(Graph g, int id) {
-        Shape s = g.tensor(id).shape();
-        if (s.rank() == 0 || s.elements() != s.dim(-1) || s.elements() < 2) return false;
-        for (Node n : g.nodes()) {
-            for (int o : n.outputs()) if (o == id && n.op() instanceof Op.Softmax) return true;
-        }
-        for (int in : g.inputs()) if (g.tensor(in).shape().elements() == s.elements()) return false;
-        return true;
     }
 
     static void printOutput(PrintWriter out, int k, Tensor t, byte[] bytes, boolean classScores) {
